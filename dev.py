@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Bootstrap: make .venv if needed, install duban into it, then run a command.
+
+    python3 dev.py demo      # the demo district on the embedded SQLite store
+    python3 dev.py test      # the whole test suite (SQLite and PostgreSQL)
+    python3 dev.py duban …   # any duban command
+
+Standard library only, so it works on a fresh machine with nothing but Python and git.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+STAMP = VENV / ".duban-installed"
+
+
+def ensure_installed() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"duban needs Python 3.11 or newer, this is {sys.version.split()[0]}")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted and PY.exists():
+        return
+    if not PY.exists():
+        print("· creating .venv", flush=True)
+        venv.create(VENV, with_pip=True)
+    print("· installing duban and its dependencies into .venv", flush=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-e", f"{ROOT}[test]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    ensure_installed()
+    command, rest = argv[0], argv[1:]
+    if command == "test":
+        return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
+    if command == "demo":
+        return subprocess.call([str(BIN / "duban"), "demo", *rest], cwd=ROOT)
+    if command == "duban":
+        return subprocess.call([str(BIN / "duban"), *rest], cwd=ROOT)
+    print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,66 @@
+"""What every aggregate of a district shares: its district, and business dates that only move forward."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.actor import Actor, Role
+from domain.errors import NotAllowed, NotFound, RuleViolation
+
+_NAMESPACE = uuid5(NAMESPACE_URL, "https://duban.invalid/")
+
+
+def stable_id(*parts: object) -> UUID:
+    """A deterministic id (UUID5) from its parts, e.g. ``stable_id("420105", "unit", "U01")``."""
+    return uuid5(_NAMESPACE, "/".join(str(p) for p in parts))
+
+
+class DistrictAggregate(Aggregate):
+    """An aggregate that belongs to one district (区) and records business dates.
+
+    Every event carries ``on`` (the business date it takes effect) and ``actor``; a command
+    may be back-dated, but never to before the last fact already recorded, so the history
+    read in order is also the history in business time.
+    """
+
+    # Subclasses set ``self.district`` and ``self.last_on`` in their created event.
+    # (No class-level annotations: the library would turn them into event fields.)
+
+    class Event(Aggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            on = getattr(self, "on", None)
+            if on is not None:
+                aggregate.last_on = on
+
+    # -- guards shared by every aggregate -------------------------------------------------
+    label = "记录"
+
+    def check_district(self, actor: Actor) -> None:
+        """Records of another district do not exist for the actor."""
+        if actor.district != self.district:
+            raise NotFound("district.not_found", f"本区没有这条{self.label}。")
+
+    def check_business_date(self, on: date, today: date) -> None:
+        if on > today:
+            raise RuleViolation(
+                "date.in_future", f"业务日期{on.isoformat()}晚于今天{today.isoformat()}，不能预先登记。", field="on"
+            )
+        if on < self.last_on:
+            raise RuleViolation(
+                "date.before_last_fact",
+                f"业务日期{on.isoformat()}早于该{self.label}已记录的最后日期{self.last_on.isoformat()}。",
+                field="on",
+            )
+
+
+def ensure_role(actor: Actor, *roles: Role, doing: str) -> None:
+    actor.must_be(*roles, doing=doing)
+
+
+def refuse(rule: str, message: str) -> NotAllowed:
+    return NotAllowed(rule, message)

@@ -1,0 +1,65 @@
+"""Default deadlines (办理时限) from the rules, in working days where a rule counts them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.calendar import WorkingDayCalendar
+from domain.errors import InvalidInput
+from domain.sources import SourceKind
+
+NOTICE_REPLY_WORKING_DAYS = 7  # 书面回复: 7 working days (Huarong rules art. 54)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    day: date
+    basis: str  # explicit | meeting_one_month | proposal_three_months | working_days:N
+    estimated: bool = False  # a day counted had no official calendar data (Mon–Fri fallback)
+
+
+def add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def item_deadline(
+    calendar: WorkingDayCalendar, source: SourceKind, decision_date: date,
+    explicit: date | None = None, working_days: int | None = None,
+) -> Deadline:
+    """The deadline of a new item.
+
+    - an explicit deadline from the decision wins;
+    - ``working_days`` counts working days after the decision date;
+    - a meeting decision without one is due one month after the meeting (EM art. 15),
+      moved to the next working day when that day is a holiday;
+    - deputies' suggestions and members' proposals are answered within three months of
+      assignment (限时办结, WR art. 31), likewise moved to a working day;
+    - any other source must state its deadline.
+    """
+    if explicit is not None:
+        return Deadline(explicit, "explicit")
+    if working_days is not None:
+        if working_days <= 0:
+            raise InvalidInput("deadline.bad_working_days", "工作日数应为正整数。", field="working_days")
+        answer = calendar.add_working_days(decision_date, working_days)
+        return Deadline(answer.day, f"working_days:{working_days}", answer.estimated)
+    if source.is_meeting:
+        answer = calendar.next_working_day_on_or_after(add_months(decision_date, 1))
+        return Deadline(answer.day, "meeting_one_month", answer.estimated)
+    if source.needs_formal_reply:
+        answer = calendar.next_working_day_on_or_after(add_months(decision_date, 3))
+        return Deadline(answer.day, "proposal_three_months", answer.estimated)
+    raise InvalidInput("deadline.required", f"来源为“{source.label}”的事项须填写办理时限。", field="deadline")
+
+
+def notice_reply_deadline(calendar: WorkingDayCalendar, issued_on: date) -> Deadline:
+    answer = calendar.add_working_days(issued_on, NOTICE_REPLY_WORKING_DAYS)
+    return Deadline(answer.day, f"working_days:{NOTICE_REPLY_WORKING_DAYS}", answer.estimated)

@@ -1,0 +1,70 @@
+"""Domain errors: every refused command names the rule it broke, in plain words.
+
+The ``rule`` is a stable English identifier (for the API and logs); the
+``message`` is the plain-Chinese sentence a user reads.  Nothing is recorded
+when one of these is raised.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command was refused.  Base of every error the domain raises on purpose."""
+
+    status = "refused"
+
+    def __init__(self, rule: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(f"[{rule}] {message}")
+        self.rule = rule
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"rule": self.rule, "message": self.message, "field": self.field}
+
+
+class RuleViolation(DomainError):
+    """The command breaks a business rule (违反规则), e.g. an extension after the deadline."""
+
+
+class InvalidInput(DomainError):
+    """The command's data is malformed or incomplete (输入有误)."""
+
+    status = "invalid"
+
+
+class NotAllowed(DomainError):
+    """The actor's role or unit may not do this (无权操作)."""
+
+    status = "forbidden"
+
+
+class NotFound(DomainError):
+    """No such record in the actor's district (不存在).  Other districts' data is
+    reported as not found, never as forbidden, so nothing leaks across districts."""
+
+    status = "not_found"
+
+
+class ConcurrentChange(DomainError):
+    """Someone else changed the record first (并发修改); reload and try again."""
+
+    status = "conflict"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            "concurrency.conflict",
+            f"{what}已被他人修改，本次操作未保存，请刷新后重试。",
+        )
+
+
+def require(condition: object, rule: str, message: str, *, field: str | None = None) -> None:
+    """Raise :class:`RuleViolation` unless ``condition`` holds."""
+    if not condition:
+        raise RuleViolation(rule, message, field=field)
+
+
+def require_input(condition: object, rule: str, message: str, *, field: str | None = None) -> None:
+    """Raise :class:`InvalidInput` unless ``condition`` holds."""
+    if not condition:
+        raise InvalidInput(rule, message, field=field)

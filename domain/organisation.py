@@ -1,0 +1,144 @@
+"""The district (区), its units (承办单位) and its number registers (编号登记簿)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.actor import Actor
+from domain.base import DistrictAggregate, stable_id
+from domain.errors import InvalidInput, RuleViolation, require, require_input
+
+
+class District(DistrictAggregate):
+    """A district government (区政府), the tenant every other record belongs to."""
+
+    label = "区"
+
+    @staticmethod
+    def id_for(code: str) -> UUID:
+        return stable_id("district", code)
+
+    @classmethod
+    def open(cls, code: str, name: str, on: date, actor: Actor) -> "District":
+        require_input(re.fullmatch(r"\d{6}", code or ""), "district.bad_code", "区划代码应为6位数字，如420105。", field="code")
+        require_input(name and name.strip(), "district.name_required", "区名称不能为空。", field="name")
+        return cls(id=cls.id_for(code), district=code, name=name.strip(), on=on, actor=actor.as_record())
+
+    @event("Opened")
+    def __init__(self, id: UUID, district: str, name: str, on: date, actor: dict) -> None:
+        self.district = district
+        self.name = name
+        self.opened_on = on
+
+
+class NumberRegister(DistrictAggregate):
+    """Numbers of one kind for one district and year (e.g. 督〔2026〕15号), each claimed once.
+
+    It is also the index of the records it numbers: the deadline watcher finds every item,
+    notice and rectification task of a year through it.
+    """
+
+    label = "编号登记簿"
+
+    @staticmethod
+    def id_for(district: str, kind: str, year: int | None) -> UUID:
+        return stable_id(district, "register", kind, year or "-")
+
+    @classmethod
+    def start(cls, district: str, kind: str, year: int | None, on: date) -> "NumberRegister":
+        return cls(id=cls.id_for(district, kind, year), district=district, kind=kind, year=year, on=on)
+
+    @event("Started")
+    def __init__(self, id: UUID, district: str, kind: str, year: int | None, on: date) -> None:
+        self.district = district
+        self.kind = kind
+        self.year = year
+        self.entries: dict[str, UUID] = {}
+        self.highest = 0
+
+    def next_number(self) -> int:
+        return self.highest + 1
+
+    def claim(self, key: str, record_id: UUID, on: date, what: str) -> None:
+        if key in self.entries:
+            raise RuleViolation("number.taken", f"{what}“{key}”已被使用，同一区同一年度内编号不能重复。", field="number")
+        self._claimed(key=key, record_id=record_id, on=max(on, self.last_on))
+
+    @event("Claimed")
+    def _claimed(self, key: str, record_id: UUID, on: date) -> None:
+        self.entries[key] = record_id
+        if key.isdigit():
+            self.highest = max(self.highest, int(key))
+
+
+class UnitKind(StrEnum):
+    SUBDISTRICT = "subdistrict"  # 街道
+    DEPARTMENT = "department"  # 区直部门
+    INSTITUTION = "institution"  # 直属机构
+
+    @property
+    def label(self) -> str:
+        return {"subdistrict": "街道", "department": "区直部门", "institution": "直属机构"}[self.value]
+
+
+def parse_unit_kind(value: str) -> UnitKind:
+    for kind in UnitKind:
+        if value in (kind.value, kind.label):
+            return kind
+    raise InvalidInput("unit.unknown_kind", f"未知的单位类别“{value}”，应为街道、区直部门或直属机构。", field="kind")
+
+
+class Unit(DistrictAggregate):
+    """A responsible unit (承办单位): a subdistrict, a district department or an affiliated body."""
+
+    label = "单位"
+
+    @staticmethod
+    def id_for(district: str, code: str) -> UUID:
+        return stable_id(district, "unit", code)
+
+    @classmethod
+    def register(cls, code: str, name: str, kind: UnitKind, on: date, actor: Actor) -> "Unit":
+        require_input(re.fullmatch(r"[A-Za-z0-9_-]{1,32}", code or ""), "unit.bad_code", "单位代码只能由字母、数字、-、_组成。", field="code")
+        require_input(name and name.strip(), "unit.name_required", "单位名称不能为空。", field="name")
+        return cls(
+            id=cls.id_for(actor.district, code), district=actor.district, code=code,
+            name=name.strip(), kind=kind.value, on=on, actor=actor.as_record(),
+        )
+
+    @event("Registered")
+    def __init__(self, id: UUID, district: str, code: str, name: str, kind: str, on: date, actor: dict) -> None:
+        self.district = district
+        self.code = code
+        self.name = name
+        self.kind = UnitKind(kind)
+        self.former_names: list[str] = []
+        self.retired_on: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.retired_on is None
+
+    def rename(self, name: str, on: date, actor: Actor) -> None:
+        require_input(name and name.strip(), "unit.name_required", "单位名称不能为空。", field="name")
+        require(self.active, "unit.retired", f"单位“{self.name}”已撤销，不能更名。")
+        require(name.strip() != self.name, "unit.same_name", "新名称与原名称相同。", field="name")
+        self._renamed(name=name.strip(), on=on, actor=actor.as_record())
+
+    @event("Renamed")
+    def _renamed(self, name: str, on: date, actor: dict) -> None:
+        self.former_names.append(self.name)
+        self.name = name
+
+    def retire(self, reason: str, on: date, actor: Actor) -> None:
+        require(self.active, "unit.retired", f"单位“{self.name}”已撤销。")
+        self._retired(reason=reason, on=on, actor=actor.as_record())
+
+    @event("Retired")
+    def _retired(self, reason: str, on: date, actor: dict) -> None:
+        self.retired_on = on

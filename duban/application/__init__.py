@@ -1,0 +1,10 @@
+"""The application (服务层): the only way commands reach the domain and events reach the store."""
+
+from duban.application.watcher import TickReport, WatcherCommands
+
+
+class Duban(WatcherCommands):
+    """Every command and lookup of duban, over one event store and one injected clock."""
+
+
+__all__ = ["Duban", "TickReport"]

@@ -1,0 +1,130 @@
+"""What every command handler shares: load, check, change, save atomically, log one line."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Callable, Iterable, Mapping, TypeVar
+from uuid import UUID
+
+import structlog
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.actor import Actor
+from domain.base import DistrictAggregate
+from domain.calendar import WorkingDayCalendar
+from domain.errors import ConcurrentChange, DomainError, NotFound
+from domain.organisation import NumberRegister
+from domain.schedule import HolidaySchedule
+from duban.application.store import EventStore
+from duban.clock import Clock, SystemClock
+from duban.settings import store_env
+
+A = TypeVar("A", bound=DistrictAggregate)
+log = structlog.get_logger("duban.command")
+
+
+class ServiceBase:
+    """The application service (服务层): commands in, events saved, one log line out."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
+        self.env = dict(env) if env is not None else store_env()
+        self.store = EventStore(env=self.env)
+        self.clock: Clock = clock or SystemClock()
+        self._calendar: WorkingDayCalendar | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- reading aggregates ------------------------------------------------------------------
+    def _get(self, cls: type[A], aggregate_id: UUID, actor: Actor | None = None) -> A:
+        try:
+            aggregate = self.store.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"{cls.__name__.lower()}.not_found", f"没有这条{cls.label}。") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"{cls.__name__.lower()}.not_found", f"没有这条{cls.label}。")
+        if actor is not None:
+            aggregate.check_district(actor)
+        return aggregate
+
+    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            aggregate = self.store.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def _register(self, district: str, kind: str, year: int | None, on: date) -> NumberRegister:
+        found = self._find(NumberRegister, NumberRegister.id_for(district, kind, year))
+        return found or NumberRegister.start(district, kind, year, on)
+
+    def _registered_ids(self, district: str, kind: str, years: Iterable[int | None]) -> list[UUID]:
+        ids: list[UUID] = []
+        for year in years:
+            register = self._find(NumberRegister, NumberRegister.id_for(district, kind, year))
+            if register is not None:
+                ids.extend(register.entries.values())
+        return ids
+
+    # -- the calendar --------------------------------------------------------------------------
+    def calendar(self) -> WorkingDayCalendar:
+        if self._calendar is None:
+            schedules = []
+            for schedule_id in self._registered_ids(HolidaySchedule.DEPLOYMENT, "calendar", [None]):
+                schedule = self._find(HolidaySchedule, schedule_id)
+                if schedule is not None:
+                    schedules.append(schedule.as_schedule())
+            self._calendar = WorkingDayCalendar(schedules)
+        return self._calendar
+
+    # -- running a command ----------------------------------------------------------------------
+    def _today(self) -> date:
+        return self.clock.today()
+
+    def _on(self, on: date | None) -> date:
+        return on or self._today()
+
+    def _run(self, command: str, actor: Actor, aggregate_id: UUID | None, work: Callable[[], list]):
+        """Run ``work`` (which returns the aggregates to save), save them in one transaction.
+
+        A domain error or a conflicting writer leaves nothing recorded; either way one log
+        line names the command, the aggregate, the district, the actor and the outcome.
+        """
+        started = time.perf_counter()
+        fields = {
+            "command": command, "aggregate_id": str(aggregate_id) if aggregate_id else None,
+            "district": actor.district, "actor": actor.user, "role": actor.role.value,
+        }
+        try:
+            aggregates = work()
+            pending = sum(len(a.pending_events) for a in aggregates)
+            try:
+                self.store.save(*aggregates)
+            except IntegrityError:
+                raise ConcurrentChange(aggregates[0].label if aggregates else "记录") from None
+        except DomainError as error:
+            log.info("command", **fields, outcome=error.status, rule=error.rule,
+                     ms=round((time.perf_counter() - started) * 1000, 1))
+            raise
+        if aggregates and fields["aggregate_id"] is None:
+            fields["aggregate_id"] = str(aggregates[-1].id)
+        log.info("command", **fields, outcome="ok", events=pending,
+                 ms=round((time.perf_counter() - started) * 1000, 1))
+        return aggregates
+
+    def _change(self, command: str, cls: type[A], aggregate_id: UUID, actor: Actor, on: date | None,
+                change: Callable[[A, date], object], expected_version: int | None = None) -> A:
+        """Load one aggregate, check district, version and business date, apply ``change``, save."""
+        day = self._on(on)
+
+        def work() -> list:
+            aggregate = self._get(cls, aggregate_id, actor)
+            if expected_version is not None and aggregate.version != expected_version:
+                raise ConcurrentChange(aggregate.label)
+            aggregate.check_business_date(day, self._today())
+            change(aggregate, day)
+            return [aggregate]
+
+        return self._run(command, actor, aggregate_id, work)[0]

@@ -1,0 +1,171 @@
+"""Commands on supervised items (督办事项)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from domain.actor import Actor, Role
+from domain.deadlines import item_deadline
+from domain.errors import InvalidInput, NotAllowed, RuleViolation, require_input
+from domain.item import Satisfaction, SupervisedItem
+from domain.leadership import LeaderTitle
+from domain.sources import SourceKind
+from duban.application.organisation import OrganisationCommands
+
+
+class ItemCommands(OrganisationCommands):
+    def register_item(
+        self, *, source: SourceKind, reference: str, decision_date: date, title: str, actor: Actor,
+        description: str = "", deadline: date | None = None, working_days: int | None = None,
+        number: int | None = None, on: date | None = None,
+    ) -> SupervisedItem:
+        """登记: numbered 督〔year〕N号 in the registration year; the deadline defaults by the rules."""
+        actor.must_be(Role.OFFICE, doing="登记督办事项")
+        day = self._on(on)
+        require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
+        require_input(number is None or (isinstance(number, int) and number > 0), "item.bad_number",
+                      "编号应为正整数。", field="number")
+        due = item_deadline(self.calendar(), source, decision_date, deadline, working_days)
+
+        def work():
+            self.district(actor.district)
+            register = self._register(actor.district, "item", day.year, day)
+            chosen = number or register.next_number()
+            item = SupervisedItem.register(
+                year=day.year, number=chosen, source=source, reference=reference, decision_date=decision_date,
+                title=title, description=description, deadline=due.day, deadline_basis=due.basis,
+                deadline_estimated=due.estimated, on=day, actor=actor,
+            )
+            register.claim(str(chosen), item.id, day, "督办事项编号")
+            return [register, item]
+
+        return self._run("register_item", actor, None, work)[1]
+
+    def item(self, item_id: UUID, actor: Actor) -> SupervisedItem:
+        return self._get(SupervisedItem, item_id, actor)
+
+    def items(self, district: str, years: list[int] | None = None) -> list[SupervisedItem]:
+        years = years or self._years(district)
+        return [self._get(SupervisedItem, i) for i in self._registered_ids(district, "item", years)]
+
+    def _years(self, district: str) -> list[int]:
+        first = self.district(district).opened_on.year
+        return list(range(min(first, self._today().year), self._today().year + 1))
+
+    def _item_change(self, command: str, item: UUID, actor: Actor, on, change, expected_version=None):
+        return self._change(command, SupervisedItem, item, actor, on, change, expected_version)
+
+    # -- assignment ---------------------------------------------------------------------------
+    def assign_item(self, item: UUID, lead_unit: UUID, co_units: list[UUID], actor: Actor,
+                    on: date | None = None, expected_version: int | None = None) -> SupervisedItem:
+        self._active_unit(lead_unit, actor, "lead_unit")
+        for unit in co_units:
+            self._active_unit(unit, actor, "co_units")
+        return self._item_change("assign_item", item, actor, on,
+                                 lambda i, d: i.assign(lead_unit, list(co_units), d, actor), expected_version)
+
+    def split_item(self, item: UUID, subtasks: list[dict], actor: Actor, on: date | None = None) -> SupervisedItem:
+        return self._item_change("split_item", item, actor, on, lambda i, d: i.split(subtasks, d, actor))
+
+    def sign_for_item(self, item: UUID, actor: Actor, on: date | None = None) -> SupervisedItem:
+        return self._item_change("sign_for_item", item, actor, on, lambda i, d: i.sign_for(d, actor))
+
+    # -- handling -----------------------------------------------------------------------------
+    def report_item_progress(self, item: UUID, percent: int, text: str, actor: Actor, attachments=None,
+                             subtask: str | None = None, on: date | None = None,
+                             expected_version: int | None = None) -> SupervisedItem:
+        return self._item_change(
+            "report_item_progress", item, actor, on,
+            lambda i, d: i.report_progress(percent, text, attachments, d, actor, subtask=subtask), expected_version)
+
+    def complete_subtask(self, item: UUID, subtask: str, summary: str, actor: Actor, on: date | None = None):
+        return self._item_change("complete_subtask", item, actor, on,
+                                 lambda i, d: i.complete_subtask(subtask, summary, d, actor))
+
+    def request_extension(self, item: UUID, new_deadline: date, reasons: str, actor: Actor,
+                          on: date | None = None) -> SupervisedItem:
+        return self._item_change("request_extension", item, actor, on,
+                                 lambda i, d: i.request_extension(new_deadline, reasons, d, actor))
+
+    def decide_extension(self, item: UUID, grant: bool, note: str, actor: Actor, new_deadline: date | None = None,
+                         on: date | None = None) -> SupervisedItem:
+        def change(i: SupervisedItem, d: date) -> None:
+            self._require_leader_for(i, actor, d, "审批延期申请")
+            i.decide_extension(grant, note, d, actor, new_deadline=new_deadline)
+        return self._item_change("decide_extension", item, actor, on, change)
+
+    def report_cannot_implement(self, item: UUID, reasons: str, actor: Actor, on: date | None = None):
+        return self._item_change("report_cannot_implement", item, actor, on,
+                                 lambda i, d: i.report_cannot_implement(reasons, d, actor))
+
+    def decide_cannot_implement(self, item: UUID, accept: bool, note: str, actor: Actor, on: date | None = None):
+        return self._item_change("decide_cannot_implement", item, actor, on,
+                                 lambda i, d: i.decide_cannot_implement(accept, note, d, actor))
+
+    def record_formal_reply(self, item: UUID, text: str, actor: Actor, on: date | None = None):
+        return self._item_change("record_formal_reply", item, actor, on,
+                                 lambda i, d: i.record_formal_reply(text, d, actor))
+
+    def record_satisfaction(self, item: UUID, satisfaction: Satisfaction, actor: Actor, comment: str = "",
+                            on: date | None = None):
+        return self._item_change("record_satisfaction", item, actor, on,
+                                 lambda i, d: i.record_satisfaction(satisfaction, comment, d, actor))
+
+    def report_completion(self, item: UUID, summary: str, actor: Actor, attachments=None, on: date | None = None):
+        return self._item_change("report_completion", item, actor, on,
+                                 lambda i, d: i.report_completion(summary, attachments, d, actor))
+
+    def sign_off_item(self, item: UUID, actor: Actor, note: str = "", on: date | None = None):
+        return self._item_change("sign_off_item", item, actor, on, lambda i, d: i.sign_off(note, d, actor))
+
+    def send_back_item(self, item: UUID, reasons: str, actor: Actor, on: date | None = None):
+        return self._item_change("send_back_item", item, actor, on, lambda i, d: i.send_back(reasons, d, actor))
+
+    # -- escalation ---------------------------------------------------------------------------
+    def urge_item(self, item: UUID, note: str, actor: Actor, unit: UUID | None = None, on: date | None = None):
+        return self._item_change("urge_item", item, actor, on, lambda i, d: i.urge(note, d, actor, unit=unit))
+
+    def criticise_item(self, item: UUID, note: str, actor: Actor, document: str = "", unit: UUID | None = None,
+                       on: date | None = None):
+        return self._item_change("criticise_item", item, actor, on,
+                                 lambda i, d: i.criticise(note, document, d, actor, unit=unit))
+
+    def record_interview(self, item: UUID, held_by: str, interviewee: str, actor: Actor, note: str = "",
+                         leader: UUID | None = None, unit: UUID | None = None, on: date | None = None):
+        if leader is not None:
+            self._leader(leader, actor)
+        return self._item_change(
+            "record_interview", item, actor, on,
+            lambda i, d: i.record_interview(held_by, interviewee, note, d, actor, unit=unit, leader=leader))
+
+    def propose_referral(self, item: UUID, reasons: str, actor: Actor, on: date | None = None):
+        return self._item_change("propose_referral", item, actor, on,
+                                 lambda i, d: i.propose_referral(reasons, d, actor))
+
+    def decide_referral(self, item: UUID, approve: bool, note: str, actor: Actor, on: date | None = None):
+        def change(i: SupervisedItem, d: date) -> None:
+            self._require_leader_for(i, actor, d, "审批移交纪检监察")
+            i.decide_referral(approve, note, d, actor)
+        return self._item_change("decide_referral", item, actor, on, change)
+
+    def commend_item(self, item: UUID, note: str, actor: Actor, unit: UUID | None = None, on: date | None = None):
+        return self._item_change("commend_item", item, actor, on, lambda i, d: i.commend(note, d, actor, unit=unit))
+
+    def _require_leader_for(self, item: SupervisedItem, actor: Actor, day: date, doing: str) -> None:
+        """A leader decides only for units in their portfolio that day (or covering, AB角); the
+        district head decides for all."""
+        if actor.role is not Role.LEADER:
+            return
+        if actor.leader is None:
+            raise InvalidInput("actor.leader_required", "领导用户须关联领导岗位。", field="leader")
+        leader = self._leader(actor.leader, actor)
+        if leader.title is LeaderTitle.DISTRICT_HEAD:
+            return
+        if item.lead_unit is None:
+            raise RuleViolation("item.not_assigned", "督办事项尚未交办。")
+        roster = self.roster(actor.district)
+        in_charge = roster.leader_in_charge(item.lead_unit, day)
+        acting, _ = roster.acting_leader(item.lead_unit, day)
+        if actor.leader not in (in_charge, acting):
+            raise NotAllowed("leader.not_in_charge", f"牵头单位不在您的分管范围内，不能{doing}。")

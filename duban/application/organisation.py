@@ -1,0 +1,140 @@
+"""Commands on the district, its units, leaders and the division of work."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from domain.actor import Actor, Role
+from domain.errors import NotFound, RuleViolation, require
+from domain.leadership import Leader, LeaderTitle, Roster
+from domain.organisation import District, Unit, UnitKind
+from duban.application.base import ServiceBase
+
+DEPLOYMENT = "*"
+
+
+class OrganisationCommands(ServiceBase):
+    def open_district(self, code: str, name: str, actor: Actor, on: date | None = None) -> District:
+        actor.must_be(Role.ADMIN, doing="开设区")
+        day = self._on(on)
+
+        def work():
+            district = District.open(code, name, day, actor)
+            require(self._find(District, district.id) is None, "district.exists", f"区划代码{code}已开设。")
+            register = self._register(DEPLOYMENT, "district", None, day)
+            register.claim(code, district.id, day, "区划代码")
+            return [register, district, Roster.start(code, day)]
+
+        return self._run("open_district", actor, District.id_for(code), work)[1]
+
+    def district(self, code: str) -> District:
+        found = self._find(District, District.id_for(code))
+        if found is None:
+            raise NotFound("district.not_found", f"没有区划代码为{code}的区。")
+        return found
+
+    def districts(self) -> list[District]:
+        return [self._get(District, i) for i in self._registered_ids(DEPLOYMENT, "district", [None])]
+
+    # -- units --------------------------------------------------------------------------------
+    def register_unit(self, code: str, name: str, kind: UnitKind, actor: Actor, on: date | None = None) -> Unit:
+        actor.must_be(Role.ADMIN, Role.OFFICE, doing="登记单位")
+        day = self._on(on)
+
+        def work():
+            self.district(actor.district)
+            unit = Unit.register(code, name, kind, day, actor)
+            require(self._find(Unit, unit.id) is None, "unit.code_taken", f"单位代码“{code}”已被使用。")
+            same_name = [u for u in self.units(actor.district) if u.active and u.name == unit.name]
+            require(not same_name, "unit.name_taken", f"已有名为“{unit.name}”的单位。")
+            register = self._register(actor.district, "unit", None, day)
+            register.claim(code, unit.id, day, "单位代码")
+            return [register, unit]
+
+        return self._run("register_unit", actor, Unit.id_for(actor.district, code), work)[1]
+
+    def rename_unit(self, unit: UUID, name: str, actor: Actor, on: date | None = None) -> Unit:
+        actor.must_be(Role.ADMIN, Role.OFFICE, doing="单位更名")
+        clash = [u for u in self.units(actor.district) if u.active and u.name == name.strip() and u.id != unit]
+        require(not clash, "unit.name_taken", f"已有名为“{name.strip()}”的单位。")
+        return self._change("rename_unit", Unit, unit, actor, on, lambda u, d: u.rename(name, d, actor))
+
+    def retire_unit(self, unit: UUID, reason: str, actor: Actor, on: date | None = None) -> Unit:
+        actor.must_be(Role.ADMIN, Role.OFFICE, doing="撤销单位")
+        return self._change("retire_unit", Unit, unit, actor, on, lambda u, d: u.retire(reason, d, actor))
+
+    def units(self, district: str) -> list[Unit]:
+        return [self._get(Unit, i) for i in self._registered_ids(district, "unit", [None])]
+
+    def unit(self, unit_id: UUID, actor: Actor) -> Unit:
+        return self._get(Unit, unit_id, actor)
+
+    def unit_by_code(self, district: str, code: str) -> Unit:
+        found = self._find(Unit, Unit.id_for(district, code))
+        if found is None:
+            raise NotFound("unit.not_found", f"没有代码为“{code}”的单位。")
+        return found
+
+    def _active_unit(self, unit_id: UUID, actor: Actor, field: str = "unit") -> Unit:
+        unit = self._find(Unit, unit_id)
+        if unit is None or unit.district != actor.district:
+            raise NotFound("unit.not_found", "没有这个单位。", field=field)
+        if not unit.active:
+            raise RuleViolation("unit.retired", f"单位“{unit.name}”已撤销，不能再交办。", field=field)
+        return unit
+
+    # -- leaders and the division of work -------------------------------------------------------
+    def register_leader(self, code: str, title: LeaderTitle, portfolio_label: str, actor: Actor,
+                        on: date | None = None) -> Leader:
+        actor.must_be(Role.ADMIN, Role.OFFICE, doing="登记领导岗位")
+        day = self._on(on)
+
+        def work():
+            self.district(actor.district)
+            leader = Leader.register(code, title, portfolio_label, day, actor)
+            require(self._find(Leader, leader.id) is None, "leader.code_taken", f"领导代码“{code}”已被使用。")
+            register = self._register(actor.district, "leader", None, day)
+            register.claim(code, leader.id, day, "领导代码")
+            return [register, leader]
+
+        return self._run("register_leader", actor, Leader.id_for(actor.district, code), work)[1]
+
+    def leaders(self, district: str) -> list[Leader]:
+        return [self._get(Leader, i) for i in self._registered_ids(district, "leader", [None])]
+
+    def leader_by_code(self, district: str, code: str) -> Leader:
+        found = self._find(Leader, Leader.id_for(district, code))
+        if found is None:
+            raise NotFound("leader.not_found", f"没有代码为“{code}”的领导。")
+        return found
+
+    def _leader(self, leader_id: UUID, actor: Actor) -> Leader:
+        return self._get(Leader, leader_id, actor)
+
+    def roster(self, district: str) -> Roster:
+        return self._get(Roster, Roster.id_for(district))
+
+    def place_unit(self, unit: UUID, leader: UUID, effective: date, actor: Actor, on: date | None = None) -> Roster:
+        """分工调整: ``leader`` is in charge of ``unit`` from ``effective``."""
+        actor.must_be(Role.ADMIN, Role.OFFICE, doing="调整领导分工")
+        self._active_unit(unit, actor)
+        require(self._leader(leader, actor).active, "leader.left", "该领导岗位已撤销。")
+        return self._change("place_unit", Roster, Roster.id_for(actor.district), actor, on,
+                            lambda r, d: r.place_unit(unit, leader, effective, d, actor))
+
+    def set_cover(self, leader: UUID, covered_by: UUID, effective: date, actor: Actor, on: date | None = None) -> Roster:
+        actor.must_be(Role.ADMIN, Role.OFFICE, doing="设定AB角")
+        self._leader(leader, actor), self._leader(covered_by, actor)
+        return self._change("set_cover", Roster, Roster.id_for(actor.district), actor, on,
+                            lambda r, d: r.set_cover(leader, covered_by, effective, d, actor))
+
+    def record_absence(self, leader: UUID, first: date, last: date, actor: Actor, on: date | None = None) -> Roster:
+        actor.must_be(Role.ADMIN, Role.OFFICE, doing="登记领导外出")
+        self._leader(leader, actor)
+        return self._change("record_absence", Roster, Roster.id_for(actor.district), actor, on,
+                            lambda r, d: r.record_absence(leader, first, last, d, actor))
+
+    def leader_in_charge(self, district: str, unit: UUID, day: date) -> Leader | None:
+        leader_id = self.roster(district).leader_in_charge(unit, day)
+        return self._find(Leader, leader_id) if leader_id else None

@@ -1,0 +1,37 @@
+"""The event store: one eventsourcing application holding every aggregate type.
+
+One application means one events table on both stores (SQLite's table names are fixed), and
+a command that changes several aggregates saves them in one atomic ``save()``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from domain.leadership import Roster
+from domain.organisation import NumberRegister
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class EventStore(Application):
+    """All of duban's events (table ``duban_events`` on PostgreSQL, ``stored_events`` on SQLite)."""
+
+    name = "duban"
+    snapshotting_intervals = {NumberRegister: 50, Roster: 50}
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())

@@ -1,0 +1,99 @@
+"""The deadline watcher (``duban tick``) and calendar loading.
+
+The watcher records facts that the passing of time creates — a deadline missed, a monthly
+report missed, a notice reply overdue — as events, exactly once per occurrence: each
+aggregate remembers what it has recorded, so running the watcher again records nothing new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import structlog
+
+from domain.actor import Actor, Role, system_actor
+from domain.calendar import YearSchedule
+from domain.errors import ConcurrentChange
+from domain.item import SupervisedItem
+from domain.notice import SupervisionNotice
+from domain.rectification import RectificationTask
+from domain.schedule import HolidaySchedule
+from duban.application.oversight import OversightCommands
+
+log = structlog.get_logger("duban.watcher")
+
+
+@dataclass
+class TickReport:
+    today: date
+    deadlines_missed: int = 0
+    monthly_reports_missed: int = 0
+    notices_overdue: int = 0
+    rectifications_overdue: int = 0
+    conflicts: int = 0
+    districts: list[str] = field(default_factory=list)
+
+    @property
+    def recorded(self) -> int:
+        return self.deadlines_missed + self.monthly_reports_missed + self.notices_overdue + self.rectifications_overdue
+
+
+class WatcherCommands(OversightCommands):
+    def load_calendar(self, schedule: YearSchedule, source: str, actor: Actor, on: date | None = None) -> HolidaySchedule:
+        """载入节假日安排: next year's published schedule, or a correction of a known year."""
+        actor.must_be(Role.OFFICE, Role.ADMIN, doing="载入节假日安排")
+        day = self._on(on)
+
+        def work():
+            schedule_id = HolidaySchedule.id_for(schedule.year)
+            existing = self._find(HolidaySchedule, schedule_id)
+            saved = []
+            if existing is None:
+                existing = HolidaySchedule.load(schedule, source, day, actor)
+                register = self._register(HolidaySchedule.DEPLOYMENT, "calendar", None, day)
+                register.claim(str(schedule.year), schedule_id, day, "节假日安排年份")
+                saved.append(register)
+            existing.replace_days(schedule, source, day, actor)
+            return [*saved, existing]
+
+        result = self._run("load_calendar", actor, HolidaySchedule.id_for(schedule.year), work)[-1]
+        self._calendar = None
+        return result
+
+    def tick(self, today: date | None = None) -> TickReport:
+        """Record every fact that time has created up to ``today`` (default: the clock's today)."""
+        today = today or self._today()
+        report = TickReport(today)
+        for district in self.districts():
+            code = district.district
+            report.districts.append(code)
+            actor = system_actor(code)
+            for item in self.items(code):
+                if item.status.is_closed:
+                    continue
+                missed = item.record_deadline_missed(today, actor)
+                months = item.record_monthly_reports_missed(today, actor)
+                if self._save_facts("record_item_facts", item, actor, report):
+                    report.deadlines_missed += missed
+                    report.monthly_reports_missed += months
+            for notice in self.notices(code):
+                count = notice.record_overdue(today, actor)
+                if self._save_facts("record_notice_facts", notice, actor, report):
+                    report.notices_overdue += count
+            for task in self.rectifications(code):
+                missed = task.record_deadline_missed(today, actor)
+                if self._save_facts("record_rectification_facts", task, actor, report):
+                    report.rectifications_overdue += missed
+        log.info("tick", today=today.isoformat(), recorded=report.recorded, conflicts=report.conflicts)
+        return report
+
+    def _save_facts(self, command: str, aggregate, actor: Actor, report: TickReport) -> bool:
+        if not aggregate.pending_events:
+            return False
+        try:
+            self._run(command, actor, aggregate.id, lambda: [aggregate])
+        except ConcurrentChange:
+            report.conflicts += 1  # someone acted meanwhile: the next run records it
+            return False
+        return True
