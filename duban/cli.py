@@ -1,0 +1,201 @@
+"""The ``duban`` command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from domain.actor import Actor, Role
+from domain.calendar import parse_schedule
+from domain.errors import DomainError
+from duban import logging as duban_logging
+from duban.clock import FixedClock, SystemClock
+from duban.settings import describe, store_env
+
+console = Console(width=None if sys.stdout.isatty() else 180)
+
+
+def _date(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期应为YYYY-MM-DD格式，收到“{value}”") from None
+
+
+def _open_app(today: date | None):
+    from duban.application import Duban
+
+    clock = FixedClock(today) if today else SystemClock()
+    return Duban(env=store_env(), clock=clock)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="DUBAN_DB",
+              help="SQLite file of the embedded store (default var/duban.sqlite3; DATABASE_URL selects PostgreSQL).")
+@click.option("--log-level", default="INFO", show_default=True, help="Structured log level (logs go to stderr).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSON log lines here.")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, log_level: str, log_file: Path | None) -> None:
+    """duban 督办 — supervision and accountability tracker for district governments."""
+    if db is not None:
+        os.environ["DUBAN_DB"] = str(db)
+    stream = None
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        stream = log_file.open("a", encoding="utf-8")
+        ctx.call_on_close(stream.close)
+    duban_logging.configure(log_level, stream)
+
+
+@main.command()
+@click.option("--today", callback=_date, help="The simulated year ends on this day (default: today).")
+@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), envvar="DUBAN_SEEDS_DIR",
+              help="Folder of the source documents (default ../shared/seeds).")
+@click.option("--db", "demo_db", type=click.Path(dir_okay=False, path_type=Path), default=Path("var/demo.sqlite3"),
+              show_default=True, help="SQLite file for the demo; replaced on each run.")
+@click.option("--log-file", "demo_log", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("var/demo-log.jsonl"), show_default=True, help="The demo's command log.")
+def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path) -> None:
+    """Build the demo district from the seeds, simulate a year of work and print the ledger."""
+    from duban.application import Duban
+    from duban.demo.seeds import SeedsNotFound, load_seed_district
+    from duban.demo.simulation import build_demo
+
+    today = today or SystemClock().today()
+    try:
+        seed = load_seed_district(seeds)
+    except SeedsNotFound as error:
+        raise click.ClickException(str(error)) from None
+    if os.environ.get("DATABASE_URL"):
+        env = store_env()
+    else:
+        demo_db.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{demo_db}{suffix}").unlink(missing_ok=True)
+        os.environ["DUBAN_DB"] = str(demo_db)
+        env = store_env()
+    demo_log.parent.mkdir(parents=True, exist_ok=True)
+    with demo_log.open("w", encoding="utf-8") as log_stream:
+        duban_logging.configure("INFO", log_stream)
+        clock = FixedClock(today)
+        app = Duban(env=env, clock=clock)
+        if app.districts():
+            raise click.ClickException(f"{describe(env)} already holds data; the demo needs an empty store.")
+        console.print(f"[bold]汉阳区演示数据[/] · {describe(env)} · 模拟至 {today.isoformat()} …")
+        summary = build_demo(app, clock, seed, today)
+    console.print(
+        f"事项 {summary.items} · 督办通知 {summary.notices} · 整改任务 {summary.rectifications} · "
+        f"督查 {summary.inspections} · 被规则拒绝的操作 {summary.refused} · 日志 {demo_log}")
+    _print_ledger(app, seed.code, today, open_only=False, limit=None)
+    console.print(f"\n再次查看：DUBAN_DB={demo_db} duban ledger --today {today.isoformat()}")
+    app.close()
+
+
+@main.command()
+@click.option("--today", callback=_date, help="Record facts up to this day (default: today).")
+def tick(today: date | None) -> None:
+    """Record deadlines missed, monthly reports missed and replies overdue (safe to repeat)."""
+    app = _open_app(today)
+    report = app.tick(today)
+    console.print(
+        f"{report.today.isoformat()}：逾期 {report.deadlines_missed}，未按月报送 {report.monthly_reports_missed}，"
+        f"通知逾期 {report.notices_overdue}，整改逾期 {report.rectifications_overdue}"
+        + (f"，冲突待下次 {report.conflicts}" if report.conflicts else ""))
+    app.close()
+
+
+@main.group()
+def calendar() -> None:
+    """The working-day calendar (工作日历)."""
+
+
+@calendar.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", default=lambda: os.environ.get("USER", "admin"), help="Who loads it (for the record).")
+def calendar_load(file: Path, user: str) -> None:
+    """Load a year's published holiday schedule from FILE.
+
+    One line per entry: ``2027-02-06..2027-02-13 休 春节`` or ``2027-02-14 班 春节调休``;
+    ``#`` starts a comment.  Loading a year again replaces it.
+    """
+    app = _open_app(None)
+    try:
+        schedule = parse_schedule(file.read_text(encoding="utf-8"))
+        app.load_calendar(schedule, file.name, Actor(user, Role.ADMIN, "*"))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    console.print(f"已载入{schedule.year}年：休息日 {len(schedule.holidays)} 天，调休上班 {len(schedule.workdays)} 天。")
+    app.close()
+
+
+@calendar.command("show")
+@click.argument("year", type=int)
+def calendar_show(year: int) -> None:
+    """Show the days off and adjusted working days of YEAR."""
+    app = _open_app(None)
+    cal = app.calendar()
+    start = date(year, 1, 1)
+    official = cal.has_official_data(year)
+    console.print(f"{year}年：" + ("有官方数据" if official else "无官方数据，按周一至周五估算"))
+    day, off, on = start, [], []
+    while day.year == year:
+        weekday = day.weekday() < 5
+        if cal.is_workday(day) != weekday:
+            (on if cal.is_workday(day) else off).append(day.strftime("%m-%d"))
+        day = date.fromordinal(day.toordinal() + 1)
+    console.print("工作日休息：" + ("、".join(off) or "无"))
+    console.print("周末上班：" + ("、".join(on) or "无"))
+    app.close()
+
+
+@main.command()
+@click.option("--district", default=None, help="District code (default: the only district).")
+@click.option("--today", callback=_date, help="Compute overdue days as of this day (default: today).")
+@click.option("--open-only", is_flag=True, help="Only entries not yet signed off.")
+@click.option("--limit", type=int, default=None, help="Show at most this many rows.")
+def ledger(district: str | None, today: date | None, open_only: bool, limit: int | None) -> None:
+    """Print the ledger (台账): items and rectification tasks with status, deadline and days overdue."""
+    app = _open_app(today)
+    districts = [d.district for d in app.districts()]
+    if not districts:
+        raise click.ClickException("没有数据：先运行 duban demo，或设置 DUBAN_DB / DATABASE_URL。")
+    code = district or districts[0]
+    if code not in districts:
+        raise click.ClickException(f"没有区划代码为{code}的区。")
+    _print_ledger(app, code, today or SystemClock().today(), open_only=open_only, limit=limit)
+    app.close()
+
+
+def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None) -> None:
+    from projections.ledger import ledger as ledger_rows, status_counts
+
+    rows = ledger_rows(app, district, today)
+    shown = [r for r in rows if r.is_open] if open_only else rows
+    table = Table(title=f"督办台账 · {app.district(district).name} · 截至 {today.isoformat()}", show_lines=False)
+    for header in ("编号", "来源", "督办事项 / 问题", "牵头单位", "办理时限", "状态", "进度", "逾期工作日", "催办", "通知"):
+        table.add_column(header, overflow="fold")
+    for row in shown[:limit] if limit else shown:
+        deadline = row.deadline.isoformat() if row.deadline else ""
+        if row.deadline_estimated:
+            deadline += "*"
+        overdue = f"[red]{row.working_days_overdue}[/]" if row.working_days_overdue else ""
+        table.add_row(row.number, row.source, row.title[:28], row.lead_unit, deadline, row.status_label,
+                      f"{row.progress}%", overdue, str(row.urges or ""), str(row.notices or ""))
+    console.print(table)
+    counts = status_counts(rows)
+    console.print("状态统计：" + "，".join(f"{k[1]}（{'事项' if k[0] == 'item' else '整改'}）{v}"
+                                     for k, v in sorted(counts.items())))
+    if any(r.deadline_estimated for r in rows):
+        console.print("* 时限所在年份尚无官方节假日数据，按周一至周五估算；可用 duban calendar load 载入。")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

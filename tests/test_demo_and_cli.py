@@ -1,0 +1,118 @@
+"""The demo district and the command line, as a newcomer meets them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from domain.item import ItemStatus
+from duban.application import Duban
+from duban.clock import FixedClock
+from duban.demo.seeds import SeedsNotFound, load_seed_district
+from duban.demo.simulation import build_demo
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    try:
+        return load_seed_district()
+    except SeedsNotFound as error:
+        pytest.skip(f"shared/seeds not found beside the repo: {error}")
+
+
+@pytest.fixture
+def demo(store_env, seed):
+    clock = FixedClock(TODAY)
+    app = Duban(env=store_env, clock=clock)
+    summary = build_demo(app, clock, seed, TODAY)
+    yield app, summary
+    app.close()
+
+
+def test_demo_builds_the_seed_district_with_every_item_state(demo, seed):
+    app, summary = demo
+    assert [u.name for u in app.units(seed.code)][:3] == ["晴川街", "建桥街", "鹦鹉街"]
+    items = app.items(seed.code)
+    assert {i.status for i in items} == set(ItemStatus)
+    titles = {i.title for i in items}
+    assert "争取国家战略项目落户汉阳" in titles  # 项目策划年 task 1
+    assert any(i.reference.startswith("阳政办〔2022〕7号") for i in items)  # the 3号建议案 plan
+    assert any(i.reference.startswith("阳政办〔2022〕8号") for i in items)  # the law-enforcement pilot
+    # every escalation step appears at least once
+    assert sum(i.urges for i in items) and sum(i.criticisms for i in items)
+    assert sum(i.interviews for i in items) and sum(i.commendations for i in items)
+    assert any(i.referral == "approved" for i in items)
+    assert any(i.extensions_granted for i in items) and any(i.times_sent_back for i in items)
+    assert any(i.missed_deadlines for i in items) and any(i.missed_months for i in items)
+    assert any(i.subtasks for i in items)
+    assert summary.notices and summary.inspections >= 3
+    rect = app.rectifications(seed.code)
+    assert any(t.reopen_count for t in rect) and any(t.verification_failures for t in rect)
+    # the watcher has already recorded everything up to today
+    assert app.tick(TODAY).recorded == 0
+
+
+def test_demo_is_deterministic(tmp_path, seed):
+    def run(name):
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / name)}
+        clock = FixedClock(TODAY)
+        app = Duban(env=env, clock=clock)
+        build_demo(app, clock, seed, TODAY)
+        result = [(i.number_label, i.status.value, i.version) for i in app.items(seed.code)]
+        app.close()
+        return result
+
+    assert run("a.sqlite3") == run("b.sqlite3")
+
+
+def test_cli_demo_prints_the_ledger_and_tick_records_nothing_twice(tmp_path, seed, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    from duban.cli import main
+
+    runner = CliRunner()
+    db = tmp_path / "demo.sqlite3"
+    result = runner.invoke(main, ["demo", "--today", TODAY.isoformat(), "--db", str(db)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "督办台账" in result.output and "督〔2026〕1号" in result.output
+    for label in ("已办结销号", "办理中", "待签收", "终止办理"):
+        assert label in result.output
+    first = runner.invoke(main, ["--db", str(db), "tick", "--today", "2026-12-31"])
+    second = runner.invoke(main, ["--db", str(db), "tick", "--today", "2026-12-31"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "逾期 0，未按月报送 0，通知逾期 0，整改逾期 0" in second.output
+    assert first.output != second.output
+    ledger = runner.invoke(main, ["--db", str(db), "ledger", "--today", TODAY.isoformat(), "--open-only"])
+    assert ledger.exit_code == 0 and "已办结销号" not in ledger.output.split("状态统计")[0]
+
+
+def test_cli_calendar_load_then_show(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    from duban.cli import main
+
+    schedule = tmp_path / "2027.txt"
+    schedule.write_text("# 2027\n2027-01-01 休 元旦\n2027-02-06..2027-02-12 休 春节\n2027-02-14 班 春节调休\n",
+                        encoding="utf-8")
+    db = str(tmp_path / "cal.sqlite3")
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["--db", db, "calendar", "load", str(schedule)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "已载入2027年" in loaded.output
+    shown = runner.invoke(main, ["--db", db, "calendar", "show", "2027"])
+    assert "有官方数据" in shown.output and "02-14" in shown.output
+    bad = tmp_path / "bad.txt"
+    bad.write_text("2027-13-01 休\nhello\n", encoding="utf-8")
+    refused = runner.invoke(main, ["--db", db, "calendar", "load", str(bad)])
+    assert refused.exit_code != 0 and "第1行" in refused.output and "第2行" in refused.output
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["tick"], ["calendar"], ["calendar", "load"], ["ledger"]])
+def test_every_command_has_help(command):
+    from duban.cli import main
+
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
