@@ -41,9 +41,11 @@ class DistrictAggregate(Aggregate):
     label = "记录"
 
     def check_district(self, actor: Actor) -> None:
-        """Records of another district do not exist for the actor."""
+        """Records of another district do not exist for the actor: the answer is exactly the one
+        for a record that does not exist at all, since ids derive from district, year and number
+        and a different answer would tell another district which numbers are in use."""
         if actor.district != self.district:
-            raise NotFound("district.not_found", f"本区没有这条{self.label}。")
+            raise not_found(type(self))
 
     def check_business_date(self, on: date, today: date) -> None:
         if on > today:
@@ -56,6 +58,10 @@ class DistrictAggregate(Aggregate):
                 f"业务日期{on.isoformat()}早于该{self.label}已记录的最后日期{self.last_on.isoformat()}。",
                 field="on",
             )
+
+
+def not_found(cls: type) -> NotFound:
+    return NotFound(f"{cls.__name__.lower()}.not_found", f"没有这条{getattr(cls, 'label', '记录')}。")
 
 
 def ensure_role(actor: Actor, *roles: Role, doing: str) -> None:

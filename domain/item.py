@@ -280,10 +280,11 @@ class SupervisedItem(DistrictAggregate):
 
     @property
     def progress_percent(self) -> int:
-        """Latest percent; an item split into sub-tasks rolls up from them (average)."""
+        """The lead unit's latest percent (it answers for the whole, WR art. 59); an item split
+        into sub-tasks rolls up from them (average)."""
         if self.subtasks:
             return round(sum(s["percent"] for s in self.subtasks.values()) / len(self.subtasks))
-        lead_reports = [r for r in self.reports if r["subtask"] is None]
+        lead_reports = [r for r in self.reports if r["subtask"] is None and r["unit"] == self.lead_unit]
         return lead_reports[-1]["percent"] if lead_reports else 0
 
     # ------------------------------------------------------------------ extension

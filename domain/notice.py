@@ -88,7 +88,8 @@ class SupervisionNotice(DistrictAggregate):
         self.subject_kind = subject_kind
         self.subject_id = subject_id
         self.title = title
-        self.tasks = {t["key"]: {**t, "state": TaskState.OPEN.value, "reply": None} for t in tasks}
+        self.tasks = {t["key"]: {**t, "state": TaskState.OPEN.value, "reply": None, "first_replied_on": None}
+                      for t in tasks}
         self.reply_deadline = reply_deadline
         self.reply_deadline_estimated = reply_deadline_estimated
         self.issued_on = on
@@ -140,6 +141,8 @@ class SupervisionNotice(DistrictAggregate):
     def _replied(self, task: str, text: str, attachments: list[dict], on: date, actor: dict) -> None:
         self.tasks[task]["state"] = TaskState.REPLIED.value
         self.tasks[task]["reply"] = {"text": text, "on": on}
+        if self.tasks[task]["first_replied_on"] is None:
+            self.tasks[task]["first_replied_on"] = on
 
     def review_reply(self, task: str, accept: bool, note: str, on: date, actor: Actor) -> None:
         actor.must_be(Role.OFFICE, doing="审核督办通知回复")
@@ -173,17 +176,28 @@ class SupervisionNotice(DistrictAggregate):
 
     # -- facts the deadline watcher records ---------------------------------------------------
     def record_overdue(self, today: date, actor: Actor) -> int:
-        """Reply overdue (逾期未回复) once per notice; each task past its own deadline once."""
+        """Reply overdue (逾期未回复) once per notice; each task past its own deadline once.
+
+        Both are judged by the dates of the unit's replies, not by when the watcher happens to run:
+        the written reply is late when some task had no reply by the reply deadline (or its reply
+        was sent back); a task is overdue when, past its deadline, it is not accepted and not
+        answered by that deadline.
+        """
         if self.status is NoticeStatus.CLOSED:
             return 0
         recorded = 0
-        unanswered = [k for k, t in self.tasks.items() if t["state"] in (TaskState.OPEN.value, TaskState.REJECTED.value)]
+        unanswered = [k for k, t in self.tasks.items()
+                      if t["state"] == TaskState.REJECTED.value
+                      or t["first_replied_on"] is None or t["first_replied_on"] > self.reply_deadline]
         if today > self.reply_deadline and unanswered and not self.reply_overdue_recorded:
             self._reply_overdue(reply_deadline=self.reply_deadline, tasks=unanswered, on=max(today, self.last_on),
                                 actor=actor.as_record())
             recorded += 1
         for key, task in self.tasks.items():
-            if today > task["deadline"] and task["state"] != TaskState.ACCEPTED.value and key not in self.overdue_tasks:
+            # a reply given by the task's deadline and awaiting review is not the unit's delay
+            answered_in_time = task["state"] == TaskState.REPLIED.value and task["reply"]["on"] <= task["deadline"]
+            if (today > task["deadline"] and task["state"] != TaskState.ACCEPTED.value and not answered_in_time
+                    and key not in self.overdue_tasks):
                 self._task_overdue(task=key, deadline=task["deadline"], on=max(today, self.last_on), actor=actor.as_record())
                 recorded += 1
         return recorded

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
 from datetime import date
 from typing import Callable, Iterable, Mapping, TypeVar
@@ -12,9 +14,9 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.actor import Actor
-from domain.base import DistrictAggregate
+from domain.base import DistrictAggregate, not_found
 from domain.calendar import WorkingDayCalendar
-from domain.errors import ConcurrentChange, DomainError, NotFound
+from domain.errors import ConcurrentChange, DomainError
 from domain.organisation import NumberRegister
 from domain.schedule import HolidaySchedule
 from duban.application.store import EventStore
@@ -25,8 +27,33 @@ A = TypeVar("A", bound=DistrictAggregate)
 log = structlog.get_logger("duban.command")
 
 
+def _log_refusals(method: Callable) -> Callable:
+    """Wrap a public method that takes an ``actor``: a refusal raised before ``_run`` (a role
+    check, an unknown unit) is logged like one raised inside it, once."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DomainError as error:
+            if not getattr(error, "logged", False):
+                actor = kwargs.get("actor") or next((a for a in args if isinstance(a, Actor)), None)
+                if actor is not None:
+                    self._log_outcome(method.__name__, actor, None, error, time.perf_counter())
+            raise
+
+    return wrapper
+
+
 class ServiceBase:
     """The application service (服务层): commands in, events saved, one log line out."""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if (callable(member) and not name.startswith("_")
+                    and "actor" in inspect.signature(member).parameters):
+                setattr(cls, name, _log_refusals(member))
 
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
         self.env = dict(env) if env is not None else store_env()
@@ -42,9 +69,9 @@ class ServiceBase:
         try:
             aggregate = self.store.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"{cls.__name__.lower()}.not_found", f"没有这条{cls.label}。") from None
+            raise not_found(cls) from None
         if not isinstance(aggregate, cls):
-            raise NotFound(f"{cls.__name__.lower()}.not_found", f"没有这条{cls.label}。")
+            raise not_found(cls)
         if actor is not None:
             aggregate.check_district(actor)
         return aggregate
@@ -93,10 +120,6 @@ class ServiceBase:
         line names the command, the aggregate, the district, the actor and the outcome.
         """
         started = time.perf_counter()
-        fields = {
-            "command": command, "aggregate_id": str(aggregate_id) if aggregate_id else None,
-            "district": actor.district, "actor": actor.user, "role": actor.role.value,
-        }
         try:
             aggregates = work()
             pending = sum(len(a.pending_events) for a in aggregates)
@@ -105,14 +128,26 @@ class ServiceBase:
             except IntegrityError:
                 raise ConcurrentChange(aggregates[0].label if aggregates else "记录") from None
         except DomainError as error:
-            log.info("command", **fields, outcome=error.status, rule=error.rule,
-                     ms=round((time.perf_counter() - started) * 1000, 1))
+            self._log_outcome(command, actor, aggregate_id, error, started)
             raise
-        if aggregates and fields["aggregate_id"] is None:
-            fields["aggregate_id"] = str(aggregates[-1].id)
-        log.info("command", **fields, outcome="ok", events=pending,
-                 ms=round((time.perf_counter() - started) * 1000, 1))
+        if aggregates and aggregate_id is None:
+            aggregate_id = aggregates[-1].id
+        self._log_outcome(command, actor, aggregate_id, None, started, events=pending)
         return aggregates
+
+    @staticmethod
+    def _log_outcome(command: str, actor: Actor, aggregate_id: UUID | None, error: DomainError | None,
+                     started: float, **extra) -> None:
+        fields = {
+            "command": command, "aggregate_id": str(aggregate_id) if aggregate_id else None,
+            "district": actor.district, "actor": actor.user, "role": actor.role.value,
+            "ms": round((time.perf_counter() - started) * 1000, 1), **extra,
+        }
+        if error is None:
+            log.info("command", **fields, outcome="ok")
+        else:
+            error.logged = True
+            log.info("command", **fields, outcome=error.status, rule=error.rule)
 
     def _change(self, command: str, cls: type[A], aggregate_id: UUID, actor: Actor, on: date | None,
                 change: Callable[[A, date], object], expected_version: int | None = None) -> A:

@@ -21,14 +21,14 @@ class ItemCommands(OrganisationCommands):
         number: int | None = None, on: date | None = None,
     ) -> SupervisedItem:
         """登记: numbered 督〔year〕N号 in the registration year; the deadline defaults by the rules."""
-        actor.must_be(Role.OFFICE, doing="登记督办事项")
         day = self._on(on)
-        require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
-        require_input(number is None or (isinstance(number, int) and number > 0), "item.bad_number",
-                      "编号应为正整数。", field="number")
-        due = item_deadline(self.calendar(), source, decision_date, deadline, working_days)
 
-        def work():
+        def work():  # every check inside, so a refusal is logged like any other command's
+            actor.must_be(Role.OFFICE, doing="登记督办事项")
+            require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
+            require_input(number is None or (isinstance(number, int) and number > 0), "item.bad_number",
+                          "编号应为正整数。", field="number")
+            due = item_deadline(self.calendar(), source, decision_date, deadline, working_days)
             self.district(actor.district)
             register = self._register(actor.district, "item", day.year, day)
             chosen = number or register.next_number()
@@ -59,11 +59,12 @@ class ItemCommands(OrganisationCommands):
     # -- assignment ---------------------------------------------------------------------------
     def assign_item(self, item: UUID, lead_unit: UUID, co_units: list[UUID], actor: Actor,
                     on: date | None = None, expected_version: int | None = None) -> SupervisedItem:
-        self._active_unit(lead_unit, actor, "lead_unit")
-        for unit in co_units:
-            self._active_unit(unit, actor, "co_units")
-        return self._item_change("assign_item", item, actor, on,
-                                 lambda i, d: i.assign(lead_unit, list(co_units), d, actor), expected_version)
+        def change(i: SupervisedItem, d: date) -> None:
+            self._active_unit(lead_unit, actor, "lead_unit")
+            for unit in co_units:
+                self._active_unit(unit, actor, "co_units")
+            i.assign(lead_unit, list(co_units), d, actor)
+        return self._item_change("assign_item", item, actor, on, change, expected_version)
 
     def split_item(self, item: UUID, subtasks: list[dict], actor: Actor, on: date | None = None) -> SupervisedItem:
         return self._item_change("split_item", item, actor, on, lambda i, d: i.split(subtasks, d, actor))
@@ -133,11 +134,11 @@ class ItemCommands(OrganisationCommands):
 
     def record_interview(self, item: UUID, held_by: str, interviewee: str, actor: Actor, note: str = "",
                          leader: UUID | None = None, unit: UUID | None = None, on: date | None = None):
-        if leader is not None:
-            self._leader(leader, actor)
-        return self._item_change(
-            "record_interview", item, actor, on,
-            lambda i, d: i.record_interview(held_by, interviewee, note, d, actor, unit=unit, leader=leader))
+        def change(i: SupervisedItem, d: date) -> None:
+            if leader is not None:
+                self._leader(leader, actor)
+            i.record_interview(held_by, interviewee, note, d, actor, unit=unit, leader=leader)
+        return self._item_change("record_interview", item, actor, on, change)
 
     def propose_referral(self, item: UUID, reasons: str, actor: Actor, on: date | None = None):
         return self._item_change("propose_referral", item, actor, on,

@@ -6,7 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.actor import Actor, Role
-from domain.errors import NotFound, RuleViolation, require
+from domain.errors import NotFound, RuleViolation, require, require_input
 from domain.leadership import Leader, LeaderTitle, Roster
 from domain.organisation import District, Unit, UnitKind
 from duban.application.base import ServiceBase
@@ -15,9 +15,15 @@ DEPLOYMENT = "*"
 
 
 class OrganisationCommands(ServiceBase):
+    def _new_record_day(self, on: date | None) -> date:
+        """The business date of a new record: never in the future (as for items, notices, tasks)."""
+        day = self._on(on)
+        require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
+        return day
+
     def open_district(self, code: str, name: str, actor: Actor, on: date | None = None) -> District:
         actor.must_be(Role.ADMIN, doing="开设区")
-        day = self._on(on)
+        day = self._new_record_day(on)
 
         def work():
             district = District.open(code, name, day, actor)
@@ -40,7 +46,7 @@ class OrganisationCommands(ServiceBase):
     # -- units --------------------------------------------------------------------------------
     def register_unit(self, code: str, name: str, kind: UnitKind, actor: Actor, on: date | None = None) -> Unit:
         actor.must_be(Role.ADMIN, Role.OFFICE, doing="登记单位")
-        day = self._on(on)
+        day = self._new_record_day(on)
 
         def work():
             self.district(actor.district)
@@ -88,7 +94,7 @@ class OrganisationCommands(ServiceBase):
     def register_leader(self, code: str, title: LeaderTitle, portfolio_label: str, actor: Actor,
                         on: date | None = None) -> Leader:
         actor.must_be(Role.ADMIN, Role.OFFICE, doing="登记领导岗位")
-        day = self._on(on)
+        day = self._new_record_day(on)
 
         def work():
             self.district(actor.district)

@@ -1,0 +1,232 @@
+"""Inspections (督查检查): planned by the office or proposed by a department and approved in writing
+(WR art. 63); findings become rectification tasks in the same save; per-unit results for the ranking."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.actor import Actor, Role
+from domain.errors import ConcurrentChange, InvalidInput, NotAllowed, RuleViolation
+from domain.inspection import Inspection, InspectionKind, InspectionStatus
+from domain.organisation import NumberRegister, UnitKind
+from domain.rectification import ProblemSource, RectificationStatus, RectificationTask, Severity
+from duban.application import Duban
+
+D = "420105"
+JAN5 = date(2026, 1, 5)
+RECT_REGISTER = NumberRegister.id_for(D, "rectification", 2026)
+INSP_REGISTER = NumberRegister.id_for(D, "inspection", 2026)
+
+
+def versions(app, *ids):
+    found = []
+    for i in ids:
+        try:
+            found.append(app.store.repository.get(i).version)
+        except AggregateNotFoundError:
+            found.append(None)
+    return found
+
+
+def refused(app, error, rule, action, *ids):
+    """``action`` is refused with ``error``/``rule`` and none of ``ids`` changed in the store."""
+    before = versions(app, *ids)
+    with pytest.raises(error) as caught:
+        action()
+    assert caught.value.rule == rule
+    assert versions(app, *ids) == before
+    return caught.value
+
+
+def clerk(unit) -> Actor:
+    return Actor(user=f"clerk-{unit.code}", role=Role.UNIT, district=D, unit=unit.id)
+
+
+@pytest.fixture
+def units(app, admin, office):
+    app.open_district(D, "汉阳区", admin, on=JAN5)
+    return {code: app.register_unit(code, name, kind, office, on=JAN5) for code, name, kind in [
+        ("S01", "晴川街", UnitKind.SUBDISTRICT), ("S02", "建桥街", UnitKind.SUBDISTRICT),
+        ("S03", "鹦鹉街", UnitKind.SUBDISTRICT), ("D01", "区应急管理局", UnitKind.DEPARTMENT),
+        ("D02", "区市场监管局", UnitKind.DEPARTMENT)]}
+
+
+def plan(app, office, units, kind=InspectionKind.SPECIAL):
+    return app.plan_inspection(kind=kind, title="安全生产专项督查", target_units=[units["S01"].id, units["S02"].id],
+                               planned_month="2026-03", actor=office)
+
+
+def propose(app, units):
+    return app.propose_inspection(kind=InspectionKind.SPECIAL, title="燃气安全检查",
+                                  target_units=[units["S01"].id, units["S02"].id], planned_month="2026-04",
+                                  reasons="燃气安全隐患排查", actor=clerk(units["D01"]))
+
+
+def find(app, inspection, unit, actor, problem="消防通道堵塞"):
+    return app.record_inspection_finding(inspection.id, unit=unit.id, problem=problem, severity=Severity.SERIOUS,
+                                         deadline=date(2026, 4, 30), actor=actor)
+
+
+# ---- planning and approval ------------------------------------------------------------------------
+def test_office_plans_inspections_numbered_per_year(app, units, office):
+    first, second = plan(app, office, units), plan(app, office, units, InspectionKind.UNANNOUNCED)
+    assert [(i.number_label, i.kind, i.status, i.organiser) for i in app.inspections(D)] == [
+        ("督查〔2026〕1号", InspectionKind.SPECIAL, InspectionStatus.PLANNED, None),
+        ("督查〔2026〕2号", InspectionKind.UNANNOUNCED, InspectionStatus.PLANNED, None)]
+    assert first.id != second.id
+    refused(app, NotAllowed, "role.not_allowed", lambda: plan(app, clerk(units["D01"]), units), INSP_REGISTER)
+    assert len(app.inspections(D)) == 2
+
+
+def test_a_departments_proposal_must_be_approved_before_it_is_conducted(app, units, office):
+    proposal = propose(app, units)
+    organiser = clerk(units["D01"])
+    assert (proposal.status, proposal.organiser) == (InspectionStatus.PROPOSED, units["D01"].id)
+    refused(app, RuleViolation, "inspection.not_approved", lambda: app.conduct_inspection(proposal.id, organiser),
+            proposal.id)
+    refused(app, NotAllowed, "role.not_allowed", lambda: app.decide_inspection(proposal.id, True, organiser),
+            proposal.id)
+    app.decide_inspection(proposal.id, True, office, note="同意")
+    app.conduct_inspection(proposal.id, organiser)
+    conducted = app.inspection(proposal.id, office)
+    assert (conducted.status, conducted.conducted_on) == (InspectionStatus.CONDUCTED, date(2026, 3, 2))
+
+
+def test_a_refused_proposal_cannot_be_conducted(app, units, office):
+    proposal = propose(app, units)
+    refused(app, InvalidInput, "inspection.refusal_reason_required",
+            lambda: app.decide_inspection(proposal.id, False, office), proposal.id)
+    app.decide_inspection(proposal.id, False, office, note="与年度计划重复")
+    for actor in (clerk(units["D01"]), office):
+        refused(app, RuleViolation, "inspection.refused", lambda: app.conduct_inspection(proposal.id, actor), proposal.id)
+    refused(app, RuleViolation, "inspection.not_proposed",
+            lambda: app.decide_inspection(proposal.id, True, office), proposal.id)
+    assert app.inspection(proposal.id, office).status is InspectionStatus.REFUSED
+
+
+def test_proposals_need_written_reasons(app, units):
+    refused(app, InvalidInput, "inspection.reasons_required", lambda: app.propose_inspection(
+        kind=InspectionKind.SPECIAL, title="燃气安全检查", target_units=[units["S01"].id], planned_month="2026-04",
+        reasons=" ", actor=clerk(units["D01"])), INSP_REGISTER)
+
+
+# ---- findings become rectification tasks ---------------------------------------------------------------
+@pytest.mark.parametrize("kind, source", [
+    (InspectionKind.SPECIAL, ProblemSource.SPECIAL_INSPECTION),
+    (InspectionKind.UNANNOUNCED, ProblemSource.UNANNOUNCED_INSPECTION),
+])
+def test_a_finding_creates_a_rectification_task_that_references_the_inspection(
+        app, store_env, clock, units, office, kind, source):
+    inspection = plan(app, office, units, kind)
+    app.conduct_inspection(inspection.id, office)
+    task = find(app, inspection, units["S02"], office)
+
+    fresh = Duban(env=store_env, clock=clock)
+    try:
+        stored = fresh.rectification(task.id, office)
+        assert (stored.source, stored.inspection, stored.source_ref, stored.unit, stored.status) == (
+            source, inspection.id, "督查〔2026〕1号", units["S02"].id, RectificationStatus.RECORDED)
+        assert fresh.inspection(inspection.id, office).findings == [{"unit": units["S02"].id, "rectification": task.id}]
+        assert [t.id for t in fresh.rectifications(D)] == [task.id]
+    finally:
+        fresh.close()
+
+
+def test_a_finding_outside_the_approved_scope_is_refused_and_creates_no_task(app, units, office):
+    proposal = propose(app, units)
+    organiser = clerk(units["D01"])
+    app.decide_inspection(proposal.id, True, office)
+    app.conduct_inspection(proposal.id, organiser)
+    task = find(app, proposal, units["S01"], organiser)  # the organising department records in scope
+    assert app.rectification(task.id, office).number_label == "整改〔2026〕1号"
+
+    next_task = RectificationTask.id_for(D, 2026, 2)
+    refused(app, RuleViolation, "inspection.out_of_scope", lambda: find(app, proposal, units["S03"], organiser),
+            proposal.id, RECT_REGISTER, next_task)
+    refused(app, NotAllowed, "inspection.not_organiser", lambda: find(app, proposal, units["S02"], clerk(units["D02"])),
+            proposal.id, RECT_REGISTER, next_task)
+    refused(app, InvalidInput, "rectification.problem_required", lambda: find(app, proposal, units["S02"], organiser, " "),
+            proposal.id, RECT_REGISTER, next_task)
+    assert [t.id for t in app.rectifications(D)] == [task.id]
+    assert len(app.inspection(proposal.id, office).findings) == 1
+
+
+def test_a_finding_and_its_task_are_saved_together_or_not_at_all(app, store_env, clock, units, office, monkeypatch):
+    inspection = plan(app, office, units)
+    app.conduct_inspection(inspection.id, office)
+    other = Duban(env=store_env, clock=clock)  # a colleague changes the inspection meanwhile
+    load = app._get
+
+    def load_then_race(cls, aggregate_id, actor=None):
+        found = load(cls, aggregate_id, actor)
+        if cls is Inspection:
+            other.record_inspection_results(inspection.id, [{"unit": units["S01"].id, "score": 88}], office)
+        return found
+
+    monkeypatch.setattr(app, "_get", load_then_race)
+    try:
+        refused(app, ConcurrentChange, "concurrency.conflict", lambda: find(app, inspection, units["S01"], office),
+                RECT_REGISTER, RectificationTask.id_for(D, 2026, 1))
+    finally:
+        other.close()
+    monkeypatch.undo()
+    assert app.rectifications(D) == []
+    stored = app.inspection(inspection.id, office)
+    assert stored.findings == [] and list(stored.results) == [units["S01"].id.hex]
+    task = find(app, inspection, units["S01"], office)  # retried, it is saved with the inspection
+    assert app.inspection(inspection.id, office).findings == [{"unit": units["S01"].id, "rectification": task.id}]
+
+
+def test_findings_only_while_the_inspection_is_conducted(app, units, office):
+    inspection = plan(app, office, units)
+    refused(app, RuleViolation, "inspection.not_conducted", lambda: find(app, inspection, units["S01"], office),
+            inspection.id, RECT_REGISTER)
+    assert app.rectifications(D) == []
+
+
+# ---- results for the ranking -------------------------------------------------------------------------
+def test_results_per_unit_are_recorded_by_the_organiser(app, store_env, clock, units, office):
+    proposal = propose(app, units)
+    organiser = clerk(units["D01"])
+    app.decide_inspection(proposal.id, True, office)
+    app.conduct_inspection(proposal.id, organiser)
+    s01, s02 = units["S01"].id, units["S02"].id
+    app.record_inspection_results(proposal.id, [{"unit": s01, "score": 92.5, "problems": 1},
+                                                {"unit": s02, "score": 78, "problems": 4}], organiser)
+    fresh = Duban(env=store_env, clock=clock)
+    try:
+        assert fresh.inspection(proposal.id, office).results == {
+            s01.hex: {"score": 92.5, "problems": 1}, s02.hex: {"score": 78, "problems": 4}}
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize("row, who, error, rule", [
+    ({"score": 101, "problems": 0}, "organiser", InvalidInput, "inspection.bad_score"),
+    ({"score": -1, "problems": 0}, "organiser", InvalidInput, "inspection.bad_score"),
+    ({"score": 80, "problems": -2}, "organiser", InvalidInput, "inspection.bad_problem_count"),
+    ({"score": 80, "problems": 0, "unit": "S03"}, "organiser", RuleViolation, "inspection.out_of_scope"),
+    ({"score": 80, "problems": 0}, "other unit", NotAllowed, "inspection.not_organiser"),
+])
+def test_bad_results_and_non_organisers_are_refused(app, units, office, row, who, error, rule):
+    proposal = propose(app, units)
+    organiser = clerk(units["D01"])
+    app.decide_inspection(proposal.id, True, office)
+    app.conduct_inspection(proposal.id, organiser)
+    rows = [{"unit": units["S01"].id, "score": 90, "problems": 0},
+            {**row, "unit": units[row.get("unit", "S02")].id}]
+    actor = organiser if who == "organiser" else clerk(units["D02"])
+    refused(app, error, rule, lambda: app.record_inspection_results(proposal.id, rows, actor), proposal.id)
+    assert app.inspection(proposal.id, office).results == {}
+
+
+def test_unit_cannot_record_results_of_an_office_inspection(app, units, office):
+    inspection = plan(app, office, units)
+    app.conduct_inspection(inspection.id, office)
+    rows = [{"unit": units["S01"].id, "score": 90, "problems": 0}]
+    refused(app, NotAllowed, "role.not_allowed",
+            lambda: app.record_inspection_results(inspection.id, rows, clerk(units["S01"])), inspection.id)
+    app.record_inspection_results(inspection.id, rows, office)
+    assert app.inspection(inspection.id, office).results == {units["S01"].id.hex: {"score": 90, "problems": 0}}

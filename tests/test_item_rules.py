@@ -1,0 +1,311 @@
+"""Rules around supervised items that cut across the lifecycle: who may assign, extensions and
+who approves them (分管领导, 区长, AB角), business dates, district isolation, concurrent writers
+and the one-line-per-command log — all through the ``Duban`` service, on both stores."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from structlog.testing import capture_logs
+
+from builders import DistrictBuilder, events_recorded, refused
+from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotAllowed, NotFound, RuleViolation
+from domain.item import ItemStatus, SupervisedItem
+from domain.organisation import UnitKind
+from domain.sources import SourceKind
+from duban.application import Duban
+
+TODAY = date(2026, 3, 2)  # the conftest clock
+DEADLINE = date(2026, 3, 31)
+
+
+@pytest.fixture
+def world(app):
+    """Units A (lead), B (co), C; HEAD is 区长; V1 in charge of A, V2 of B and C; V2 covers V1 (AB角)."""
+    return (
+        DistrictBuilder(app)
+        .units(A=("晴川街", UnitKind.SUBDISTRICT), B="区住建局", C="区城管局")
+        .leaders(HEAD="district_head", V1="vice_head", V2="vice_head", V3="executive_vice_head")
+        .place(A="V1", B="V2", C="V2")
+        .cover(V1="V2")
+        .build()
+    )
+
+
+@pytest.fixture
+def item_id(world):
+    """Assigned to A (lead) and B (co), signed for by both, due 2026-03-31."""
+    return world.item(lead="A", co=["B"], sign=True, deadline=DEADLINE)
+
+
+# ---------------------------------------------------------------------------------------- assignment
+def test_only_the_office_assigns(app, world):
+    item = world.item()
+    with refused(world, NotAllowed, "role.not_allowed", item=item):
+        app.assign_item(item, world.unit_ids["A"], [], world.unit("A"))
+    with refused(world, NotAllowed, "role.not_allowed", item=item):
+        app.assign_item(item, world.unit_ids["A"], [], world.leader("HEAD"))
+    assert app.item(item, world.office).status is ItemStatus.REGISTERED
+
+
+def test_assignment_refusals(app, world):
+    item = world.item()
+    A, B, C = (world.unit_ids[c] for c in "ABC")
+    with refused(world, InvalidInput, "item.lead_in_co_units", item=item):
+        app.assign_item(item, A, [B, A], world.office)
+    with refused(world, InvalidInput, "item.duplicate_co_unit", item=item):
+        app.assign_item(item, A, [B, B], world.office)
+
+    app.retire_unit(C, "机构改革撤并", world.office)
+    with refused(world, RuleViolation, "unit.retired", item=item):
+        app.assign_item(item, C, [], world.office)
+    with refused(world, RuleViolation, "unit.retired", item=item):
+        app.assign_item(item, A, [C], world.office)
+
+    app.assign_item(item, A, [B], world.office)
+    with refused(world, RuleViolation, "item.already_assigned", item=item):
+        app.assign_item(item, B, [], world.office)
+    assert (app.item(item, world.office).lead_unit, app.item(item, world.office).co_units) == (A, [B])
+
+
+# ---------------------------------------------------------------------------------------- extension
+def test_extension_is_asked_by_the_lead_unit_with_reasons_one_at_a_time(app, world, item_id):
+    with refused(world, NotAllowed, "item.lead_unit_only", item=item_id):
+        app.request_extension(item_id, date(2026, 4, 30), "协办任务重", world.unit("B"))
+    with refused(world, NotAllowed, "item.unit_not_assigned", item=item_id):
+        app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("C"))
+    with refused(world, InvalidInput, "extension.reasons_required", item=item_id):
+        app.request_extension(item_id, date(2026, 4, 30), " ", world.unit("A"))
+    with refused(world, InvalidInput, "extension.not_later", item=item_id):
+        app.request_extension(item_id, DEADLINE, "任务重", world.unit("A"))
+    with refused(world, RuleViolation, "extension.none_pending", item=item_id):
+        app.decide_extension(item_id, True, "同意", world.office)
+
+    item = app.request_extension(item_id, date(2026, 4, 30), "征收工作受阻", world.unit("A"))
+    assert item.pending_extension == {"new_deadline": date(2026, 4, 30), "reasons": "征收工作受阻", "on": TODAY}
+    with refused(world, RuleViolation, "extension.already_pending", item=item_id):
+        app.request_extension(item_id, date(2026, 5, 31), "再延", world.unit("A"))
+    with refused(world, NotAllowed, "role.not_allowed", item=item_id):
+        app.decide_extension(item_id, True, "同意", world.unit("A"))
+
+    # refusing needs a reason; the deadline stays
+    with refused(world, InvalidInput, "extension.refusal_reason_required", item=item_id):
+        app.decide_extension(item_id, False, "  ", world.office)
+    item = app.decide_extension(item_id, False, "理由不充分", world.office)
+    assert (item.deadline, item.pending_extension, item.extensions_granted) == (DEADLINE, None, 0)
+
+    # asked again and granted: the new deadline applies
+    app.request_extension(item_id, date(2026, 4, 30), "补充说明征收进展", world.unit("A"))
+    item = app.decide_extension(item_id, True, "同意", world.office)
+    item = app.item(item_id, world.office)
+    assert (item.deadline, item.deadline_basis, item.extensions_granted, item.pending_extension) == (
+        date(2026, 4, 30), "extension", 1, None)
+
+
+def test_the_office_may_grant_a_different_deadline(app, world, item_id):
+    app.request_extension(item_id, date(2026, 5, 31), "任务重", world.unit("A"))
+    with refused(world, InvalidInput, "extension.not_later", item=item_id):
+        app.decide_extension(item_id, True, "同意", world.office, new_deadline=DEADLINE)
+    assert app.decide_extension(item_id, True, "延至4月底", world.office,
+                                new_deadline=date(2026, 4, 30)).deadline == date(2026, 4, 30)
+
+
+def test_extension_cannot_be_asked_after_the_deadline(app, world, item_id, clock):
+    clock.set(date(2026, 4, 1))  # the day after the deadline
+    with refused(world, RuleViolation, "extension.after_deadline", item=item_id):
+        app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("A"))
+    with refused(world, RuleViolation, "extension.after_deadline", item=item_id):
+        app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("A"), on=date(2026, 4, 1))
+    # back-dated to the deadline day it is a request made in time
+    item = app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("A"), on=DEADLINE)
+    assert item.pending_extension["on"] == DEADLINE
+
+
+@pytest.mark.parametrize(
+    "leader, away, allowed",
+    [
+        ("V1", False, True),   # in charge of the lead unit A
+        ("HEAD", False, True),  # 区长 decides for every unit
+        ("V2", False, False),  # in charge of the co-unit only
+        ("V3", False, False),  # 常务副区长 but not in charge of A
+        ("V2", True, True),    # V1's B role (AB角) while V1 is away
+        ("V3", True, False),   # not V1's cover
+    ],
+)
+def test_only_the_leader_in_charge_approves_an_extension(app, world, item_id, leader, away, allowed):
+    if away:
+        app.record_absence(world.leader_ids["V1"], date(2026, 3, 1), date(2026, 3, 6), world.office)
+    app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("A"))
+    if allowed:
+        assert app.decide_extension(item_id, True, "同意", world.leader(leader)).deadline == date(2026, 4, 30)
+    else:
+        with refused(world, NotAllowed, "leader.not_in_charge", item=item_id):
+            app.decide_extension(item_id, True, "同意", world.leader(leader))
+        assert app.item(item_id, world.office).deadline == DEADLINE
+
+
+def test_who_is_in_charge_follows_the_portfolio_of_the_day(app, world, item_id, clock):
+    app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("A"))
+    world.place("A", "V3", effective=date(2026, 3, 10))  # 分工调整, announced ahead
+    # on 03-02 V1 is still in charge and V3 is not
+    with refused(world, NotAllowed, "leader.not_in_charge", item=item_id):
+        app.decide_extension(item_id, True, "同意", world.leader("V3"))
+    clock.set(date(2026, 3, 10))
+    with refused(world, NotAllowed, "leader.not_in_charge", item=item_id):
+        app.decide_extension(item_id, True, "同意", world.leader("V1"))
+    assert app.decide_extension(item_id, True, "同意", world.leader("V3")).extensions_granted == 1
+
+
+# ---------------------------------------------------------------------------------------- business dates
+def test_a_command_dated_in_the_future_is_refused(app, world, item_id):
+    with refused(world, RuleViolation, "date.in_future", item=item_id) as info:
+        app.report_item_progress(item_id, 10, "进展", world.unit("A"), on=date(2026, 3, 3))
+    assert info.value.field == "on"
+    with refused(world, DomainError, "date.in_future"):
+        world.item(on=date(2026, 3, 3), decision_date=TODAY)
+
+
+def test_a_command_dated_before_the_last_fact_is_refused(app, world):
+    item_id = world.item(lead="A", sign=True, on=date(2026, 2, 20), decision_date=date(2026, 2, 20))
+    app.report_item_progress(item_id, 30, "进展", world.unit("A"), on=date(2026, 2, 25))
+    with refused(world, RuleViolation, "date.before_last_fact", item=item_id):
+        app.report_item_progress(item_id, 40, "补报", world.unit("A"), on=date(2026, 2, 24))
+    # back-dating to the same day as the last fact is fine
+    item = app.report_item_progress(item_id, 40, "补报", world.unit("A"), on=date(2026, 2, 25))
+    assert [r["on"] for r in item.reports] == [date(2026, 2, 25), date(2026, 2, 25)]
+
+
+# ---------------------------------------------------------------------------------------- districts
+def test_another_districts_item_is_not_found_and_nothing_leaks(app, world, item_id):
+    other = DistrictBuilder(app, district="420106", name="洪山区").units(X="珞南街").build()
+    X = other.unit("X")
+    missing = SupervisedItem.id_for(world.district, 2026, 99)  # never registered
+
+    def attempts(target):
+        return [
+            lambda: app.item(target, other.office),
+            lambda: app.urge_item(target, "请加快", other.office),
+            lambda: app.assign_item(target, other.unit_ids["X"], [], other.office),
+            lambda: app.sign_for_item(target, X),
+            lambda: app.report_item_progress(target, 10, "进展", X, expected_version=1),
+            lambda: app.sign_off_item(target, other.office),
+        ]
+
+    before = events_recorded(app)
+    for existing_attempt, missing_attempt in zip(attempts(item_id), attempts(missing)):
+        with pytest.raises(NotFound) as seen:
+            existing_attempt()
+        with pytest.raises(NotFound) as unknown:
+            missing_attempt()
+        # the same answer as for an item that does not exist: no title, no number, no hint
+        assert seen.value.as_dict() == unknown.value.as_dict()
+        assert "推进老旧小区改造" not in str(seen.value) and "督〔" not in str(seen.value)
+    assert events_recorded(app) == before
+    assert app.item(item_id, world.office).urges == 0
+
+
+# ---------------------------------------------------------------------------------------- concurrency
+def test_a_stale_expected_version_is_a_conflict_and_the_first_write_stands(app, world, item_id):
+    seen = app.item(item_id, world.office).version
+    app.urge_item(item_id, "请加快", world.office)
+    with refused(world, ConcurrentChange, "concurrency.conflict", item=item_id):
+        app.report_item_progress(item_id, 50, "过半", world.unit("A"), expected_version=seen)
+    item = app.item(item_id, world.office)
+    assert (item.urges, item.reports, item.version) == (1, [], seen + 1)
+    # with the fresh version it goes through
+    assert app.report_item_progress(item_id, 50, "过半", world.unit("A"), expected_version=seen + 1).version == seen + 2
+
+
+def test_two_writers_racing_on_one_item_one_wins_one_conflicts(app, world, item_id, store_env, clock, monkeypatch):
+    barrier = threading.Barrier(2, timeout=20)
+    original = SupervisedItem.report_progress
+
+    def report_then_wait(self, *args, **kwargs):
+        original(self, *args, **kwargs)  # validated and applied in memory ...
+        barrier.wait()  # ... and neither saves before both have loaded the same version
+
+    monkeypatch.setattr(SupervisedItem, "report_progress", report_then_wait)
+    version = app.item(item_id, world.office).version
+    second = Duban(env=store_env, clock=clock)
+    outcomes: dict[str, object] = {}
+
+    def write(name, duban, unit, percent):
+        try:
+            duban.report_item_progress(item_id, percent, f"{name}报送", world.unit(unit))
+            outcomes[name] = "ok"
+        except Exception as error:  # noqa: BLE001 - recorded and asserted below
+            outcomes[name] = error
+
+    try:
+        threads = [threading.Thread(target=write, args=("牵头", app, "A", 30)),
+                   threading.Thread(target=write, args=("协办", second, "B", 70))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        second.close()
+
+    assert sorted(outcomes) == ["协办", "牵头"], outcomes
+    winners = [name for name, outcome in outcomes.items() if outcome == "ok"]
+    losers = [outcome for outcome in outcomes.values() if outcome != "ok"]
+    assert len(winners) == 1, outcomes
+    assert len(losers) == 1 and isinstance(losers[0], ConcurrentChange), outcomes
+    item = app.item(item_id, world.office)
+    assert item.version == version + 1
+    assert [r["text"] for r in item.reports] == [f"{winners[0]}报送"]
+
+
+# ---------------------------------------------------------------------------------------- structured log
+def _command_lines(logs):
+    return [line for line in logs if line.get("event") == "command"]
+
+
+def test_one_log_line_per_command_ok_and_refused(app, world, item_id):
+    with capture_logs() as logs:
+        app.report_item_progress(item_id, 20, "进展", world.unit("A"))
+    [line] = _command_lines(logs)
+    assert {k: line[k] for k in ("command", "aggregate_id", "district", "actor", "outcome")} == {
+        "command": "report_item_progress", "aggregate_id": str(item_id), "district": world.district,
+        "actor": "a-clerk", "outcome": "ok"}
+    assert line["events"] == 1
+
+    with capture_logs() as logs, pytest.raises(NotAllowed):
+        app.report_item_progress(item_id, 20, "进展", world.unit("C"))
+    [line] = _command_lines(logs)
+    assert {k: line[k] for k in ("command", "aggregate_id", "district", "actor", "outcome", "rule")} == {
+        "command": "report_item_progress", "aggregate_id": str(item_id), "district": world.district,
+        "actor": "c-clerk", "outcome": "forbidden", "rule": "item.unit_not_assigned"}
+
+    with capture_logs() as logs, pytest.raises(RuleViolation):
+        app.sign_off_item(item_id, world.office)
+    [line] = _command_lines(logs)
+    assert (line["command"], line["outcome"], line["rule"], line["actor"]) == (
+        "sign_off_item", "refused", "item.not_reported_complete", world.office.user)
+
+
+def test_registration_and_assignment_log_one_line_even_when_refused(app, world):
+    with capture_logs() as logs:
+        item = app.register_item(source=SourceKind.EXECUTIVE_MEETING, reference="第2次常务会议",
+                                 decision_date=TODAY, title="事项", actor=world.office)
+    [line] = _command_lines(logs)
+    assert (line["command"], line["aggregate_id"], line["outcome"]) == ("register_item", str(item.id), "ok")
+
+    refusals = [
+        (lambda: app.register_item(source=SourceKind.LEADER_INSTRUCTION, reference="批示", decision_date=TODAY,
+                                   title="事项", actor=world.office), "register_item", "invalid", "deadline.required"),
+        (lambda: app.register_item(source=SourceKind.EXECUTIVE_MEETING, reference="会", decision_date=TODAY,
+                                   title="事项", actor=world.unit("A")), "register_item", "forbidden",
+         "role.not_allowed"),
+    ]
+    app.retire_unit(world.unit_ids["C"], "撤并", world.office)
+    refusals.append((lambda: app.assign_item(item.id, world.unit_ids["C"], [], world.office), "assign_item",
+                     "refused", "unit.retired"))
+    for call, command, outcome, rule in refusals:
+        with capture_logs() as logs, pytest.raises(DomainError):
+            call()
+        [line] = _command_lines(logs)
+        assert (line["command"], line["outcome"], line["rule"], line["district"]) == (
+            command, outcome, rule, world.district)

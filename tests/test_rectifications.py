@@ -1,0 +1,182 @@
+"""Rectification tasks (整改任务): entered in the ledger, planned, reported with evidence, verified,
+signed off (销号), and reopened by a review (回头看)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.actor import Actor, Role
+from domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
+from domain.organisation import NumberRegister, UnitKind
+from domain.rectification import ProblemSource, RectificationStatus, RectificationTask, Severity
+from duban.application import Duban
+
+D = "420105"
+JAN5 = date(2026, 1, 5)
+MAR2 = date(2026, 3, 2)
+EVIDENCE = [{"name": "整改前后对比照片.pdf", "size": 20480}]
+REGISTER = NumberRegister.id_for(D, "rectification", 2026)
+
+
+def versions(app, *ids):
+    found = []
+    for i in ids:
+        try:
+            found.append(app.store.repository.get(i).version)
+        except AggregateNotFoundError:
+            found.append(None)
+    return found
+
+
+def refused(app, error, rule, action, *ids):
+    """``action`` is refused with ``error``/``rule`` and none of ``ids`` changed in the store."""
+    before = versions(app, *ids)
+    with pytest.raises(error) as caught:
+        action()
+    assert caught.value.rule == rule
+    assert versions(app, *ids) == before
+    return caught.value
+
+
+@pytest.fixture
+def units(app, admin, office):
+    app.open_district(D, "汉阳区", admin, on=JAN5)
+    return {code: app.register_unit(code, name, UnitKind.DEPARTMENT, office, on=JAN5)
+            for code, name in [("D01", "区城管执法局"), ("D02", "区住建局")]}
+
+
+def clerk(unit) -> Actor:
+    return Actor(user=f"clerk-{unit.code}", role=Role.UNIT, district=D, unit=unit.id)
+
+
+def record(app, office, unit, source=ProblemSource.AUDIT, deadline=date(2026, 4, 30), **kw):
+    return app.record_rectification(unit=unit.id, source=source, problem="专项资金拨付滞后", severity=Severity.SERIOUS,
+                                    deadline=deadline, actor=office, source_ref="汉审报〔2026〕3号", **kw)
+
+
+@pytest.mark.parametrize("source", [ProblemSource.AUDIT, ProblemSource.MEDIA, ProblemSource.PUBLIC_REPORT])
+def test_office_records_problems_from_audit_media_and_public(app, units, office, source):
+    task = record(app, office, units["D01"], source=source)
+    stored = app.rectification(task.id, office)
+    assert (stored.number_label, stored.source, stored.status, stored.unit, stored.inspection) == (
+        "整改〔2026〕1号", source, RectificationStatus.RECORDED, units["D01"].id, None)
+    assert [t.id for t in app.rectifications(D)] == [task.id]
+
+
+@pytest.mark.parametrize("source", [ProblemSource.SPECIAL_INSPECTION, ProblemSource.UNANNOUNCED_INSPECTION])
+def test_inspection_findings_must_go_through_the_inspection(app, units, office, source):
+    refused(app, RuleViolation, "rectification.use_inspection", lambda: record(app, office, units["D01"], source=source),
+            REGISTER, RectificationTask.id_for(D, 2026, 1))
+    assert app.rectifications(D) == []
+
+
+@pytest.mark.parametrize("who, kwargs, error, rule", [
+    ("unit", {}, NotAllowed, "role.not_allowed"),
+    ("office", {"deadline": MAR2}, InvalidInput, "rectification.deadline"),
+])
+def test_recording_is_refused_for_units_and_past_deadlines(app, units, office, who, kwargs, error, rule):
+    actor = clerk(units["D01"]) if who == "unit" else office
+    refused(app, error, rule, lambda: record(app, actor, units["D01"], **kwargs), REGISTER)
+    assert app.rectifications(D) == []
+
+
+def test_full_ledger_lifecycle_to_sign_off(app, store_env, clock, units, office):
+    task = record(app, office, units["D01"])
+    unit = clerk(units["D01"])
+    refused(app, RuleViolation, "rectification.no_plan",
+            lambda: app.report_rectification_progress(task.id, 10, "已启动", unit), task.id)
+    clock.set(date(2026, 3, 5))
+    app.submit_rectification_plan(task.id, "3月底前完成资金拨付", unit)
+    clock.set(date(2026, 3, 16))
+    app.report_rectification_progress(task.id, 60, "已拨付60%", unit)
+    refused(app, InvalidInput, "rectification.evidence_required",
+            lambda: app.report_rectified(task.id, "已全部拨付", [], unit), task.id)
+    clock.set(date(2026, 3, 25))
+    app.report_rectified(task.id, "已全部拨付", EVIDENCE, unit)
+    assert app.rectification(task.id, office).status is RectificationStatus.REPORTED
+    refused(app, RuleViolation, "rectification.not_verified", lambda: app.sign_off_rectification(task.id, office), task.id)
+    app.verify_rectification(task.id, True, office, note="资料齐全")
+    app.sign_off_rectification(task.id, office)
+
+    fresh = Duban(env=store_env, clock=clock)
+    try:
+        done = fresh.rectification(task.id, office)
+        assert (done.status, done.signed_off_on, done.plan["text"]) == (
+            RectificationStatus.SIGNED_OFF, date(2026, 3, 25), "3月底前完成资金拨付")
+        assert [r["percent"] for r in done.reports] == [60]
+    finally:
+        fresh.close()
+    refused(app, RuleViolation, "rectification.signed_off",
+            lambda: app.report_rectification_progress(task.id, 100, "补报", unit), task.id)
+
+
+@pytest.mark.parametrize("stage", ["recorded", "rectifying"])
+def test_signing_off_an_unverified_task_is_refused(app, units, office, stage):
+    task = record(app, office, units["D01"])
+    if stage == "rectifying":
+        app.submit_rectification_plan(task.id, "整改方案", clerk(units["D01"]))
+    refused(app, RuleViolation, "rectification.not_verified", lambda: app.sign_off_rectification(task.id, office), task.id)
+    refused(app, RuleViolation, "rectification.not_reported",
+            lambda: app.verify_rectification(task.id, True, office), task.id)
+    assert app.rectification(task.id, office).signed_off_on is None
+
+
+def test_failed_verification_returns_the_task_and_counts(app, units, office):
+    task = record(app, office, units["D01"])
+    unit = clerk(units["D01"])
+    app.submit_rectification_plan(task.id, "整改方案", unit)
+    for attempt in (1, 2):
+        app.report_rectified(task.id, "已整改", EVIDENCE, unit)
+        refused(app, InvalidInput, "rectification.failure_reason_required",
+                lambda: app.verify_rectification(task.id, False, office), task.id)
+        app.verify_rectification(task.id, False, office, note="现场仍有问题")
+        back = app.rectification(task.id, office)
+        assert (back.status, back.verification_failures) == (RectificationStatus.RECTIFYING, attempt)
+    refused(app, RuleViolation, "rectification.not_verified", lambda: app.sign_off_rectification(task.id, office), task.id)
+
+
+def signed_off(app, office, unit, task_id):
+    actor = clerk(unit)
+    app.submit_rectification_plan(task_id, "整改方案", actor)
+    app.report_rectified(task_id, "已整改", EVIDENCE, actor)
+    app.verify_rectification(task_id, True, office)
+    app.sign_off_rectification(task_id, office)
+
+
+def test_review_reopens_only_a_signed_off_task_with_a_new_deadline(app, clock, units, office):
+    task = record(app, office, units["D01"])
+    refused(app, RuleViolation, "rectification.not_signed_off",
+            lambda: app.reopen_rectification(task.id, "回头看发现反弹", date(2026, 9, 30), office), task.id)
+    signed_off(app, office, units["D01"], task.id)
+    clock.set(date(2026, 6, 15))
+    refused(app, InvalidInput, "rectification.deadline",
+            lambda: app.reopen_rectification(task.id, "回头看发现反弹", date(2026, 6, 15), office), task.id)
+    refused(app, NotAllowed, "role.not_allowed",
+            lambda: app.reopen_rectification(task.id, "回头看", date(2026, 9, 30), clerk(units["D01"])), task.id)
+    app.reopen_rectification(task.id, "回头看发现反弹", date(2026, 9, 30), office)
+    again = app.rectification(task.id, office)
+    assert (again.status, again.deadline, again.reopen_count, again.signed_off_on) == (
+        RectificationStatus.RECTIFYING, date(2026, 9, 30), 1, None)
+    refused(app, RuleViolation, "rectification.not_signed_off",
+            lambda: app.reopen_rectification(task.id, "再次", date(2026, 10, 30), office), task.id)
+    app.report_rectified(task.id, "再次整改完成", EVIDENCE, clerk(units["D01"]))  # the unit works on it again
+
+
+def test_only_the_tasks_unit_may_act(app, units, office):
+    task = record(app, office, units["D01"])
+    other = clerk(units["D02"])
+    refused(app, NotAllowed, "rectification.other_unit",
+            lambda: app.submit_rectification_plan(task.id, "方案", other), task.id)
+    refused(app, NotAllowed, "role.not_allowed", lambda: app.submit_rectification_plan(task.id, "方案", office), task.id)
+    app.submit_rectification_plan(task.id, "方案", clerk(units["D01"]))
+    refused(app, NotAllowed, "rectification.other_unit",
+            lambda: app.report_rectification_progress(task.id, 50, "进展", other), task.id)
+    refused(app, NotAllowed, "rectification.other_unit",
+            lambda: app.report_rectified(task.id, "完成", EVIDENCE, other), task.id)
+    stranger = Actor(user="x", role=Role.UNIT, district="420106", unit=units["D01"].id)
+    refused(app, NotFound, "rectificationtask.not_found",
+            lambda: app.report_rectification_progress(task.id, 50, "进展", stranger), task.id)
+    app.report_rectified(task.id, "完成", EVIDENCE, clerk(units["D01"]))
+    refused(app, NotAllowed, "role.not_allowed", lambda: app.verify_rectification(task.id, True, other), task.id)
