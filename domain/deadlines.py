@@ -41,7 +41,7 @@ def item_deadline(
     - a meeting decision without one is due one month after the meeting (EM art. 15),
       moved to the next working day when that day is a holiday;
     - deputies' suggestions and members' proposals are answered within three months of
-      assignment (限时办结, WR art. 31), likewise moved to a working day;
+      the decision (交办) (限时办结, WR art. 31), likewise moved to a working day;
     - any other source must state its deadline.
     """
     if explicit is not None:

@@ -174,9 +174,9 @@ class Inspection(DistrictAggregate):
         for i, row in enumerate(results, start=1):
             unit, score, problems = row.get("unit"), row.get("score"), row.get("problems", 0)
             self._require_in_scope(unit)
-            require_input(score is None or (isinstance(score, (int, float)) and 0 <= score <= 100),
+            require_input(score is None or (isinstance(score, (int, float)) and not isinstance(score, bool) and 0 <= score <= 100),
                           "inspection.bad_score", f"第{i}行得分应在0到100之间。", field="results")
-            require_input(isinstance(problems, int) and problems >= 0, "inspection.bad_problem_count",
+            require_input(isinstance(problems, int) and not isinstance(problems, bool) and problems >= 0, "inspection.bad_problem_count",
                           f"第{i}行问题数应为非负整数。", field="results")
             cleaned.append({"unit": unit, "score": score, "problems": problems})
         self._results_recorded(results=cleaned, on=on, actor=actor.as_record())

@@ -137,7 +137,8 @@ class Unit(DistrictAggregate):
 
     def retire(self, reason: str, on: date, actor: Actor) -> None:
         require(self.active, "unit.retired", f"单位“{self.name}”已撤销。")
-        self._retired(reason=reason, on=on, actor=actor.as_record())
+        require_input(reason and reason.strip(), "unit.retire_reason_required", "请说明撤销原因（如机构改革文件）。", field="reason")
+        self._retired(reason=reason.strip(), on=on, actor=actor.as_record())
 
     @event("Retired")
     def _retired(self, reason: str, on: date, actor: dict) -> None:

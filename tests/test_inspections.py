@@ -206,6 +206,8 @@ def test_results_per_unit_are_recorded_by_the_organiser(app, store_env, clock, u
 @pytest.mark.parametrize("row, who, error, rule", [
     ({"score": 101, "problems": 0}, "organiser", InvalidInput, "inspection.bad_score"),
     ({"score": -1, "problems": 0}, "organiser", InvalidInput, "inspection.bad_score"),
+    ({"score": True, "problems": 0}, "organiser", InvalidInput, "inspection.bad_score"),
+    ({"score": 80, "problems": True}, "organiser", InvalidInput, "inspection.bad_problem_count"),
     ({"score": 80, "problems": -2}, "organiser", InvalidInput, "inspection.bad_problem_count"),
     ({"score": 80, "problems": 0, "unit": "S03"}, "organiser", RuleViolation, "inspection.out_of_scope"),
     ({"score": 80, "problems": 0}, "other unit", NotAllowed, "inspection.not_organiser"),

@@ -309,3 +309,11 @@ def test_registration_and_assignment_log_one_line_even_when_refused(app, world):
         [line] = _command_lines(logs)
         assert (line["command"], line["outcome"], line["rule"], line["district"]) == (
             command, outcome, rule, world.district)
+
+
+def test_a_leader_whose_post_has_ended_approves_nothing(app, world, item_id):
+    app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("A"))
+    app.end_leader_post(world.leader_ids["V1"], world.office)
+    with refused(world, NotAllowed, "leader.left", item=item_id):
+        app.decide_extension(item_id, True, "同意", world.leader("V1"))
+    assert app.decide_extension(item_id, True, "同意", world.leader("HEAD")).deadline == date(2026, 4, 30)

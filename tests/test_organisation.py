@@ -224,3 +224,9 @@ def test_units_and_leaders_cannot_be_registered_with_a_future_date(app, district
             lambda: app.register_leader("L9", LeaderTitle.VICE_HEAD, "农业", office, on=tomorrow),
             NumberRegister.id_for(D, "leader", None))
     assert len(app.units(D)) == 2 and app.leaders(D) == []
+
+
+def test_retiring_a_unit_needs_a_reason(app, district, office):
+    u01 = district["U01"].id
+    refused(app, InvalidInput, "unit.retire_reason_required", lambda: app.retire_unit(u01, "  ", office), u01)
+    assert app.unit(u01, office).active

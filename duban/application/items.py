@@ -161,6 +161,8 @@ class ItemCommands(OrganisationCommands):
         if actor.leader is None:
             raise InvalidInput("actor.leader_required", "领导用户须关联领导岗位。", field="leader")
         leader = self._leader(actor.leader, actor)
+        if not leader.active:
+            raise NotAllowed("leader.left", f"该领导岗位已于{leader.left_on}撤销，不能{doing}。")
         if leader.title is LeaderTitle.DISTRICT_HEAD:
             return
         if item.lead_unit is None:

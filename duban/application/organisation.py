@@ -106,6 +106,11 @@ class OrganisationCommands(ServiceBase):
 
         return self._run("register_leader", actor, Leader.id_for(actor.district, code), work)[1]
 
+    def end_leader_post(self, leader: UUID, actor: Actor, on: date | None = None) -> Leader:
+        """The post ends (离任); its holder can no longer approve anything."""
+        actor.must_be(Role.ADMIN, Role.OFFICE, doing="撤销领导岗位")
+        return self._change("end_leader_post", Leader, leader, actor, on, lambda l, d: l.leave(d, actor))
+
     def leaders(self, district: str) -> list[Leader]:
         return [self._get(Leader, i) for i in self._registered_ids(district, "leader", [None])]
 
