@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, asdict
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from domain.labels import Labelled
 from domain.errors import InvalidInput, NotAllowed
 
 
-class Role(StrEnum):
+class Role(Labelled):
     """The roles of the people who use duban."""
 
-    OFFICE = "office"  # 督查室 (区政府办公室)
-    UNIT = "unit"  # 承办单位 user
-    LEADER = "leader"  # 区长 / 副区长
-    DISCIPLINE = "discipline"  # 纪检监察机关
-    ADMIN = "admin"  # 系统管理员
-    SYSTEM = "system"  # the deadline watcher and automatic policies
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.OFFICE: "督查室",
-    Role.UNIT: "承办单位",
-    Role.LEADER: "领导",
-    Role.DISCIPLINE: "纪检监察",
-    Role.ADMIN: "管理员",
-    Role.SYSTEM: "系统",
-}
+    OFFICE = "office", "督查室"  # 督查室 (区政府办公室)
+    UNIT = "unit", "承办单位"  # 承办单位 user
+    LEADER = "leader", "领导"  # 区长 / 副区长
+    DISCIPLINE = "discipline", "纪检监察"  # 纪检监察机关
+    ADMIN = "admin", "管理员"  # 系统管理员
+    SYSTEM = "system", "系统"  # the deadline watcher and automatic policies
 
 
 @dataclass(frozen=True)

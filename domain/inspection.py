@@ -8,24 +8,20 @@ it and get the office's written approval, and may not inspect outside the approv
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from domain.labels import Labelled
 from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
-from domain.errors import InvalidInput, NotAllowed, require, require_input
+from domain.errors import NotAllowed, require, require_input
 from domain.rectification import ProblemSource
 
 
-class InspectionKind(StrEnum):
-    SPECIAL = "special"  # 专项督查
-    UNANNOUNCED = "unannounced"  # 暗访督查
-
-    @property
-    def label(self) -> str:
-        return {"special": "专项督查", "unannounced": "暗访督查"}[self.value]
+class InspectionKind(Labelled):
+    SPECIAL = "special", "专项督查"
+    UNANNOUNCED = "unannounced", "暗访督查"
 
     @property
     def problem_source(self) -> ProblemSource:
@@ -33,23 +29,15 @@ class InspectionKind(StrEnum):
 
 
 def parse_inspection_kind(value: str) -> InspectionKind:
-    for kind in InspectionKind:
-        if value in (kind.value, kind.label):
-            return kind
-    raise InvalidInput("inspection.unknown_kind", f"未知的督查类型“{value}”，应为专项督查或暗访督查。", field="kind")
+    return InspectionKind.parse(value, rule="inspection.unknown_kind", what="督查类型", field="kind")  # type: ignore[return-value]
 
 
-class InspectionStatus(StrEnum):
-    PROPOSED = "proposed"  # 部门申请待批
-    REFUSED = "refused"  # 未批准
-    PLANNED = "planned"  # 已列入计划/已批准
-    CONDUCTED = "conducted"  # 已实施
-    CLOSED = "closed"  # 已完成
-
-    @property
-    def label(self) -> str:
-        return {"proposed": "待审批", "refused": "未批准", "planned": "已计划", "conducted": "已实施",
-                "closed": "已完成"}[self.value]
+class InspectionStatus(Labelled):
+    PROPOSED = "proposed", "待审批"  # 部门申请待批
+    REFUSED = "refused", "未批准"
+    PLANNED = "planned", "已计划"  # 已列入计划/已批准
+    CONDUCTED = "conducted", "已实施"
+    CLOSED = "closed", "已完成"
 
 
 def inspection_number_label(year: int, number: int) -> str:

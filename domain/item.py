@@ -11,11 +11,11 @@ also carry the formal reply and the proposer's satisfaction (满意度).
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from domain.labels import Labelled
 from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
 from domain.attachments import clean_attachments
@@ -23,45 +23,26 @@ from domain.errors import NotAllowed, require, require_input
 from domain.sources import SourceKind
 
 
-class ItemStatus(StrEnum):
-    REGISTERED = "registered"
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    COMPLETION_REPORTED = "completion_reported"
-    CANNOT_IMPLEMENT_REPORTED = "cannot_implement_reported"
-    SIGNED_OFF = "signed_off"
-    TERMINATED = "terminated"
-
-    @property
-    def label(self) -> str:
-        return ITEM_STATUS_LABELS[self]
+class ItemStatus(Labelled):
+    REGISTERED = "registered", "已登记"
+    ASSIGNED = "assigned", "待签收"
+    IN_PROGRESS = "in_progress", "办理中"
+    COMPLETION_REPORTED = "completion_reported", "待核验"
+    CANNOT_IMPLEMENT_REPORTED = "cannot_implement_reported", "申请不能办理"
+    SIGNED_OFF = "signed_off", "已办结销号"
+    TERMINATED = "terminated", "终止办理"
 
     @property
     def is_closed(self) -> bool:
         return self in (ItemStatus.SIGNED_OFF, ItemStatus.TERMINATED)
 
 
-ITEM_STATUS_LABELS = {
-    ItemStatus.REGISTERED: "已登记",
-    ItemStatus.ASSIGNED: "待签收",
-    ItemStatus.IN_PROGRESS: "办理中",
-    ItemStatus.COMPLETION_REPORTED: "待核验",
-    ItemStatus.CANNOT_IMPLEMENT_REPORTED: "申请不能办理",
-    ItemStatus.SIGNED_OFF: "已办结销号",
-    ItemStatus.TERMINATED: "终止办理",
-}
-
-
-class Satisfaction(StrEnum):
+class Satisfaction(Labelled):
     """The deputy's or member's rating of the formal reply (满意度测评)."""
 
-    SATISFIED = "satisfied"  # 满意
-    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
-    UNSATISFIED = "unsatisfied"  # 不满意
-
-    @property
-    def label(self) -> str:
-        return {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}[self.value]
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
 
 
 def item_number_label(year: int, number: int) -> str:

@@ -4,31 +4,24 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from domain.labels import Labelled
 from domain.actor import Actor
 from domain.base import DistrictAggregate, stable_id
-from domain.errors import InvalidInput, require, require_input
+from domain.errors import require, require_input
 
 
-class LeaderTitle(StrEnum):
-    DISTRICT_HEAD = "district_head"  # 区长
-    EXECUTIVE_VICE_HEAD = "executive_vice_head"  # 常务副区长
-    VICE_HEAD = "vice_head"  # 副区长
-
-    @property
-    def label(self) -> str:
-        return {"district_head": "区长", "executive_vice_head": "常务副区长", "vice_head": "副区长"}[self.value]
+class LeaderTitle(Labelled):
+    DISTRICT_HEAD = "district_head", "区长"
+    EXECUTIVE_VICE_HEAD = "executive_vice_head", "常务副区长"
+    VICE_HEAD = "vice_head", "副区长"
 
 
 def parse_leader_title(value: str) -> LeaderTitle:
-    for title in LeaderTitle:
-        if value in (title.value, title.label):
-            return title
-    raise InvalidInput("leader.unknown_title", f"未知的领导职务“{value}”，应为区长、常务副区长或副区长。", field="title")
+    return LeaderTitle.parse(value, rule="leader.unknown_title", what="领导职务", field="title")  # type: ignore[return-value]
 
 
 class Leader(DistrictAggregate):

@@ -5,36 +5,28 @@ by task, by a reply deadline (7 working days by default, Huarong rules art. 54).
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from domain.labels import Labelled
 from domain.actor import Actor, Role
 from domain.attachments import clean_attachments
 from domain.base import DistrictAggregate, stable_id
 from domain.errors import NotAllowed, require, require_input
 
 
-class NoticeStatus(StrEnum):
-    ISSUED = "issued"  # 已下发
-    ACKNOWLEDGED = "acknowledged"  # 已签收
-    CLOSED = "closed"  # 已办结
-
-    @property
-    def label(self) -> str:
-        return {"issued": "已下发", "acknowledged": "已签收", "closed": "已办结"}[self.value]
+class NoticeStatus(Labelled):
+    ISSUED = "issued", "已下发"
+    ACKNOWLEDGED = "acknowledged", "已签收"
+    CLOSED = "closed", "已办结"
 
 
-class TaskState(StrEnum):
-    OPEN = "open"  # 待答复
-    REPLIED = "replied"  # 已答复待审核
-    ACCEPTED = "accepted"  # 答复通过
-    REJECTED = "rejected"  # 答复退回
-
-    @property
-    def label(self) -> str:
-        return {"open": "待答复", "replied": "待审核", "accepted": "已通过", "rejected": "已退回"}[self.value]
+class TaskState(Labelled):
+    OPEN = "open", "待答复"
+    REPLIED = "replied", "待审核"  # 已答复待审核
+    ACCEPTED = "accepted", "已通过"  # 答复通过
+    REJECTED = "rejected", "已退回"  # 答复退回
 
 
 def notice_number_label(year: int, number: int) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from domain.labels import Labelled
 from domain.actor import Actor
 from domain.base import DistrictAggregate, stable_id
-from domain.errors import InvalidInput, RuleViolation, require, require_input
+from domain.errors import RuleViolation, require, require_input
 
 
 class District(DistrictAggregate):
@@ -76,21 +76,14 @@ class NumberRegister(DistrictAggregate):
             self.highest = max(self.highest, int(key))
 
 
-class UnitKind(StrEnum):
-    SUBDISTRICT = "subdistrict"  # 街道
-    DEPARTMENT = "department"  # 区直部门
-    INSTITUTION = "institution"  # 直属机构
-
-    @property
-    def label(self) -> str:
-        return {"subdistrict": "街道", "department": "区直部门", "institution": "直属机构"}[self.value]
+class UnitKind(Labelled):
+    SUBDISTRICT = "subdistrict", "街道"
+    DEPARTMENT = "department", "区直部门"
+    INSTITUTION = "institution", "直属机构"
 
 
 def parse_unit_kind(value: str) -> UnitKind:
-    for kind in UnitKind:
-        if value in (kind.value, kind.label):
-            return kind
-    raise InvalidInput("unit.unknown_kind", f"未知的单位类别“{value}”，应为街道、区直部门或直属机构。", field="kind")
+    return UnitKind.parse(value, rule="unit.unknown_kind", what="单位类别", field="kind")  # type: ignore[return-value]
 
 
 class Unit(DistrictAggregate):

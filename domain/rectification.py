@@ -5,58 +5,41 @@ reopen a signed-off task."""
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from domain.labels import Labelled
 from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
-from domain.errors import InvalidInput, NotAllowed, require, require_input
+from domain.errors import NotAllowed, require, require_input
 from domain.attachments import clean_attachments
 
 
-class ProblemSource(StrEnum):
-    SPECIAL_INSPECTION = "special_inspection"  # 专项督查
-    UNANNOUNCED_INSPECTION = "unannounced_inspection"  # 暗访督查
-    AUDIT = "audit"  # 审计
-    MEDIA = "media"  # 媒体曝光
-    PUBLIC_REPORT = "public_report"  # 群众反映
-
-    @property
-    def label(self) -> str:
-        return {"special_inspection": "专项督查", "unannounced_inspection": "暗访督查", "audit": "审计",
-                "media": "媒体曝光", "public_report": "群众反映"}[self.value]
+class ProblemSource(Labelled):
+    SPECIAL_INSPECTION = "special_inspection", "专项督查"
+    UNANNOUNCED_INSPECTION = "unannounced_inspection", "暗访督查"
+    AUDIT = "audit", "审计"
+    MEDIA = "media", "媒体曝光"
+    PUBLIC_REPORT = "public_report", "群众反映"
 
 
-class Severity(StrEnum):
-    GENERAL = "general"  # 一般
-    SERIOUS = "serious"  # 较重
-    SEVERE = "severe"  # 严重
-
-    @property
-    def label(self) -> str:
-        return {"general": "一般", "serious": "较重", "severe": "严重"}[self.value]
+class Severity(Labelled):
+    GENERAL = "general", "一般"
+    SERIOUS = "serious", "较重"
+    SEVERE = "severe", "严重"
 
 
 def parse_severity(value: str) -> Severity:
-    for s in Severity:
-        if value in (s.value, s.label):
-            return s
-    raise InvalidInput("rectification.bad_severity", f"未知的问题严重程度“{value}”，应为一般、较重或严重。", field="severity")
+    return Severity.parse(value, rule="rectification.bad_severity", what="问题严重程度", field="severity")  # type: ignore[return-value]
 
 
-class RectificationStatus(StrEnum):
-    RECORDED = "recorded"  # 已入账
-    RECTIFYING = "rectifying"  # 整改中
-    REPORTED = "reported"  # 已报整改待核验
-    VERIFIED = "verified"  # 核验通过待销号
-    SIGNED_OFF = "signed_off"  # 已销号
-
-    @property
-    def label(self) -> str:
-        return {"recorded": "已入账", "rectifying": "整改中", "reported": "待核验", "verified": "核验通过",
-                "signed_off": "已销号"}[self.value]
+class RectificationStatus(Labelled):
+    RECORDED = "recorded", "已入账"
+    RECTIFYING = "rectifying", "整改中"
+    REPORTED = "reported", "待核验"  # 已报整改待核验
+    VERIFIED = "verified", "核验通过"  # 核验通过待销号
+    SIGNED_OFF = "signed_off", "已销号"
 
 
 def rectification_number_label(year: int, number: int) -> str:

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from domain.labels import Labelled
 
 
-class SourceKind(StrEnum):
-    PLENARY_MEETING = "plenary_meeting"  # 区政府全体会议
-    EXECUTIVE_MEETING = "executive_meeting"  # 区政府常务会议
-    HEADS_MEETING = "heads_meeting"  # 区长碰头会议
-    TOPIC_MEETING = "topic_meeting"  # 专题会议
-    LEADER_INSTRUCTION = "leader_instruction"  # 领导批示
-    SUPERIOR_ASSIGNMENT = "superior_assignment"  # 上级交办
-    WORK_REPORT = "work_report"  # 政府工作报告
-    NPC_SUGGESTION = "npc_suggestion"  # 人大代表建议 / 议案
-    CPPCC_PROPOSAL = "cppcc_proposal"  # 政协委员提案 / 建议案
-    AUDIT_FINDING = "audit_finding"  # 审计整改
-    HOTLINE = "hotline"  # 市民服务热线、互联网+督查、城市留言板
-    IMPORTANT_DOCUMENT = "important_document"  # 重要文件
-
-    @property
-    def label(self) -> str:
-        return SOURCE_LABELS[self]
+class SourceKind(Labelled):
+    PLENARY_MEETING = "plenary_meeting", "区政府全体会议"
+    EXECUTIVE_MEETING = "executive_meeting", "区政府常务会议"
+    HEADS_MEETING = "heads_meeting", "区长碰头会议"
+    TOPIC_MEETING = "topic_meeting", "专题会议"
+    LEADER_INSTRUCTION = "leader_instruction", "领导批示"
+    SUPERIOR_ASSIGNMENT = "superior_assignment", "上级交办"
+    WORK_REPORT = "work_report", "政府工作报告"
+    NPC_SUGGESTION = "npc_suggestion", "人大代表建议"  # 人大代表建议 / 议案
+    CPPCC_PROPOSAL = "cppcc_proposal", "政协提案"  # 政协委员提案 / 建议案
+    AUDIT_FINDING = "audit_finding", "审计整改"
+    HOTLINE = "hotline", "热线及网络平台"  # 市民服务热线、互联网+督查、城市留言板
+    IMPORTANT_DOCUMENT = "important_document", "重要文件"
 
     @property
     def is_meeting(self) -> bool:
@@ -32,21 +28,6 @@ class SourceKind(StrEnum):
         """Deputies' suggestions and members' proposals are answered formally and rated (满意度)."""
         return self in (SourceKind.NPC_SUGGESTION, SourceKind.CPPCC_PROPOSAL)
 
-
-SOURCE_LABELS = {
-    SourceKind.PLENARY_MEETING: "区政府全体会议",
-    SourceKind.EXECUTIVE_MEETING: "区政府常务会议",
-    SourceKind.HEADS_MEETING: "区长碰头会议",
-    SourceKind.TOPIC_MEETING: "专题会议",
-    SourceKind.LEADER_INSTRUCTION: "领导批示",
-    SourceKind.SUPERIOR_ASSIGNMENT: "上级交办",
-    SourceKind.WORK_REPORT: "政府工作报告",
-    SourceKind.NPC_SUGGESTION: "人大代表建议",
-    SourceKind.CPPCC_PROPOSAL: "政协提案",
-    SourceKind.AUDIT_FINDING: "审计整改",
-    SourceKind.HOTLINE: "热线及网络平台",
-    SourceKind.IMPORTANT_DOCUMENT: "重要文件",
-}
 
 MEETING_SOURCES = frozenset(
     {
@@ -72,10 +53,4 @@ REFERENCE_HINTS = {
 
 
 def parse_source_kind(value: str) -> SourceKind:
-    from domain.errors import InvalidInput
-
-    for kind in SourceKind:
-        if value in (kind.value, kind.label):
-            return kind
-    allowed = "、".join(k.label for k in SourceKind)
-    raise InvalidInput("item.unknown_source", f"未知的事项来源“{value}”，应为：{allowed}。", field="source")
+    return SourceKind.parse(value, rule="item.unknown_source", what="事项来源", field="source")  # type: ignore[return-value]

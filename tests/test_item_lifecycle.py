@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from builders import DistrictBuilder, events_recorded, item_events, refused
+from builders import DistrictBuilder, item_events, refused
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
 from domain.item import ItemStatus, Satisfaction
 from domain.organisation import UnitKind

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from eventsourcing.application import AggregateNotFoundError
 
 from domain.actor import Actor, Role
 from domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
@@ -14,30 +13,11 @@ from domain.organisation import NumberRegister, UnitKind
 from domain.rectification import ProblemSource, Severity
 from domain.sources import SourceKind
 from duban.application import Duban
+from checks import refused
 
 D = "420105"
 JAN5 = date(2026, 1, 5)
 MAR2 = date(2026, 3, 2)
-
-
-def versions(app, *ids):
-    found = []
-    for i in ids:
-        try:
-            found.append(app.store.repository.get(i).version)
-        except AggregateNotFoundError:
-            found.append(None)
-    return found
-
-
-def refused(app, error, rule, action, *ids):
-    """``action`` is refused with ``error``/``rule`` and none of ``ids`` changed in the store."""
-    before = versions(app, *ids)
-    with pytest.raises(error) as caught:
-        action()
-    assert caught.value.rule == rule
-    assert versions(app, *ids) == before
-    return caught.value
 
 
 def unit_actor(unit) -> Actor:

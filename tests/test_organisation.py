@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from eventsourcing.application import AggregateNotFoundError
 
 from domain.actor import Actor, Role
 from domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
@@ -13,30 +12,10 @@ from domain.leadership import LeaderTitle, Roster
 from domain.organisation import NumberRegister, Unit, UnitKind
 from domain.sources import SourceKind
 from duban.application import Duban
+from checks import refused
 
 D = "420105"
 JAN5 = date(2026, 1, 5)
-
-
-def versions(app, *ids):
-    """The stored version of each aggregate (None when it does not exist), read back from the store."""
-    found = []
-    for i in ids:
-        try:
-            found.append(app.store.repository.get(i).version)
-        except AggregateNotFoundError:
-            found.append(None)
-    return found
-
-
-def refused(app, error, rule, action, *ids):
-    """``action`` is refused with ``error``/``rule`` and none of ``ids`` changed in the store."""
-    before = versions(app, *ids)
-    with pytest.raises(error) as caught:
-        action()
-    assert caught.value.rule == rule
-    assert versions(app, *ids) == before
-    return caught.value
 
 
 @pytest.fixture

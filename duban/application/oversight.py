@@ -7,7 +7,7 @@ from uuid import UUID
 
 from domain.actor import Actor, Role
 from domain.deadlines import notice_reply_deadline
-from domain.errors import InvalidInput, RuleViolation, require, require_input
+from domain.errors import InvalidInput, require, require_input
 from domain.inspection import Inspection, InspectionKind
 from domain.item import SupervisedItem
 from domain.notice import SupervisionNotice

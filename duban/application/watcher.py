@@ -15,9 +15,6 @@ import structlog
 from domain.actor import Actor, Role, system_actor
 from domain.calendar import YearSchedule
 from domain.errors import ConcurrentChange
-from domain.item import SupervisedItem
-from domain.notice import SupervisionNotice
-from domain.rectification import RectificationTask
 from domain.schedule import HolidaySchedule
 from duban.application.oversight import OversightCommands
 
