@@ -95,7 +95,7 @@ def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path) 
         f"事项 {summary.items} · 督办通知 {summary.notices} · 整改任务 {summary.rectifications} · "
         f"督查 {summary.inspections} · 被规则拒绝的操作 {summary.refused} · 日志 {demo_log}")
     _print_ledger(app, seed.code, today, open_only=False, limit=None)
-    console.print(f"\n再次查看：DUBAN_DB={demo_db} duban ledger --today {today.isoformat()}")
+    console.print(f"\n再次查看：python3 dev.py duban --db {demo_db} ledger --today {today.isoformat()}")
     app.close()
 
 
