@@ -91,10 +91,10 @@ def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path) 
             raise click.ClickException(f"{describe(env)} already holds data; the demo needs an empty store.")
         console.print(f"[bold]汉阳区演示数据[/] · {describe(env)} · 模拟至 {today.isoformat()} …")
         summary = build_demo(app, clock, seed, today)
-    console.print(
-        f"事项 {summary.items} · 督办通知 {summary.notices} · 整改任务 {summary.rectifications} · "
-        f"督查 {summary.inspections} · 被规则拒绝的操作 {summary.refused} · 日志 {demo_log}")
-    _print_ledger(app, seed.code, today, open_only=False, limit=None)
+        console.print(
+            f"事项 {summary.items} · 督办通知 {summary.notices} · 整改任务 {summary.rectifications} · "
+            f"督查 {summary.inspections} · 被规则拒绝的操作 {summary.refused} · 日志 {demo_log}")
+        _print_ledger(app, seed.code, today, open_only=False, limit=None)
     console.print(f"\n再次查看：python3 dev.py duban --db {demo_db} ledger --today {today.isoformat()}")
     app.close()
 
@@ -156,12 +156,47 @@ def calendar_show(year: int) -> None:
     app.close()
 
 
+@main.group()
+def projections() -> None:
+    """Read models (台账、排名、预警): catch up with the events, or rebuild them."""
+
+
+@projections.command("catch-up")
+def projections_catch_up() -> None:
+    """Apply the events recorded since the last run."""
+    from projections.read_side import ReadSide
+
+    app = _open_app(None)
+    report = ReadSide(app.store).catch_up()
+    console.print(f"已处理事件 {report.events} 条，当前位置 {report.position}。")
+    app.close()
+
+
+@projections.command("rebuild")
+def projections_rebuild() -> None:
+    """Drop every read model and rebuild it from the events, with a progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from projections.read_side import ReadSide
+
+    app = _open_app(None)
+    read_side = ReadSide(app.store)
+    total = app.store.recorder.max_notification_id() or 0
+    with Progress(TextColumn("重建读模型"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as bar:
+        task = bar.add_task("rebuild", total=total)
+        report = read_side.rebuild(progress=lambda position, last: bar.update(task, completed=position, total=last))
+    console.print(f"已重建：事件 {report.events} 条，{report.batches} 批。")
+    app.close()
+
+
 @main.command()
 @click.option("--district", default=None, help="District code (default: the only district).")
 @click.option("--today", callback=_date, help="Compute overdue days as of this day (default: today).")
+@click.option("--as-of", callback=_date, help="The ledger as it stood at the end of this past day.")
 @click.option("--open-only", is_flag=True, help="Only entries not yet signed off.")
 @click.option("--limit", type=int, default=None, help="Show at most this many rows.")
-def ledger(district: str | None, today: date | None, open_only: bool, limit: int | None) -> None:
+def ledger(district: str | None, today: date | None, as_of: date | None, open_only: bool, limit: int | None) -> None:
     """Print the ledger (台账): items and rectification tasks with status, deadline and days overdue."""
     app = _open_app(today)
     districts = [d.district for d in app.districts()]
@@ -170,16 +205,20 @@ def ledger(district: str | None, today: date | None, open_only: bool, limit: int
     code = district or districts[0]
     if code not in districts:
         raise click.ClickException(f"没有区划代码为{code}的区。")
-    _print_ledger(app, code, today or SystemClock().today(), open_only=open_only, limit=limit)
+    _print_ledger(app, code, today or SystemClock().today(), open_only=open_only, limit=limit, as_of=as_of)
     app.close()
 
 
-def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None) -> None:
-    from projections.ledger import ledger as ledger_rows, status_counts
+def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None,
+                  as_of: date | None = None) -> None:
+    from projections.ledger import LedgerQueries, status_counts
+    from projections.read_side import ReadSide
 
-    rows = ledger_rows(app, district, today)
+    read_side = ReadSide(app.store)
+    read_side.catch_up()
+    rows = LedgerQueries(read_side.read_models, app.calendar()).rows(district, today, as_of=as_of)
     shown = [r for r in rows if r.is_open] if open_only else rows
-    table = Table(title=f"督办台账 · {app.district(district).name} · 截至 {today.isoformat()}", show_lines=False)
+    table = Table(title=f"督办台账 · {app.district(district).name} · 截至 {(as_of or today).isoformat()}", show_lines=False)
     for header in ("编号", "来源", "督办事项 / 问题", "牵头单位", "办理时限", "状态", "进度", "逾期工作日", "催办", "通知"):
         table.add_column(header, overflow="fold")
     for row in shown[:limit] if limit else shown:

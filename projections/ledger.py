@@ -1,43 +1,58 @@
-"""The ledger (台账) as rows, computed from the current state of the aggregates.
+"""Ledger queries (台账查询) over the ledger read model, now or as of any past date.
 
-A first, direct read model for the terminal: one row per supervised item and rectification
-task with status, deadline and working days overdue.  Stored, rebuildable read models with
-filters and as-of dates replace its internals later; its rows stay the contract.
+One row per supervised item, sub-task, rectification task and notice, with the unit and the
+leader in charge named, the current deadline, status, latest progress and working days overdue.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
-from uuid import UUID
+from typing import Any
 
 from domain.calendar import WorkingDayCalendar
-from domain.item import SupervisedItem
-from domain.leadership import Leader, Roster
-from domain.notice import SupervisionNotice
-from domain.organisation import Unit
-from domain.rectification import RectificationStatus, RectificationTask
+from domain.item import ItemStatus
+from domain.notice import NoticeStatus
+from domain.rectification import ProblemSource, RectificationStatus
+from domain.sources import SourceKind
+
+STILL_DUE = {
+    "item": {"assigned", "in_progress", "cannot_implement_reported"},
+    "subtask": {"in_progress"},
+    "rectification": {"recorded", "rectifying"},
+    "notice": {"issued", "acknowledged"},
+}
+KIND_LABELS = {"item": "督办事项", "subtask": "子任务", "rectification": "整改任务", "notice": "督办通知"}
 
 
-class Source(Protocol):
-    """What the ledger reads: the application's lookups."""
+def status_label(kind: str, status: str) -> str:
+    if kind == "item":
+        return ItemStatus(status).label
+    if kind == "subtask":
+        return "已完成" if status == "signed_off" else "办理中"
+    if kind == "rectification":
+        return RectificationStatus(status).label
+    return NoticeStatus(status).label
 
-    def units(self, district: str) -> list[Unit]: ...
-    def leaders(self, district: str) -> list[Leader]: ...
-    def roster(self, district: str) -> Roster: ...
-    def items(self, district: str) -> list[SupervisedItem]: ...
-    def notices(self, district: str) -> list[SupervisionNotice]: ...
-    def rectifications(self, district: str) -> list[RectificationTask]: ...
-    def calendar(self) -> WorkingDayCalendar: ...
+
+def source_label(kind: str, source: str) -> str:
+    if kind == "rectification":
+        return ProblemSource(source).label
+    try:
+        return SourceKind(source).label
+    except ValueError:
+        return source
 
 
 @dataclass(frozen=True)
 class LedgerRow:
-    kind: str  # item | rectification
+    entry_id: str
+    kind: str  # item | subtask | rectification | notice
     number: str
     source: str
+    reference: str
     title: str
     lead_unit: str
     co_units: str
@@ -47,6 +62,8 @@ class LedgerRow:
     status: str
     status_label: str
     progress: int
+    progress_text: str
+    progress_on: date | None
     working_days_overdue: int
     urges: int
     notices: int
@@ -58,44 +75,61 @@ class LedgerRow:
         return self.closed_on is None
 
 
-def ledger(source: Source, district: str, today: date) -> list[LedgerRow]:
-    units = {u.id: u.name for u in source.units(district)}
-    leaders = {l.id: l.portfolio_label for l in source.leaders(district)}
-    roster = source.roster(district)
-    calendar = source.calendar()
-    notices = Counter(n.subject_id for n in source.notices(district))
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
-    def leader_of(unit: UUID | None) -> str:
-        leader = roster.leader_in_charge(unit, today) if unit else None
-        return leaders.get(leader, "") if leader else ""
 
-    def overdue(deadline: date | None, still_due: bool) -> int:
-        if not still_due or deadline is None or today <= deadline:
-            return 0
-        return max(calendar.working_days_between(deadline, today), 1)
+class LedgerQueries:
+    """Reads the ledger read model; call ``ReadSide.catch_up()`` first for the latest events."""
 
-    rows = []
-    for item in source.items(district):
-        rows.append(LedgerRow(
-            kind="item", number=item.number_label, source=item.source.label, title=item.title,
-            lead_unit=units.get(item.lead_unit, "") if item.lead_unit else "",
-            co_units="、".join(units.get(u, "") for u in item.co_units), leader=leader_of(item.lead_unit),
-            deadline=item.deadline, deadline_estimated=item.deadline_estimated, status=item.status.value,
-            status_label=item.status.label, progress=item.progress_percent,
-            working_days_overdue=overdue(item.deadline, item.overdue_on(today)),
-            urges=item.urges, notices=notices[item.id], criticisms=item.criticisms, closed_on=item.closed_on,
-        ))
-    for task in source.rectifications(district):
-        still_due = task.status in (RectificationStatus.RECORDED, RectificationStatus.RECTIFYING)
-        rows.append(LedgerRow(
-            kind="rectification", number=task.number_label, source=task.source.label, title=task.problem,
-            lead_unit=units.get(task.unit, ""), co_units="", leader=leader_of(task.unit), deadline=task.deadline,
-            deadline_estimated=False, status=task.status.value, status_label=task.status.label,
-            progress=task.reports[-1]["percent"] if task.reports else 0,
-            working_days_overdue=overdue(task.deadline, still_due), urges=0, notices=notices[task.id],
-            criticisms=0, closed_on=task.signed_off_on,
-        ))
-    return rows
+    def __init__(self, read_models, calendar: WorkingDayCalendar) -> None:
+        self.read_models = read_models
+        self.calendar = calendar
+
+    def rows(self, district: str, today: date, *, as_of: date | None = None, open_only: bool = False,
+             kinds: tuple[str, ...] = ("item", "rectification")) -> list[LedgerRow]:
+        """The ledger at the end of ``as_of`` (default: now), with overdue counted to ``today``
+        (or to ``as_of`` when given)."""
+        day = as_of or today
+        with self.read_models.transaction(commit=False) as sql:
+            if as_of is None:
+                states = sql.execute("SELECT * FROM rm_ledger WHERE district = ?", (district,)).rows()
+            else:
+                states = [json.loads(r["state"]) for r in sql.execute(
+                    "SELECT h.state FROM rm_ledger_history h JOIN ("
+                    " SELECT entry_id, MAX(version) AS version FROM rm_ledger_history"
+                    " WHERE district = ? AND on_date <= ? GROUP BY entry_id) latest"
+                    " ON h.entry_id = latest.entry_id AND h.version = latest.version",
+                    (district, as_of.isoformat())).rows()]
+            units = {u["unit_id"]: u["name"] for u in sql.execute(
+                "SELECT unit_id, name FROM rm_units WHERE district = ?", (district,)).rows()}
+            leaders = {l["leader_id"]: l["label"] for l in sql.execute(
+                "SELECT leader_id, label FROM rm_leaders WHERE district = ?", (district,)).rows()}
+            placements = sql.execute(
+                "SELECT unit_id, leader_id, effective, position FROM rm_portfolio WHERE district = ? AND effective <= ?"
+                " ORDER BY effective, position", (district, day.isoformat())).rows()
+        in_charge = {p["unit_id"]: p["leader_id"] for p in placements}  # the last placement per unit wins
+        states.sort(key=lambda s: s["sort_key"])  # items by number, their sub-tasks after them, then the rest
+        rows = [self._row(s, units, leaders, in_charge, day) for s in states if s["kind"] in kinds]
+        return [r for r in rows if r.is_open] if open_only else rows
+
+    def _row(self, s: dict[str, Any], units: dict, leaders: dict, in_charge: dict, day: date) -> LedgerRow:
+        deadline = _day(s["deadline"])
+        still_due = s["status"] in STILL_DUE[s["kind"]]
+        overdue = 0
+        if still_due and deadline and day > deadline:
+            overdue = max(self.calendar.working_days_between(deadline, day), 1)
+        lead = s["lead_unit"]
+        return LedgerRow(
+            entry_id=s["entry_id"], kind=s["kind"], number=s["number"], source=source_label(s["kind"], s["source"]),
+            reference=s["reference"], title=s["title"], lead_unit=units.get(lead, "") if lead else "",
+            co_units="、".join(units.get(u, "") for u in json.loads(s["co_units"])),
+            leader=leaders.get(in_charge.get(lead), "") if lead else "", deadline=deadline,
+            deadline_estimated=bool(s["deadline_estimated"]), status=s["status"],
+            status_label=status_label(s["kind"], s["status"]), progress=s["progress"],
+            progress_text=s["progress_text"] or "", progress_on=_day(s["progress_on"]), working_days_overdue=overdue,
+            urges=s["urges"], notices=s["notices"], criticisms=s["criticisms"], closed_on=_day(s["closed_on"]),
+        )
 
 
 def status_counts(rows: list[LedgerRow]) -> Counter:

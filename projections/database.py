@@ -1,0 +1,123 @@
+"""Where the read models live: the event store's own database, through the library's tracking
+recorder, so a read-model write and the position it records commit in one transaction.
+
+The schema comes from ``migrations/`` (applied with yoyo-migrations); the SQL here is written
+once, with ``?`` placeholders, and adapted for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+from urllib.parse import quote
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from yoyo import get_backend, read_migrations
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+READ_MODELS = "read_models"  # the tracking name: one position for every read model
+TABLES = ("rm_ledger_history", "rm_ledger", "rm_portfolio", "rm_leaders", "rm_units")
+
+
+class Sql:
+    """A cursor inside one transaction, speaking one placeholder style."""
+
+    def __init__(self, cursor: Any, postgres: bool) -> None:
+        self._cursor = cursor
+        self._postgres = postgres
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> "Sql":
+        if self._postgres:
+            statement = statement.replace("?", "%s")
+        self._cursor.execute(statement, tuple(params))
+        return self
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        for row in rows:
+            self.execute(statement, row)
+
+    def rows(self) -> list[dict[str, Any]]:
+        fetched = self._cursor.fetchall()
+        return [dict(r) if not isinstance(r, dict) else r for r in fetched]
+
+    def row(self) -> dict[str, Any] | None:
+        fetched = self._cursor.fetchone()
+        return None if fetched is None else (fetched if isinstance(fetched, dict) else dict(fetched))
+
+
+class _ReadModelMixin:
+    postgres = False
+    datastore: Any
+
+    @contextmanager
+    def transaction(self, *, commit: bool = True) -> Iterator[Sql]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield Sql(cursor, self.postgres)
+
+    def record_position(self, sql: Sql, notification_id: int) -> None:
+        """Inside the read-model transaction: refuses (IntegrityError) a position not newer."""
+        self._insert_tracking(sql._cursor, Tracking(READ_MODELS, notification_id))  # type: ignore[attr-defined]
+
+    def position(self) -> int:
+        return self.max_tracking_id(READ_MODELS) or 0  # type: ignore[attr-defined]
+
+    def forget_position(self, sql: Sql) -> None:
+        sql.execute(f"DELETE FROM {self.tracking_table} WHERE application_name = ?", (READ_MODELS,))
+
+    @property
+    def tracking_table(self) -> str:
+        return "tracking"
+
+
+class SQLiteReadModels(_ReadModelMixin, SQLiteTrackingRecorder):
+    pass
+
+
+class PostgresReadModels(_ReadModelMixin, PostgresTrackingRecorder):
+    postgres = True
+
+    @property
+    def tracking_table(self) -> str:
+        return self.tracking_table_name
+
+
+def migration_uri(env) -> str:
+    """The yoyo URI of the event store's database (``env``: the store's settings)."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        user = quote(env.get("POSTGRES_USER", "postgres"))
+        password = env.get("POSTGRES_PASSWORD")
+        auth = f"{user}:{quote(password)}" if password else user
+        uri = (f"postgresql+psycopg://{auth}@{env.get('POSTGRES_HOST', '127.0.0.1')}:"
+               f"{env.get('POSTGRES_PORT', '5432')}/{env.get('POSTGRES_DBNAME')}")
+        schema = env.get("POSTGRES_SCHEMA")
+        return f"{uri}?schema={schema}" if schema else uri
+    return f"sqlite:///{Path(env.get('SQLITE_DBNAME')).resolve()}"
+
+
+def migrate(env) -> int:
+    """Apply the pending migrations; returns how many were applied."""
+    backend = get_backend(migration_uri(env))
+    try:
+        migrations = read_migrations(str(MIGRATIONS))
+        with backend.lock():
+            pending = backend.to_apply(migrations)
+            backend.apply_migrations(pending)
+        return len(pending)
+    finally:
+        backend.connection.close()
+
+
+def open_read_models(store) -> SQLiteReadModels | PostgresReadModels:
+    """The read-model recorder on the event store's database, its schema brought up to date."""
+    env = store.env
+    module = env.get("PERSISTENCE_MODULE") or ""
+    if "postgres" in module:
+        migrate(env)
+        return store.factory.tracking_recorder(PostgresReadModels)
+    if "sqlite" in module:
+        migrate(env)
+        return store.factory.tracking_recorder(SQLiteReadModels)
+    raise ValueError("read models need the SQLite or PostgreSQL store")
