@@ -55,7 +55,10 @@ class _ReadModelMixin:
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[Sql]:
         with self.datastore.transaction(commit=commit) as cursor:
-            yield Sql(cursor, self.postgres)
+            sql = Sql(cursor, self.postgres)
+            if self.postgres:  # the read-model tables live in the store's schema (set by the migrations)
+                sql.execute(f"SET LOCAL search_path TO {self.datastore.schema}")
+            yield sql
 
     def record_position(self, sql: Sql, notification_id: int) -> None:
         """Inside the read-model transaction: refuses (IntegrityError) a position not newer."""

@@ -474,7 +474,7 @@ class DemoWorld:
             self.attempt(lambda: self.app.commend_item(item.id, "按时高质量完成，予以通报激励。", self.office, on=day))
 
     # -- the year -------------------------------------------------------------------------------------
-    def run(self) -> DemoSummary:
+    def run(self, on_week: Callable[[date], None] | None = None) -> DemoSummary:
         self.build_organisation()
         self.register_plans()
         self.plan_inspections()
@@ -487,6 +487,8 @@ class DemoWorld:
                 self.attempt(action)
             if day.weekday() == 0:
                 self.weekly_round()
+                if on_week:
+                    on_week(day)
             if day.day == 28 and day.month in (6, 12) or day == self.today:
                 self.commend_best()  # half-year and year-end commendations (通报激励)
             day += timedelta(days=1)
@@ -503,5 +505,7 @@ class DemoWorld:
         )
 
 
-def build_demo(app: Duban, clock: FixedClock, seed: SeedDistrict, today: date) -> DemoSummary:
-    return DemoWorld(app, clock, seed, today).run()
+def build_demo(app: Duban, clock: FixedClock, seed: SeedDistrict, today: date,
+               on_week: Callable[[date], None] | None = None) -> DemoSummary:
+    """Build the demo district; ``on_week`` is called after each Monday's round (e.g. to catch up)."""
+    return DemoWorld(app, clock, seed, today).run(on_week)
