@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from projections.database import TABLES, open_read_models
+from projections.facts_projector import FactsProjector
 from projections.ledger_projector import LedgerProjector
 from projections.runner import CatchUpReport, catch_up, reset
 
@@ -16,7 +17,7 @@ class ReadSide:
     def __init__(self, store) -> None:
         self.store = store
         self.read_models = open_read_models(store)
-        self.projectors = [LedgerProjector()]
+        self.projectors = [LedgerProjector(), FactsProjector()]  # in this order: facts read the ledger
 
     def catch_up(self, *, batch_size: int = 500, progress: Callable[[int, int], None] | None = None,
                  stop_after_batches: int | None = None) -> CatchUpReport:
