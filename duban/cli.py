@@ -209,6 +209,45 @@ def ledger(district: str | None, today: date | None, as_of: date | None, open_on
     app.close()
 
 
+@main.command()
+@click.option("--district", default=None, help="District code (default: the only district).")
+@click.option("--period", required=True, help="2026-03 (month), 2026-Q1 (quarter) or 2026 (year).")
+@click.option("--scheme", default=None, help="Scoring scheme version (default: the newest).")
+@click.option("--as-of", callback=_date, help="Count only facts up to this day.")
+@click.option("--explain", "explain", default=None, help="Show the score lines of the unit with this name.")
+def ranking(district: str | None, period: str, scheme: str | None, as_of: date | None, explain: str | None) -> None:
+    """Rank the units for a period under a scoring scheme (综合排名), with interview candidates."""
+    from projections.ranking import RankingQueries, available_schemes
+    from projections.read_side import ReadSide
+
+    app = _open_app(None)
+    districts = [d.district for d in app.districts()]
+    if not districts:
+        raise click.ClickException("没有数据：先运行 duban demo，或设置 DUBAN_DB / DATABASE_URL。")
+    code = district or districts[0]
+    read_side = ReadSide(app.store)
+    read_side.catch_up()
+    version = scheme or available_schemes()[-1]
+    try:
+        scores = RankingQueries(read_side.read_models).ranking(code, period, version, as_of=as_of)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    table = Table(title=f"综合排名 · {app.district(code).name} · {period} · 记分办法 {version}")
+    for header in ("名次", "单位", "得分", "约谈"):
+        table.add_column(header)
+    for score in scores:
+        table.add_row(str(score.rank), score.unit_name, f"{score.score:g}", "是" if score.interview_candidate else "")
+    console.print(table)
+    for score in scores:
+        if explain and score.unit_name == explain:
+            console.print(f"{score.unit_name}：基础分 100")
+            for line in score.lines:
+                events = "、".join(f"#{n}" for n in line.notification_ids[:8])
+                more = "…" if len(line.notification_ids) > 8 else ""
+                console.print(f"  {line.label} ×{line.count:g}：{line.points:+g} 分（事件 {events}{more}）")
+    app.close()
+
+
 def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None,
                   as_of: date | None = None) -> None:
     from projections.ledger import LedgerQueries, status_counts

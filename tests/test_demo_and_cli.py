@@ -88,6 +88,12 @@ def test_cli_demo_prints_the_ledger_and_tick_records_nothing_twice(tmp_path, see
     assert first.output != second.output
     ledger = runner.invoke(main, ["--db", str(db), "ledger", "--today", TODAY.isoformat(), "--open-only"])
     assert ledger.exit_code == 0 and "已办结销号" not in ledger.output.split("状态统计")[0]
+    ranked = runner.invoke(main, ["--db", str(db), "ranking", "--period", "2026", "--scheme", "2026-v1",
+                                  "--explain", "区司法局"])
+    assert ranked.exit_code == 0, ranked.output
+    assert "综合排名" in ranked.output and "区司法局：基础分 100" in ranked.output and "逾期未办结" in ranked.output
+    bad = runner.invoke(main, ["--db", str(db), "ranking", "--period", "2026-13"])
+    assert bad.exit_code != 0 and "统计期间" in bad.output
 
 
 def test_cli_calendar_load_then_show(tmp_path, monkeypatch):
@@ -110,7 +116,8 @@ def test_cli_calendar_load_then_show(tmp_path, monkeypatch):
     assert refused.exit_code != 0 and "第1行" in refused.output and "第2行" in refused.output
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["tick"], ["calendar"], ["calendar", "load"], ["ledger"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["tick"], ["calendar"], ["calendar", "load"], ["ledger"],
+                                     ["ranking"], ["projections"], ["projections", "rebuild"]])
 def test_every_command_has_help(command):
     from duban.cli import main
 
