@@ -1,0 +1,97 @@
+"""A record's history in plain Chinese (办理过程), read straight from its events.
+
+Used for an item's timeline and for the referral dossier (移交材料) handed to the discipline
+body: every fact with its business date, who did it, and what it said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
+from uuid import UUID
+
+from domain.actor import Role
+
+EVENT_LABELS = {
+    "SupervisedItem.Registered": "登记督办事项",
+    "SupervisedItem.Assigned": "分解交办",
+    "SupervisedItem.Split": "分解子任务",
+    "SupervisedItem.SignedFor": "签收",
+    "SupervisedItem.ProgressReported": "报送进展",
+    "SupervisedItem.SubtaskCompleted": "子任务完成",
+    "SupervisedItem.ExtensionRequested": "申请延期",
+    "SupervisedItem.ExtensionGranted": "同意延期",
+    "SupervisedItem.ExtensionRefused": "不同意延期",
+    "SupervisedItem.CannotImplementReported": "报告不能办理",
+    "SupervisedItem.CannotImplementAccepted": "同意终止办理",
+    "SupervisedItem.CannotImplementRejected": "不同意终止办理",
+    "SupervisedItem.FormalReplyRecorded": "答复代表委员",
+    "SupervisedItem.SatisfactionRecorded": "满意度测评",
+    "SupervisedItem.CompletionReported": "报告办结",
+    "SupervisedItem.SignedOff": "办结销号",
+    "SupervisedItem.SentBack": "退回重办",
+    "SupervisedItem.Urged": "催办",
+    "SupervisedItem.Criticised": "通报批评",
+    "SupervisedItem.Interviewed": "约谈",
+    "SupervisedItem.ReferralProposed": "提出移交纪检监察",
+    "SupervisedItem.ReferralApproved": "批准移交纪检监察",
+    "SupervisedItem.ReferralDeclined": "不同意移交纪检监察",
+    "SupervisedItem.Commended": "通报激励",
+    "SupervisedItem.DeadlineMissed": "逾期未办结",
+    "SupervisedItem.MonthlyReportMissed": "未按月报送进展",
+    "SupervisionNotice.Issued": "下发督办通知",
+    "SupervisionNotice.Acknowledged": "签收督办通知",
+    "SupervisionNotice.Replied": "书面回复",
+    "SupervisionNotice.ReplyAccepted": "回复审核通过",
+    "SupervisionNotice.ReplyRejected": "回复退回",
+    "SupervisionNotice.Closed": "督办通知办结",
+    "SupervisionNotice.ReplyOverdue": "逾期未回复",
+    "SupervisionNotice.TaskOverdue": "任务逾期",
+}
+
+# what of an event's data is worth a line: (attribute, Chinese name)
+DETAILS = (
+    ("title", "标题"), ("reference", "来源依据"), ("deadline", "时限"), ("new_deadline", "新时限"),
+    ("percent", "进度%"), ("text", "内容"), ("summary", "情况"), ("reasons", "理由"), ("note", "意见"),
+    ("held_by", "约谈人"), ("interviewee", "被约谈人"), ("satisfaction", "测评"), ("month", "月份"),
+    ("task", "任务"), ("reply_deadline", "回复时限"), ("document", "文号"),
+)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    recorded_at: str
+    what: str
+    actor: str
+    role: str
+    details: tuple[tuple[str, str], ...]
+    record_id: UUID
+    version: int
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def timeline(store, record_ids: Iterable[UUID]) -> list[TimelineEntry]:
+    """Every event of the given records (an item and its notices, say), in business-date order."""
+    entries = []
+    for record_id in record_ids:
+        for event in store.events.get(record_id):
+            name = type(event).__qualname__
+            actor = getattr(event, "actor", None) or {}
+            details = tuple((label, _describe(getattr(event, attr))) for attr, label in DETAILS
+                            if getattr(event, attr, None) not in (None, "", []))
+            role = actor.get("role")
+            entries.append(TimelineEntry(
+                on=getattr(event, "on", event.timestamp.date()), recorded_at=event.timestamp.isoformat(),
+                what=EVENT_LABELS.get(name, name.split(".")[-1]), actor=actor.get("user", ""),
+                role=Role(role).label if role else "", details=details, record_id=record_id,
+                version=event.originator_version,
+            ))
+    entries.sort(key=lambda e: (e.on, e.recorded_at))
+    return entries

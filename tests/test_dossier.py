@@ -1,0 +1,59 @@
+"""The case file: a plain-Chinese timeline, and the referral dossier only the referred case opens."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from builders import DistrictBuilder
+
+from domain.actor import Actor, Role
+from domain.errors import NotAllowed, NotFound
+from projections.dossier import referral_dossier
+
+
+@pytest.fixture
+def case(app, clock):
+    clock.set(date(2026, 3, 2))
+    world = DistrictBuilder(app).units(A="区住建局", B="区城管局").leaders(HEAD="district_head").build()
+    item = world.item(lead="A", sign=True, deadline=date(2026, 3, 20))
+    clock.set(date(2026, 3, 23))
+    app.tick()
+    app.urge_item(item, "请抓紧办理", world.office)
+    notice = app.issue_notice(unit=world.unit_ids["A"], subject_kind="item", subject_id=item, title="督办通知",
+                              tasks=[{"task": "说明逾期原因", "responsible": "局长", "deadline": date(2026, 3, 30)}],
+                              actor=world.office)
+    clock.set(date(2026, 4, 10))
+    app.tick()
+    app.criticise_item(item, "逾期未回复督办通知", world.office)
+    app.propose_referral(item, "长期不反馈", world.office)
+    return world, item, notice
+
+
+def test_the_dossier_holds_every_fact_with_its_actor_and_date(app, case):
+    world, item, notice = case
+    discipline = Actor("jiwei", Role.DISCIPLINE, world.district)
+    with pytest.raises(NotAllowed) as refused:
+        app.case_file(item, discipline)  # proposed, not yet approved by a leader
+    assert refused.value.rule == "referral.not_referred"
+    app.decide_referral(item, True, "同意移交", world.leader("HEAD"))
+    found, notices = app.case_file(item, discipline)
+    dossier = referral_dossier(app.store, found, notices)
+    assert dossier.notices == (notice.number_label,)
+    whats = [e.what for e in dossier.entries]
+    assert whats[:3] == ["登记督办事项", "分解交办", "签收"]
+    for step in ("逾期未办结", "催办", "下发督办通知", "逾期未回复", "通报批评", "提出移交纪检监察", "批准移交纪检监察"):
+        assert step in whats
+    assert [e.on for e in dossier.entries] == sorted(e.on for e in dossier.entries)
+    urge = next(e for e in dossier.entries if e.what == "催办")
+    assert (urge.on, urge.role, dict(urge.details)["意见"]) == (date(2026, 3, 23), "督查室", "请抓紧办理")
+    assert {"system", world.office.user, "head-leader"} <= dossier.actors
+
+
+def test_case_files_stay_with_those_entitled(app, case):
+    world, item, _ = case
+    with pytest.raises(NotAllowed):
+        app.case_file(item, world.unit("B"))
+    assert app.case_file(item, world.unit("A"))[0].id == item
+    with pytest.raises(NotFound):
+        app.case_file(item, Actor("jiwei", Role.DISCIPLINE, "420106"))
