@@ -1,0 +1,101 @@
+"""The escalation policy (督办升级): which step of the ladder an overdue case needs next.
+
+催办 → 督办通知 → 通报批评 → 约谈 → 移交纪检监察 (EM art. 16, WR arts. 61-62).  The rules are a
+versioned configuration; the same policy serves the office's queue, the backtest of a proposed
+rule set, and automatic urging.  Referral is only ever recommended: it needs the office's
+proposal and a leader's approval.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from domain.errors import InvalidInput
+from domain.labels import Labelled
+
+RULES = Path(__file__).resolve().parent / "escalation_rules"
+
+
+class Step(Labelled):
+    URGE = "urge", "催办"
+    NOTICE = "notice", "督办通知"
+    CRITICISE = "criticise", "通报批评"
+    INTERVIEW = "interview", "约谈"
+    REFERRAL = "referral", "移交纪检监察"
+
+
+@dataclass(frozen=True)
+class EscalationRules:
+    version: str
+    title: str
+    urge_after_working_days: int
+    urges_before_notice: int
+    notice_after_working_days: int
+    referral_after_working_days: int
+
+    @classmethod
+    def load(cls, version: str) -> "EscalationRules":
+        path = RULES / f"{version}.toml"
+        if not re.fullmatch(r"[\w.-]+", version) or not path.exists():
+            known = "、".join(available_rules())
+            raise InvalidInput("escalation.unknown_rules", f"没有升级规则版本“{version}”，现有：{known}。", field="rules")
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+
+def available_rules() -> list[str]:
+    return sorted(p.stem for p in RULES.glob("*.toml"))
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the policy looks at for one open case (an item or a rectification task)."""
+
+    kind: str  # item | rectification
+    working_days_overdue: int
+    urges: int = 0
+    notices: int = 0
+    notice_reply_overdue: bool = False
+    criticisms: int = 0
+    interviews: int = 0
+    referral: str | None = None
+
+
+@dataclass(frozen=True)
+class Advice:
+    step: Step
+    rule: str
+    evidence: str
+
+
+def next_step(facts: CaseFacts, rules: EscalationRules) -> Advice | None:
+    """The highest step whose rule holds and that has not been taken yet, or None."""
+    overdue = facts.working_days_overdue
+    said = [f"逾期{overdue}个工作日"] if overdue else []
+    if facts.urges:
+        said.append(f"已催办{facts.urges}次")
+    if facts.notice_reply_overdue:
+        said.append("督办通知逾期未回复")
+    if facts.criticisms:
+        said.append(f"已通报批评{facts.criticisms}次")
+    if facts.interviews:
+        said.append(f"已约谈{facts.interviews}次")
+    evidence = "；".join(said)
+    if overdue <= 0:
+        return None
+    if facts.kind == "rectification":
+        return Advice(Step.NOTICE, "notice.rectification_overdue", evidence) if not facts.notices else None
+    if facts.interviews and overdue >= rules.referral_after_working_days and facts.referral not in ("proposed", "approved"):
+        return Advice(Step.REFERRAL, "referral.interviewed_still_overdue", evidence)
+    if facts.criticisms and not facts.interviews:
+        return Advice(Step.INTERVIEW, "interview.criticised_still_overdue", evidence)
+    if facts.notice_reply_overdue and not facts.criticisms:
+        return Advice(Step.CRITICISE, "criticise.notice_reply_overdue", evidence)
+    if not facts.notices and (facts.urges >= rules.urges_before_notice or overdue >= rules.notice_after_working_days):
+        return Advice(Step.NOTICE, "notice.urged_or_long_overdue", evidence)
+    if facts.urges < rules.urges_before_notice and overdue >= rules.urge_after_working_days and not facts.notices:
+        return Advice(Step.URGE, "urge.overdue", evidence)
+    return None

@@ -1,0 +1,95 @@
+"""The escalation ladder: the policy by itself, the office's queue and the backtest (both stores)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from builders import DistrictBuilder, events_recorded
+
+from domain.errors import InvalidInput
+from domain.escalation import CaseFacts, EscalationRules, Step, next_step
+from domain.rectification import ProblemSource, Severity
+from projections.escalation import EscalationQueries
+from projections.read_side import ReadSide
+
+RULES = EscalationRules.load("2026-v1")
+
+
+@pytest.mark.parametrize("facts, step, rule", [
+    (CaseFacts("item", 0), None, None),
+    (CaseFacts("item", 1), Step.URGE, "urge.overdue"),
+    (CaseFacts("item", 2, urges=1), Step.URGE, "urge.overdue"),
+    (CaseFacts("item", 3, urges=2), Step.NOTICE, "notice.urged_or_long_overdue"),
+    (CaseFacts("item", 5), Step.NOTICE, "notice.urged_or_long_overdue"),
+    (CaseFacts("item", 8, urges=2, notices=1), None, None),  # notice out, reply not yet overdue
+    (CaseFacts("item", 9, urges=2, notices=1, notice_reply_overdue=True), Step.CRITICISE, "criticise.notice_reply_overdue"),
+    (CaseFacts("item", 12, notices=1, notice_reply_overdue=True, criticisms=1), Step.INTERVIEW,
+     "interview.criticised_still_overdue"),
+    (CaseFacts("item", 39, notices=1, criticisms=1, interviews=1), None, None),
+    (CaseFacts("item", 40, notices=1, criticisms=1, interviews=1), Step.REFERRAL, "referral.interviewed_still_overdue"),
+    (CaseFacts("item", 60, notices=1, criticisms=1, interviews=1, referral="proposed"), None, None),
+    (CaseFacts("rectification", 1), Step.NOTICE, "notice.rectification_overdue"),
+    (CaseFacts("rectification", 9, notices=1), None, None),
+])
+def test_the_policy_climbs_the_ladder_one_step_at_a_time(facts, step, rule):
+    advice = next_step(facts, RULES)
+    assert (advice.step, advice.rule) == (step, rule) if step else advice is None
+
+
+def test_the_evidence_says_why_in_plain_words():
+    advice = next_step(CaseFacts("item", 9, urges=2, notices=1, notice_reply_overdue=True), RULES)
+    assert advice.evidence == "逾期9个工作日；已催办2次；督办通知逾期未回复"
+
+
+def test_unknown_rule_versions_are_refused():
+    with pytest.raises(InvalidInput):
+        EscalationRules.load("2099-v9")
+
+
+@pytest.fixture
+def office_day(app, clock):
+    """Item X due Fri 2026-03-20 and never finished; item Y finished on time; a rectification
+    task of unit B due 2026-03-20 left untouched."""
+    clock.set(date(2026, 3, 2))
+    world = DistrictBuilder(app).units(A="区住建局", B="区城管局").build()
+    x = world.item(lead="A", sign=True, deadline=date(2026, 3, 20), title="X")
+    y = world.item(lead="A", sign=True, deadline=date(2026, 3, 20), title="Y")
+    task = app.record_rectification(unit=world.unit_ids["B"], source=ProblemSource.AUDIT, problem="资金未拨付",
+                                    severity=Severity.SERIOUS, deadline=date(2026, 3, 20), actor=world.office)
+    clock.set(date(2026, 3, 18))
+    app.report_completion(y, "完成", world.unit("A"))
+    read_side = ReadSide(app.store)
+    return world, x, task, read_side, EscalationQueries(read_side.read_models, app.calendar())
+
+
+def test_the_queue_names_the_step_the_rule_and_the_evidence(app, clock, office_day):
+    world, x, task, read_side, queries = office_day
+    read_side.catch_up()
+    assert queries.queue(world.district, date(2026, 3, 20), RULES) == []  # due today, not yet late
+    queue = queries.queue(world.district, date(2026, 3, 23), RULES)  # Monday: one working day late
+    assert [(r.title, r.step, r.rule, r.evidence) for r in queue] == [
+        ("X", Step.URGE, "urge.overdue", "逾期1个工作日"),
+        ("资金未拨付", Step.NOTICE, "notice.rectification_overdue", "逾期1个工作日")]
+    clock.set(date(2026, 3, 23))
+    app.urge_item(x, "请抓紧", world.office)
+    app.urge_item(x, "再次催办", world.office)
+    read_side.catch_up()
+    top = queries.queue(world.district, date(2026, 3, 24), RULES)[0]
+    assert (top.title, top.step, top.evidence) == ("X", Step.NOTICE, "逾期2个工作日；已催办2次")
+    # as things stood on Sunday the 22nd, nothing was a working day late yet
+    assert queries.queue(world.district, date(2026, 3, 24), RULES, as_of=date(2026, 3, 22)) == []
+
+
+def test_a_backtest_records_nothing_and_finds_the_first_day_of_each_step(app, clock, office_day):
+    world, x, task, read_side, queries = office_day
+    clock.set(date(2026, 4, 3))
+    read_side.catch_up()
+    before = events_recorded(app)
+    produced = queries.backtest(world.district, date(2026, 3, 1), date(2026, 4, 3), RULES)
+    assert events_recorded(app) == before
+    assert [(r.title, r.step, r.day) for r in produced] == [
+        ("X", Step.URGE, date(2026, 3, 23)),
+        ("资金未拨付", Step.NOTICE, date(2026, 3, 23)),
+        ("X", Step.NOTICE, date(2026, 3, 27)),  # five working days late: 23, 24, 25, 26, 27
+    ]
