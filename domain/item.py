@@ -116,6 +116,7 @@ class SupervisedItem(DistrictAggregate):
         self.times_sent_back = 0
         self.formal_reply: dict | None = None  # {text, on, satisfaction}
         self.urges = 0
+        self.last_urged_on: date | None = None
         self.criticisms = 0
         self.interviews = 0
         self.commendations = 0
@@ -449,6 +450,7 @@ class SupervisedItem(DistrictAggregate):
     @event("Urged")
     def _urged(self, unit: UUID, note: str, on: date, actor: dict) -> None:
         self.urges += 1
+        self.last_urged_on = on
 
     def criticise(self, note: str, document: str, on: date, actor: Actor, unit: UUID | None = None) -> None:
         """通报批评."""

@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.labels import Labelled
-from domain.actor import Actor
+from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
 from domain.errors import RuleViolation, require, require_input
 
@@ -34,6 +34,18 @@ class District(DistrictAggregate):
         self.district = district
         self.name = name
         self.opened_on = on
+        self.auto_urging: str | None = None  # the escalation rules version, when switched on
+
+    def switch_auto_urging(self, enabled: bool, rules: str, on: date, actor: Actor) -> None:
+        """自动催办: the office lets the system record urges itself under a rules version."""
+        actor.must_be(Role.OFFICE, doing="设置自动催办")
+        require((self.auto_urging is not None) != enabled or (enabled and rules != self.auto_urging),
+                "auto_urging.unchanged", "自动催办已是该设置。")
+        self._auto_urging_switched(enabled=enabled, rules=rules if enabled else "", on=on, actor=actor.as_record())
+
+    @event("AutoUrgingSwitched")
+    def _auto_urging_switched(self, enabled: bool, rules: str, on: date, actor: dict) -> None:
+        self.auto_urging = rules if enabled else None
 
 
 class NumberRegister(DistrictAggregate):

@@ -107,7 +107,7 @@ def tick(today: date | None) -> None:
     report = app.tick(today)
     console.print(
         f"{report.today.isoformat()}：逾期 {report.deadlines_missed}，未按月报送 {report.monthly_reports_missed}，"
-        f"通知逾期 {report.notices_overdue}，整改逾期 {report.rectifications_overdue}"
+        f"通知逾期 {report.notices_overdue}，整改逾期 {report.rectifications_overdue}，自动催办 {report.automatic_urges}"
         + (f"，冲突待下次 {report.conflicts}" if report.conflicts else ""))
     app.close()
 

@@ -84,7 +84,7 @@ def test_cli_demo_prints_the_ledger_and_tick_records_nothing_twice(tmp_path, see
     first = runner.invoke(main, ["--db", str(db), "tick", "--today", "2026-12-31"])
     second = runner.invoke(main, ["--db", str(db), "tick", "--today", "2026-12-31"])
     assert first.exit_code == 0 and second.exit_code == 0
-    assert "逾期 0，未按月报送 0，通知逾期 0，整改逾期 0" in second.output
+    assert "逾期 0，未按月报送 0，通知逾期 0，整改逾期 0，自动催办 0" in second.output
     assert first.output != second.output
     ledger = runner.invoke(main, ["--db", str(db), "ledger", "--today", TODAY.isoformat(), "--open-only"])
     assert ledger.exit_code == 0 and "已办结销号" not in ledger.output.split("状态统计")[0]

@@ -14,6 +14,8 @@ import structlog
 
 from domain.actor import Actor, Role, system_actor
 from domain.calendar import YearSchedule
+from domain.escalation import CaseFacts, EscalationRules, Step, next_step
+from domain.organisation import District
 from domain.errors import ConcurrentChange
 from domain.schedule import HolidaySchedule
 from duban.application.oversight import OversightCommands
@@ -28,12 +30,14 @@ class TickReport:
     monthly_reports_missed: int = 0
     notices_overdue: int = 0
     rectifications_overdue: int = 0
+    automatic_urges: int = 0
     conflicts: int = 0
     districts: list[str] = field(default_factory=list)
 
     @property
     def recorded(self) -> int:
-        return self.deadlines_missed + self.monthly_reports_missed + self.notices_overdue + self.rectifications_overdue
+        return (self.deadlines_missed + self.monthly_reports_missed + self.notices_overdue
+                + self.rectifications_overdue + self.automatic_urges)
 
 
 class WatcherCommands(OversightCommands):
@@ -82,8 +86,41 @@ class WatcherCommands(OversightCommands):
                 missed = task.record_deadline_missed(today, actor)
                 if self._save_facts("record_rectification_facts", task, actor, report):
                     report.rectifications_overdue += missed
+            if district.auto_urging:
+                self._urge_automatically(code, today, EscalationRules.load(district.auto_urging), actor, report)
         log.info("tick", today=today.isoformat(), recorded=report.recorded, conflicts=report.conflicts)
         return report
+
+    def switch_auto_urging(self, enabled: bool, actor: Actor, rules: str = "2026-v1", on: date | None = None):
+        """Turn automatic urging (自动催办) on under a rules version, or off."""
+        def change(district, day: date) -> None:
+            if enabled:
+                EscalationRules.load(rules)  # an unknown version is refused here
+            district.switch_auto_urging(enabled, rules, day, actor)
+        return self._change("switch_auto_urging", District, District.id_for(actor.district), actor, on, change)
+
+    def _urge_automatically(self, code: str, today: date, rules: EscalationRules, actor: Actor,
+                            report: TickReport) -> None:
+        """Record the urges the escalation policy calls for, at most one per item per
+        ``urge_after_working_days``; every other step is left to the office."""
+        calendar = self.calendar()
+        notices = self.notices(code)
+        for item in self.items(code):
+            if item.status.is_closed or not item.overdue_on(today):
+                continue
+            if item.last_urged_on and calendar.working_days_between(item.last_urged_on, today) < rules.urge_after_working_days:
+                continue
+            about = [n for n in notices if n.subject_id == item.id]
+            advice = next_step(CaseFacts(
+                kind="item", working_days_overdue=calendar.working_days_between(item.deadline, today),
+                urges=item.urges, notices=len(about),
+                notice_reply_overdue=any(n.reply_overdue_recorded and n.closed_on is None for n in about),
+                criticisms=item.criticisms, interviews=item.interviews, referral=item.referral), rules)
+            if advice is None or advice.step is not Step.URGE:
+                continue
+            item.urge(f"系统自动催办（{rules.version} {advice.rule}）：{advice.evidence}", max(today, item.last_on), actor)
+            if self._save_facts("urge_item", item, actor, report):
+                report.automatic_urges += 1
 
     def _save_facts(self, command: str, aggregate, actor: Actor, report: TickReport) -> bool:
         if not aggregate.pending_events:
