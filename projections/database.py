@@ -19,7 +19,7 @@ from yoyo import get_backend, read_migrations
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 READ_MODELS = "read_models"  # the tracking name: one position for every read model
-TABLES = ("rm_unit_facts", "rm_inspections", "rm_ledger_history", "rm_ledger", "rm_portfolio", "rm_leaders", "rm_units")
+TABLES = ("rm_assignments", "rm_unit_facts", "rm_inspections", "rm_ledger_history", "rm_ledger", "rm_portfolio", "rm_leaders", "rm_units")
 
 
 class Sql:

@@ -157,9 +157,14 @@ def _count(column: str) -> Callable[[dict, Any, Sql], None]:
 
 def _item_assigned(row: dict, e: Any, sql: Sql) -> None:
     row["lead_unit"], row["co_units"], row["status"] = e.lead_unit.hex, json.dumps([u.hex for u in e.co_units]), "assigned"
+    for unit, role in [(e.lead_unit, "lead"), *((u, "co") for u in e.co_units)]:
+        sql.execute("INSERT INTO rm_assignments (entry_id, unit_id, district, role, assigned_on, signed_on)"
+                    " VALUES (?, ?, ?, ?, ?, NULL)", (row["entry_id"], unit.hex, row["district"], role, _day(e.on)))
 
 
 def _item_signed_for(row: dict, e: Any, sql: Sql) -> None:
+    sql.execute("UPDATE rm_assignments SET signed_on = ? WHERE entry_id = ? AND unit_id = ?",
+                (_day(e.on), row["entry_id"], e.unit.hex))
     if e.unit.hex == row["lead_unit"] and row["status"] == "assigned":
         row["status"] = "in_progress"
 

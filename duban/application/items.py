@@ -45,6 +45,15 @@ class ItemCommands(OrganisationCommands):
     def item(self, item_id: UUID, actor: Actor) -> SupervisedItem:
         return self._get(SupervisedItem, item_id, actor)
 
+    def item_as_of(self, item_id: UUID, day: date, actor: Actor) -> SupervisedItem | None:
+        """The item as it stood at the end of ``day`` (None if not yet registered then)."""
+        current = self._get(SupervisedItem, item_id, actor)
+        version = None
+        for event in self.store.events.get(item_id):
+            if getattr(event, "on", None) and event.on <= day:
+                version = event.originator_version
+        return None if version is None else self.store.repository.get(current.id, version=version)
+
     def items(self, district: str, years: list[int] | None = None) -> list[SupervisedItem]:
         years = years or self._years(district)
         return [self._get(SupervisedItem, i) for i in self._registered_ids(district, "item", years)]
