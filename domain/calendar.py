@@ -52,6 +52,8 @@ class WorkingDayCalendar:
     def __init__(self, loaded: Iterable[YearSchedule] = ()) -> None:
         self._loaded = {s.year: s for s in loaded}
         self._warned: set[int] = set()
+        self._days: dict[date, tuple[bool, bool]] = {}  # the calendar never changes once built
+        self._spans: dict[tuple[date, date], int] = {}
 
     def with_schedule(self, schedule: YearSchedule) -> "WorkingDayCalendar":
         return WorkingDayCalendar([*self._loaded.values(), schedule])
@@ -67,6 +69,12 @@ class WorkingDayCalendar:
 
     def _is_workday(self, day: date) -> tuple[bool, bool]:
         """(is a working day, estimated)"""
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._look_up(day)
+        return known
+
+    def _look_up(self, day: date) -> tuple[bool, bool]:
         schedule = self._loaded.get(day.year)
         if schedule is not None:
             return schedule.is_workday(day), False
@@ -109,11 +117,14 @@ class WorkingDayCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            count += self._is_workday(day)[0]
-        return count
+        span = self._spans.get((start, end))
+        if span is None:
+            count, day = 0, start
+            while day < end:
+                day += timedelta(days=1)
+                count += self._is_workday(day)[0]
+            span = self._spans[(start, end)] = count
+        return span
 
 
 _LINE = re.compile(
