@@ -8,13 +8,11 @@ proposal and a leader's approval.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.errors import InvalidInput
 from domain.labels import Labelled
+from domain.versioned import read_version, versions
 
 RULES = Path(__file__).resolve().parent / "escalation_rules"
 
@@ -38,16 +36,12 @@ class EscalationRules:
 
     @classmethod
     def load(cls, version: str) -> "EscalationRules":
-        path = RULES / f"{version}.toml"
-        if not re.fullmatch(r"[\w.-]+", version) or not path.exists():
-            known = "、".join(available_rules())
-            raise InvalidInput("escalation.unknown_rules", f"没有升级规则版本“{version}”，现有：{known}。", field="rules")
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_version(RULES, version, rule="escalation.unknown_rules", what="升级规则", field="rules")
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
 def available_rules() -> list[str]:
-    return sorted(p.stem for p in RULES.glob("*.toml"))
+    return versions(RULES)
 
 
 @dataclass(frozen=True)

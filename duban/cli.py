@@ -199,12 +199,7 @@ def projections_rebuild() -> None:
 def ledger(district: str | None, today: date | None, as_of: date | None, open_only: bool, limit: int | None) -> None:
     """Print the ledger (台账): items and rectification tasks with status, deadline and days overdue."""
     app = _open_app(today)
-    districts = [d.district for d in app.districts()]
-    if not districts:
-        raise click.ClickException("没有数据：先运行 duban demo，或设置 DUBAN_DB / DATABASE_URL。")
-    code = district or districts[0]
-    if code not in districts:
-        raise click.ClickException(f"没有区划代码为{code}的区。")
+    code = _district_code(app, district)
     _print_ledger(app, code, today or SystemClock().today(), open_only=open_only, limit=limit, as_of=as_of)
     app.close()
 
@@ -221,10 +216,7 @@ def ranking(district: str | None, period: str, scheme: str | None, as_of: date |
     from projections.read_side import ReadSide
 
     app = _open_app(None)
-    districts = [d.district for d in app.districts()]
-    if not districts:
-        raise click.ClickException("没有数据：先运行 duban demo，或设置 DUBAN_DB / DATABASE_URL。")
-    code = district or districts[0]
+    code = _district_code(app, district)
     read_side = ReadSide(app.store)
     read_side.catch_up()
     version = scheme or available_schemes()[-1]
@@ -246,6 +238,17 @@ def ranking(district: str | None, period: str, scheme: str | None, as_of: date |
                 more = "…" if len(line.notification_ids) > 8 else ""
                 console.print(f"  {line.label} ×{line.count:g}：{line.points:+g} 分（事件 {events}{more}）")
     app.close()
+
+
+def _district_code(app, district: str | None) -> str:
+    """The district asked for, or the only one; a clear error when there is none."""
+    districts = [d.district for d in app.districts()]
+    if not districts:
+        raise click.ClickException("没有数据：先运行 duban demo，或设置 DUBAN_DB / DATABASE_URL。")
+    code = district or districts[0]
+    if code not in districts:
+        raise click.ClickException(f"没有区划代码为{code}的区。")
+    return code
 
 
 def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None,

@@ -10,13 +10,13 @@ without touching any event, and both answers stay available.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from domain.errors import InvalidInput
+from domain.versioned import read_version, versions
 from projections.facts_projector import FACT_LABELS
 
 SCHEMES = Path(__file__).resolve().parent / "schemes"
@@ -59,11 +59,7 @@ class Scheme:
 
     @classmethod
     def load(cls, version: str) -> "Scheme":
-        path = SCHEMES / f"{version}.toml"
-        if not re.fullmatch(r"[\w.-]+", version) or not path.exists():
-            known = "、".join(available_schemes())
-            raise InvalidInput("scheme.unknown", f"没有记分办法版本“{version}”，现有：{known}。", field="scheme")
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_version(SCHEMES, version, rule="scheme.unknown", what="记分办法", field="scheme")
         unknown = set(data["points"]) - set(FACT_LABELS)
         if unknown:
             raise InvalidInput("scheme.unknown_fact", f"记分办法{version}含未知事项：{'、'.join(sorted(unknown))}。")
@@ -73,7 +69,7 @@ class Scheme:
 
 
 def available_schemes() -> list[str]:
-    return sorted(p.stem for p in SCHEMES.glob("*.toml"))
+    return versions(SCHEMES)
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,14 @@ def admin():
 @pytest.fixture
 def office():
     return Actor(user="duchashi-1", role=Role.OFFICE, district=DISTRICT)
+
+
+@pytest.fixture(scope="session")
+def seed():
+    """The demo district parsed from ../shared/seeds (skipped loudly when the seeds are absent)."""
+    from duban.demo.seeds import SeedsNotFound, load_seed_district
+
+    try:
+        return load_seed_district()
+    except SeedsNotFound as error:
+        pytest.skip(f"shared/seeds not found beside the repo: {error}")

@@ -10,18 +10,9 @@ from click.testing import CliRunner
 from domain.item import ItemStatus
 from duban.application import Duban
 from duban.clock import FixedClock
-from duban.demo.seeds import SeedsNotFound, load_seed_district
 from duban.demo.simulation import build_demo
 
 TODAY = date(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def seed():
-    try:
-        return load_seed_district()
-    except SeedsNotFound as error:
-        pytest.skip(f"shared/seeds not found beside the repo: {error}")
 
 
 @pytest.fixture

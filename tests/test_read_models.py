@@ -11,21 +11,12 @@ from eventsourcing.persistence import IntegrityError
 from domain.item import ItemStatus
 from duban.application import Duban
 from duban.clock import FixedClock
-from duban.demo.seeds import SeedsNotFound, load_seed_district
 from duban.demo.simulation import build_demo
 from projections.ledger import LedgerQueries
 from projections.read_side import ReadSide
 
 TODAY = date(2026, 11, 24)
 AS_OF = date(2026, 8, 31)
-
-
-@pytest.fixture(scope="module")
-def seed():
-    try:
-        return load_seed_district()
-    except SeedsNotFound as error:
-        pytest.skip(f"shared/seeds not found beside the repo: {error}")
 
 
 @pytest.fixture
