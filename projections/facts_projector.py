@@ -16,6 +16,7 @@ FACT_LABELS = {
     "completed_on_time": "按期办结",
     "completed_late": "逾期办结",
     "deadline_missed": "逾期未办结",
+    "open_overdue": "期末仍逾期未办结",
     "report_missed": "未按月报送进展",
     "urged": "被催办",
     "notice_received": "收到督办通知",

@@ -9,6 +9,7 @@ without touching any event, and both answers stay available.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from domain.versioned import read_version, versions
 from projections.facts_projector import FACT_LABELS
 
 SCHEMES = Path(__file__).resolve().parent / "schemes"
+OPEN_ITEM = {"assigned", "in_progress", "cannot_implement_reported"}
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class RankingQueries:
                 "SELECT unit_id, fact, amount, notification_id FROM rm_unit_facts"
                 " WHERE district = ? AND on_date >= ? AND on_date <= ? ORDER BY notification_id",
                 (district, period.first.isoformat(), last.isoformat())).rows()
+            facts += self._open_overdue(sql, district, last)
         grouped: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
         for f in facts:
             grouped[f["unit_id"]][f["fact"]].append(f)
@@ -129,6 +132,28 @@ class RankingQueries:
             for score in scores:
                 score.interview_candidate = score.rank >= cut and score.score < scheme.base
         return scores
+
+    @staticmethod
+    def _open_overdue(sql, district: str, last: date) -> list[dict]:
+        """Items still open and past their deadline at the end of the period (未办结且逾期), each
+        traced to the event that recorded its deadline as missed."""
+        states = sql.execute(
+            "SELECT h.entry_id, h.state FROM rm_ledger_history h JOIN ("
+            " SELECT entry_id, MAX(version) AS version FROM rm_ledger_history"
+            " WHERE district = ? AND on_date <= ? GROUP BY entry_id) latest"
+            " ON h.entry_id = latest.entry_id AND h.version = latest.version", (district, last.isoformat())).rows()
+        missed = {r["entry_id"]: r["notification_id"] for r in sql.execute(
+            "SELECT entry_id, MAX(notification_id) AS notification_id FROM rm_unit_facts"
+            " WHERE district = ? AND fact = 'deadline_missed' AND on_date <= ? GROUP BY entry_id",
+            (district, last.isoformat())).rows()}
+        found = []
+        for row in states:
+            state = json.loads(row["state"])
+            if (state["kind"] == "item" and state["status"] in OPEN_ITEM and state["deadline"]
+                    and state["deadline"] < last.isoformat() and row["entry_id"] in missed):
+                found.append({"unit_id": state["lead_unit"], "fact": "open_overdue", "amount": 1.0,
+                              "notification_id": missed[row["entry_id"]]})
+        return found
 
     @staticmethod
     def _score(unit_id: str, name: str, facts: dict[str, list[dict]], scheme: Scheme) -> UnitScore:

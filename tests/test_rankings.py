@@ -113,3 +113,15 @@ def test_periods_and_as_of_dates(scored):
         Period.parse("2026-13")
     with pytest.raises(InvalidInput):
         Scheme.load("../secrets")
+
+
+def test_items_still_open_and_overdue_at_the_end_count_against_the_unit(scored, app):
+    world, queries = scored
+    b = by_name(queries.ranking(world.district, "2026-03", "2026-v1", as_of=date(2026, 3, 24)))["区城管局"]
+    # 100 - 3 (deadline missed) - 1 (urged twice) - 2 (still open and overdue on the 24th) = 94
+    assert b.score == 94.0 and b.count("open_overdue") == 1
+    line = next(line for line in b.lines if line.fact == "open_overdue")
+    topic = app.store.recorder.select_notifications(start=line.notification_ids[0], limit=1)[0].topic
+    assert topic.endswith("SupervisedItem.DeadlineMissed") and line.label == "期末仍逾期未办结"
+    finished = by_name(queries.ranking(world.district, "2026-03", "2026-v1"))["区城管局"]
+    assert finished.count("open_overdue") == 0  # signed off on the 26th
