@@ -49,13 +49,17 @@ class District(DistrictAggregate):
 
 
 class NumberRegister(DistrictAggregate):
-    """Numbers of one kind for one district and year (e.g. 督〔2026〕15号), each claimed once.
+    """Keys of one kind for one district (and year), each claimed once.
 
-    It is also the index of the records it numbers: the deadline watcher finds every item,
-    notice and rectification task of a year through it.
+    Two sorts.  A *keyed* register (district codes, unit and leader codes, calendar years) keeps
+    every key with its record: it is also the index of those few records.  A *numbered* register
+    (items 督〔2026〕15号, notices, rectification tasks, inspections) keeps only the highest
+    number: the records' ids derive from district, year and number, so they are found, and a
+    number proved taken, without the register growing with every record of the year.
     """
 
     label = "编号登记簿"
+    NUMBERED = frozenset({"item", "notice", "rectification", "inspection"})
 
     @staticmethod
     def id_for(district: str, kind: str, year: int | None) -> UUID:
@@ -70,22 +74,38 @@ class NumberRegister(DistrictAggregate):
         self.district = district
         self.kind = kind
         self.year = year
-        self.entries: dict[str, UUID] = {}
-        self.highest = 0
+        self.entries: dict[str, UUID] = {}  # keyed registers only
+        self.highest = 0  # numbered registers only
+
+    @property
+    def numbered(self) -> bool:
+        return self.kind in self.NUMBERED
 
     def next_number(self) -> int:
         return self.highest + 1
 
     def claim(self, key: str, record_id: UUID, on: date, what: str) -> None:
+        """A keyed register's key."""
+        assert not self.numbered, "numbered registers use claim_number"
         if key in self.entries:
-            raise RuleViolation("number.taken", f"{what}“{key}”已被使用，同一区同一年度内编号不能重复。", field="number")
+            raise RuleViolation("number.taken", f"{what}“{key}”已被使用，不能重复。", field="number")
         self._claimed(key=key, record_id=record_id, on=max(on, self.last_on))
 
     @event("Claimed")
     def _claimed(self, key: str, record_id: UUID, on: date) -> None:
         self.entries[key] = record_id
-        if key.isdigit():
-            self.highest = max(self.highest, int(key))
+
+    def claim_number(self, number: int, record_id: UUID, on: date, what: str, *, taken: bool) -> None:
+        """A numbered register's number; ``taken`` says whether its record already exists."""
+        assert self.numbered, "keyed registers use claim"
+        if taken:
+            raise RuleViolation("number.taken", f"{what}“{number}”已被使用，同一区同一年度内编号不能重复。",
+                                field="number")
+        self._number_claimed(number=number, record_id=record_id, on=max(on, self.last_on))
+
+    @event("NumberClaimed")
+    def _number_claimed(self, number: int, record_id: UUID, on: date) -> None:
+        self.highest = max(self.highest, number)
 
 
 class UnitKind(Labelled):

@@ -17,13 +17,22 @@ from domain.actor import Actor
 from domain.base import DistrictAggregate, not_found
 from domain.calendar import WorkingDayCalendar
 from domain.errors import ConcurrentChange, DomainError
+from domain.inspection import Inspection
+from domain.item import SupervisedItem
+from domain.notice import SupervisionNotice
 from domain.organisation import NumberRegister
+from domain.rectification import RectificationTask
 from domain.schedule import HolidaySchedule
 from duban.application.store import EventStore
 from duban.clock import Clock, SystemClock
 from duban.settings import store_env
 
 A = TypeVar("A", bound=DistrictAggregate)
+# how a numbered register's records are found: id_for(district, year, number)
+NUMBERED_IDS = {
+    "item": SupervisedItem.id_for, "notice": SupervisionNotice.id_for,
+    "rectification": RectificationTask.id_for, "inspection": Inspection.id_for,
+}
 log = structlog.get_logger("duban.command")
 
 
@@ -88,12 +97,28 @@ class ServiceBase:
         return found or NumberRegister.start(district, kind, year, on)
 
     def _registered_ids(self, district: str, kind: str, years: Iterable[int | None]) -> list[UUID]:
+        """The ids of the records a register knows, oldest first."""
         ids: list[UUID] = []
         for year in years:
             register = self._find(NumberRegister, NumberRegister.id_for(district, kind, year))
-            if register is not None:
+            if register is None:
+                continue
+            if register.numbered:
+                assert year is not None
+                ids.extend(NUMBERED_IDS[kind](district, year, n) for n in range(1, register.highest + 1))
+            else:
                 ids.extend(register.entries.values())
         return ids
+
+    def _records(self, cls: type[A], district: str, kind: str, years: Iterable[int | None]) -> list[A]:
+        """The records a register knows; numbers skipped by an explicit number are gaps."""
+        found = (self._find(cls, i) for i in self._registered_ids(district, kind, years))
+        return [record for record in found if record is not None]
+
+    def _claim_number(self, register: NumberRegister, cls: type, number: int, record_id: UUID, day: date,
+                      what: str) -> None:
+        taken = number <= register.highest and self._find(cls, record_id) is not None
+        register.claim_number(number, record_id, day, what, taken=taken)
 
     # -- the calendar --------------------------------------------------------------------------
     def calendar(self) -> WorkingDayCalendar:

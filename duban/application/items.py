@@ -37,7 +37,7 @@ class ItemCommands(OrganisationCommands):
                 title=title, description=description, deadline=due.day, deadline_basis=due.basis,
                 deadline_estimated=due.estimated, on=day, actor=actor,
             )
-            register.claim(str(chosen), item.id, day, "督办事项编号")
+            self._claim_number(register, SupervisedItem, chosen, item.id, day, "督办事项编号")
             return [register, item]
 
         return self._run("register_item", actor, None, work)[1]
@@ -56,7 +56,7 @@ class ItemCommands(OrganisationCommands):
 
     def items(self, district: str, years: list[int] | None = None) -> list[SupervisedItem]:
         years = years or self._years(district)
-        return [self._get(SupervisedItem, i) for i in self._registered_ids(district, "item", years)]
+        return self._records(SupervisedItem, district, "item", years)
 
     def _years(self, district: str) -> list[int]:
         first = self.district(district).opened_on.year

@@ -48,7 +48,7 @@ class OversightCommands(ItemCommands):
                 title=title, tasks=tasks, reply_deadline=reply_deadline, reply_deadline_estimated=estimated,
                 on=day, actor=actor,
             )
-            register.claim(str(number), notice.id, day, "督办通知编号")
+            self._claim_number(register, SupervisionNotice, number, notice.id, day, "督办通知编号")
             return [register, notice]
 
         return self._run("issue_notice", actor, None, work)[1]
@@ -57,7 +57,7 @@ class OversightCommands(ItemCommands):
         return self._get(SupervisionNotice, notice_id, actor)
 
     def notices(self, district: str) -> list[SupervisionNotice]:
-        return [self._get(SupervisionNotice, i) for i in self._registered_ids(district, "notice", self._years(district))]
+        return self._records(SupervisionNotice, district, "notice", self._years(district))
 
     def acknowledge_notice(self, notice: UUID, actor: Actor, on: date | None = None):
         return self._change("acknowledge_notice", SupervisionNotice, notice, actor, on,
@@ -97,7 +97,7 @@ class OversightCommands(ItemCommands):
             year=day.year, number=number, unit=unit, source=source, source_ref=source_ref, problem=problem,
             severity=severity, deadline=deadline, on=day, actor=actor,
         )
-        register.claim(str(number), task.id, day, "整改任务编号")
+        self._claim_number(register, RectificationTask, number, task.id, day, "整改任务编号")
         return register, task
 
     def record_rectification(self, *, unit: UUID, source: ProblemSource, problem: str, severity: Severity,
@@ -120,8 +120,7 @@ class OversightCommands(ItemCommands):
         return self._get(RectificationTask, task_id, actor)
 
     def rectifications(self, district: str) -> list[RectificationTask]:
-        ids = self._registered_ids(district, "rectification", self._years(district))
-        return [self._get(RectificationTask, i) for i in ids]
+        return self._records(RectificationTask, district, "rectification", self._years(district))
 
     def _rect_change(self, command, task, actor, on, change):
         return self._change(command, RectificationTask, task, actor, on, change)
@@ -159,7 +158,7 @@ class OversightCommands(ItemCommands):
             register = self._register(actor.district, "inspection", day.year, day)
             number = register.next_number()
             inspection = make(day.year, number, day)
-            register.claim(str(number), inspection.id, day, "督查编号")
+            self._claim_number(register, Inspection, number, inspection.id, day, "督查编号")
             return [register, inspection]
 
         return self._run(command, actor, None, work)[1]
@@ -180,8 +179,7 @@ class OversightCommands(ItemCommands):
         return self._get(Inspection, inspection_id, actor)
 
     def inspections(self, district: str) -> list[Inspection]:
-        ids = self._registered_ids(district, "inspection", self._years(district))
-        return [self._get(Inspection, i) for i in ids]
+        return self._records(Inspection, district, "inspection", self._years(district))
 
     def decide_inspection(self, inspection: UUID, approve: bool, actor: Actor, note: str = "", on: date | None = None):
         return self._change("decide_inspection", Inspection, inspection, actor, on,
@@ -207,7 +205,7 @@ class OversightCommands(ItemCommands):
                 year=day.year, number=number, unit=unit, source=found.kind.problem_source,
                 source_ref=found.number_label, problem=problem, severity=severity, deadline=deadline,
                 on=day, actor=actor, inspection=found.id)
-            register.claim(str(number), task.id, day, "整改任务编号")
+            self._claim_number(register, RectificationTask, number, task.id, day, "整改任务编号")
             return [found, register, task]
 
         return self._run("record_inspection_finding", actor, inspection, work)[2]
