@@ -99,3 +99,19 @@ def seed():
         return load_seed_district()
     except SeedsNotFound as error:
         pytest.skip(f"shared/seeds not found beside the repo: {error}")
+
+
+DEMO_TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def demo(store_env, seed):
+    """The demo district's year on a fresh store of each kind, and its (empty) read side."""
+    from duban.demo.simulation import build_demo
+    from projections.read_side import ReadSide
+
+    clock = FixedClock(DEMO_TODAY)
+    app = Duban(env=store_env, clock=clock)
+    build_demo(app, clock, seed, DEMO_TODAY)
+    yield app, ReadSide(app.store)
+    app.close()

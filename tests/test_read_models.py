@@ -78,54 +78,42 @@ def test_the_ledger_agrees_with_the_aggregates(live, seed):
         assert (row.status, row.deadline, row.closed_on) == (task.status.value, task.deadline, task.signed_off_on)
 
 
-def test_a_killed_catch_up_resumes_without_loss_or_double_counting(store_env, seed):
-    clock = FixedClock(TODAY)
-    app = Duban(env=store_env, clock=clock)
-    try:
-        build_demo(app, clock, seed, TODAY)
-        read_side = ReadSide(app.store)
-        # stopped between batches
-        first = read_side.catch_up(batch_size=200, stop_after_batches=2)
-        assert first.position == 400 and read_side.position() == 400
+def test_a_killed_catch_up_resumes_without_loss_or_double_counting(demo):
+    app, read_side = demo
+    # stopped between batches
+    first = read_side.catch_up(batch_size=200, stop_after_batches=2)
+    assert first.position == 400 and read_side.position() == 400
 
-        # killed in the middle of a batch: that batch leaves nothing behind
-        class Crash(Exception):
-            pass
+    # killed in the middle of a batch: that batch leaves nothing behind
+    class Crash(Exception):
+        pass
 
-        class CrashingProjector:
-            def apply(self, sql, event, notification_id):
-                if notification_id == 555:
-                    raise Crash
+    class CrashingProjector:
+        def apply(self, sql, event, notification_id):
+            if notification_id == 555:
+                raise Crash
 
-        read_side.projectors.append(CrashingProjector())
-        with pytest.raises(Crash):
-            read_side.catch_up(batch_size=200)
-        assert read_side.position() == 400
-        read_side.projectors.pop()
+    read_side.projectors.append(CrashingProjector())
+    with pytest.raises(Crash):
         read_side.catch_up(batch_size=200)
-        resumed = read_side.dump()
-        read_side.rebuild()
-        assert read_side.dump() == resumed
-    finally:
-        app.close()
+    assert read_side.position() == 400
+    read_side.projectors.pop()
+    read_side.catch_up(batch_size=200)
+    resumed = read_side.dump()
+    read_side.rebuild()
+    assert read_side.dump() == resumed
 
 
-def test_a_batch_already_applied_is_refused_whole(store_env, seed):
-    clock = FixedClock(TODAY)
-    app = Duban(env=store_env, clock=clock)
+def test_a_batch_already_applied_is_refused_whole(demo):
+    app, read_side = demo
+    read_side.catch_up()
+    before = read_side.dump()
+    stale = read_side.read_models
+    original = stale.position
+    stale.position = lambda: 0  # a second runner that read the position before the first committed
     try:
-        build_demo(app, clock, seed, TODAY)
-        read_side = ReadSide(app.store)
-        read_side.catch_up()
-        before = read_side.dump()
-        stale = read_side.read_models
-        original = stale.position
-        stale.position = lambda: 0  # a second runner that read the position before the first committed
-        try:
-            with pytest.raises(IntegrityError):
-                read_side.catch_up(batch_size=100)
-        finally:
-            stale.position = original
-        assert read_side.dump() == before
+        with pytest.raises(IntegrityError):
+            read_side.catch_up(batch_size=100)
     finally:
-        app.close()
+        stale.position = original
+    assert read_side.dump() == before
