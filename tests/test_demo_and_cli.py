@@ -83,6 +83,12 @@ def test_cli_demo_prints_the_ledger_and_tick_records_nothing_twice(tmp_path, see
                                   "--explain", "区司法局"])
     assert ranked.exit_code == 0, ranked.output
     assert "综合排名" in ranked.output and "区司法局：基础分 100" in ranked.output and "逾期未办结" in ranked.output
+    rebuilt = runner.invoke(main, ["--db", str(db), "projections", "rebuild"])
+    assert rebuilt.exit_code == 0 and "已重建：事件" in rebuilt.output, rebuilt.output
+    again = runner.invoke(main, ["--db", str(db), "ledger", "--today", TODAY.isoformat(), "--open-only"])
+    assert again.stdout == ledger.stdout  # the rebuilt ledger prints exactly as before (logs go to stderr)
+    past = runner.invoke(main, ["--db", str(db), "ledger", "--as-of", "2026-06-30", "--today", TODAY.isoformat()])
+    assert past.exit_code == 0 and "截至 2026-06-30" in past.output
     bad = runner.invoke(main, ["--db", str(db), "ranking", "--period", "2026-13"])
     assert bad.exit_code != 0 and "统计期间" in bad.output
 
