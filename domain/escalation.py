@@ -48,7 +48,7 @@ def available_rules() -> list[str]:
 class CaseFacts:
     """What the policy looks at for one open case (an item or a rectification task)."""
 
-    kind: str  # item | rectification
+    kind: str  # item | rectification (one ladder for both)
     working_days_overdue: int
     urges: int = 0
     notices: int = 0
@@ -80,8 +80,6 @@ def next_step(facts: CaseFacts, rules: EscalationRules) -> Advice | None:
     evidence = "；".join(said)
     if overdue <= 0:
         return None
-    if facts.kind == "rectification":
-        return Advice(Step.NOTICE, "notice.rectification_overdue", evidence) if not facts.notices else None
     if facts.interviews and overdue >= rules.referral_after_working_days and facts.referral not in ("proposed", "approved"):
         return Advice(Step.REFERRAL, "referral.interviewed_still_overdue", evidence)
     if facts.criticisms and not facts.interviews:

@@ -20,6 +20,7 @@ from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
 from domain.attachments import clean_attachments
 from domain.errors import NotAllowed, require, require_input
+from domain.ladder import EscalationLadder
 from domain.sources import SourceKind
 
 
@@ -54,7 +55,7 @@ def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-class SupervisedItem(DistrictAggregate):
+class SupervisedItem(EscalationLadder, DistrictAggregate):
     """督办事项."""
 
     label = "督办事项"
@@ -440,77 +441,23 @@ class SupervisedItem(DistrictAggregate):
         assert target is not None
         return target
 
-    def urge(self, note: str, on: date, actor: Actor, unit: UUID | None = None) -> None:
-        """催办.  The system may urge too, when the office has turned automatic urging on."""
-        actor.must_be(Role.OFFICE, Role.SYSTEM, doing="催办")
-        self._require_open()
-        target = self._escalation_target(unit)
-        self._urged(unit=target, note=note or "", on=on, actor=actor.as_record())
+    class Urged(EscalationLadder.Urged):
+        pass
 
-    @event("Urged")
-    def _urged(self, unit: UUID, note: str, on: date, actor: dict) -> None:
-        self.urges += 1
-        self.last_urged_on = on
+    class Criticised(EscalationLadder.Criticised):
+        pass
 
-    def criticise(self, note: str, document: str, on: date, actor: Actor, unit: UUID | None = None) -> None:
-        """通报批评."""
-        self._require_office(actor, "通报批评")
-        self._require_open()
-        target = self._escalation_target(unit)
-        require_input(note and note.strip(), "criticism.note_required", "请填写通报批评的事由。", field="note")
-        self._criticised(unit=target, note=note.strip(), document=document or "", on=on, actor=actor.as_record())
+    class Interviewed(EscalationLadder.Interviewed):
+        pass
 
-    @event("Criticised")
-    def _criticised(self, unit: UUID, note: str, document: str, on: date, actor: dict) -> None:
-        self.criticisms += 1
+    class ReferralProposed(EscalationLadder.ReferralProposed):
+        pass
 
-    def record_interview(self, held_by: str, interviewee: str, note: str, on: date, actor: Actor,
-                         unit: UUID | None = None, leader: UUID | None = None) -> None:
-        """约谈: the leader in charge or the office interviews the unit's head; records who held it."""
-        actor.must_be(Role.OFFICE, Role.LEADER, doing="登记约谈")
-        self._require_open()
-        target = self._escalation_target(unit)
-        require_input(held_by and held_by.strip(), "interview.held_by_required", "请填写约谈人。", field="held_by")
-        require_input(interviewee and interviewee.strip(), "interview.interviewee_required", "请填写被约谈人（职务）。", field="interviewee")
-        self._interviewed(unit=target, held_by=held_by.strip(), leader=leader, interviewee=interviewee.strip(),
-                          note=note or "", on=on, actor=actor.as_record())
+    class ReferralApproved(EscalationLadder.ReferralApproved):
+        pass
 
-    @event("Interviewed")
-    def _interviewed(self, unit: UUID, held_by: str, leader: UUID | None, interviewee: str, note: str, on: date,
-                     actor: dict) -> None:
-        self.interviews += 1
-
-    def propose_referral(self, reasons: str, on: date, actor: Actor) -> None:
-        """移交纪检监察 — proposed by the office for serious cases ("问题严重、影响恶劣的")."""
-        self._require_office(actor, "提出移交纪检监察")
-        self._require_open()
-        self._require_assigned()
-        require(self.referral not in ("proposed", "approved"), "referral.already",
-                "已提出移交纪检监察。" if self.referral == "proposed" else "已移交纪检监察。")
-        require_input(reasons and reasons.strip(), "referral.reasons_required", "请说明移交理由。", field="reasons")
-        self._referral_proposed(reasons=reasons.strip(), on=on, actor=actor.as_record())
-
-    @event("ReferralProposed")
-    def _referral_proposed(self, reasons: str, on: date, actor: dict) -> None:
-        self.referral = "proposed"
-
-    def decide_referral(self, approve: bool, note: str, on: date, actor: Actor) -> None:
-        """A leader approves or declines the office's referral proposal."""
-        actor.must_be(Role.LEADER, doing="审批移交纪检监察")
-        require(self.referral == "proposed", "referral.none_pending", "没有待审批的移交建议。")
-        if approve:
-            self._referral_approved(note=note or "", on=on, actor=actor.as_record())
-        else:
-            require_input(note and note.strip(), "referral.decline_reason_required", "不同意移交时请说明理由。", field="note")
-            self._referral_declined(note=note.strip(), on=on, actor=actor.as_record())
-
-    @event("ReferralApproved")
-    def _referral_approved(self, note: str, on: date, actor: dict) -> None:
-        self.referral = "approved"
-
-    @event("ReferralDeclined")
-    def _referral_declined(self, note: str, on: date, actor: dict) -> None:
-        self.referral = "declined"
+    class ReferralDeclined(EscalationLadder.ReferralDeclined):
+        pass
 
     def commend(self, note: str, on: date, actor: Actor, unit: UUID | None = None) -> None:
         """通报激励 (Hongshan rules art. 64): open or closed, the good work of a unit is commended."""

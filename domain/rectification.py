@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 from domain.labels import Labelled
 from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
+from domain.ladder import EscalationLadder
 from domain.errors import NotAllowed, require, require_input
 from domain.attachments import clean_attachments
 
@@ -46,7 +47,7 @@ def rectification_number_label(year: int, number: int) -> str:
     return f"整改〔{year}〕{number}号"
 
 
-class RectificationTask(DistrictAggregate):
+class RectificationTask(EscalationLadder, DistrictAggregate):
     """整改任务."""
 
     label = "整改任务"
@@ -93,6 +94,11 @@ class RectificationTask(DistrictAggregate):
         self.reopen_count = 0
         self.signed_off_on: date | None = None
         self.missed_deadlines: list[date] = []
+        self.urges = 0
+        self.last_urged_on: date | None = None
+        self.criticisms = 0
+        self.interviews = 0
+        self.referral: str | None = None
 
     @property
     def number_label(self) -> str:
@@ -106,6 +112,33 @@ class RectificationTask(DistrictAggregate):
     def _require_not_signed_off(self) -> None:
         require(self.status is not RectificationStatus.SIGNED_OFF, "rectification.signed_off",
                 f"整改任务{self.number_label}已销号；如需重新整改，请先经回头看重新打开。")
+
+    # -- the escalation ladder (shared with supervised items) ---------------------------------
+    def _require_open(self) -> None:
+        self._require_not_signed_off()
+
+    def _escalation_target(self, unit: UUID | None) -> UUID:
+        require_input(unit in (None, self.unit), "rectification.other_unit", "该单位不是这项整改任务的责任单位。",
+                      field="unit")
+        return self.unit
+
+    class Urged(EscalationLadder.Urged):
+        pass
+
+    class Criticised(EscalationLadder.Criticised):
+        pass
+
+    class Interviewed(EscalationLadder.Interviewed):
+        pass
+
+    class ReferralProposed(EscalationLadder.ReferralProposed):
+        pass
+
+    class ReferralApproved(EscalationLadder.ReferralApproved):
+        pass
+
+    class ReferralDeclined(EscalationLadder.ReferralDeclined):
+        pass
 
     def submit_plan(self, plan: str, deadline_commitment: date | None, on: date, actor: Actor) -> None:
         """整改方案."""

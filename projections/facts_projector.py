@@ -48,6 +48,9 @@ class FactsProjector:
             "RectificationTask.SignedOff": self._rectification_signed_off,
             "RectificationTask.VerificationFailed": self._for_entry_unit("verification_failed"),
             "RectificationTask.Reopened": self._for_entry_unit("reopened"),
+            "RectificationTask.Urged": self._for_event_unit("urged"),
+            "RectificationTask.Criticised": self._for_event_unit("criticised"),
+            "RectificationTask.Interviewed": self._for_event_unit("interviewed"),
             "Inspection.Created": self._inspection_created,
             "Inspection.ResultsRecorded": self._inspection_results,
         }

@@ -254,23 +254,27 @@ def _progress(row: dict, e: Any, sql: Sql) -> None:
     row.update(progress=e.percent, progress_text=e.text, progress_on=_day(e.on))
 
 
+LADDER_CHANGES: dict[str, Callable[[dict, Any, Sql], None]] = {
+    "Urged": _count("urges"), "Criticised": _count("criticisms"), "Interviewed": _count("interviews"),
+    "ReferralProposed": _referral("proposed"), "ReferralApproved": _referral("approved"),
+    "ReferralDeclined": _referral("declined"),
+}
 ITEM_CHANGES: dict[str, Callable[[dict, Any, Sql], None]] = {
     "Assigned": _item_assigned, "Split": _item_split, "SignedFor": _item_signed_for,
     "ProgressReported": _item_progress, "SubtaskCompleted": _subtask_completed,
     "ExtensionGranted": _extension_granted, "CannotImplementReported": _set(status="cannot_implement_reported"),
     "CannotImplementAccepted": _closed("terminated"), "CannotImplementRejected": _set(status="in_progress"),
     "SatisfactionRecorded": _satisfaction, "CompletionReported": _set(status="completion_reported"),
-    "SignedOff": _closed("signed_off"), "SentBack": _sent_back, "Urged": _count("urges"),
-    "Criticised": _count("criticisms"), "Interviewed": _count("interviews"), "Commended": _count("commendations"),
-    "ReferralProposed": _referral("proposed"), "ReferralApproved": _referral("approved"),
-    "ReferralDeclined": _referral("declined"), "DeadlineMissed": _count("deadlines_missed"),
-    "MonthlyReportMissed": _count("reports_missed"),
+    "SignedOff": _closed("signed_off"), "SentBack": _sent_back, "Commended": _count("commendations"),
+    "DeadlineMissed": _count("deadlines_missed"), "MonthlyReportMissed": _count("reports_missed"),
+    **LADDER_CHANGES,
 }
 RECTIFICATION_CHANGES: dict[str, Callable[[dict, Any, Sql], None]] = {
     "PlanSubmitted": _set(status="rectifying"), "ProgressReported": _progress,
     "RectificationReported": _set(status="reported"), "VerificationPassed": _set(status="verified"),
     "VerificationFailed": _verification_failed,
     "SignedOff": _closed("signed_off"), "Reopened": _reopened, "DeadlineMissed": _count("deadlines_missed"),
+    **LADDER_CHANGES,
 }
 NOTICE_CHANGES: dict[str, Callable[[dict, Any, Sql], None]] = {
     "Acknowledged": _set(status="acknowledged"), "Closed": _closed("closed"),

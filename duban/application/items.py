@@ -163,6 +163,11 @@ class ItemCommands(OrganisationCommands):
         return self._item_change("commend_item", item, actor, on, lambda i, d: i.commend(note, d, actor, unit=unit))
 
     def _require_leader_for(self, item: SupervisedItem, actor: Actor, day: date, doing: str) -> None:
+        if actor.role is Role.LEADER and item.lead_unit is None:
+            raise RuleViolation("item.not_assigned", "督办事项尚未交办。")
+        self._require_leader_of_unit(item.lead_unit, actor, day, doing)
+
+    def _require_leader_of_unit(self, unit: UUID | None, actor: Actor, day: date, doing: str) -> None:
         """A leader decides only for units in their portfolio that day (or covering, AB角); the
         district head decides for all."""
         if actor.role is not Role.LEADER:
@@ -174,10 +179,8 @@ class ItemCommands(OrganisationCommands):
             raise NotAllowed("leader.left", f"该领导岗位已于{leader.left_on}撤销，不能{doing}。")
         if leader.title is LeaderTitle.DISTRICT_HEAD:
             return
-        if item.lead_unit is None:
-            raise RuleViolation("item.not_assigned", "督办事项尚未交办。")
         roster = self.roster(actor.district)
-        in_charge = roster.leader_in_charge(item.lead_unit, day)
-        acting, _ = roster.acting_leader(item.lead_unit, day)
+        in_charge = roster.leader_in_charge(unit, day)
+        acting, _ = roster.acting_leader(unit, day)
         if actor.leader not in (in_charge, acting):
-            raise NotAllowed("leader.not_in_charge", f"牵头单位不在您的分管范围内，不能{doing}。")
+            raise NotAllowed("leader.not_in_charge", f"该单位不在您的分管范围内，不能{doing}。")

@@ -147,6 +147,33 @@ class OversightCommands(ItemCommands):
         return self._rect_change("reopen_rectification", task, actor, on,
                                  lambda t, d: t.reopen(finding, new_deadline, d, actor))
 
+    # the escalation ladder on a rectification task (same rules as on items)
+    def urge_rectification(self, task: UUID, note: str, actor: Actor, on: date | None = None):
+        return self._rect_change("urge_rectification", task, actor, on, lambda t, d: t.urge(note, d, actor))
+
+    def criticise_rectification(self, task: UUID, note: str, actor: Actor, document: str = "", on: date | None = None):
+        return self._rect_change("criticise_rectification", task, actor, on,
+                                 lambda t, d: t.criticise(note, document, d, actor))
+
+    def record_rectification_interview(self, task: UUID, held_by: str, interviewee: str, actor: Actor,
+                                       note: str = "", leader: UUID | None = None, on: date | None = None):
+        def change(t: RectificationTask, d: date) -> None:
+            if leader is not None:
+                self._leader(leader, actor)
+            t.record_interview(held_by, interviewee, note, d, actor, leader=leader)
+        return self._rect_change("record_rectification_interview", task, actor, on, change)
+
+    def propose_rectification_referral(self, task: UUID, reasons: str, actor: Actor, on: date | None = None):
+        return self._rect_change("propose_rectification_referral", task, actor, on,
+                                 lambda t, d: t.propose_referral(reasons, d, actor))
+
+    def decide_rectification_referral(self, task: UUID, approve: bool, note: str, actor: Actor,
+                                      on: date | None = None):
+        def change(t: RectificationTask, d: date) -> None:
+            self._require_leader_of_unit(t.unit, actor, d, "审批移交纪检监察")
+            t.decide_referral(approve, note, d, actor)
+        return self._rect_change("decide_rectification_referral", task, actor, on, change)
+
     # -- inspections -----------------------------------------------------------------------------
     def _new_inspection(self, command: str, make, actor: Actor, target_units: list[UUID], on: date | None):
         day = self._on(on)
