@@ -63,11 +63,16 @@ def main(ctx: click.Context, db: Path | None, log_level: str, log_file: Path | N
               show_default=True, help="SQLite file for the demo; replaced on each run.")
 @click.option("--log-file", "demo_log", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("var/demo-log.jsonl"), show_default=True, help="The demo's command log.")
-def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path) -> None:
+@click.option("--serve/--no-serve", default=False, help="Start the web app on the demo store afterwards.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path, serve: bool, host: str,
+         port: int) -> None:
     """Build the demo district from the seeds, simulate a year of work and print the ledger."""
     from duban.application import Duban
     from duban.demo.seeds import SeedsNotFound, load_seed_district
     from duban.demo.simulation import build_demo
+    from duban.demo.users import DEMO_PASSWORD, add_demo_users
 
     today = today or SystemClock().today()
     try:
@@ -91,12 +96,105 @@ def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path) 
             raise click.ClickException(f"{describe(env)} already holds data; the demo needs an empty store.")
         console.print(f"[bold]汉阳区演示数据[/] · {describe(env)} · 模拟至 {today.isoformat()} …")
         summary = build_demo(app, clock, seed, today)
+        demo_users = add_demo_users(app, seed)
         console.print(
             f"事项 {summary.items} · 督办通知 {summary.notices} · 整改任务 {summary.rectifications} · "
             f"督查 {summary.inspections} · 被规则拒绝的操作 {summary.refused} · 日志 {demo_log}")
         _print_ledger(app, seed.code, today, open_only=False, limit=None)
-    console.print(f"\n再次查看：python3 dev.py duban --db {demo_db} ledger --today {today.isoformat()}")
+    console.print(f"\n演示账号（仅供演示，密码均为 {DEMO_PASSWORD}）：")
+    for user in demo_users:
+        console.print(f"  {user.username:<10} {user.role.label:<6} {user.note}")
     app.close()
+    if serve:
+        _serve(host, port, today)
+    else:
+        console.print(f"\n再次查看：python3 dev.py duban --db {demo_db} ledger --today {today.isoformat()}")
+
+
+def _serve(host: str, port: int, today: date | None) -> None:
+    import uvicorn
+
+    from web.app import create_app
+
+    app = _open_app(today)
+    console.print(f"\n督查督办系统已启动：http://{host}:{port}/  （Ctrl+C 退出）")
+    uvicorn.run(create_app(app), host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--today", callback=_date, help="Pretend today is this day (for demos and training).")
+def serve(host: str, port: int, today: date | None) -> None:
+    """Run the web application on the configured store."""
+    _serve(host, port, today)
+
+
+@main.group()
+def users() -> None:
+    """User accounts (用户): add, disable, reset passwords."""
+
+
+def _admin(district: str) -> Actor:
+    return Actor(os.environ.get("USER", "admin"), Role.ADMIN, district)
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role if r is not Role.SYSTEM]))
+@click.option("--district", required=True, help="District code, e.g. 420105.")
+@click.option("--unit", "unit_code", default=None, help="Unit code, for unit users.")
+@click.option("--leader", "leader_code", default=None, help="Leader code, for leaders.")
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.password_option(help="The password (asked twice when not given).")
+def users_add(username, role, district, unit_code, leader_code, display_name, password) -> None:
+    """Add a user account."""
+    app = _open_app(None)
+    try:
+        unit = app.unit_by_code(district, unit_code).id if unit_code else None
+        leader = app.leader_by_code(district, leader_code).id if leader_code else None
+        app.add_user(username=username, password=password, role=Role(role), district=district,
+                     actor=_admin(district), display_name=display_name, unit=unit, leader=leader)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        app.close()
+    console.print(f"已添加用户 {username}。")
+
+
+@users.command("disable")
+@click.argument("username")
+def users_disable(username) -> None:
+    """Disable a user account (it is kept, never deleted)."""
+    app = _open_app(None)
+    try:
+        account = app.user(username)
+        if account is None:
+            raise click.ClickException(f"没有用户 {username}。")
+        app.disable_user(username, _admin(account.district))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        app.close()
+    console.print(f"已停用用户 {username}。")
+
+
+@users.command("reset-password")
+@click.argument("username")
+@click.password_option(help="The new password (asked twice when not given).")
+def users_reset_password(username, password) -> None:
+    """Set a new password for a user."""
+    app = _open_app(None)
+    try:
+        account = app.user(username)
+        if account is None:
+            raise click.ClickException(f"没有用户 {username}。")
+        app.reset_password(username, password, _admin(account.district))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        app.close()
+    console.print(f"已重置用户 {username} 的密码。")
 
 
 @main.command()

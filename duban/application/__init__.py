@@ -1,9 +1,10 @@
 """The application (服务层): the only way commands reach the domain and events reach the store."""
 
-from duban.application.watcher import TickReport, WatcherCommands
+from duban.application.users import UserCommands
+from duban.application.watcher import TickReport
 
 
-class Duban(WatcherCommands):
+class Duban(UserCommands):
     """Every command and lookup of duban, over one event store and one injected clock."""
 
 

@@ -1,0 +1,41 @@
+"""Demo users for the demo district — for trying the app, never for a real deployment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.actor import Actor, Role
+from duban.application import Duban
+from duban.demo.seeds import SeedDistrict
+
+DEMO_PASSWORD = "duban-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    note: str
+
+
+def add_demo_users(app: Duban, seed: SeedDistrict) -> list[DemoUser]:
+    admin = Actor("admin", Role.ADMIN, seed.code)
+    units = {u.code: u for u in seed.units}
+    lead_of_pilot = seed.plans[-1].tasks[0].lead_unit_codes[0]
+    wanted = [
+        ("admin", Role.ADMIN, None, None, "系统管理员"),
+        ("duchashi", Role.OFFICE, None, None, "督查室"),
+        ("qingchuan", Role.UNIT, "U01", None, units["U01"].name),
+        ("sifaju", Role.UNIT, lead_of_pilot, None, units[lead_of_pilot].name),
+        ("quzhang", Role.LEADER, None, "L1", "区长（看全部单位）"),
+        ("fuquzhang", Role.LEADER, None, seed.leaders[2].code, seed.leaders[2].portfolio_label[:20]),
+        ("jiwei", Role.DISCIPLINE, None, None, "区纪委监委"),
+    ]
+    made = []
+    for username, role, unit_code, leader_code, note in wanted:
+        unit = app.unit_by_code(seed.code, unit_code).id if unit_code else None
+        leader = app.leader_by_code(seed.code, leader_code).id if leader_code else None
+        app.add_user(username=username, password=DEMO_PASSWORD, role=role, district=seed.code, actor=admin,
+                     display_name=note, unit=unit, leader=leader)
+        made.append(DemoUser(username, role, note))
+    return made

@@ -1,0 +1,52 @@
+"""The litestar application: pages for the office, the units, the leaders and the discipline
+body, and a JSON API under /api.  Everything it serves comes from the app itself (intranet)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from litestar import Litestar, get
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from domain.errors import DomainError
+from duban.application import Duban
+from web.auth import build_session_auth, login, login_page, logout
+from web.context import Reads
+from web.controllers import CONTROLLERS
+from web.errors import domain_error_handler, not_authorized_handler
+from web.filters import register_filters
+
+HERE = Path(__file__).resolve().parent
+
+
+@get("/healthz", sync_to_thread=False)
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str | None = None) -> Litestar:
+    reads = Reads(duban)
+    templates = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine,
+                               engine_callback=lambda engine: register_filters(engine.engine))
+    return Litestar(
+        route_handlers=[healthz, login_page, login, logout, *CONTROLLERS,
+                        create_static_files_router(path="/static", directories=[HERE / "static"])],
+        dependencies={
+            "duban": Provide(lambda: duban, sync_to_thread=False),
+            "reads": Provide(lambda: reads.fresh(), sync_to_thread=True),
+        },
+        on_app_init=[build_session_auth(duban, secure_cookies=secure_cookies).on_app_init],
+        csrf_config=CSRFConfig(secret=csrf_secret or os.environ.get("DUBAN_SECRET") or secrets.token_hex(32),
+                               cookie_samesite="lax", cookie_secure=secure_cookies, exclude=["/healthz"]),
+        template_config=templates,
+        openapi_config=OpenAPIConfig(title="duban 督办 API", version="0.1.0", path="/schema"),
+        exception_handlers={DomainError: domain_error_handler, NotAuthorizedException: not_authorized_handler},
+    )

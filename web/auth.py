@@ -1,0 +1,67 @@
+"""Login with session cookies (HttpOnly, SameSite) and the actor of each request."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromQuery
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.response import Redirect, Template
+from litestar.security.session_auth import SessionAuth
+
+from domain.actor import Actor
+from domain.users import UserAccount
+from duban.application import Duban
+
+SESSION_COOKIE = "duban_session"
+
+
+def build_session_auth(app: Duban, *, secure_cookies: bool) -> SessionAuth:
+    def retrieve_user(session: dict[str, Any], connection: ASGIConnection) -> UserAccount | None:
+        account = app.user(session.get("user", ""))
+        return account if account is not None and account.active else None
+
+    return SessionAuth[UserAccount, Any](
+        retrieve_user_handler=retrieve_user,
+        session_backend_config=ServerSideSessionConfig(
+            key=SESSION_COOKIE, httponly=True, samesite="lax", secure=secure_cookies, max_age=8 * 3600),
+        exclude=["/login", "/static", "/schema", "/healthz"],
+    )
+
+
+def actor_of(request: Request) -> Actor:
+    account = request.user
+    if not isinstance(account, UserAccount):
+        raise NotAuthorizedException("请先登录。")
+    return account.as_actor()
+
+
+@get("/login", sync_to_thread=False)
+def login_page(next: FromQuery[str] = "/") -> Template:
+    return Template("login.html", context={"next": next, "error": None, "username": ""})
+
+
+@post("/login", sync_to_thread=True)
+def login(request: Request, duban: NamedDependency[Duban],
+          data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Template | Redirect:
+    form = data
+    username, password = form.get("username", ""), form.get("password", "")
+    target = form.get("next") or "/"
+    account = duban.authenticate(username, password)
+    if account is None:
+        return Template("login.html", status_code=401,
+                        context={"next": target, "error": "用户名或密码错误，或账号已停用。", "username": username})
+    request.clear_session()
+    request.set_session({"user": account.username})
+    return Redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+
+
+@post("/logout", sync_to_thread=False)
+def logout(request: Request) -> Redirect:
+    request.clear_session()
+    return Redirect("/login")

@@ -1,0 +1,14 @@
+"""Template filters: dates, labels and the like, in Chinese."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def register_filters(env) -> None:
+    env.filters["day"] = _day
+    env.globals["colour_names"] = {"red": "红", "yellow": "黄", "blue": "蓝", "none": ""}
