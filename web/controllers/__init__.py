@@ -1,7 +1,10 @@
 """Every controller the app serves; each module owns its routes and templates."""
 
 from web.controllers.api import ApiController
+from web.controllers.discipline import DisciplineController
 from web.controllers.home import home
+from web.controllers.leader import LeaderController
 from web.controllers.office import OfficeController
+from web.controllers.unit import UnitController
 
-CONTROLLERS = [home, OfficeController, ApiController]
+CONTROLLERS = [home, OfficeController, UnitController, LeaderController, DisciplineController, ApiController]
