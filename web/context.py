@@ -5,12 +5,16 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from domain.actor import Actor
+from urllib.parse import urlencode
+
+from litestar.response import Redirect, Template
+
+from domain.actor import Actor, Role
 from duban.application import Duban
 from projections.escalation import EscalationQueries
 from projections.inbox import InboxQueries
 from projections.leader_view import LeaderViews
-from projections.ledger import LedgerQueries
+from projections.ledger import LedgerQueries, LedgerRow
 from projections.ranking import RankingQueries
 from projections.read_side import ReadSide
 from projections.warnings import WarningQueries
@@ -58,4 +62,35 @@ def today(app: Duban) -> date:
     return app.clock.today()
 
 
-__all__ = ["Reads", "Actor", "today"]
+def visible_rows(reads: Reads, actor: Actor, day: date, **filters) -> list[LedgerRow]:
+    """The ledger rows ``actor`` may see (filters as ``LedgerQueries.rows``): the office all of
+    its district, a unit its own entries, a leader the units of their portfolio that day (the
+    district head all), the discipline body only the cases referred to it."""
+    if actor.role is Role.UNIT:
+        filters["unit"] = actor.unit.hex if actor.unit else "0" * 32
+        return reads.ledger.rows(actor.district, day, **filters)
+    rows = reads.ledger.rows(actor.district, day, **filters)
+    if actor.role is Role.DISCIPLINE:
+        referred = {i.id.hex for i in reads.app.referred_items(actor)} | {
+            t.id.hex for t in reads.app.referred_rectifications(actor)}
+        return [r for r in rows if r.entry_id in referred]
+    units = reads.app.visible_units(actor, filters.get("as_of") or day)
+    if units is None:
+        return rows
+    keys = {u.hex for u in units}
+    return [r for r in rows if r.lead_unit_id in keys or keys.intersection(r.co_unit_ids)]
+
+
+def page(template: str, actor: Actor, day: date, *, status_code: int = 200, **context) -> Template:
+    """A page with what every page shows: the user, today, and a message from the last action."""
+    return Template(template, status_code=status_code, context={"actor": actor, "today": day, **context})
+
+
+def done(location: str, message: str) -> Redirect:
+    """After a command succeeds: back to a page, which shows ``message`` (PRG, so a reload does
+    not repeat the command)."""
+    joiner = "&" if "?" in location else "?"
+    return Redirect(f"{location}{joiner}{urlencode({'done': message})}", status_code=303)
+
+
+__all__ = ["Reads", "Actor", "today", "visible_rows", "page", "done"]

@@ -75,20 +75,6 @@ class OversightCommands(ItemCommands):
     def close_notice(self, notice: UUID, actor: Actor, note: str = "", on: date | None = None):
         return self._change("close_notice", SupervisionNotice, notice, actor, on, lambda n, d: n.close(note, d, actor))
 
-    def case_file(self, item_id: UUID, actor: Actor) -> tuple[SupervisedItem, list[SupervisionNotice]]:
-        """An item with the notices issued about it, for its timeline or a referral dossier.
-
-        The discipline body (纪检监察) sees only items whose referral a leader approved; units
-        see only items assigned to them; the office and leaders see their district's.
-        """
-        item = self._get(SupervisedItem, item_id, actor)
-        if actor.role is Role.DISCIPLINE and item.referral != "approved":
-            raise NotAllowed("referral.not_referred", "该事项未移交纪检监察机关，无权查看。")
-        if actor.role is Role.UNIT and actor.unit not in item.assigned_units:
-            raise NotAllowed("item.unit_not_assigned", f"督办事项{item.number_label}未交办给贵单位，无权查看。")
-        notices = [n for n in self.notices(actor.district) if n.subject_id == item.id]
-        return item, notices
-
     # -- rectification tasks ----------------------------------------------------------------------
     def _new_rectification(self, *, unit, source, source_ref, problem, severity, deadline, day, actor) -> tuple:
         register = self._register(actor.district, "rectification", day.year, day)

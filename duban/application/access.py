@@ -1,0 +1,113 @@
+"""Who may read what (查看权限): the one place the read rules live, for pages and API alike.
+
+* the office (督查室) and the administrator see everything in their district;
+* a unit user (承办单位) sees the items assigned to its unit (lead, co-unit or a sub-task),
+  the notices sent to it and its own rectification tasks;
+* a leader sees the units in their portfolio that day, as leader in charge or as AB-role
+  cover; the district head (区长) sees all;
+* the discipline body (纪检监察) sees only cases whose referral a leader approved, read-only.
+
+Another district's record answers exactly like a missing one (404); a record of one's own
+district that is not one's business answers 403 with the rule that refused it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from domain.actor import Actor, Role
+from domain.errors import NotAllowed
+from domain.item import SupervisedItem
+from domain.leadership import Leader, LeaderTitle
+from domain.notice import SupervisionNotice
+from domain.rectification import RectificationTask
+from duban.application.oversight import OversightCommands
+
+EVERYTHING = None  # visible_units() answer for "every unit of the district"
+
+
+class ReadAccess(OversightCommands):
+    # -- which units -------------------------------------------------------------------------------
+    def visible_units(self, actor: Actor, day: date | None = None) -> frozenset[UUID] | None:
+        """The units whose work ``actor`` may see on ``day``; None means every unit of the district."""
+        day = day or self._today()
+        if actor.role in (Role.OFFICE, Role.ADMIN, Role.SYSTEM):
+            return EVERYTHING
+        if actor.role is Role.UNIT:
+            return frozenset({actor.unit}) if actor.unit else frozenset()
+        if actor.role is Role.LEADER and actor.leader is not None:
+            leader = self._find_leader(actor)
+            if leader is None:
+                return frozenset()
+            if leader.title is LeaderTitle.DISTRICT_HEAD:
+                return EVERYTHING
+            roster = self.roster(actor.district)
+            units = set(roster.units_of(actor.leader, day))
+            units.update(u for u in dict.fromkeys(p["unit"] for p in roster.placements)
+                         if roster.acting_leader(u, day)[0] == actor.leader)
+            return frozenset(units)
+        return frozenset()
+
+    def _find_leader(self, actor: Actor) -> Leader | None:
+        leader = self._find(Leader, actor.leader)
+        return leader if leader is not None and leader.district == actor.district else None
+
+    # -- single records ---------------------------------------------------------------------------
+    def readable_item(self, item_id: UUID, actor: Actor) -> SupervisedItem:
+        """The item, if ``actor`` may read it; else NotFound (other district) or NotAllowed."""
+        item = self._get(SupervisedItem, item_id, actor)
+        if actor.role is Role.DISCIPLINE:
+            if item.referral != "approved":
+                raise NotAllowed("referral.not_referred", "该事项未移交纪检监察机关，无权查看。")
+            return item
+        units = self.visible_units(actor)
+        if units is not EVERYTHING and not (set(item.assigned_units) & units):  # sub-tasks go to these too
+            if actor.role is Role.UNIT:
+                raise NotAllowed("item.unit_not_assigned", f"督办事项{item.number_label}未交办给贵单位，无权查看。")
+            raise NotAllowed("item.not_in_portfolio", f"督办事项{item.number_label}不在您的分管范围内，无权查看。")
+        return item
+
+    def readable_notice(self, notice_id: UUID, actor: Actor) -> SupervisionNotice:
+        notice = self._get(SupervisionNotice, notice_id, actor)
+        if actor.role is Role.DISCIPLINE:
+            if notice.subject_kind == "item":
+                self.readable_item(notice.subject_id, actor)
+                return notice
+            raise NotAllowed("referral.not_referred", "该通知所涉事项未移交纪检监察机关，无权查看。")
+        units = self.visible_units(actor)
+        if units is not EVERYTHING and notice.unit not in units:
+            raise NotAllowed("notice.not_yours", f"督办通知{notice.number_label}不是发给贵单位的，无权查看。"
+                             if actor.role is Role.UNIT else f"督办通知{notice.number_label}不在您的分管范围内，无权查看。")
+        return notice
+
+    def readable_rectification(self, task_id: UUID, actor: Actor) -> RectificationTask:
+        task = self._get(RectificationTask, task_id, actor)
+        if actor.role is Role.DISCIPLINE:
+            if task.referral != "approved":
+                raise NotAllowed("referral.not_referred", "该整改任务未移交纪检监察机关，无权查看。")
+            return task
+        units = self.visible_units(actor)
+        if units is not EVERYTHING and task.unit not in units:
+            raise NotAllowed("rectification.not_yours", f"整改任务{task.number_label}不属于贵单位，无权查看。"
+                             if actor.role is Role.UNIT else f"整改任务{task.number_label}不在您的分管范围内，无权查看。")
+        return task
+
+    def case_file(self, item_id: UUID, actor: Actor) -> tuple[SupervisedItem, list[SupervisionNotice]]:
+        """An item ``actor`` may read, with the notices issued about it (for its timeline or a
+        referral dossier)."""
+        item = self.readable_item(item_id, actor)
+        notices = [n for n in self.notices(actor.district) if n.subject_id == item.id]
+        return item, notices
+
+    # -- lists -------------------------------------------------------------------------------------
+    def referred_items(self, actor: Actor) -> list[SupervisedItem]:
+        """The cases referred to the discipline body (approved referrals), newest first."""
+        actor.must_be(Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交案件")
+        found = [i for i in self.items(actor.district) if i.referral == "approved"]
+        return sorted(found, key=lambda i: (i.year, i.number), reverse=True)
+
+    def referred_rectifications(self, actor: Actor) -> list[RectificationTask]:
+        actor.must_be(Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交案件")
+        found = [t for t in self.rectifications(actor.district) if t.referral == "approved"]
+        return sorted(found, key=lambda t: (t.year, t.number), reverse=True)

@@ -1,0 +1,162 @@
+"""HTML forms: read typed values from a posted form, and show a refusal beside its field.
+
+A handler reads every field through :class:`Form` (a bad value raises ``InvalidInput`` naming
+the field, in Chinese), calls the application, and on any ``DomainError`` re-renders its page
+with :meth:`Form.refused`: the message sits beside the field, every typed value is kept, and
+nothing was recorded (the application saves all or nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any, Iterable, TypeVar
+from uuid import UUID
+
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from domain.errors import DomainError, InvalidInput
+from domain.labels import Labelled
+from web.errors import status_of
+
+FormBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+"""The annotation of a handler's ``data`` for an HTML form post."""
+
+E = TypeVar("E", bound=Labelled)
+
+
+@dataclass
+class FormState:
+    """What a page needs to draw one form again: the values typed and the refusal, if any.
+
+    ``action`` names the form on a page that holds several (the item page's actions)."""
+
+    action: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    error: DomainError | None = None
+
+    def for_action(self, action: str) -> "FormState":
+        """This state if it belongs to the form ``action``, else an empty one."""
+        return self if self.action == action else NO_FORM
+
+    def value(self, name: str, default: Any = "") -> Any:
+        found = self.values.get(name, default)
+        return default if found is None else found
+
+    def chosen(self, name: str) -> list[str]:
+        found = self.values.get(name, [])
+        return [found] if isinstance(found, str) else list(found)
+
+    def error_for(self, name: str) -> str:
+        """The message to show beside ``name`` (empty when the refusal concerns another field)."""
+        if self.error is not None and self.error.field == name:
+            return self.error.message
+        return ""
+
+    def general_error(self, fields: Iterable[str]) -> str:
+        """The message to show above the form when no field of it is to blame."""
+        if self.error is not None and self.error.field not in set(fields):
+            return self.error.message
+        return ""
+
+
+NO_FORM = FormState()
+
+
+class Form:
+    """Typed access to a posted form; every problem raises ``InvalidInput`` with the field."""
+
+    def __init__(self, data: dict[str, Any] | None, action: str = "") -> None:
+        self.data = {k: v for k, v in (data or {}).items() if k != "_csrf_token"}
+        self.action = action
+
+    def _raw(self, name: str) -> str:
+        value = self.data.get(name, "")
+        if isinstance(value, list):
+            value = value[0] if value else ""
+        return str(value).strip()
+
+    def text(self, name: str, label: str, *, required: bool = True, max_length: int = 4000) -> str:
+        value = self._raw(name)
+        if required and not value:
+            raise InvalidInput("form.required", f"请填写{label}。", field=name)
+        if len(value) > max_length:
+            raise InvalidInput("form.too_long", f"{label}不能超过{max_length}字。", field=name)
+        return value
+
+    def day(self, name: str, label: str, *, required: bool = True) -> date | None:
+        value = self._raw(name)
+        if not value:
+            if required:
+                raise InvalidInput("form.required", f"请填写{label}。", field=name)
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput("form.bad_date", f"{label}应为日期，格式如 2026-03-02。", field=name) from None
+
+    def integer(self, name: str, label: str, *, required: bool = True, low: int | None = None,
+                high: int | None = None) -> int | None:
+        value = self._raw(name)
+        if not value:
+            if required:
+                raise InvalidInput("form.required", f"请填写{label}。", field=name)
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            raise InvalidInput("form.bad_number", f"{label}应为整数。", field=name) from None
+        if (low is not None and number < low) or (high is not None and number > high):
+            span = f"{low}–{high}" if low is not None and high is not None else (
+                f"不小于{low}" if low is not None else f"不大于{high}")
+            raise InvalidInput("form.out_of_range", f"{label}应在{span}之间。" if "–" in span else f"{label}应{span}。",
+                               field=name)
+        return number
+
+    def choice(self, name: str, label: str, kind: type[E]) -> E:
+        value = self._raw(name)
+        if not value:
+            raise InvalidInput("form.required", f"请选择{label}。", field=name)
+        return kind.parse(value, rule="form.bad_choice", what=label, field=name)  # type: ignore[return-value]
+
+    def uuid(self, name: str, label: str, *, required: bool = True) -> UUID | None:
+        value = self._raw(name)
+        if not value:
+            if required:
+                raise InvalidInput("form.required", f"请选择{label}。", field=name)
+            return None
+        return self._parse_uuid(value, name, label)
+
+    def uuids(self, name: str, label: str) -> list[UUID]:
+        values = self.data.get(name, [])
+        if isinstance(values, str):
+            values = [values]
+        return [self._parse_uuid(str(v).strip(), name, label) for v in values if str(v).strip()]
+
+    def flag(self, name: str) -> bool:
+        return self._raw(name).lower() in ("1", "on", "true", "yes", "是")
+
+    def decision(self, name: str, yes: str, no: str, label: str) -> bool:
+        value = self._raw(name)
+        if value not in (yes, no):
+            raise InvalidInput("form.bad_choice", f"请选择{label}。", field=name)
+        return value == yes
+
+    @staticmethod
+    def _parse_uuid(value: str, name: str, label: str) -> UUID:
+        try:
+            return UUID(value)
+        except ValueError:
+            raise InvalidInput("form.bad_choice", f"{label}无效，请重新选择。", field=name) from None
+
+    def refused(self, error: DomainError) -> FormState:
+        """The state to draw the form again with: what was typed and why it was refused."""
+        return FormState(action=self.action, values=dict(self.data), error=error)
+
+    @staticmethod
+    def status(error: DomainError) -> int:
+        return status_of(error)
+
+
+__all__ = ["Form", "FormBody", "FormState", "NO_FORM"]
