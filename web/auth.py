@@ -14,7 +14,7 @@ from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.response import Redirect, Template
 from litestar.security.session_auth import SessionAuth
 
-from domain.actor import Actor
+from domain.actor import Actor, Role
 from domain.users import UserAccount
 from duban.application import Duban
 
@@ -39,6 +39,13 @@ def actor_of(request: Request) -> Actor:
     if not isinstance(account, UserAccount):
         raise NotAuthorizedException("请先登录。")
     return account.as_actor()
+
+
+def actor_in(request: Request, *roles: Role, doing: str = "查看该页面") -> Actor:
+    """The logged-in actor if their role is one of ``roles``; else 403 (NotAllowed)."""
+    actor = actor_of(request)
+    actor.must_be(*roles, doing=doing)
+    return actor
 
 
 @get("/login", sync_to_thread=False)

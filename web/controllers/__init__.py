@@ -5,6 +5,8 @@ from web.controllers.discipline import DisciplineController
 from web.controllers.home import home
 from web.controllers.leader import LeaderController
 from web.controllers.office import OfficeController
+from web.controllers.office_oversight import OfficeOversightController
 from web.controllers.unit import UnitController
 
-CONTROLLERS = [home, OfficeController, UnitController, LeaderController, DisciplineController, ApiController]
+CONTROLLERS = [home, OfficeController, OfficeOversightController, UnitController, LeaderController,
+               DisciplineController, ApiController]

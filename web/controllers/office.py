@@ -9,16 +9,12 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from domain.actor import Role
-from domain.errors import NotAllowed
-from web.auth import actor_of
+from web.auth import actor_in
 from web.context import Reads, today
 
 
 def office_actor(request: Request):
-    actor = actor_of(request)
-    if actor.role not in (Role.OFFICE, Role.ADMIN):
-        raise NotAllowed("role.not_allowed", "只有督查室可以查看该页面。")
-    return actor
+    return actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看该页面")
 
 
 class OfficeController(Controller):
