@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bootstrap: make .venv if needed, install duban into it, then run a command.
 
-    python3 dev.py demo      # the demo district on the embedded SQLite store
+    python3 dev.py demo      # the web app with the demo district on the embedded SQLite store
     python3 dev.py test      # the whole test suite (SQLite and PostgreSQL)
     python3 dev.py duban …   # any duban command
 
@@ -47,8 +47,9 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "test":
         return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
-    if command == "demo":
-        return subprocess.call([str(BIN / "duban"), "demo", *rest], cwd=ROOT)
+    if command == "demo":  # builds the demo district, prints the address and demo logins, serves
+        serve = [] if any(a in ("--serve", "--no-serve") for a in rest) else ["--serve"]
+        return subprocess.call([str(BIN / "duban"), "demo", *serve, *rest], cwd=ROOT)
     if command == "duban":
         return subprocess.call([str(BIN / "duban"), *rest], cwd=ROOT)
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)

@@ -100,33 +100,51 @@ def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path, 
         console.print(
             f"事项 {summary.items} · 督办通知 {summary.notices} · 整改任务 {summary.rectifications} · "
             f"督查 {summary.inspections} · 被规则拒绝的操作 {summary.refused} · 日志 {demo_log}")
-        _print_ledger(app, seed.code, today, open_only=False, limit=None)
-    console.print(f"\n演示账号（仅供演示，密码均为 {DEMO_PASSWORD}）：")
-    for user in demo_users:
-        console.print(f"  {user.username:<10} {user.role.label:<6} {user.note}")
+        if not serve:
+            _print_ledger(app, seed.code, today, open_only=False, limit=None)
     app.close()
     if serve:
-        _serve(host, port, today)
+        _serve(host, port, today, logins=demo_users)
     else:
+        _print_logins(demo_users)
         console.print(f"\n再次查看：python3 dev.py duban --db {demo_db} ledger --today {today.isoformat()}")
+        console.print(f"启动网页：python3 dev.py duban --db {demo_db} serve --today {today.isoformat()}")
 
 
-def _serve(host: str, port: int, today: date | None) -> None:
+def _print_logins(demo_users) -> None:
+    from duban.demo.users import DEMO_PASSWORD
+
+    console.print(f"\n演示账号（仅供演示，切勿用于正式部署；密码均为 {DEMO_PASSWORD}）：")
+    for user in demo_users:
+        console.print(f"  {user.username:<10} {user.role.label:<6} {user.note}")
+
+
+def _serve(host: str, port: int, today: date | None, logins=None) -> None:
+    """Apply the read-model migrations, catch the read models up, then serve."""
     import uvicorn
 
     from web.app import create_app
 
     app = _open_app(today)
-    console.print(f"\n督查督办系统已启动：http://{host}:{port}/  （Ctrl+C 退出）")
-    uvicorn.run(create_app(app), host=host, port=port, log_level="warning")
+    secure = os.environ.get("DUBAN_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
+    console.print(f"存储：{describe(app.env)} · 正在更新台账与排名读模型 …")
+    web_app = create_app(app, secure_cookies=secure)  # applies the read-model migrations
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    if logins:
+        _print_logins(logins)
+    console.print(f"\n[bold]督查督办系统已启动：http://{shown}:{port}/[/]  （Ctrl+C 退出）")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="DUBAN_HOST",
+              help="Address to listen on (0.0.0.0 in a container).")
+@click.option("--port", default=8000, show_default=True, type=int, envvar="DUBAN_PORT")
 @click.option("--today", callback=_date, help="Pretend today is this day (for demos and training).")
 def serve(host: str, port: int, today: date | None) -> None:
-    """Run the web application on the configured store."""
+    """Run the web application on the configured store (read-model migrations are applied and
+    the read models caught up on start).  DUBAN_SECRET signs CSRF tokens; set
+    DUBAN_SECURE_COOKIES=1 behind HTTPS."""
     _serve(host, port, today)
 
 

@@ -43,6 +43,7 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
             "duban": Provide(lambda: duban, sync_to_thread=False),
             "reads": Provide(lambda: reads.fresh(), sync_to_thread=True),
         },
+        on_startup=[reads.fresh],  # the read models caught up before the first page
         on_app_init=[build_session_auth(duban, secure_cookies=secure_cookies).on_app_init],
         csrf_config=CSRFConfig(secret=csrf_secret or os.environ.get("DUBAN_SECRET") or secrets.token_hex(32),
                                cookie_samesite="lax", cookie_secure=secure_cookies, exclude=["/healthz"]),

@@ -1,0 +1,80 @@
+"""Deployment: the compose file and image, and `duban serve` on the embedded store."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DUBAN = Path(sys.executable).with_name("duban")
+
+
+def test_compose_runs_postgres_and_the_app_which_waits_for_it():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert services["db"]["image"].startswith("postgres:")
+    assert "healthcheck" in services["db"]
+    app = services["app"]
+    assert app["build"] == "."
+    assert app["depends_on"]["db"]["condition"] == "service_healthy"
+    url = app["environment"]["DATABASE_URL"]
+    assert url.startswith("postgresql://") and "@db:5432/" in url
+    assert app["command"][:2] == ["duban", "serve"] and "0.0.0.0" in app["command"]
+    assert any(str(p).endswith(":8000") for p in app["ports"])
+    assert "DUBAN_SECRET" in app["environment"]
+
+
+def test_the_image_installs_the_source_tree_and_serves():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.1[1-9]", dockerfile, re.M)
+    copied = re.findall(r"^COPY (\S+)", dockerfile, re.M)
+    for path in copied:
+        assert (ROOT / path).exists(), f"the Dockerfile copies {path}, which is not in the repository"
+    for needed in ("domain", "duban", "projections", "migrations", "web", "pyproject.toml"):
+        assert needed in copied, f"the image lacks {needed}"
+    assert 'CMD ["duban", "serve"]' in dockerfile
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_duban_serve_applies_migrations_and_serves_the_login_page(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["DUBAN_DB"] = str(tmp_path / "events.sqlite3")
+    process = subprocess.Popen([str(DUBAN), "serve", "--port", str(port)], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as answer:
+                    page = answer.read().decode("utf-8")
+                break
+            except OSError:
+                assert process.poll() is None, f"duban serve stopped: {process.stdout.read()}"
+                assert time.monotonic() < deadline, "duban serve did not answer within 30 s"
+                time.sleep(0.2)
+        assert "登录" in page and 'name="_csrf_token"' in page
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/app.css", timeout=2) as answer:
+            assert answer.status == 200
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in output
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "events.sqlite3") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "rm_ledger" in tables, f"the read-model migrations were not applied: {sorted(tables)}"
