@@ -104,6 +104,8 @@ def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path, 
             _print_ledger(app, seed.code, today, open_only=False, limit=None)
     app.close()
     if serve:
+        duban_logging.configure("INFO", demo_log.open("a", encoding="utf-8"))  # the app's log goes on there
+        console.print(f"日志：{demo_log}")
         _serve(host, port, today, logins=demo_users)
     else:
         _print_logins(demo_users)

@@ -78,3 +78,35 @@ def test_duban_serve_applies_migrations_and_serves_the_login_page(tmp_path):
     with sqlite3.connect(tmp_path / "events.sqlite3") as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "rm_ledger" in tables, f"the read-model migrations were not applied: {sorted(tables)}"
+
+
+def _wait_for(url: str, process: subprocess.Popen, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                return answer.read().decode("utf-8")
+        except OSError:
+            assert process.poll() is None, f"the process stopped: {process.stdout.read()}"
+            assert time.monotonic() < deadline, f"{url} did not answer within {seconds} s"
+            time.sleep(0.3)
+
+
+def test_the_readme_demo_command_serves_the_demo_district_and_prints_address_and_logins(tmp_path):
+    """What `python3 dev.py demo` runs: the demo district, then the app, with the logins printed."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    process = subprocess.Popen(
+        [str(DUBAN), "demo", "--serve", "--port", str(port), "--today", "2026-06-30",
+         "--db", str(tmp_path / "demo.sqlite3"), "--log-file", str(tmp_path / "demo.jsonl")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        page = _wait_for(f"http://127.0.0.1:{port}/login", process, 120)
+        assert "登录" in page
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in output
+    for username in ("duchashi", "qingchuan", "quzhang", "fuquzhang", "jiwei", "admin"):
+        assert username in output, f"the demo login {username} is not printed"
+    assert "duban-demo-2026" in output and "仅供演示" in output
