@@ -215,7 +215,8 @@ def _test_name() -> str:
 def shot(page, name: str) -> Path:
     """A full-page screenshot: test-output/screenshots/<test>-<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{_test_name()}-{re.sub(r'[^\w.-]+', '_', name)}.png"
+    clean = re.sub(r"[^\w.-]+", "_", name)
+    path = SCREENSHOTS / f"{_test_name()}-{clean}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
 

@@ -1,37 +1,405 @@
-"""督查室 pages: the dashboard, the ledger, an item's detail."""
+"""督查室 pages for supervised items: the dashboard (工作台), the ledger (督办台账), registering an
+item (登记), and an item's page — its facts, its history in plain Chinese (办理过程) and the
+actions the rules allow at that moment (``domain.item_actions``), each as a small form."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from math import ceil
+from typing import Any, Callable
+from urllib.parse import urlencode
+from uuid import UUID
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.response import Template
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
 
-from domain.actor import Role
+from domain.actor import Actor, Role
+from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotFound
+from domain.item import ItemStatus, Satisfaction, SupervisedItem
+from domain.item_actions import ItemAction, office_actions
+from domain.sources import SourceKind
+from duban.application import Duban
+from projections.ledger import SORTS, LedgerRow
+from projections.timeline import timeline
+from projections.warnings import ColourWarning, warning_for
 from web.auth import actor_in
-from web.context import Reads, today
+from web.context import Reads, done, page, today, visible_rows
+from web.forms import NO_FORM, Form, FormBody, FormState
+
+PAGE_SIZE = 50
+LEDGER_KINDS = ("item", "subtask")
+SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在前）", "overdue": "按逾期工作日（多者在前）",
+               "unit": "按牵头单位"}
+DASHBOARD_RULES = "2026-v1"  # the escalation rules the queue applies
+REFERRAL_LABELS = {None: "未提出移交", "proposed": "已提出移交纪检监察，待领导审批", "approved": "领导已批准移交纪检监察",
+                   "declined": "领导不同意移交"}
 
 
-def office_actor(request: Request):
+def office_actor(request: Request) -> Actor:
     return actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看该页面")
 
 
+def deadline_basis_label(basis: str) -> str:
+    """Why the deadline is what it is (时限依据), in plain words."""
+    if basis.startswith("working_days:"):
+        return f"决策后{basis.split(':', 1)[1]}个工作日"
+    return {
+        "explicit": "决策明确的办理时限",
+        "meeting_one_month": "会议议定事项未明确时限，按会议后一个月确定（遇节假日顺延）",
+        "proposal_three_months": "建议提案按交办后三个月确定（遇节假日顺延）",
+        "extension": "经批准延期后的时限",
+    }.get(basis, basis)
+
+
+def entry_link(kind: str, entry_id: str) -> str:
+    """The page of a ledger entry (a sub-task opens its item)."""
+    if kind in ("item", "subtask"):
+        return f"/office/items/{entry_id.split(':')[0]}"
+    if kind == "rectification":
+        return f"/office/rectifications/{entry_id}"
+    return f"/office/notices/{entry_id}"
+
+
+def _as_uuid(value: Any) -> UUID | None:
+    if value is None or isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------------------ ledger filters
+@dataclass(frozen=True)
+class LedgerFilters:
+    """The ledger's filters as read from the query string (筛选条件)."""
+
+    unit: UUID | None = None
+    status: ItemStatus | None = None
+    source: SourceKind | None = None
+    overdue_only: bool = False
+    closed: bool = False
+    as_of: date | None = None
+    sort: str = "number"
+
+    @classmethod
+    def read(cls, query: dict[str, str], unit_ids: set[UUID], day: date) -> "LedgerFilters":
+        """Every value checked; a bad one raises InvalidInput naming its field, in Chinese."""
+        form = Form(query)
+        unit = form.uuid("unit", "承办单位", required=False)
+        if unit is not None and unit not in unit_ids:
+            raise InvalidInput("ledger.unknown_unit", "没有这个承办单位，请重新选择。", field="unit")
+        status = form.choice("status", "状态", ItemStatus) if query.get("status") else None
+        source = form.choice("source", "事项来源", SourceKind) if query.get("source") else None
+        as_of = form.day("as_of", "查询日期", required=False)
+        if as_of is not None and as_of > day:
+            raise InvalidInput("ledger.as_of_future", f"查询日期不能晚于今天（{day.isoformat()}）。", field="as_of")
+        sort = (query.get("sort") or "number").strip()
+        if sort not in SORTS:
+            raise InvalidInput("ledger.bad_sort", "未知的排序方式，请重新选择。", field="sort")
+        closed = form.flag("closed") or (status is not None and status.is_closed)  # 已办结销号 is in the closed ledger
+        return cls(unit=unit, status=status, source=source, overdue_only=form.flag("overdue_only"),
+                   closed=closed, as_of=as_of, sort=sort)
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query parameters (only those set), for links that keep them."""
+        args = {"unit": self.unit.hex if self.unit else "", "status": self.status.value if self.status else "",
+                "source": self.source.value if self.source else "", "overdue_only": "1" if self.overdue_only else "",
+                "closed": "1" if self.closed else "", "as_of": self.as_of.isoformat() if self.as_of else "",
+                "sort": self.sort if self.sort != "number" else ""}
+        return {k: v for k, v in args.items() if v}
+
+    def ledger_filters(self) -> dict[str, Any]:
+        """The filters as ``LedgerQueries.rows`` takes them."""
+        return {"unit": self.unit, "status": self.status.value if self.status else None,
+                "source": self.source.value if self.source else None, "overdue_only": self.overdue_only,
+                "open_only": not self.closed, "closed_only": self.closed, "as_of": self.as_of, "sort": self.sort}
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    row: LedgerRow
+    warning: ColourWarning
+    link: str
+
+
+# ------------------------------------------------------------------------------ the item's actions
+# A refusal the domain pins on a list field ("tasks", "subtasks") belongs beside the one field of
+# the small form that carries it.
+REFIELD = {
+    "item.no_subtasks": "subtask_title", "subtask.title_required": "subtask_title",
+    "subtask.unit_not_assigned": "subtask_unit", "subtask.deadline_after_item": "subtask_deadline",
+    "notice.tasks_required": "task", "notice.task_required": "task", "notice.responsible_required": "responsible",
+    "notice.task_deadline": "task_deadline", "notice.unit_not_assigned": "unit",
+}
+
+
+def _placed(error: DomainError) -> DomainError:
+    field = REFIELD.get(error.rule)
+    if field is None or isinstance(error, ConcurrentChange):
+        return error
+    return type(error)(error.rule, error.message, field=field)
+
+
+def _unit(form: Form) -> UUID | None:
+    """The unit an escalation step is aimed at (none chosen: the lead unit)."""
+    return form.uuid("unit", "对象单位", required=False)
+
+
+def _assign(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    lead = form.uuid("lead_unit", "牵头单位")
+    co_units = form.uuids("co_units", "协办单位")
+    duban.assign_item(item.id, lead, co_units, actor)
+    return f"已交办督办事项{item.number_label}。"
+
+
+def _split(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    unit = form.uuid("subtask_unit", "承办单位")
+    title = form.text("subtask_title", "子任务内容")
+    deadline = form.day("subtask_deadline", "子任务时限")
+    duban.split_item(item.id, [{"unit": unit, "title": title, "deadline": deadline}], actor)
+    return "已分解子任务。"
+
+
+def _sign_off(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    duban.sign_off_item(item.id, actor, note=form.text("note", "核验意见", required=False))
+    return f"督办事项{item.number_label}已办结销号。"
+
+
+def _send_back(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    duban.send_back_item(item.id, form.text("reasons", "退回理由", required=False), actor)
+    return "已退回重办。"
+
+
+def _cannot_implement(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    accept = form.decision("decision", "accept", "reject", "审核结论")
+    duban.decide_cannot_implement(item.id, accept, form.text("note", "审核意见", required=False), actor)
+    return "已同意终止办理。" if accept else "已退回，继续办理。"
+
+
+def _extension(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    grant = form.decision("decision", "grant", "refuse", "审批结论")
+    new_deadline = form.day("new_deadline", "批准的新时限", required=False)
+    duban.decide_extension(item.id, grant, form.text("note", "审批意见", required=False), actor,
+                           new_deadline=new_deadline if grant else None)
+    return "已同意延期。" if grant else "已不同意延期。"
+
+
+def _satisfaction(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    rating = form.choice("satisfaction", "测评结果", Satisfaction)
+    duban.record_satisfaction(item.id, rating, actor, comment=form.text("comment", "测评意见", required=False))
+    return f"已登记满意度测评：{rating.label}。"
+
+
+def _urge(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    duban.urge_item(item.id, form.text("note", "催办意见", required=False), actor, unit=_unit(form))
+    return "已催办。"
+
+
+def _notice(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    unit = form.uuid("unit", "接收单位")
+    title = form.text("title", "通知标题")
+    task = form.text("task", "任务内容")
+    responsible = form.text("responsible", "责任人")
+    task_deadline = form.day("task_deadline", "任务时限")
+    reply_deadline = form.day("reply_deadline", "书面回复时限", required=False)
+    notice = duban.issue_notice(unit=unit, subject_kind="item", subject_id=item.id, title=title,
+                                tasks=[{"task": task, "responsible": responsible, "deadline": task_deadline}],
+                                reply_deadline=reply_deadline, actor=actor)
+    return f"已下发督办通知{notice.number_label}，书面回复时限{notice.reply_deadline.isoformat()}。"
+
+
+def _criticise(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    duban.criticise_item(item.id, form.text("note", "通报事由", required=False), actor,
+                         document=form.text("document", "通报文号", required=False), unit=_unit(form))
+    return "已通报批评。"
+
+
+def _interview(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    duban.record_interview(item.id, form.text("held_by", "约谈人", required=False),
+                           form.text("interviewee", "被约谈人", required=False), actor,
+                           note=form.text("note", "约谈情况", required=False), unit=_unit(form))
+    return "已登记约谈。"
+
+
+def _referral(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    duban.propose_referral(item.id, form.text("reasons", "移交理由", required=False), actor)
+    return "已提出移交纪检监察，待领导审批。"
+
+
+def _commend(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+    duban.commend_item(item.id, form.text("note", "激励事由", required=False), actor, unit=_unit(form))
+    return "已通报激励。"
+
+
+COMMANDS: dict[ItemAction, Callable[[Duban, SupervisedItem, Form, Actor], str]] = {
+    ItemAction.ASSIGN: _assign, ItemAction.SPLIT: _split, ItemAction.SIGN_OFF: _sign_off,
+    ItemAction.SEND_BACK: _send_back, ItemAction.CANNOT_IMPLEMENT: _cannot_implement,
+    ItemAction.EXTENSION: _extension, ItemAction.SATISFACTION: _satisfaction, ItemAction.URGE: _urge,
+    ItemAction.NOTICE: _notice, ItemAction.CRITICISE: _criticise, ItemAction.INTERVIEW: _interview,
+    ItemAction.REFERRAL: _referral, ItemAction.COMMEND: _commend,
+}
+
+
+# ------------------------------------------------------------------------------ the pages
 class OfficeController(Controller):
     path = "/office"
 
+    # -- 工作台 ------------------------------------------------------------------------------------
     @get("/", sync_to_thread=True)
     def dashboard(self, request: Request, reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
         day = today(reads.app)
-        rows = reads.ledger.rows(actor.district, day, open_only=True)
-        warned = reads.warnings.rows(actor.district, day)
+        items = reads.ledger.rows(actor.district, day, kinds=("item",))
+        by_status = Counter(r.status for r in items)
+        open_rows = reads.ledger.rows(actor.district, day, open_only=True)
+        kinds = {r.entry_id: r.kind for r in open_rows}
+        warned = reads.warnings.rows(actor.district, day, kinds=("item", "subtask", "rectification"))
         colours = Counter(w.warning.colour.value for w in warned)
-        queue = reads.escalation.queue(actor.district, day, "2026-v1")
-        return Template("office/dashboard.html", context={
-            "actor": actor, "today": day, "counts": reads.ledger.counts(actor.district, day),
-            "colours": colours, "open": len(rows),
-            "overdue": [r for r in rows if r.working_days_overdue][:20],
-            "due_soon": [w.row for w in warned if w.warning.colour.value == "blue"][:20],
-            "queue": queue[:30],
-        })
+        overdue = sorted((r for r in open_rows if r.working_days_overdue), key=lambda r: -r.working_days_overdue)
+        due_soon = [w for w in warned if w.warning.colour.value == "blue"]
+        queue = reads.escalation.queue(actor.district, day, DASHBOARD_RULES)
+        return page("office/dashboard.html", actor, day,
+                    statuses=[(s, by_status.get(s.value, 0)) for s in ItemStatus],
+                    rectifications=reads.ledger.counts(actor.district, day, kinds=("rectification",)),
+                    colours=colours, open=sum(1 for r in open_rows if r.kind == "item"),
+                    overdue=[(r, entry_link(r.kind, r.entry_id)) for r in overdue[:20]],
+                    due_soon=[(w, entry_link(w.row.kind, w.row.entry_id)) for w in due_soon[:20]],
+                    queue=[(r, entry_link(kinds.get(r.entry_id, "item"), r.entry_id)) for r in queue[:30]],
+                    rules=DASHBOARD_RULES)
+
+    # -- 督办台账 ----------------------------------------------------------------------------------
+    @get("/ledger", sync_to_thread=True)
+    def ledger(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+        actor = office_actor(request)
+        day = today(duban)
+        units = duban.units(actor.district)
+        query = {k: request.query_params.get(k) or "" for k in request.query_params.keys()}
+        state = FormState(action="filters", values=dict(query))
+        context: dict[str, Any] = {
+            "state": state, "unit_options": [(u.id.hex, u.name) for u in units],
+            "status_options": [(s.value, s.label) for s in ItemStatus],
+            "source_options": [(s.value, s.label) for s in SourceKind],
+            "sort_options": list(SORT_LABELS.items()), "rows": [], "total": 0, "page": 1, "pages": 1,
+            "previous_url": None, "next_url": None, "filters": LedgerFilters(),
+        }
+        try:
+            filters = LedgerFilters.read(query, {u.id for u in units}, day)
+            wanted = Form(query).integer("page", "页码", required=False, low=1) or 1
+        except DomainError as error:
+            return page("office/ledger.html", actor, day, status_code=Form.status(error),
+                        **{**context, "state": FormState(action="filters", values=dict(query), error=error)})
+        rows = visible_rows(reads, actor, day, kinds=LEDGER_KINDS, **filters.ledger_filters())
+        pages = max(1, ceil(len(rows) / PAGE_SIZE))
+        current = min(wanted, pages)
+        judged_on = filters.as_of or day
+        shown = [ShownRow(r, warning_for(r, judged_on, reads.ledger.calendar), entry_link(r.kind, r.entry_id))
+                 for r in rows[(current - 1) * PAGE_SIZE:current * PAGE_SIZE]]
+
+        def url(number: int) -> str:
+            return "/office/ledger?" + urlencode({**filters.query_args(), "page": number})
+
+        context.update(rows=shown, total=len(rows), page=current, pages=pages, filters=filters,
+                       previous_url=url(current - 1) if current > 1 else None,
+                       next_url=url(current + 1) if current < pages else None,
+                       closed_url="/office/ledger?" + urlencode({**filters.query_args(), "closed": "1"}),
+                       open_url="/office/ledger?" + urlencode(
+                           {k: v for k, v in filters.query_args().items() if k != "closed"}))
+        return page("office/ledger.html", actor, day, **context)
+
+    # -- 登记督办事项 -------------------------------------------------------------------------------
+    @get("/items/new", sync_to_thread=True)
+    def new_item(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+        actor = office_actor(request)
+        return self._new_item_page(actor, today(duban), NO_FORM)
+
+    @post("/items", sync_to_thread=True)
+    def register_item(self, request: Request, duban: NamedDependency[Duban], data: FormBody) -> Template | Redirect:
+        actor = office_actor(request)
+        form = Form(data, action="register")
+        try:
+            source = form.choice("source", "事项来源", SourceKind)
+            reference = form.text("reference", "来源依据")
+            decision_date = form.day("decision_date", "决策日期")
+            title = form.text("title", "督办事项", max_length=200)
+            description = form.text("description", "事项内容", required=False)
+            deadline = form.day("deadline", "办理时限", required=False)
+            working_days = form.integer("working_days", "办理工作日数", required=False, low=1, high=1000)
+            item = duban.register_item(source=source, reference=reference, decision_date=decision_date, title=title,
+                                       description=description, deadline=deadline, working_days=working_days,
+                                       actor=actor)
+        except DomainError as error:
+            return self._new_item_page(actor, today(duban), form.refused(error), status_code=Form.status(error))
+        estimated = "（估算）" if item.deadline_estimated else ""
+        return done(f"/office/items/{item.id.hex}",
+                    f"已登记督办事项{item.number_label}，办理时限{item.deadline.isoformat()}{estimated}。")
+
+    @staticmethod
+    def _new_item_page(actor: Actor, day: date, state: FormState, status_code: int = 200) -> Template:
+        return page("office/item_new.html", actor, day, status_code=status_code, state=state,
+                    source_options=[(s.value, s.label) for s in SourceKind])
+
+    # -- 事项详情 ----------------------------------------------------------------------------------
+    @get("/items/{item_id:uuid}", sync_to_thread=True)
+    def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
+        actor = office_actor(request)
+        return self._item_page(duban, actor, item_id, NO_FORM)
+
+    @post("/items/{item_id:uuid}/{action:str}", sync_to_thread=True)
+    def act(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID], action: FromPath[str],
+            data: FormBody) -> Template | Redirect:
+        """One of the item's actions (交办, 催办, 下发督办通知, 办结销号 …), by its route name."""
+        actor = office_actor(request)
+        chosen = next((a for a in ItemAction if a.value == action), None)
+        if chosen is None:
+            raise NotFound("page.not_found", "没有这个操作。")
+        item = duban.readable_item(item_id, actor)  # 404 another district's, 403 not one's business
+        form = Form(data, action=chosen.value)
+        try:
+            seen = form.integer("version", "页面版本", required=False)
+            if seen is not None and seen != item.version:  # acted on a page that is out of date
+                raise ConcurrentChange(item.label)
+            message = COMMANDS[chosen](duban, item, form, actor)
+        except DomainError as error:
+            placed = _placed(error)
+            return self._item_page(duban, actor, item_id, form.refused(placed), status_code=Form.status(placed))
+        return done(f"/office/items/{item_id.hex}", message)
+
+    @staticmethod
+    def _item_page(duban: Duban, actor: Actor, item_id: UUID, state: FormState, status_code: int = 200) -> Template:
+        item, notices = duban.case_file(item_id, actor)
+        day = today(duban)
+        units = duban.units(actor.district)
+        names = {u.id: u.name for u in units}
+
+        def unit_name(value: Any) -> str:
+            return names.get(_as_uuid(value), "") or "（未知单位）"
+
+        leader = duban.leader_in_charge(actor.district, item.lead_unit, day) if item.lead_unit else None
+        records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
+        entries = timeline(duban.store, list(records))
+        overdue = 0
+        if item.overdue_on(day):
+            overdue = max(duban.calendar().working_days_between(item.deadline, day), 1)
+        assigned = [(u.hex, unit_name(u)) for u in item.assigned_units]
+        actions = office_actions(item) if actor.role is Role.OFFICE else []  # the administrator only reads
+        # a refusal of an action no longer offered (the item moved on) has no form to sit beside
+        orphan = state.error if state.error is not None and state.action not in {a.value for a in actions} else None
+        return page(
+            "office/item.html", actor, day, status_code=status_code, item=item, notices=notices,
+            state=state, actions=actions, orphan_error=orphan, Action=ItemAction, unit_name=unit_name,
+            leader=leader, basis=deadline_basis_label(item.deadline_basis), overdue=overdue,
+            entries=entries, records=records, referral=REFERRAL_LABELS.get(item.referral, item.referral or ""),
+            signed_for={unit_name(k): v for k, v in item.signed_for.items()},
+            unit_options=[(u.id.hex, u.name) for u in units if u.active], assigned_options=assigned,
+            lead_hex=item.lead_unit.hex if item.lead_unit else "",
+            satisfaction_options=[(s.value, s.label) for s in Satisfaction],
+            satisfaction_label=lambda v: Satisfaction(v).label if v else "待测评",
+        )
+
+
+__all__ = ["OfficeController", "ItemAction", "LedgerFilters", "deadline_basis_label", "entry_link"]
