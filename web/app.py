@@ -11,7 +11,7 @@ from litestar import Litestar, get
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -21,7 +21,8 @@ from duban.application import Duban
 from web.auth import build_session_auth, login, login_page, logout
 from web.context import Reads
 from web.controllers import CONTROLLERS
-from web.errors import domain_error_handler, not_authorized_handler
+from web.controllers.api import API_DESCRIPTION
+from web.errors import domain_error_handler, http_error_handler, not_authorized_handler
 from web.filters import register_filters
 
 HERE = Path(__file__).resolve().parent
@@ -48,6 +49,8 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
         csrf_config=CSRFConfig(secret=csrf_secret or os.environ.get("DUBAN_SECRET") or secrets.token_hex(32),
                                cookie_samesite="lax", cookie_secure=secure_cookies, exclude=["/healthz"]),
         template_config=templates,
-        openapi_config=OpenAPIConfig(title="duban 督办 API", version="0.1.0", path="/schema"),
-        exception_handlers={DomainError: domain_error_handler, NotAuthorizedException: not_authorized_handler},
+        openapi_config=OpenAPIConfig(title="duban 督办 API", version="0.1.0", path="/schema",
+                                     description=API_DESCRIPTION),
+        exception_handlers={DomainError: domain_error_handler, NotAuthorizedException: not_authorized_handler,
+                            HTTPException: http_error_handler},  # structured under /api, default for pages
     )

@@ -70,9 +70,12 @@ class ReadAccess(OversightCommands):
 
     def readable_notice(self, notice_id: UUID, actor: Actor) -> SupervisionNotice:
         notice = self._get(SupervisionNotice, notice_id, actor)
-        if actor.role is Role.DISCIPLINE:
+        if actor.role is Role.DISCIPLINE:  # a notice belongs to the case file of its referred subject
             if notice.subject_kind == "item":
                 self.readable_item(notice.subject_id, actor)
+                return notice
+            if notice.subject_kind == "rectification":
+                self.readable_rectification(notice.subject_id, actor)
                 return notice
             raise NotAllowed("referral.not_referred", "该通知所涉事项未移交纪检监察机关，无权查看。")
         units = self.visible_units(actor)
@@ -97,7 +100,11 @@ class ReadAccess(OversightCommands):
         """An item ``actor`` may read, with the notices issued about it (for its timeline or a
         referral dossier)."""
         item = self.readable_item(item_id, actor)
-        notices = [n for n in self.notices(actor.district) if n.subject_id == item.id]
+        # only the notices the actor may read (readable_notice): a co-unit not those sent to the lead
+        # unit; the discipline body every notice of a referred case
+        units = EVERYTHING if actor.role is Role.DISCIPLINE else self.visible_units(actor)
+        notices = [n for n in self.notices(actor.district)
+                   if n.subject_id == item.id and (units is EVERYTHING or n.unit in units)]
         return item, notices
 
     # -- lists -------------------------------------------------------------------------------------

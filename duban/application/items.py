@@ -75,11 +75,14 @@ class ItemCommands(OrganisationCommands):
             i.assign(lead_unit, list(co_units), d, actor)
         return self._item_change("assign_item", item, actor, on, change, expected_version)
 
-    def split_item(self, item: UUID, subtasks: list[dict], actor: Actor, on: date | None = None) -> SupervisedItem:
-        return self._item_change("split_item", item, actor, on, lambda i, d: i.split(subtasks, d, actor))
+    def split_item(self, item: UUID, subtasks: list[dict], actor: Actor, on: date | None = None,
+                   expected_version: int | None = None) -> SupervisedItem:
+        return self._item_change("split_item", item, actor, on, lambda i, d: i.split(subtasks, d, actor),
+                                 expected_version)
 
-    def sign_for_item(self, item: UUID, actor: Actor, on: date | None = None) -> SupervisedItem:
-        return self._item_change("sign_for_item", item, actor, on, lambda i, d: i.sign_for(d, actor))
+    def sign_for_item(self, item: UUID, actor: Actor, on: date | None = None,
+                      expected_version: int | None = None) -> SupervisedItem:
+        return self._item_change("sign_for_item", item, actor, on, lambda i, d: i.sign_for(d, actor), expected_version)
 
     # -- handling -----------------------------------------------------------------------------
     def report_item_progress(self, item: UUID, percent: int, text: str, actor: Actor, attachments=None,
@@ -89,78 +92,102 @@ class ItemCommands(OrganisationCommands):
             "report_item_progress", item, actor, on,
             lambda i, d: i.report_progress(percent, text, attachments, d, actor, subtask=subtask), expected_version)
 
-    def complete_subtask(self, item: UUID, subtask: str, summary: str, actor: Actor, on: date | None = None):
+    def complete_subtask(self, item: UUID, subtask: str, summary: str, actor: Actor, on: date | None = None,
+                         expected_version: int | None = None):
         return self._item_change("complete_subtask", item, actor, on,
-                                 lambda i, d: i.complete_subtask(subtask, summary, d, actor))
+                                 lambda i, d: i.complete_subtask(subtask, summary, d, actor), expected_version)
 
     def request_extension(self, item: UUID, new_deadline: date, reasons: str, actor: Actor,
-                          on: date | None = None) -> SupervisedItem:
+                          on: date | None = None,
+                          expected_version: int | None = None) -> SupervisedItem:
         return self._item_change("request_extension", item, actor, on,
-                                 lambda i, d: i.request_extension(new_deadline, reasons, d, actor))
+                                 lambda i, d: i.request_extension(new_deadline, reasons, d, actor), expected_version)
 
     def decide_extension(self, item: UUID, grant: bool, note: str, actor: Actor, new_deadline: date | None = None,
-                         on: date | None = None) -> SupervisedItem:
+                         on: date | None = None,
+                         expected_version: int | None = None) -> SupervisedItem:
         def change(i: SupervisedItem, d: date) -> None:
             self._require_leader_for(i, actor, d, "审批延期申请")
             i.decide_extension(grant, note, d, actor, new_deadline=new_deadline)
-        return self._item_change("decide_extension", item, actor, on, change)
+        return self._item_change("decide_extension", item, actor, on, change, expected_version)
 
-    def report_cannot_implement(self, item: UUID, reasons: str, actor: Actor, on: date | None = None):
+    def report_cannot_implement(self, item: UUID, reasons: str, actor: Actor, on: date | None = None,
+                                expected_version: int | None = None):
         return self._item_change("report_cannot_implement", item, actor, on,
-                                 lambda i, d: i.report_cannot_implement(reasons, d, actor))
+                                 lambda i, d: i.report_cannot_implement(reasons, d, actor), expected_version)
 
-    def decide_cannot_implement(self, item: UUID, accept: bool, note: str, actor: Actor, on: date | None = None):
+    def decide_cannot_implement(self, item: UUID, accept: bool, note: str, actor: Actor, on: date | None = None,
+                                expected_version: int | None = None):
         return self._item_change("decide_cannot_implement", item, actor, on,
-                                 lambda i, d: i.decide_cannot_implement(accept, note, d, actor))
+                                 lambda i, d: i.decide_cannot_implement(accept, note, d, actor), expected_version)
 
-    def record_formal_reply(self, item: UUID, text: str, actor: Actor, on: date | None = None):
+    def record_formal_reply(self, item: UUID, text: str, actor: Actor, on: date | None = None,
+                            expected_version: int | None = None):
         return self._item_change("record_formal_reply", item, actor, on,
-                                 lambda i, d: i.record_formal_reply(text, d, actor))
+                                 lambda i, d: i.record_formal_reply(text, d, actor), expected_version)
 
     def record_satisfaction(self, item: UUID, satisfaction: Satisfaction, actor: Actor, comment: str = "",
-                            on: date | None = None):
+                            on: date | None = None,
+                            expected_version: int | None = None):
         return self._item_change("record_satisfaction", item, actor, on,
-                                 lambda i, d: i.record_satisfaction(satisfaction, comment, d, actor))
+                                 lambda i, d: i.record_satisfaction(satisfaction, comment, d, actor), expected_version)
 
-    def report_completion(self, item: UUID, summary: str, actor: Actor, attachments=None, on: date | None = None):
+    def report_completion(self, item: UUID, summary: str, actor: Actor, attachments=None, on: date | None = None,
+                          expected_version: int | None = None):
         return self._item_change("report_completion", item, actor, on,
-                                 lambda i, d: i.report_completion(summary, attachments, d, actor))
+                                 lambda i, d: i.report_completion(summary, attachments, d, actor), expected_version)
 
-    def sign_off_item(self, item: UUID, actor: Actor, note: str = "", on: date | None = None):
-        return self._item_change("sign_off_item", item, actor, on, lambda i, d: i.sign_off(note, d, actor))
+    def sign_off_item(self, item: UUID, actor: Actor, note: str = "", on: date | None = None,
+                      expected_version: int | None = None):
+        return self._item_change("sign_off_item", item, actor, on, lambda i, d: i.sign_off(note, d, actor),
+                                 expected_version)
 
-    def send_back_item(self, item: UUID, reasons: str, actor: Actor, on: date | None = None):
-        return self._item_change("send_back_item", item, actor, on, lambda i, d: i.send_back(reasons, d, actor))
+    def send_back_item(self, item: UUID, reasons: str, actor: Actor, on: date | None = None,
+                       expected_version: int | None = None):
+        return self._item_change("send_back_item", item, actor, on, lambda i, d: i.send_back(reasons, d, actor),
+                                 expected_version)
 
     # -- escalation ---------------------------------------------------------------------------
-    def urge_item(self, item: UUID, note: str, actor: Actor, unit: UUID | None = None, on: date | None = None):
-        return self._item_change("urge_item", item, actor, on, lambda i, d: i.urge(note, d, actor, unit=unit))
+    def urge_item(self, item: UUID, note: str, actor: Actor, unit: UUID | None = None, on: date | None = None,
+                  expected_version: int | None = None):
+        return self._item_change("urge_item", item, actor, on, lambda i, d: i.urge(note, d, actor, unit=unit),
+                                 expected_version)
 
     def criticise_item(self, item: UUID, note: str, actor: Actor, document: str = "", unit: UUID | None = None,
-                       on: date | None = None):
+                       on: date | None = None,
+                       expected_version: int | None = None):
         return self._item_change("criticise_item", item, actor, on,
-                                 lambda i, d: i.criticise(note, document, d, actor, unit=unit))
+                                 lambda i, d: i.criticise(note, document, d, actor, unit=unit), expected_version)
 
     def record_interview(self, item: UUID, held_by: str, interviewee: str, actor: Actor, note: str = "",
-                         leader: UUID | None = None, unit: UUID | None = None, on: date | None = None):
+                         leader: UUID | None = None, unit: UUID | None = None, on: date | None = None,
+                         expected_version: int | None = None):
         def change(i: SupervisedItem, d: date) -> None:
             if leader is not None:
                 self._leader(leader, actor)
+            if unit is None:  # a leader interviews only in their portfolio (or covering, AB角)
+                self._require_leader_for(i, actor, d, "登记约谈")
+            else:
+                self._require_leader_of_unit(unit, actor, d, "登记约谈")
             i.record_interview(held_by, interviewee, note, d, actor, unit=unit, leader=leader)
-        return self._item_change("record_interview", item, actor, on, change)
+        return self._item_change("record_interview", item, actor, on, change, expected_version)
 
-    def propose_referral(self, item: UUID, reasons: str, actor: Actor, on: date | None = None):
+    def propose_referral(self, item: UUID, reasons: str, actor: Actor, on: date | None = None,
+                         expected_version: int | None = None):
         return self._item_change("propose_referral", item, actor, on,
-                                 lambda i, d: i.propose_referral(reasons, d, actor))
+                                 lambda i, d: i.propose_referral(reasons, d, actor), expected_version)
 
-    def decide_referral(self, item: UUID, approve: bool, note: str, actor: Actor, on: date | None = None):
+    def decide_referral(self, item: UUID, approve: bool, note: str, actor: Actor, on: date | None = None,
+                        expected_version: int | None = None):
         def change(i: SupervisedItem, d: date) -> None:
             self._require_leader_for(i, actor, d, "审批移交纪检监察")
             i.decide_referral(approve, note, d, actor)
-        return self._item_change("decide_referral", item, actor, on, change)
+        return self._item_change("decide_referral", item, actor, on, change, expected_version)
 
-    def commend_item(self, item: UUID, note: str, actor: Actor, unit: UUID | None = None, on: date | None = None):
-        return self._item_change("commend_item", item, actor, on, lambda i, d: i.commend(note, d, actor, unit=unit))
+    def commend_item(self, item: UUID, note: str, actor: Actor, unit: UUID | None = None, on: date | None = None,
+                     expected_version: int | None = None):
+        return self._item_change("commend_item", item, actor, on, lambda i, d: i.commend(note, d, actor, unit=unit),
+                                 expected_version)
 
     def _require_leader_for(self, item: SupervisedItem, actor: Actor, day: date, doing: str) -> None:
         if actor.role is Role.LEADER and item.lead_unit is None:

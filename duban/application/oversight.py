@@ -146,6 +146,7 @@ class OversightCommands(ItemCommands):
         def change(t: RectificationTask, d: date) -> None:
             if leader is not None:
                 self._leader(leader, actor)
+            self._require_leader_of_unit(t.unit, actor, d, "登记约谈")  # a leader only in their portfolio
             t.record_interview(held_by, interviewee, note, d, actor, leader=leader)
         return self._rect_change("record_rectification_interview", task, actor, on, change)
 

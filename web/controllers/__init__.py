@@ -1,6 +1,8 @@
 """Every controller the app serves; each module owns its routes and templates."""
 
 from web.controllers.api import ApiController
+from web.controllers.api_items import ItemsApiController
+from web.controllers.api_oversight import NoticesApiController, RectificationsApiController
 from web.controllers.discipline import DisciplineController
 from web.controllers.home import home
 from web.controllers.leader import LeaderController
@@ -9,4 +11,4 @@ from web.controllers.office_oversight import OfficeOversightController
 from web.controllers.unit import UnitController
 
 CONTROLLERS = [home, OfficeController, OfficeOversightController, UnitController, LeaderController,
-               DisciplineController, ApiController]
+               DisciplineController, ApiController, ItemsApiController, NoticesApiController, RectificationsApiController]

@@ -1,40 +1,307 @@
-"""The JSON API (/api): the queries and commands the pages use, with structured errors."""
+"""The JSON API (/api): the queries the pages use — who am I, the units, the ledger, warnings, a
+unit's inbox, rankings, a leader's view, the escalation queue and the discipline body's dossiers.
+
+Commands and single records live in :mod:`web.controllers.api_items` and
+:mod:`web.controllers.api_oversight`; shapes in ``api_answers`` and ``api_bodies``.  Every answer
+holds only what the actor may read (``duban.readable_*``, ``visible_rows``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
+from typing import Literal
+from uuid import UUID
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, FromQuery
+from msgspec import Struct
 
 from domain.actor import Role
-from web.auth import actor_of
-from web.context import Reads, today
+from domain.errors import InvalidInput, NotAllowed, NotFound
+from domain.escalation import RULES
+from domain.users import UserAccount
+from domain.versioned import versions
+from duban.application import Duban
+from projections.dossier import referral_dossier
+from projections.ledger import LedgerRow
+from projections.ranking import ScoreLine, UnitScore, available_schemes
+from projections.warnings import warning_for
+from web.auth import actor_in, actor_of
+from web.context import Reads, today, visible_rows
+from web.controllers.api_answers import (ApiError, Choice, DossierOut, Me, ReferredCase, UnitOut, choice,
+                                         timeline_out)
+
+API_DESCRIPTION = """\
+督办 duban — the supervision office's ledger as JSON.
+
+**Login.** The API shares the pages' session: log in through `POST /login` (form fields `username`,
+`password`, `_csrf_token`); the `duban_session` cookie (HttpOnly, SameSite=Lax) then authenticates every
+call.  Without it every /api call answers 401.
+
+**CSRF.** Every POST needs header `x-csrftoken` carrying the value of the `csrftoken` cookie (set by any
+GET, e.g. `GET /login`); without it the answer is 403 `csrf.failed`.
+
+**Errors.** Every refusal has one shape: `{"error": {"field": ..., "rule": ..., "message": ...}}` —
+`rule` a stable English identifier, `message` plain Chinese, `field` the request field to blame (or
+null).  400 malformed request (not JSON, missing field, wrong type, unknown field); 401 not logged in;
+403 not allowed (role, unit, portfolio); 404 unknown — another district's record answers exactly like
+a missing one; 409 changed by someone else first (send `expected_version` on item commands); 422 bad
+input or a broken business rule.  A refused command records nothing.
+
+**Reading.** Each answer holds what the actor may read: the office everything of its district, a unit
+its own work, a leader the units of their portfolio that day (AB-role cover included; the district
+head all), the discipline body only the cases referred to it.
+"""
+
+ERRORS = {
+    400: ResponseSpec(ApiError, description="请求格式有误（不是JSON、缺少字段、类型不对、未知字段）"),
+    401: ResponseSpec(ApiError, description="未登录"),
+    403: ResponseSpec(ApiError, description="无权操作或查看（角色、单位、分管范围、CSRF）"),
+    404: ResponseSpec(ApiError, description="不存在（他区的记录同样答复为不存在）"),
+    409: ResponseSpec(ApiError, description="已被他人修改，未保存"),
+    422: ResponseSpec(ApiError, description="输入有误或违反业务规则"),
+}
+"""The error answers every /api route documents."""
+
+Kind = Literal["item", "subtask", "rectification", "notice"]
+Sort = Literal["number", "deadline", "overdue", "unit"]
 
 
-def _plain(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+class LedgerPage(Struct):
+    rows: list[LedgerRow]
+    total: int
+    page: int
+    page_size: int
+
+
+class WarnedRowOut(Struct):
+    row: LedgerRow
+    colour: Choice  # red | yellow | blue | none
+    rule: str | None
+    reason: str
+
+
+class InboxOut(Struct):
+    """A unit's to-do list (待办)."""
+
+    to_sign_for: list[LedgerRow]
+    reports_due: list[LedgerRow]
+    reports_due_on: date | None  # the last working day of the month, when reports are due soon
+    reports_missed: list[LedgerRow]
+    notices_to_answer: list[LedgerRow]
+    deadlines_near: list[LedgerRow]
+
+
+class ScoreOut(Struct):
+    unit_id: str
+    unit_name: str
+    score: float
+    rank: int
+    interview_candidate: bool
+
+
+class RankingOut(Struct):
+    period: str
+    scheme: str
+    as_of: date | None
+    scores: list[ScoreOut]
+
+
+class ScoreExplained(Struct):
+    """One unit's score, line by line; each line names the events (notification ids) behind it."""
+
+    period: str
+    scheme: str
+    unit_id: str
+    unit_name: str
+    score: float
+    rank: int
+    interview_candidate: bool
+    lines: list[ScoreLine]
+
+
+class RecommendationOut(Struct):
+    entry_id: str
+    number: str
+    title: str
+    unit: str
+    step: Choice
+    rule: str
+    evidence: str
+    day: date
+
+
+class LeaderViewOut(Struct):
+    leader_id: str
+    label: str
+    day: date
+    units: list[str]
+    open_items: list[LedgerRow]
+    overdue_items: list[LedgerRow]
+    rankings: list[ScoreOut]
+
+
+def _score(s: UnitScore) -> ScoreOut:
+    return ScoreOut(s.unit_id, s.unit_name, s.score, s.rank, s.interview_candidate)
+
+
+def _period(day: date, period: str | None) -> str:
+    return period or f"{day.year:04d}-{day.month:02d}"
+
+
+def _scheme(scheme: str | None) -> str:
+    return scheme or available_schemes()[-1]
 
 
 class ApiController(Controller):
     path = "/api"
+    tags = ["queries 查询"]
 
-    @get("/me", sync_to_thread=False)
-    def me(self, request: Request) -> dict:
+    @get("/me", sync_to_thread=False, responses=ERRORS, summary="当前用户")
+    def me(self, request: Request) -> Me:
         actor = actor_of(request)
-        return {"user": actor.user, "role": actor.role.value, "district": actor.district,
-                "unit": actor.unit.hex if actor.unit else None, "leader": actor.leader.hex if actor.leader else None}
+        account = request.user
+        name = account.display_name if isinstance(account, UserAccount) else ""
+        return Me(actor.user, name or actor.user, actor.role.value, actor.role.label, actor.district, actor.unit,
+                  actor.leader)
 
-    @get("/ledger", sync_to_thread=True)
-    def ledger(self, request: Request, reads: NamedDependency[Reads], open_only: FromQuery[bool] = False,
-               overdue_only: FromQuery[bool] = False, as_of: FromQuery[date | None] = None) -> dict:
-        """The ledger rows the actor may see: a unit user only its own unit's entries."""
+    @get("/units", sync_to_thread=True, responses=ERRORS, summary="本区单位")
+    def units(self, request: Request, duban: NamedDependency[Duban]) -> list[UnitOut]:
+        """The district's units, with the leader in charge of each today."""
         actor = actor_of(request)
-        unit = actor.unit.hex if actor.role is Role.UNIT and actor.unit else None
-        rows = reads.ledger.rows(actor.district, today(reads.app), as_of=as_of, open_only=open_only,
-                                 overdue_only=overdue_only, unit=unit)
-        return {"rows": [{k: _plain(v) for k, v in asdict(r).items()} for r in rows]}
+        day = today(duban)
+        roster = duban.roster(actor.district)
+        return [UnitOut(u.id, u.code, u.name, choice(u.kind), u.active, roster.leader_in_charge(u.id, day))
+                for u in duban.units(actor.district)]
+
+    @get("/ledger", sync_to_thread=True, responses=ERRORS, summary="台账")
+    def ledger(self, request: Request, reads: NamedDependency[Reads], unit: FromQuery[UUID | None] = None,
+               leader: FromQuery[UUID | None] = None, status: FromQuery[list[str] | None] = None,
+               source: FromQuery[list[str] | None] = None, opened_from: FromQuery[date | None] = None,
+               opened_to: FromQuery[date | None] = None, overdue_only: FromQuery[bool] = False,
+               open_only: FromQuery[bool] = False, closed_only: FromQuery[bool] = False,
+               as_of: FromQuery[date | None] = None, kinds: FromQuery[list[Kind] | None] = None,
+               sort: FromQuery[Sort] = "number", page: FromQuery[int] = 1,
+               page_size: FromQuery[int] = 100) -> LedgerPage:
+        """The ledger rows the actor may see (a unit its own, a leader their portfolio, the discipline
+        body referred cases), filtered as ``LedgerQueries.rows``, ``page_size`` rows a page (at most 500)."""
+        actor = actor_of(request)
+        if open_only and closed_only:
+            raise InvalidInput("ledger.open_and_closed", "“仅未办结”与“仅已办结”不能同时选择。", field="closed_only")
+        if page < 1 or not 1 <= page_size <= 500:
+            raise InvalidInput("ledger.bad_page", "页码应从1开始，每页1至500条。", field="page" if page < 1 else "page_size")
+        rows = visible_rows(reads, actor, today(reads.app), unit=unit, leader=leader, status=status, source=source,
+                            opened_from=opened_from, opened_to=opened_to, overdue_only=overdue_only,
+                            open_only=open_only, closed_only=closed_only, as_of=as_of,
+                            kinds=tuple(kinds or ("item", "rectification")), sort=sort)
+        start = (page - 1) * page_size
+        return LedgerPage(rows[start:start + page_size], len(rows), page, page_size)
+
+    @get("/warnings", sync_to_thread=True, responses=ERRORS, summary="三色预警")
+    def warnings(self, request: Request, reads: NamedDependency[Reads], as_of: FromQuery[date | None] = None,
+                 colour: FromQuery[Literal["red", "yellow", "blue", "none"] | None] = None,
+                 kinds: FromQuery[list[Kind] | None] = None) -> list[WarnedRowOut]:
+        """The open entries the actor may see, each with its colour and the rule that set it."""
+        actor = actor_of(request)
+        day = today(reads.app)
+        rows = visible_rows(reads, actor, day, open_only=True, as_of=as_of,
+                            kinds=tuple(kinds or ("item", "subtask", "rectification", "notice")))
+        found = [(r, warning_for(r, as_of or day, reads.ledger.calendar)) for r in rows]
+        return [WarnedRowOut(r, Choice(w.colour.value, w.colour.label), w.rule, w.reason) for r, w in found
+                if colour is None or w.colour.value == colour]
+
+    @get("/inbox", sync_to_thread=True, responses=ERRORS, summary="单位待办")
+    def inbox(self, request: Request, reads: NamedDependency[Reads]) -> InboxOut:
+        actor = actor_in(request, Role.UNIT, doing="查看单位待办")
+        assert actor.unit is not None
+        found = reads.inbox.inbox(actor.district, actor.unit.hex, today(reads.app))
+        return InboxOut(found.to_sign_for, [r for r, _ in found.reports_due],
+                        found.reports_due[0][1] if found.reports_due else None, found.reports_missed,
+                        found.notices_to_answer, found.deadlines_near)
+
+    # -- rankings --------------------------------------------------------------------------------------
+    def _scores(self, request: Request, reads: Reads, period: str | None, scheme: str | None,
+                as_of: date | None) -> tuple[list[UnitScore], str, str]:
+        """The district ranking restricted to the units the actor may see (district ranks kept):
+        the office all, a leader their portfolio (the head all), a unit its own line."""
+        actor = actor_in(request, Role.OFFICE, Role.ADMIN, Role.LEADER, Role.UNIT, doing="查看综合排名")
+        day = today(reads.app)
+        period, scheme = _period(day, period), _scheme(scheme)
+        scores = reads.rankings.ranking(actor.district, period, scheme, as_of=as_of)
+        units = reads.app.visible_units(actor, as_of or day)
+        if units is not None:
+            keys = {u.hex for u in units}
+            scores = [s for s in scores if s.unit_id in keys]
+        return scores, period, scheme
+
+    @get("/ranking", sync_to_thread=True, responses=ERRORS, summary="综合排名")
+    def ranking(self, request: Request, reads: NamedDependency[Reads], period: FromQuery[str | None] = None,
+                scheme: FromQuery[str | None] = None, as_of: FromQuery[date | None] = None) -> RankingOut:
+        """Units ranked by score for ``period`` (2026-03, 2026-Q1 or 2026; default this month) under
+        scoring ``scheme`` (default the latest)."""
+        scores, period, scheme = self._scores(request, reads, period, scheme, as_of)
+        return RankingOut(period, scheme, as_of, [_score(s) for s in scores])
+
+    @get("/ranking/{unit_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="单位得分明细")
+    def ranking_explained(self, request: Request, reads: NamedDependency[Reads], unit_id: FromPath[UUID],
+                          period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None,
+                          as_of: FromQuery[date | None] = None) -> ScoreExplained:
+        actor = actor_of(request)
+        reads.app.unit(unit_id, actor)  # another district's unit: 404
+        scores, period, scheme = self._scores(request, reads, period, scheme, as_of)
+        found = next((s for s in scores if s.unit_id == unit_id.hex), None)
+        if found is None:
+            raise NotAllowed("ranking.not_yours", "该单位不在您的查看范围内。")
+        return ScoreExplained(period, scheme, found.unit_id, found.unit_name, found.score, found.rank,
+                              found.interview_candidate, found.lines)
+
+    @get("/leader-view", sync_to_thread=True, responses=ERRORS, summary="领导视图")
+    def leader_view(self, request: Request, reads: NamedDependency[Reads], day: FromQuery[date | None] = None,
+                    period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None) -> LeaderViewOut:
+        """The units in the leader's portfolio on ``day`` (default today), their open and overdue
+        items and their ranking positions."""
+        actor = actor_in(request, Role.LEADER, doing="查看领导视图")
+        on = day or today(reads.app)
+        if actor.leader is None:
+            raise NotFound("leader.not_found", "该用户未关联领导岗位。")
+        try:
+            view = reads.leader_views.view(actor.district, actor.leader.hex, on, period=_period(on, period),
+                                           scheme=_scheme(scheme))
+        except LookupError:
+            raise NotFound("leader.not_found", "没有这个领导岗位。") from None
+        return LeaderViewOut(view.leader_id, view.label, view.day, view.units, view.open_items, view.overdue_items,
+                             [_score(s) for s in view.rankings])
+
+    @get("/escalation-queue", sync_to_thread=True, responses=ERRORS, summary="督办升级建议")
+    def escalation_queue(self, request: Request, reads: NamedDependency[Reads], rules: FromQuery[str | None] = None,
+                         as_of: FromQuery[date | None] = None) -> list[RecommendationOut]:
+        """What each open case needs next under escalation ``rules`` (default the latest version)."""
+        actor = actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看督办升级建议")
+        queue = reads.escalation.queue(actor.district, today(reads.app), rules or versions(RULES)[-1], as_of=as_of)
+        return [RecommendationOut(r.entry_id, r.number, r.title, r.unit, choice(r.step), r.rule, r.evidence, r.day)
+                for r in queue]
+
+    # -- the discipline body's cases -----------------------------------------------------------------
+    @get("/dossiers", sync_to_thread=True, responses=ERRORS, summary="移交案件")
+    def dossiers(self, request: Request, duban: NamedDependency[Duban]) -> list[ReferredCase]:
+        """The cases referred to the discipline body (approved referrals), newest first."""
+        actor = actor_of(request)
+        items = [ReferredCase(i.id, "item", i.number_label, i.title, choice(i.status))
+                 for i in duban.referred_items(actor)]
+        return items + [ReferredCase(t.id, "rectification", t.number_label, t.problem, choice(t.status))
+                        for t in duban.referred_rectifications(actor)]
+
+    @get("/dossiers/{item_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="移交材料")
+    def dossier(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> DossierOut:
+        """A referred item's full, unalterable history with its notices (移交材料)."""
+        actor = actor_in(request, Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交材料")
+        item, notices = duban.case_file(item_id, actor)
+        if item.referral != "approved":
+            raise NotFound("dossier.not_found", f"督办事项{item.number_label}尚未移交纪检监察，没有移交材料。")
+        found = referral_dossier(duban.store, item, notices)
+        numbers = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
+        return DossierOut(item.id, found.number, found.title, found.source, found.reference, found.deadline,
+                          found.status, list(found.notices), sorted(found.actors),
+                          timeline_out(found.entries, numbers))

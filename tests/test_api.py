@@ -1,0 +1,275 @@
+"""The JSON API (/api): its OpenAPI schema, its one error shape, optimistic concurrency with
+``expected_version``, and whole cases (an item, a notice, a rectification task) driven through it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from argon2 import PasswordHasher
+from builders import events_recorded
+from litestar.testing import TestClient
+from web_world import web  # noqa: F401  (the fixture)
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(monkeypatch):
+    """Cheap argon2 parameters for these tests' many users (the hash records its own parameters)."""
+    import duban.application.users as users
+
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def post(web, client, url, body=None, status=200):
+    answer = client.post(url, json=body, headers=web.csrf_headers(client))
+    assert answer.status_code == status, f"POST {url}: {answer.status_code} {answer.text}"
+    return answer.json()
+
+
+def get(client, url, status=200, **params):
+    answer = client.get(url, params=params)
+    assert answer.status_code == status, f"GET {url}: {answer.status_code} {answer.text}"
+    return answer.json()
+
+
+def error_of(answer, status: int) -> dict:
+    assert answer.status_code == status, f"{answer.status_code} {answer.text}"
+    error = answer.json()["error"]
+    assert set(error) == {"field", "rule", "message"} and error["message"]
+    return error
+
+
+# -- the schema -----------------------------------------------------------------------------------------------
+def test_the_openapi_schema_lists_every_api_route_with_its_shapes(app):
+    from web.app import create_app
+
+    asgi = create_app(app, csrf_secret="s" * 32)
+    with TestClient(app=asgi) as client:
+        answer = client.get("/schema/openapi.json")
+    assert answer.status_code == 200
+    schema = answer.json()
+    paths, components = schema["paths"], schema["components"]["schemas"]
+    assert "x-csrftoken" in schema["info"]["description"]
+    for route in asgi.routes:
+        if route.path.startswith("/api"):
+            documented = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+            for method in route.methods - {"OPTIONS", "HEAD"}:
+                operation = paths[documented][method.lower()]
+                assert {"403", "404", "422"} <= set(operation["responses"]), f"{method} {documented}"
+                ok = operation["responses"]["201" if method == "POST" and "{" not in documented else "200"]
+                assert "content" in ok, f"{method} {documented} documents no answer shape"
+    sign_for = paths["/api/items/{item_id}/sign-for"]["post"]
+    assert sign_for["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/CommandResult")
+    assert sign_for["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ApiError")
+    assert "expected_version" in components["ItemCommand"]["properties"]
+    register = paths["/api/items"]["post"]
+    assert register["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/RegisterItem")
+    assert register["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/CommandResult")
+    assert set(components["RegisterItem"]["required"]) == {"source", "reference", "decision_date", "title"}
+    assert "executive_meeting" in components["SourceKind"]["enum"]
+    assert set(components["CommandResult"]["required"]) == {"id", "kind", "number", "status", "version"}
+    assert set(components["ErrorDetail"]["properties"]) == {"field", "rule", "message"}
+
+
+# -- errors ---------------------------------------------------------------------------------------------------
+def test_every_refusal_under_api_has_one_shape_and_pages_keep_theirs(web):
+    office, unit = web.client("duchashi"), web.client("zhujianju")
+    item = web.item("整治背街小巷", lead="A", deadline=date(2026, 3, 31))
+    foreign = web.other.item(lead="X")
+    headers = web.csrf_headers(office)
+    before = events_recorded(web.app)
+
+    # 401: not logged in, for reads and commands alike
+    anonymous = TestClient(app=web.asgi)
+    assert error_of(anonymous.get("/api/ledger"), 401)["rule"] == "auth.required"
+    assert error_of(anonymous.post(f"/api/items/{item}/urge", json={}), 401)["rule"] == "auth.required"
+    # 403: a command without the CSRF header
+    assert error_of(office.post(f"/api/items/{item}/urge", json={"note": "x"}), 403)["rule"] == "csrf.failed"
+    # 400: malformed requests, naming the field in Chinese
+    bad = [
+        (b"{not json", None, "request.bad_json"),
+        ({"note": 3}, "note", "request.bad_type"),
+        ({"note": "x", "nope": 1}, "nope", "request.unknown_field"),
+        ({"note": "x", "unit": "not-a-uuid"}, "unit", "request.bad_id"),
+        ({"note": "x", "on": "2026-13-01"}, "on", "request.bad_date"),
+        ({"note": "x", "expected_version": "one"}, "expected_version", "request.bad_type"),
+    ]
+    for body, field, rule in bad:
+        if isinstance(body, bytes):
+            answer = office.post(f"/api/items/{item}/urge", content=body,
+                                 headers={**headers, "content-type": "application/json"})
+        else:
+            answer = office.post(f"/api/items/{item}/urge", json=body, headers=headers)
+        error = error_of(answer, 400)
+        assert (error["field"], error["rule"]) == (field, rule), body
+        assert re.search(r"[\u4e00-\u9fff]", error["message"]), error
+    missing = error_of(office.post(f"/api/items/{item}/criticise", json={}, headers=headers), 400)
+    assert (missing["field"], missing["rule"], missing["message"]) == ("note", "request.missing_field", "缺少必填字段“note”。")
+    nested = office.post("/api/notices", headers=headers, json={
+        "unit": str(web.world.unit_ids["A"]), "subject_kind": "item", "subject_id": str(item), "title": "通知",
+        "tasks": [{"task": "说明", "responsible": "局长"}]})
+    assert error_of(nested, 400)["field"] == "tasks[0].deadline"
+    choice = office.post("/api/items", headers=headers, json={
+        "source": "gossip", "reference": "x", "decision_date": "2026-02-27", "title": "x"})
+    assert (error_of(choice, 400)["field"], error_of(choice, 400)["rule"]) == ("source", "request.bad_choice")
+    assert error_of(office.post(f"/api/items/{item}/assign", headers=headers), 400)["rule"] == "request.body_required"
+    assert error_of(office.get("/api/ledger", params={"open_only": "maybe"}), 400)["field"] == "open_only"
+    assert error_of(office.get("/api/ledger", params={"kinds": "meeting"}), 400)["field"] == "kinds"
+    # 404: unknown routes, ids and another district's records alike; 405 a wrong method
+    assert error_of(office.get("/api/nothing-here"), 404)["rule"] == "http.not_found"
+    assert error_of(office.get("/api/items/not-an-id"), 404)["rule"] == "http.not_found"
+    assert error_of(office.get(f"/api/items/{foreign}"), 404) == error_of(
+        office.get("/api/items/00000000-0000-0000-0000-000000000001"), 404)
+    assert error_of(office.get(f"/api/items/{item}/urge"), 405)["rule"] == "http.method_not_allowed"
+    # 422: bad input and broken rules, from the domain, with the field
+    error = error_of(unit.post(f"/api/items/{item}/extension", headers=web.csrf_headers(unit),
+                               json={"new_deadline": "2026-03-01", "reasons": "x"}), 422)
+    assert (error["rule"], error["field"]) == ("extension.not_later", "new_deadline")
+    assert error_of(office.post(f"/api/items/{item}/sign-off", headers=headers), 422)["rule"] == \
+        "item.not_reported_complete"
+    future = office.post(f"/api/items/{item}/urge", headers=headers, json={"on": "2027-01-01"})
+    assert error_of(future, 422)["field"] == "on"
+    # 403 from the rules
+    assert error_of(unit.post(f"/api/items/{item}/urge", headers=web.csrf_headers(unit), json={}), 403)["rule"] == \
+        "role.not_allowed"
+    assert events_recorded(web.app) == before, "a refused request recorded something"
+
+    # pages keep their behaviour: a redirect to the login, an HTML error page, litestar's own 404
+    page = anonymous.get("/office", follow_redirects=False)
+    assert page.status_code in (302, 303) and page.headers["location"].startswith("/login")
+    page = unit.get("/office")
+    assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+    assert "error" not in office.get("/office/no-such-page").json()
+
+
+def test_a_stale_expected_version_gets_409_and_records_nothing(web):
+    office, unit = web.client("duchashi"), web.client("zhujianju")
+    item = web.item("老旧小区改造", lead=None)
+    version = get(office, f"/api/items/{item}")["version"]
+    before = events_recorded(web.app)
+    stale = office.post(f"/api/items/{item}/assign", headers=web.csrf_headers(office),
+                        json={"lead_unit": str(web.world.unit_ids["A"]), "expected_version": version - 1})
+    assert error_of(stale, 409)["rule"] == "concurrency.conflict" and events_recorded(web.app) == before
+    assigned = post(web, office, f"/api/items/{item}/assign",
+                    {"lead_unit": str(web.world.unit_ids["A"]), "expected_version": version})
+    assert assigned["version"] == version + 1
+    # the unit read version 2; the office urges meanwhile; the unit's sign-for on version 2 is refused
+    seen = get(unit, f"/api/items/{item}")["version"]
+    post(web, office, f"/api/items/{item}/urge", {"note": "请签收"})
+    refused = unit.post(f"/api/items/{item}/sign-for", json={"expected_version": seen},
+                        headers=web.csrf_headers(unit))
+    assert error_of(refused, 409)["rule"] == "concurrency.conflict"
+    assert "sign-for" in get(unit, f"/api/items/{item}")["actions"]
+    signed = post(web, unit, f"/api/items/{item}/sign-for", {"expected_version": seen + 1})
+    stale = unit.post(f"/api/items/{item}/progress", json={"percent": 10, "text": "x", "expected_version": seen},
+                      headers=web.csrf_headers(unit))
+    assert error_of(stale, 409)["rule"] == "concurrency.conflict"
+    post(web, unit, f"/api/items/{item}/progress",
+         {"percent": 10, "text": "方案已定", "expected_version": signed["version"]})
+
+
+# -- whole cases ----------------------------------------------------------------------------------------------
+def test_an_item_from_registration_to_sign_off(web):
+    office, unit_a, unit_b = web.client("duchashi"), web.client("zhujianju"), web.client("qingchuan")
+    ids = web.world.unit_ids
+    created = post(web, office, "/api/items", {
+        "source": "executive_meeting", "reference": "区政府第3次常务会议", "decision_date": "2026-02-27",
+        "title": "整治背街小巷", "deadline": "2026-04-30"}, status=201)
+    item = created["id"]
+    assert (created["number"], created["status"], created["kind"]) == (
+        "督〔2026〕1号", {"value": "registered", "label": "已登记"}, "item")
+    assert get(office, f"/api/items/{item}")["actions"] == ["assign"]
+    post(web, office, f"/api/items/{item}/assign", {"lead_unit": str(ids["A"]), "co_units": [str(ids["B"])]})
+    post(web, office, f"/api/items/{item}/split", {"subtasks": [
+        {"unit": str(ids["B"]), "title": "巷道照明", "deadline": "2026-04-15"}]})
+    assert get(unit_a, "/api/inbox")["to_sign_for"][0]["entry_id"] == item.replace("-", "")
+    for client in (unit_a, unit_b):
+        post(web, client, f"/api/items/{item}/sign-for")
+    post(web, unit_b, f"/api/items/{item}/progress", {"percent": 50, "text": "灯具已采购", "subtask": "S1"})
+    post(web, unit_b, f"/api/items/{item}/subtask-completion", {"subtask": "S1", "summary": "照明已完工"})
+    post(web, unit_a, f"/api/items/{item}/progress", {
+        "percent": 80, "text": "路面已修复", "attachments": [{"name": "现场照片.jpg", "size": 2048}]})
+    assert set(get(unit_a, f"/api/items/{item}")["actions"]) >= {"progress", "extension", "completion"}
+    post(web, unit_a, f"/api/items/{item}/completion", {"summary": "已全部完成"})
+    sent_back = post(web, office, f"/api/items/{item}/send-back", {"reasons": "缺少验收材料"})
+    assert sent_back["status"]["value"] == "in_progress"
+    post(web, unit_a, f"/api/items/{item}/completion", {"summary": "补充验收材料", "attachments": [{"name": "验收单.pdf"}]})
+    assert {"sign-off", "send-back"} <= set(get(office, f"/api/items/{item}")["actions"])
+    done = post(web, office, f"/api/items/{item}/sign-off", {"note": "核验通过"})
+    assert done["status"] == {"value": "signed_off", "label": "已办结销号"}
+    post(web, office, f"/api/items/{item}/commend", {"note": "提前完成"})
+
+    found = get(unit_b, f"/api/items/{item}")
+    assert (found["lead_unit"]["name"], [u["name"] for u in found["co_units"]]) == ("区住建局", ["晴川街"])
+    assert found["subtasks"][0]["completed_on"] == "2026-03-02" and found["times_sent_back"] == 1
+    assert [s["status"]["value"] for s in found["status_history"]][-1] == "signed_off"
+    assert found["actions"] == [] and found["commendations"] == 1
+    whats = [e["what"] for e in get(unit_b, f"/api/items/{item}/timeline")]
+    assert whats[:4] == ["登记督办事项", "分解交办", "分解子任务", "签收"] and whats[-2:] == ["办结销号", "通报激励"]
+    before_registration = get(office, f"/api/items/{item}", as_of="2026-03-01", status=404)
+    assert before_registration["error"]["rule"] == "item.not_yet_registered"
+    # the ledger: filters, closed entries, pages
+    assert get(office, "/api/ledger", closed_only="true")["total"] == 1
+    assert get(office, "/api/ledger", open_only="true", closed_only="true", status=422)["error"]["field"] == \
+        "closed_only"
+    web.item("第二项", lead="C")
+    page = get(office, "/api/ledger", page_size=1, page=2)
+    assert (page["total"], len(page["rows"]), page["rows"][0]["title"]) == (2, 1, "第二项")
+    assert [r["title"] for r in get(unit_a, "/api/ledger")["rows"]] == ["整治背街小巷"]
+    assert [r["title"] for r in get(office, "/api/ledger", unit=str(ids["C"]))["rows"]] == ["第二项"]
+    assert [(r["kind"], r["status"]) for r in get(unit_b, "/api/ledger", kinds=["subtask"])["rows"]] == [
+        ("subtask", "signed_off")]
+
+
+def test_a_notice_and_a_rectification_task_through_the_api(web):
+    office, unit_a, unit_b, v1 = (web.client(u) for u in ("duchashi", "zhujianju", "qingchuan", "fuquzhang"))
+    ids = web.world.unit_ids
+    item = web.item("推进老旧小区改造", lead="A", sign=True, deadline=date(2026, 4, 30))
+    notice = post(web, office, "/api/notices", {
+        "unit": str(ids["A"]), "subject_kind": "item", "subject_id": str(item), "title": "关于加快改造进度的督办通知",
+        "tasks": [{"task": "说明进度", "responsible": "局长", "deadline": "2026-03-20"}]}, status=201)
+    nid = notice["id"]
+    assert notice["number"] == "督通〔2026〕1号"
+    assert [n["id"] for n in get(unit_a, "/api/notices")] == [nid] and get(unit_b, "/api/notices") == []
+    assert [n["id"] for n in get(v1, "/api/notices", open_only="true")] == [nid]
+    post(web, unit_a, f"/api/notices/{nid}/acknowledge")
+    post(web, unit_a, f"/api/notices/{nid}/reply", {"task": "T1", "text": "已完成60%"})
+    post(web, office, f"/api/notices/{nid}/review", {"task": "T1", "accept": True})
+    closed = post(web, office, f"/api/notices/{nid}/close")
+    assert closed["status"]["value"] == "closed"
+    found = get(unit_a, f"/api/notices/{nid}")
+    assert found["tasks"][0]["state"]["value"] == "accepted" and found["unit"]["name"] == "区住建局"
+    assert [e["what"] for e in get(unit_a, f"/api/notices/{nid}/timeline")][-1] == "督办通知办结"
+    assert get(unit_a, f"/api/items/{item}/timeline")[-1]["record"] == "督通〔2026〕1号"
+
+    task = post(web, office, "/api/rectifications", {
+        "unit": str(ids["B"]), "source": "audit", "problem": "专项资金未及时拨付", "severity": "serious",
+        "deadline": "2026-04-30", "source_ref": "审计报告〔2026〕2号"}, status=201)
+    tid = task["id"]
+    assert (task["number"], task["kind"]) == ("整改〔2026〕1号", "rectification")
+    post(web, unit_b, f"/api/rectifications/{tid}/plan", {"plan": "本月底前拨付"})
+    post(web, unit_b, f"/api/rectifications/{tid}/progress", {"percent": 50, "text": "已拨付一半"})
+    post(web, office, f"/api/rectifications/{tid}/urge", {"note": "请抓紧"})
+    post(web, office, f"/api/rectifications/{tid}/criticise", {"note": "进度滞后", "document": "通报〔2026〕1号"})
+    post(web, v1, f"/api/rectifications/{tid}/interview", {"held_by": "分管副区长", "interviewee": "街道主任"})
+    post(web, unit_b, f"/api/rectifications/{tid}/rectified", {
+        "summary": "已全部拨付", "evidence": [{"name": "拨付凭证.pdf", "size": 100}]})
+    post(web, office, f"/api/rectifications/{tid}/verify", {"passed": True})
+    post(web, office, f"/api/rectifications/{tid}/sign-off")
+    reopened = post(web, office, f"/api/rectifications/{tid}/reopen", {"finding": "回头看发现未拨付到位",
+                                                                          "new_deadline": "2026-05-29"})
+    assert reopened["status"]["value"] == "rectifying"
+    found = get(unit_b, f"/api/rectifications/{tid}")
+    assert (found["severity"]["label"], found["reopen_count"], found["interviews"]) == ("较重", 1, 1)
+    assert get(unit_a, f"/api/rectifications/{tid}", status=403)["error"]["rule"] == "rectification.not_yours"
+    assert [t["id"] for t in get(unit_b, "/api/rectifications", open_only="true")] == [tid]
+    assert "回头看重新打开" in [e["what"] for e in get(office, f"/api/rectifications/{tid}/timeline")]
+    # the unit's criticism counts in its score, line by line
+    explained = get(office, f"/api/ranking/{ids['B']}", period="2026-03")
+    assert explained["unit_name"] == "晴川街" and {line["fact"] for line in explained["lines"]} >= {"criticised"}
+    assert get(unit_a, f"/api/ranking/{ids['B']}", status=403)["error"]["rule"] == "ranking.not_yours"
+    view = get(v1, "/api/leader-view")
+    assert view["units"] == ["区住建局", "晴川街"] and [r["title"] for r in view["open_items"]] == ["推进老旧小区改造"]
+    assert isinstance(get(office, "/api/escalation-queue"), list)
+    assert get(unit_a, "/api/escalation-queue", status=403)["error"]["rule"] == "role.not_allowed"
