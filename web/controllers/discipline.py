@@ -1,7 +1,92 @@
-"""Pages for the discipline role (filled in by its own change)."""
+"""Pages for the discipline body (纪检监察机关): the cases referred to it and each case's referral
+dossier (移交材料) — every fact, every actor, every date, read-only (no form on these pages).
 
-from litestar import Controller
+A case is readable only once a leader approved its referral: ``Duban.case_file`` and
+``readable_rectification`` answer 403 for a case not (yet) referred and 404 for another
+district's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from domain.actor import Actor, Role
+from duban.application import Duban
+from projections.dossier import referral_dossier
+from projections.timeline import TimelineEntry, timeline
+from web.auth import actor_in
+from web.context import page, today
+
+APPROVED = "批准移交纪检监察"
+
+
+def discipline_actor(request: Request) -> Actor:
+    return actor_in(request, Role.DISCIPLINE, doing="查看移交案件")
+
+
+@dataclass(frozen=True)
+class ReferredCase:
+    """One line of the case list: what, whose, when referred and who approved it."""
+
+    kind: str  # 督办事项 | 整改任务
+    number: str
+    title: str
+    unit: str
+    referred_on: date | None
+    approved_by: str
+    href: str
+
+
+def _approval(entries: list[TimelineEntry]) -> TimelineEntry | None:
+    found = [e for e in entries if e.what == APPROVED]
+    return found[-1] if found else None
+
+
+def referred_cases(duban: Duban, actor: Actor) -> list[ReferredCase]:
+    names = {u.id: u.name for u in duban.units(actor.district)}
+    cases = []
+    for item in duban.referred_items(actor):
+        approval = _approval(timeline(duban.store, [item.id]))
+        cases.append(ReferredCase("督办事项", item.number_label, item.title, names.get(item.lead_unit, ""),
+                                  approval.on if approval else None, approval.actor if approval else "",
+                                  f"/discipline/items/{item.id.hex}"))
+    for task in duban.referred_rectifications(actor):
+        approval = _approval(timeline(duban.store, [task.id]))
+        cases.append(ReferredCase("整改任务", task.number_label, task.problem, names.get(task.unit, ""),
+                                  approval.on if approval else None, approval.actor if approval else "",
+                                  f"/discipline/rectifications/{task.id.hex}"))
+    cases.sort(key=lambda c: c.referred_on or date.min, reverse=True)
+    return cases
 
 
 class DisciplineController(Controller):
     path = "/discipline"
+
+    @get("/", sync_to_thread=True)
+    def cases(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+        actor = discipline_actor(request)
+        return page("discipline/cases.html", actor, today(duban), cases=referred_cases(duban, actor))
+
+    @get("/items/{item_id:uuid}", sync_to_thread=True)
+    def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
+        actor = discipline_actor(request)
+        item, notices = duban.case_file(item_id, actor)
+        names = {u.id: u.name for u in duban.units(actor.district)}
+        records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
+        return page("discipline/item.html", actor, today(duban), item=item, notices=notices, names=names,
+                    records=records, dossier=referral_dossier(duban.store, item, notices))
+
+    @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
+    def rectification(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
+        actor = discipline_actor(request)
+        task = duban.readable_rectification(task_id, actor)
+        names = {u.id: u.name for u in duban.units(actor.district)}
+        return page("discipline/rectification.html", actor, today(duban), task=task, unit=names.get(task.unit, ""),
+                    records={task.id: task.number_label}, entries=timeline(duban.store, [task.id]))

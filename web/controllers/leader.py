@@ -1,7 +1,205 @@
-"""Pages for the leader role (filled in by its own change)."""
+"""Pages for the leaders (领导): the portfolio (分管单位), the composite ranking (综合排名) with its
+explanation, overdue items, decisions waiting (待审批) and a read-only item page with the
+decisions a leader takes (审批延期, 审批移交纪检监察, 约谈).
 
-from litestar import Controller
+Who sees what: the district head (区长) every unit; a vice head (副区长) the units of their
+portfolio that day (AB-role cover included) — ``Duban.visible_units``.  Records are loaded
+through the ``readable_*`` functions, so another district's record answers 404 and a record
+outside the portfolio 403.  Rankings are public to leaders: a vice head sees the whole
+district's ranking and every unit's score lines, with their own units highlighted; the
+titles of the records behind another unit's score, and links to them, are shown only for units
+the leader may see.  Decisions are checked again by the service (leader in charge that day).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from domain.actor import Actor, Role
+from domain.errors import DomainError, NotAllowed, NotFound
+from domain.rectification import RectificationTask
+from duban.application import Duban
+from projections.ranking import Period, Scheme
+from projections.timeline import timeline
+from web.auth import actor_in
+from web.charts import bar_chart, number
+from web.context import Reads, done, page, today, visible_rows
+from web.forms import NO_FORM, Form, FormBody, FormState
+from web.leader_reads import (default_scheme, explain, in_sight, leader_post, pending_decisions, period_label,
+                              period_options, portfolio, ranking_bars, referral_proposal, scheme_options,
+                              unit_names)
+
+
+def leader_actor(request: Request) -> Actor:
+    return actor_in(request, Role.LEADER, doing="查看领导页面")
 
 
 class LeaderController(Controller):
     path = "/leader"
+
+    # -- portfolio -----------------------------------------------------------------------------
+    @get("/", sync_to_thread=True)
+    def portfolio_page(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+        actor = leader_actor(request)
+        day = today(duban)
+        units = portfolio(duban, reads, actor, day)
+        open_items = visible_rows(reads, actor, day, open_only=True, kinds=("item",), sort="deadline")
+        return page("leader/portfolio.html", actor, day, post=leader_post(duban, actor), units=units,
+                    whole_district=duban.visible_units(actor, day) is None, open_items=open_items,
+                    pending=len(pending_decisions(duban, actor, day)))
+
+    # -- ranking -------------------------------------------------------------------------------
+    @get("/ranking", sync_to_thread=True)
+    def ranking(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+                period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None) -> Template:
+        actor = leader_actor(request)
+        day = today(duban)
+        chosen = {"period": (period or str(day.year)).strip(), "scheme": (scheme or default_scheme()).strip()}
+        try:
+            parsed, rules = Period.parse(chosen["period"]), Scheme.load(chosen["scheme"])
+            scores = reads.rankings.ranking(actor.district, parsed, rules, as_of=day)
+        except DomainError as error:
+            return page("leader/ranking.html", actor, day, status_code=Form.status(error),
+                        form=Form(chosen, action="ranking").refused(error), scores=None,
+                        **self._ranking_choices(day, chosen))
+        chosen["period"] = parsed.label  # 2026-q1 -> 2026-Q1
+        units = duban.visible_units(actor, day)
+        return page("leader/ranking.html", actor, day, form=NO_FORM, scores=scores, scheme=rules,
+                    period_name=period_label(parsed), chart=bar_chart(ranking_bars(scores, units),
+                                                                      title=f"{period_label(parsed)}综合排名"),
+                    mine={s.unit_id for s in scores if units is not None and in_sight(units, s.unit_id)},
+                    query=f"period={parsed.label}&scheme={rules.version}", **self._ranking_choices(day, chosen))
+
+    @staticmethod
+    def _ranking_choices(day, chosen: dict[str, str]) -> dict:
+        return {"chosen": chosen, "periods": period_options(day, chosen["period"]), "schemes": scheme_options(),
+                "num": number}
+
+    @get("/ranking/{unit_id:uuid}", sync_to_thread=True)
+    def explanation(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+                    unit_id: FromPath[UUID], period: FromQuery[str | None] = None,
+                    scheme: FromQuery[str | None] = None) -> Template:
+        actor = leader_actor(request)
+        day = today(duban)
+        parsed = Period.parse(period or str(day.year))  # a bad choice: the error page (422)
+        rules = Scheme.load(scheme or default_scheme())
+        scores = reads.rankings.ranking(actor.district, parsed, rules, as_of=day)
+        score = next((s for s in scores if s.unit_id == unit_id.hex), None)
+        if score is None:
+            raise NotFound("unit.not_found", "没有这个单位，或该单位不参加本期排名。")
+        units = duban.visible_units(actor, day)
+        return page("leader/explanation.html", actor, day, score=score, scheme=rules, period_name=period_label(parsed),
+                    lines=explain(reads, actor.district, score, rules), can_open=in_sight(units, unit_id),
+                    count=len(scores), num=number, query=f"period={parsed.label}&scheme={rules.version}")
+
+    # -- overdue and approvals -----------------------------------------------------------------
+    @get("/overdue", sync_to_thread=True)
+    def overdue(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+                unit: FromQuery[UUID | None] = None) -> Template:
+        actor = leader_actor(request)
+        day = today(duban)
+        filters = {"unit": unit} if unit else {}
+        rows = visible_rows(reads, actor, day, open_only=True, overdue_only=True, sort="overdue", **filters)
+        return page("leader/overdue.html", actor, day, rows=rows,
+                    unit_name=unit_names(duban, actor.district).get(unit, "") if unit else "")
+
+    @get("/approvals", sync_to_thread=True)
+    def approvals(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+        actor = leader_actor(request)
+        day = today(duban)
+        return page("leader/approvals.html", actor, day, pending=pending_decisions(duban, actor, day))
+
+    # -- one item ------------------------------------------------------------------------------
+    @get("/items/{item_id:uuid}", sync_to_thread=True)
+    def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
+        return self._item_page(duban, leader_actor(request), item_id, NO_FORM)
+
+    @post("/items/{item_id:uuid}/extension", sync_to_thread=True)
+    def decide_extension(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                         data: FormBody) -> Template | Redirect:
+        actor = leader_actor(request)
+        duban.readable_item(item_id, actor)
+        form = Form(data, action="extension")
+        try:
+            grant = form.decision("decision", "grant", "refuse", "审批意见（同意或不同意）")
+            new_deadline = form.day("new_deadline", "批准的新时限", required=False) if grant else None
+            duban.decide_extension(item_id, grant, form.text("note", "审批意见", required=False), actor,
+                                   new_deadline=new_deadline)
+        except DomainError as error:
+            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
+        return done(f"/leader/items/{item_id.hex}", "已同意延期。" if grant else "已不同意延期。")
+
+    @post("/items/{item_id:uuid}/referral", sync_to_thread=True)
+    def decide_referral(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                        data: FormBody) -> Template | Redirect:
+        actor = leader_actor(request)
+        duban.readable_item(item_id, actor)
+        form = Form(data, action="referral")
+        try:
+            approve = form.decision("decision", "approve", "decline", "审批意见（同意或不同意移交）")
+            duban.decide_referral(item_id, approve, form.text("note", "审批意见", required=False), actor)
+        except DomainError as error:
+            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
+        return done(f"/leader/items/{item_id.hex}", "已同意移交纪检监察机关。" if approve else "已不同意移交。")
+
+    @post("/items/{item_id:uuid}/interview", sync_to_thread=True)
+    def interview(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                  data: FormBody) -> Template | Redirect:
+        actor = leader_actor(request)
+        item = duban.readable_item(item_id, actor)
+        form = Form(data, action="interview")
+        try:
+            if not in_sight(duban.visible_units(actor), item.lead_unit):
+                raise NotAllowed("leader.not_in_charge", "牵头单位不在您的分管范围内，不能登记约谈。")
+            duban.record_interview(item_id, form.text("held_by", "约谈人"), form.text("interviewee", "被约谈人（职务）"),
+                                   actor, note=form.text("note", "约谈情况", required=False), leader=actor.leader)
+        except DomainError as error:
+            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
+        return done(f"/leader/items/{item_id.hex}", "已登记约谈。")
+
+    def _item_page(self, duban: Duban, actor: Actor, item_id: UUID, form: FormState, *,
+                   status_code: int = 200) -> Template:
+        day = today(duban)
+        item, notices = duban.case_file(item_id, actor)
+        names = unit_names(duban, actor.district)
+        records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
+        proposal = referral_proposal(duban, item.id) if item.referral == "proposed" else None
+        post_ = leader_post(duban, actor)
+        return page("leader/item.html", actor, day, status_code=status_code, item=item, notices=notices,
+                    names=names, records=records, entries=timeline(duban.store, records),
+                    proposal=proposal, form=form, held_by=post_.portfolio_label if post_ else "",
+                    may_interview=not item.status.is_closed and in_sight(duban.visible_units(actor, day),
+                                                                          item.lead_unit))
+
+    # -- one rectification task ----------------------------------------------------------------
+    @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
+    def rectification(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
+        return self._rectification_page(duban, leader_actor(request), task_id, NO_FORM)
+
+    @post("/rectifications/{task_id:uuid}/referral", sync_to_thread=True)
+    def decide_rectification_referral(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+                                      data: FormBody) -> Template | Redirect:
+        actor = leader_actor(request)
+        duban.readable_rectification(task_id, actor)
+        form = Form(data, action="referral")
+        try:
+            approve = form.decision("decision", "approve", "decline", "审批意见（同意或不同意移交）")
+            duban.decide_rectification_referral(task_id, approve, form.text("note", "审批意见", required=False),
+                                                actor)
+        except DomainError as error:
+            return self._rectification_page(duban, actor, task_id, form.refused(error),
+                                            status_code=Form.status(error))
+        return done(f"/leader/rectifications/{task_id.hex}", "已同意移交纪检监察机关。" if approve else "已不同意移交。")
+
+    def _rectification_page(self, duban: Duban, actor: Actor, task_id: UUID, form: FormState, *,
+                            status_code: int = 200) -> Template:
+        task: RectificationTask = duban.readable_rectification(task_id, actor)
+        proposal = referral_proposal(duban, task.id) if task.referral == "proposed" else None
+        return page("leader/rectification.html", actor, today(duban), status_code=status_code, task=task,
+                    unit=unit_names(duban, actor.district).get(task.unit, ""), proposal=proposal, form=form,
+                    entries=timeline(duban.store, [task.id]))

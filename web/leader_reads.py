@@ -1,0 +1,234 @@
+"""What the leaders' pages (领导页面) read: the portfolio with its counts, the decisions waiting
+on a leader, the ranking choices and a score explained line by line.
+
+Only application calls and projection queries: no SQL here.  Which units a leader sees comes
+from ``Duban.visible_units`` (portfolio that day, AB-role cover included; the district head
+all), so the pages follow the same rule as the service.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from domain.actor import Actor
+from domain.errors import InvalidInput
+from domain.leadership import Leader
+from duban.application import Duban
+from projections.ranking import Period, Scheme, ScoreLine, UnitScore, available_schemes
+from projections.score_evidence import Evidence, ScoreEvidence
+from projections.timeline import TimelineEntry, timeline
+from web.charts import Bar, number
+from web.context import Reads
+
+QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+# -- who and which units ------------------------------------------------------------------------------
+def leader_post(duban: Duban, actor: Actor) -> Leader | None:
+    """The actor's leader post (区长, 副区长 …), if it exists in their district."""
+    return next((l for l in duban.leaders(actor.district) if l.id == actor.leader), None)
+
+
+def unit_names(duban: Duban, district: str) -> dict[UUID, str]:
+    return {u.id: u.name for u in duban.units(district)}
+
+
+def in_sight(units: frozenset[UUID] | None, unit: UUID | str | None) -> bool:
+    """Whether ``unit`` is among ``units`` (None: every unit)."""
+    if unit is None:
+        return False
+    if units is None:
+        return True
+    key = unit if isinstance(unit, UUID) else UUID(unit)
+    return key in units
+
+
+@dataclass
+class PortfolioUnit:
+    """One unit of the portfolio (分管单位) with its open work."""
+
+    id: UUID
+    name: str
+    open: int = 0
+    overdue: int = 0
+    colours: Counter = field(default_factory=Counter)  # red/yellow/blue -> open entries
+
+
+def portfolio(duban: Duban, reads: Reads, actor: Actor, day: date) -> list[PortfolioUnit]:
+    """The active units the leader sees today, each with open and overdue items and rectification
+    tasks it leads, and its open entries per warning colour (三色预警)."""
+    units = duban.visible_units(actor, day)
+    mine = [PortfolioUnit(u.id, u.name) for u in sorted(duban.units(actor.district), key=lambda u: u.code)
+            if u.active and in_sight(units, u.id)]
+    by_hex = {u.id.hex: u for u in mine}
+    for row in reads.ledger.rows(actor.district, day, open_only=True):
+        found = by_hex.get(row.lead_unit_id or "")
+        if found is not None:
+            found.open += 1
+            found.overdue += row.working_days_overdue > 0
+    for key, tally in reads.warnings.by_unit(actor.district, day).items():
+        if key in by_hex:
+            by_hex[key].colours = Counter({c.value: n for c, n in tally.counts.items()})
+    return mine
+
+
+# -- decisions waiting ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PendingDecision:
+    """A request waiting on the leader: an extension (延期申请) or a referral proposal (移交建议)."""
+
+    kind: str  # extension | referral | rectification_referral
+    what: str
+    number: str
+    title: str
+    unit: str
+    since: date | None
+    detail: str
+    href: str
+
+
+def _last(entries: list[TimelineEntry], what: str) -> TimelineEntry | None:
+    found = [e for e in entries if e.what == what]
+    return found[-1] if found else None
+
+
+def referral_proposal(duban: Duban, record_id: UUID) -> TimelineEntry | None:
+    """The office's referral proposal (提出移交纪检监察) of a record: when, by whom, why."""
+    return _last(timeline(duban.store, [record_id]), "提出移交纪检监察")
+
+
+def pending_decisions(duban: Duban, actor: Actor, day: date) -> list[PendingDecision]:
+    """Extension requests and referral proposals on items and rectification tasks of the units
+    the leader decides for today (the lead unit decides whose leader approves)."""
+    units = duban.visible_units(actor, day)
+    names = unit_names(duban, actor.district)
+    found: list[PendingDecision] = []
+    for item in duban.items(actor.district):
+        if not in_sight(units, item.lead_unit):
+            continue
+        unit = names.get(item.lead_unit, "")
+        href = f"/leader/items/{item.id.hex}"
+        if item.pending_extension and not item.status.is_closed:
+            ask = item.pending_extension
+            found.append(PendingDecision(
+                "extension", "延期申请", item.number_label, item.title, unit, ask["on"],
+                f"申请将时限由{item.deadline.isoformat()}延至{ask['new_deadline'].isoformat()}；理由：{ask['reasons']}",
+                href))
+        if item.referral == "proposed":
+            proposal = referral_proposal(duban, item.id)
+            found.append(PendingDecision(
+                "referral", "移交纪检监察建议", item.number_label, item.title, unit,
+                proposal.on if proposal else None, _reasons(proposal), href))
+    for task in duban.rectifications(actor.district):
+        if in_sight(units, task.unit) and task.referral == "proposed":
+            proposal = referral_proposal(duban, task.id)
+            found.append(PendingDecision(
+                "rectification_referral", "整改任务移交纪检监察建议", task.number_label, task.problem,
+                names.get(task.unit, ""), proposal.on if proposal else None, _reasons(proposal),
+                f"/leader/rectifications/{task.id.hex}"))
+    found.sort(key=lambda d: (d.since or date.min, d.number))
+    return found
+
+
+def _reasons(proposal: TimelineEntry | None) -> str:
+    if proposal is None:
+        return ""
+    return "；".join(f"{name}：{value}" for name, value in proposal.details)
+
+
+# -- ranking choices --------------------------------------------------------------------------------
+def period_label(period: Period) -> str:
+    text = period.label
+    if len(text) == 4:
+        return f"{text}年"
+    if "-Q" in text:
+        return f"{text[:4]}年第{QUARTERS[int(text[-1])]}季度"
+    return f"{text[:4]}年{int(text[5:])}月"
+
+
+def period_options(day: date, chosen: str = "") -> list[tuple[str, str]]:
+    """This year, its quarters and months so far (newest first within each); the chosen one too."""
+    codes = [str(day.year)]
+    codes += [f"{day.year}-Q{q}" for q in range((day.month - 1) // 3 + 1, 0, -1)]
+    codes += [f"{day.year}-{m:02d}" for m in range(day.month, 0, -1)]
+    options = [(code, period_label(Period.parse(code))) for code in codes]
+    if chosen and chosen not in codes:
+        try:
+            parsed = Period.parse(chosen)
+            options.insert(0, (parsed.label, period_label(parsed)))
+        except InvalidInput:  # kept as typed, so the page shows what was asked beside the refusal
+            options.insert(0, (chosen, chosen))
+    return options
+
+
+def scheme_options() -> list[tuple[str, str]]:
+    return [(version, f"{version} {Scheme.load(version).title}") for version in available_schemes()]
+
+
+def default_scheme() -> str:
+    return available_schemes()[-1]  # the newest, as the CLI
+
+
+def ranking_bars(scores: list[UnitScore], units: frozenset[UUID] | None) -> list[Bar]:
+    """One bar per unit: interview candidates (约谈候选) in class ``bottom``, the leader's own
+    units in class ``mine`` (a vice head sees the whole district, their units highlighted)."""
+    bars = []
+    for score in scores:
+        classes = ["bottom"] if score.interview_candidate else []
+        if units is not None and in_sight(units, score.unit_id):
+            classes.append("mine")
+        bars.append(Bar(f"{score.rank}. {score.unit_name}", score.score, " ".join(classes)))
+    return bars
+
+
+# -- one score explained ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExplainedLine:
+    """A score line in words: the fact, how many, the points each, the subtotal, its events."""
+
+    line: ScoreLine
+    how_many: str
+    rule: str
+    events: list[Evidence]
+
+    @property
+    def points(self) -> float:
+        return self.line.points
+
+
+def explain(reads: Reads, district: str, score: UnitScore, scheme: Scheme) -> list[ExplainedLine]:
+    evidence = ScoreEvidence(reads.read_side.read_models).events(
+        district, score.unit_id, [n for line in score.lines for n in line.notification_ids])
+    by_id: dict[int, list[Evidence]] = {}
+    for found in evidence:
+        by_id.setdefault(found.notification_id, []).append(found)
+    explained = []
+    for line in score.lines:
+        events = []
+        for notification in line.notification_ids:
+            facts = by_id.get(notification, [])
+            same = [f for f in facts if f.fact == line.fact]
+            events.extend(same or facts[:1])  # 期末仍逾期 points at the deadline-missed event
+        explained.append(ExplainedLine(line, *_words(line, scheme, events), events))
+    return explained
+
+
+def _words(line: ScoreLine, scheme: Scheme, events: list[Evidence]) -> tuple[str, str]:
+    if line.fact.endswith("_inspection_score"):
+        kind = line.fact.removesuffix("_inspection_score")
+        rate = scheme.inspection_points.get(kind, 0.0)
+        below = sum(100 - e.amount for e in events if e.fact == line.fact)
+        return (f"{number(line.count)}次督查，合计低于100分{number(below)}分",
+                f"每低1分扣{number(rate)}分")
+    each = scheme.points.get(line.fact, 0.0)
+    unit = "个" if line.fact == "inspection_problems" else "次"
+    rule = "不计分" if each == 0 else (f"每{unit}加{number(each)}分" if each > 0 else f"每{unit}扣{number(-each)}分")
+    return f"{number(line.count)}{unit}", rule
+
+
+__all__ = ["PortfolioUnit", "PendingDecision", "ExplainedLine", "leader_post", "unit_names", "in_sight",
+           "portfolio", "pending_decisions", "referral_proposal", "period_label", "period_options",
+           "scheme_options", "default_scheme", "ranking_bars", "explain"]
