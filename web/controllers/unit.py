@@ -1,7 +1,381 @@
-"""Pages for the unit role (filled in by its own change)."""
+"""承办单位 pages: the inbox (待办), the unit's items, notices and rectification tasks, and the
+forms a unit uses on them (签收, 报送进展, 申请延期, 报告不能办理, 报告办结, 子任务完成, 答复代表委员;
+签收通知, 回复; 整改方案, 整改进展, 整改完成).
 
-from litestar import Controller
+Every record page loads its record through the application's ``readable_*`` functions, so a
+record of another unit answers 403 and one of another district 404.  Which forms a page offers
+mirrors the domain's rules (lead-unit-only commands are never offered to a co-unit); the domain
+still decides, and a refusal re-renders the page with the message beside the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Annotated, Callable
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
+from domain.actor import Actor, Role
+from domain.errors import DomainError
+from domain.item import ItemStatus, Satisfaction, SupervisedItem
+from domain.notice import NoticeStatus, SupervisionNotice, TaskState
+from domain.rectification import RectificationStatus, RectificationTask
+from duban.application import Duban
+from projections.ledger import LedgerRow
+from projections.timeline import TimelineEntry, timeline
+from web.auth import actor_in
+from web.context import Reads, done, page, today, visible_rows
+from web.forms import NO_FORM, Form, FormBody, FormState
+
+PAGE_SIZE = 50
+PageQuery = Annotated[int, QueryParameter(name="page")]  # ?page=2
+HANDLING = (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS)
+
+
+def unit_actor(request: Request) -> Actor:
+    return actor_in(request, Role.UNIT, doing="查看承办单位页面")
+
+
+# -- what a unit may do now (mirrors domain.item / notice / rectification) -------------------------
+@dataclass(frozen=True)
+class ItemActions:
+    """The forms the item page offers this unit today."""
+
+    sign_for: bool = False
+    progress: bool = False
+    extension: bool = False
+    extension_too_late: bool = False  # lead unit, deadline passed: say so instead of the form
+    cannot_implement: bool = False
+    completion: bool = False
+    subtask: bool = False
+    formal_reply: bool = False
+
+    def shown(self) -> set[str]:
+        names = {"sign_for": "sign-for", "cannot_implement": "cannot-implement", "formal_reply": "formal-reply"}
+        return {names.get(k, k) for k, v in vars(self).items() if v is True and k != "extension_too_late"}
+
+
+def open_subtasks(item: SupervisedItem, unit: UUID) -> list[tuple[str, dict]]:
+    return [(k, s) for k, s in item.subtasks.items() if s["unit"] == unit and s["completed_on"] is None]
+
+
+def item_actions(item: SupervisedItem, unit: UUID, day: date) -> ItemActions:
+    """签收 once; progress while handling once signed; extension (lead, on or before the deadline,
+    none pending); cannot-implement, completion and the formal reply (lead, signed, 办理中)."""
+    if item.status.is_closed or unit not in item.assigned_units:
+        return ItemActions()
+    lead = unit == item.lead_unit
+    signed = unit.hex in item.signed_for
+    handling = item.status is ItemStatus.IN_PROGRESS
+    may_extend = lead and item.status in HANDLING and item.pending_extension is None
+    reply_open = item.formal_reply is None or item.formal_reply["satisfaction"] == Satisfaction.UNSATISFIED.value
+    return ItemActions(
+        sign_for=not signed,
+        progress=signed and item.status in HANDLING,
+        extension=may_extend and day <= item.deadline,
+        extension_too_late=may_extend and day > item.deadline,
+        cannot_implement=lead and signed and handling,
+        completion=lead and signed and handling,
+        subtask=signed and bool(open_subtasks(item, unit)),
+        formal_reply=lead and signed and handling and item.source.needs_formal_reply and reply_open,
+    )
+
+
+def orphan_error(state: FormState, shown: set[str]) -> str:
+    """A refusal for a form the page does not show (say, a co-unit posting a lead-only form)."""
+    if state.error is not None and state.action not in shown:
+        return state.error.message
+    return ""
+
+
+def readable_timeline(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Stored values shown in Chinese (the proposer's rating)."""
+    labels = {s.value: s.label for s in Satisfaction}
+    return [replace(e, details=tuple((k, labels.get(v, v) if k == "测评" else v) for k, v in e.details))
+            for e in entries]
+
+
+def unit_names(duban: Duban, district: str) -> dict[UUID, str]:
+    return {u.id: u.name for u in duban.units(district)}
+
+
+def paged(rows: list[LedgerRow], number: int) -> tuple[list[LedgerRow], int, int]:
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    number = min(max(1, number), pages)
+    return rows[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], number, pages
+
+
+def evidence_lines(text: str) -> list[dict]:
+    """佐证材料, one name a line, as the attachment metadata the domain keeps."""
+    return [{"name": line.strip()} for line in text.splitlines() if line.strip()]
 
 
 class UnitController(Controller):
     path = "/unit"
+
+    # ------------------------------------------------------------------ inbox
+    @get("/", sync_to_thread=True)
+    def inbox(self, request: Request, reads: NamedDependency[Reads]) -> Template:
+        actor = unit_actor(request)
+        day = today(reads.app)
+        assert actor.unit is not None
+        box = reads.inbox.inbox(actor.district, actor.unit.hex, day)
+        plans_due = visible_rows(reads, actor, day, kinds=("rectification",), open_only=True, status="recorded")
+        return page("unit/inbox.html", actor, day, box=box, plans_due=plans_due)
+
+    # ------------------------------------------------------------------ items
+    @get("/items", sync_to_thread=True)
+    def items(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
+              page_number: PageQuery = 1) -> Template:
+        actor = unit_actor(request)
+        day = today(reads.app)
+        show_closed = closed == "1"
+        rows = visible_rows(reads, actor, day, kinds=("item",), open_only=not show_closed, closed_only=show_closed)
+        shown, number, pages = paged(rows, page_number)
+        return page("unit/items.html", actor, day, rows=shown, total=len(rows), closed=show_closed,
+                    page_number=number, pages=pages, unit_hex=actor.unit.hex if actor.unit else "")
+
+    @get("/items/{item_id:uuid}", sync_to_thread=True)
+    def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
+        return self._item_page(duban, unit_actor(request), item_id, NO_FORM)
+
+    def _item_page(self, duban: Duban, actor: Actor, item_id: UUID, state: FormState, *,
+                   status_code: int = 200) -> Template:
+        item, notices = duban.case_file(item_id, actor)
+        notices = [n for n in notices if n.unit == actor.unit]  # the unit reads only its own notices
+        day = today(duban)
+        assert actor.unit is not None
+        may = item_actions(item, actor.unit, day)
+        return page(
+            "unit/item.html", actor, day, status_code=status_code, item=item, notices=notices, may=may,
+            state=state, orphan=orphan_error(state, may.shown()), names=unit_names(duban, actor.district),
+            is_lead=item.lead_unit == actor.unit, signed_on=item.signed_for.get(actor.unit.hex),
+            my_subtasks=[(k, s) for k, s in item.subtasks.items() if s["unit"] == actor.unit],
+            open_subtasks=open_subtasks(item, actor.unit),
+            subtask_options=[(k, f"{k} {s['title']}") for k, s in open_subtasks(item, actor.unit)],
+            satisfaction_labels={s.value: s.label for s in Satisfaction},
+            my_reports=[r for r in item.reports if r["unit"] == actor.unit],
+            entries=readable_timeline(timeline(duban.store, [item.id, *(n.id for n in notices)])),
+        )
+
+    def _item_command(self, request: Request, duban: Duban, item_id: UUID, data: dict, action: str,
+                      command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
+        actor = unit_actor(request)
+        duban.readable_item(item_id, actor)  # another district: 404; not this unit's: 403
+        form = Form(data, action=action)
+        try:
+            command(form, actor)
+        except DomainError as error:
+            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
+        return done(f"/unit/items/{item_id.hex}", message)
+
+    @post("/items/{item_id:uuid}/sign-for", sync_to_thread=True)
+    def sign_for(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                 data: FormBody) -> Template | Redirect:
+        return self._item_command(request, duban, item_id, data, "sign-for",
+                                  lambda form, actor: duban.sign_for_item(item_id, actor), "已签收该事项。")
+
+    @post("/items/{item_id:uuid}/progress", sync_to_thread=True)
+    def progress(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                 data: FormBody) -> Template | Redirect:
+        def command(form: Form, actor: Actor) -> None:
+            percent = form.integer("percent", "完成进度", low=0, high=100)
+            text = form.text("text", "进展情况")
+            subtask = form.text("subtask", "子任务", required=False) or None
+            duban.report_item_progress(item_id, percent, text, actor, subtask=subtask)
+        return self._item_command(request, duban, item_id, data, "progress", command, "进展已报送。")
+
+    @post("/items/{item_id:uuid}/extension", sync_to_thread=True)
+    def extension(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                  data: FormBody) -> Template | Redirect:
+        def command(form: Form, actor: Actor) -> None:
+            new_deadline = form.day("new_deadline", "申请的新时限")
+            reasons = form.text("reasons", "延期理由")
+            duban.request_extension(item_id, new_deadline, reasons, actor)
+        return self._item_command(request, duban, item_id, data, "extension", command,
+                                  "延期申请已提交，等待审批。")
+
+    @post("/items/{item_id:uuid}/cannot-implement", sync_to_thread=True)
+    def cannot_implement(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                         data: FormBody) -> Template | Redirect:
+        return self._item_command(
+            request, duban, item_id, data, "cannot-implement",
+            lambda form, actor: duban.report_cannot_implement(item_id, form.text("reasons", "不能办理的原因"), actor),
+            "已报告不能办理，等待督查室审核。")
+
+    @post("/items/{item_id:uuid}/completion", sync_to_thread=True)
+    def completion(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                   data: FormBody) -> Template | Redirect:
+        return self._item_command(
+            request, duban, item_id, data, "completion",
+            lambda form, actor: duban.report_completion(item_id, form.text("summary", "办结情况"), actor),
+            "已报告办结，等待督查室核验。")
+
+    @post("/items/{item_id:uuid}/subtask", sync_to_thread=True)
+    def subtask(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                data: FormBody) -> Template | Redirect:
+        def command(form: Form, actor: Actor) -> None:
+            key = form.text("subtask", "子任务")
+            summary = form.text("summary", "完成情况")
+            duban.complete_subtask(item_id, key, summary, actor)
+        return self._item_command(request, duban, item_id, data, "subtask", command, "子任务已报告完成。")
+
+    @post("/items/{item_id:uuid}/formal-reply", sync_to_thread=True)
+    def formal_reply(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+                     data: FormBody) -> Template | Redirect:
+        return self._item_command(
+            request, duban, item_id, data, "formal-reply",
+            lambda form, actor: duban.record_formal_reply(item_id, form.text("text", "答复内容"), actor),
+            "答复已登记，等待代表委员测评。")
+
+    # ------------------------------------------------------------------ notices
+    @get("/notices", sync_to_thread=True)
+    def notices(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
+                page_number: PageQuery = 1) -> Template:
+        actor = unit_actor(request)
+        day = today(reads.app)
+        show_closed = closed == "1"
+        rows = visible_rows(reads, actor, day, kinds=("notice",), open_only=not show_closed,
+                            closed_only=show_closed)
+        shown, number, pages = paged(rows, page_number)
+        return page("unit/notices.html", actor, day, rows=shown, total=len(rows), closed=show_closed,
+                    page_number=number, pages=pages)
+
+    @get("/notices/{notice_id:uuid}", sync_to_thread=True)
+    def notice(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> Template:
+        return self._notice_page(duban, unit_actor(request), notice_id, NO_FORM)
+
+    def _notice_page(self, duban: Duban, actor: Actor, notice_id: UUID, state: FormState, *,
+                     status_code: int = 200) -> Template:
+        notice = duban.readable_notice(notice_id, actor)
+        day = today(duban)
+        open_ = notice.status is not NoticeStatus.CLOSED
+        may_acknowledge = open_ and notice.status is NoticeStatus.ISSUED
+        replyable = ({k for k, t in notice.tasks.items() if t["state"] in (TaskState.OPEN.value, TaskState.REJECTED.value)}
+                     if open_ and notice.status is NoticeStatus.ACKNOWLEDGED else set())
+        shown = ({"acknowledge"} if may_acknowledge else set()) | {f"reply:{k}" for k in replyable}
+        return page(
+            "unit/notice.html", actor, day, status_code=status_code, notice=notice, state=state,
+            may_acknowledge=may_acknowledge, replyable=replyable, orphan=orphan_error(state, shown),
+            task_states={s.value: s.label for s in TaskState},
+            subject_href=(f"/unit/items/{notice.subject_id.hex}" if notice.subject_kind == "item"
+                          else f"/unit/rectifications/{notice.subject_id.hex}"),
+            subject_label=self._subject_label(duban, actor, notice),
+            entries=timeline(duban.store, [notice.id]),
+        )
+
+    @staticmethod
+    def _subject_label(duban: Duban, actor: Actor, notice: SupervisionNotice) -> str:
+        try:
+            if notice.subject_kind == "item":
+                subject = duban.readable_item(notice.subject_id, actor)
+                return f"{subject.number_label} {subject.title}"
+            task = duban.readable_rectification(notice.subject_id, actor)
+            return f"{task.number_label} {task.problem}"
+        except DomainError:
+            return ""
+
+    def _notice_command(self, request: Request, duban: Duban, notice_id: UUID, data: dict, action: str,
+                        command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
+        actor = unit_actor(request)
+        duban.readable_notice(notice_id, actor)
+        form = Form(data, action=action)
+        try:
+            command(form, actor)
+        except DomainError as error:
+            return self._notice_page(duban, actor, notice_id, form.refused(error), status_code=Form.status(error))
+        return done(f"/unit/notices/{notice_id.hex}", message)
+
+    @post("/notices/{notice_id:uuid}/acknowledge", sync_to_thread=True)
+    def acknowledge(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
+                    data: FormBody) -> Template | Redirect:
+        return self._notice_command(request, duban, notice_id, data, "acknowledge",
+                                    lambda form, actor: duban.acknowledge_notice(notice_id, actor),
+                                    "已签收督办通知。")
+
+    @post("/notices/{notice_id:uuid}/reply", sync_to_thread=True)
+    def reply(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
+              data: FormBody) -> Template | Redirect:
+        task = str((data or {}).get("task", "")).strip()
+
+        def command(form: Form, actor: Actor) -> None:
+            duban.reply_notice(notice_id, form.text("task", "任务"), form.text("text", "回复内容"), actor)
+        return self._notice_command(request, duban, notice_id, data, f"reply:{task}", command,
+                                    f"任务{task}已回复，等待督查室审核。")
+
+    # ------------------------------------------------------------------ rectification tasks
+    @get("/rectifications", sync_to_thread=True)
+    def rectifications(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
+                       page_number: PageQuery = 1) -> Template:
+        actor = unit_actor(request)
+        day = today(reads.app)
+        show_closed = closed == "1"
+        rows = visible_rows(reads, actor, day, kinds=("rectification",), open_only=not show_closed,
+                            closed_only=show_closed)
+        shown, number, pages = paged(rows, page_number)
+        return page("unit/rectifications.html", actor, day, rows=shown, total=len(rows), closed=show_closed,
+                    page_number=number, pages=pages)
+
+    @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
+    def rectification(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
+        return self._rectification_page(duban, unit_actor(request), task_id, NO_FORM)
+
+    def _rectification_page(self, duban: Duban, actor: Actor, task_id: UUID, state: FormState, *,
+                            status_code: int = 200) -> Template:
+        task: RectificationTask = duban.readable_rectification(task_id, actor)
+        notices = [n for n in duban.notices(actor.district) if n.subject_id == task.id and n.unit == actor.unit]
+        day = today(duban)
+        rectifying = task.status is RectificationStatus.RECTIFYING
+        shown = set()
+        if task.status in (RectificationStatus.RECORDED, RectificationStatus.RECTIFYING):
+            shown.add("plan")
+        if rectifying:
+            shown |= {"progress", "rectified"}
+        return page(
+            "unit/rectification.html", actor, day, status_code=status_code, task=task, state=state, shown=shown,
+            orphan=orphan_error(state, shown), notices=notices,
+            entries=timeline(duban.store, [task.id, *(n.id for n in notices)]),
+        )
+
+    def _rectification_command(self, request: Request, duban: Duban, task_id: UUID, data: dict, action: str,
+                               command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
+        actor = unit_actor(request)
+        duban.readable_rectification(task_id, actor)
+        form = Form(data, action=action)
+        try:
+            command(form, actor)
+        except DomainError as error:
+            return self._rectification_page(duban, actor, task_id, form.refused(error),
+                                            status_code=Form.status(error))
+        return done(f"/unit/rectifications/{task_id.hex}", message)
+
+    @post("/rectifications/{task_id:uuid}/plan", sync_to_thread=True)
+    def plan(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+             data: FormBody) -> Template | Redirect:
+        return self._rectification_command(
+            request, duban, task_id, data, "plan",
+            lambda form, actor: duban.submit_rectification_plan(task_id, form.text("plan", "整改方案"), actor),
+            "整改方案已提交。")
+
+    @post("/rectifications/{task_id:uuid}/progress", sync_to_thread=True)
+    def rectification_progress(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+                               data: FormBody) -> Template | Redirect:
+        def command(form: Form, actor: Actor) -> None:
+            percent = form.integer("percent", "完成进度", low=0, high=100)
+            duban.report_rectification_progress(task_id, percent, form.text("text", "进展情况"), actor)
+        return self._rectification_command(request, duban, task_id, data, "progress", command, "整改进展已报送。")
+
+    @post("/rectifications/{task_id:uuid}/rectified", sync_to_thread=True)
+    def rectified(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+                  data: FormBody) -> Template | Redirect:
+        def command(form: Form, actor: Actor) -> None:
+            summary = form.text("summary", "整改情况")
+            evidence = evidence_lines(form.text("evidence", "佐证材料", required=False))
+            duban.report_rectified(task_id, summary, evidence, actor)
+        return self._rectification_command(request, duban, task_id, data, "rectified", command,
+                                           "已报告整改完成，等待督查室核验。")
