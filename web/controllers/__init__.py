@@ -7,8 +7,11 @@ from web.controllers.discipline import DisciplineController
 from web.controllers.home import home
 from web.controllers.leader import LeaderController
 from web.controllers.office import OfficeController
+from web.controllers.office_inspections import OfficeInspectionController
 from web.controllers.office_oversight import OfficeOversightController
+from web.controllers.office_rectifications import OfficeRectificationController
 from web.controllers.unit import UnitController
 
 CONTROLLERS = [home, OfficeController, OfficeOversightController, UnitController, LeaderController,
-               DisciplineController, ApiController, ItemsApiController, NoticesApiController, RectificationsApiController]
+               DisciplineController, ApiController, ItemsApiController, NoticesApiController, RectificationsApiController,
+               OfficeRectificationController, OfficeInspectionController]

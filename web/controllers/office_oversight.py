@@ -1,7 +1,110 @@
-"""督查室 pages for supervision notices, inspections and rectification tasks."""
+"""督查室 pages for supervision notices (督办通知): the list, a notice's detail with its task,
+responsibility and deadline lists, reviewing each task's written reply, closing the notice.
 
-from litestar import Controller
+Rectification tasks and inspections have their own controllers (office_rectifications,
+office_inspections)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from domain.actor import Actor, Role
+from domain.errors import DomainError
+from domain.notice import NoticeStatus, SupervisionNotice, TaskState
+from duban.application import Duban
+from projections.timeline import timeline
+from web.context import Reads, done, page, today, visible_rows
+from web.controllers.oversight_support import Pager, notice_state, office_actor, page_number, unit_names
+from web.forms import NO_FORM, Form, FormBody, FormState
+
+STATES = {"": "全部", "open": "在办", "closed": "已办结"}
+
+
+def notice_url(notice_id: UUID) -> str:
+    return f"/office/notices/{notice_id.hex}"
+
+
+def subject_url(kind: str, subject_id: UUID) -> str:
+    if kind == "item":
+        return f"/office/items/{subject_id.hex}"
+    return f"/office/rectifications/{subject_id.hex}"
 
 
 class OfficeOversightController(Controller):
     path = "/office"
+
+    @get("/notices", sync_to_thread=True)
+    def notices(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+        """督办通知 of the district, newest first, 50 a page; ``state`` open / closed."""
+        actor = office_actor(request)
+        day = today(duban)
+        state = request.query_params.get("state", "")
+        state = state if state in STATES else ""
+        found = sorted(duban.notices(actor.district), key=lambda n: (n.year, n.number), reverse=True)
+        if state == "open":
+            found = [n for n in found if n.status is not NoticeStatus.CLOSED]
+        elif state == "closed":
+            found = [n for n in found if n.status is NoticeStatus.CLOSED]
+        pager = Pager.of(found, page_number(request.query_params.get("page", 1)), {"state": state})
+        subjects = {r.entry_id: r for r in visible_rows(reads, actor, day, kinds=("item", "rectification"))}
+        return page("office/notices.html", actor, day, pager=pager, state=state, states=STATES,
+                    units=unit_names(duban, actor.district), subjects=subjects,
+                    summaries={n.id: notice_state(n, day) for n in pager.rows}, subject_url=subject_url,
+                    notice_url=notice_url)
+
+    @get("/notices/{notice_id:uuid}", sync_to_thread=True)
+    def notice(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> Template:
+        actor = office_actor(request)
+        return self._notice_page(duban, actor, notice_id, NO_FORM)
+
+    @post("/notices/{notice_id:uuid}/review", sync_to_thread=True)
+    def review(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
+               data: FormBody) -> Template | Redirect:
+        """审核 one task's reply: accept, or send back with a reason."""
+        actor = office_actor(request)
+        duban.readable_notice(notice_id, actor)  # 404 / 403 before anything else
+        task = str(data.get("task", "")).strip()
+        form = Form(data, action=f"review-{task}")
+        try:
+            accept = form.decision("decision", "accept", "reject", "审核结论")
+            note = form.text("note", "审核意见", required=False)
+            duban.review_notice_reply(notice_id, task, accept, actor, note=note)
+        except DomainError as error:
+            return self._notice_page(duban, actor, notice_id, form.refused(error), status_code=Form.status(error))
+        return done(notice_url(notice_id), f"任务{task}的回复已{'审核通过' if accept else '退回'}。")
+
+    @post("/notices/{notice_id:uuid}/close", sync_to_thread=True)
+    def close(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
+              data: FormBody) -> Template | Redirect:
+        """办结通知 once every task's reply is accepted."""
+        actor = office_actor(request)
+        notice = duban.readable_notice(notice_id, actor)
+        form = Form(data, action="close")
+        try:
+            duban.close_notice(notice_id, actor, note=form.text("note", "办结意见", required=False))
+        except DomainError as error:
+            return self._notice_page(duban, actor, notice_id, form.refused(error), status_code=Form.status(error))
+        return done(notice_url(notice_id), f"督办通知{notice.number_label}已办结。")
+
+    # -- the page ---------------------------------------------------------------------------------
+    @staticmethod
+    def _notice_page(duban: Duban, actor: Actor, notice_id: UUID, state: FormState, *,
+                     status_code: int = 200) -> Template:
+        notice: SupervisionNotice = duban.readable_notice(notice_id, actor)
+        day = today(duban)
+        if notice.subject_kind == "item":
+            subject = duban.readable_item(notice.subject_id, actor)
+        else:
+            subject = duban.readable_rectification(notice.subject_id, actor)
+        tasks = sorted(notice.tasks.values(), key=lambda t: int(t["key"][1:]))
+        return page("office/notice.html", actor, day, status_code=status_code, notice=notice, tasks=tasks,
+                    subject=subject, subject_link=subject_url(notice.subject_kind, notice.subject_id),
+                    unit=unit_names(duban, actor.district).get(notice.unit, ""), summary=notice_state(notice, day),
+                    history=timeline(duban.store, [notice.id]), form=state, TaskState=TaskState,
+                    can_act=actor.role is Role.OFFICE and notice.status is not NoticeStatus.CLOSED,
+                    decisions=[("accept", "通过"), ("reject", "退回")], notice_url=notice_url(notice.id))

@@ -1,0 +1,134 @@
+"""What the 督查室's notice, rectification and inspection pages share: the role guard, unit and
+leader names, paging, and a notice's state at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from math import ceil
+from typing import Any, Generic, Sequence, TypeVar
+from urllib.parse import urlencode
+from uuid import UUID
+
+from litestar import Request
+
+from domain.actor import Actor, Role
+from domain.errors import InvalidInput
+from domain.labels import Labelled
+from domain.notice import NoticeStatus, SupervisionNotice, TaskState
+from duban.application import Duban
+from web.auth import actor_in
+from web.forms import Form
+
+PER_PAGE = 50
+T = TypeVar("T")
+E = TypeVar("E", bound=Labelled)
+
+
+def office_actor(request: Request) -> Actor:
+    """Only the office (督查室) and the administrator open these pages (the administrator reads only)."""
+    return actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看督查室页面")
+
+
+def unit_names(duban: Duban, district: str) -> dict[UUID, str]:
+    return {u.id: u.name for u in duban.units(district)}
+
+
+def unit_options(duban: Duban, district: str, only: Sequence[UUID] | None = None,
+                 retired_too: bool = False) -> list[tuple[str, str]]:
+    """(hex, name) of the active units (or of ``only``, or of all with ``retired_too``), for a select."""
+    units = duban.units(district)
+    if retired_too:
+        return [(u.id.hex, u.name if u.active else f"{u.name}（已撤销）") for u in units]
+    if only is not None:
+        wanted = set(only)
+        return [(u.id.hex, u.name) for u in units if u.id in wanted]
+    return [(u.id.hex, u.name) for u in units if u.active]
+
+
+def leader_options(duban: Duban, district: str) -> list[tuple[str, str]]:
+    return [(l.id.hex, f"{l.title.label}（{l.portfolio_label or l.code}）") for l in duban.leaders(district) if l.active]
+
+
+def enum_options(kind: type[E], members: Sequence[E] | None = None) -> list[tuple[str, str]]:
+    return [(m.value, m.label) for m in (members if members is not None else list(kind))]
+
+
+def optional_choice(form: Form, name: str, label: str, kind: type[E]) -> E | None:
+    return form.choice(name, label, kind) if form.data.get(name) else None
+
+
+def page_number(value: Any) -> int:
+    try:
+        return max(int(str(value)), 1)
+    except ValueError:
+        return 1
+
+
+@dataclass
+class Pager(Generic[T]):
+    """One page (第 N / M 页) of ``rows``; links keep the other query parameters."""
+
+    rows: list[T]
+    number: int
+    pages: int
+    total: int
+    query: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: Sequence[T], number: int, query: dict[str, Any], per_page: int = PER_PAGE) -> "Pager[T]":
+        pages = max(ceil(len(rows) / per_page), 1)
+        number = min(max(number, 1), pages)
+        kept = {k: str(v) for k, v in query.items() if v not in (None, "", False) and k not in ("page", "done")}
+        start = (number - 1) * per_page
+        return cls(list(rows[start:start + per_page]), number, pages, len(rows), kept)
+
+    def link(self, number: int) -> str:
+        return "?" + urlencode({**self.query, "page": number})
+
+    @property
+    def previous(self) -> str | None:
+        return self.link(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.link(self.number + 1) if self.number < self.pages else None
+
+
+@dataclass(frozen=True)
+class NoticeState:
+    """A notice at a glance: tasks replied, accepted, late."""
+
+    total: int
+    awaiting_review: int
+    accepted: int
+    reply_overdue: bool  # past the reply deadline with some task unanswered (or sent back)
+    overdue_tasks: tuple[str, ...]  # past their own deadline, not accepted, not answered in time
+
+    @property
+    def all_accepted(self) -> bool:
+        return self.accepted == self.total
+
+
+def notice_state(notice: SupervisionNotice, today: date) -> NoticeState:
+    tasks = notice.tasks.values()
+    open_notice = notice.status is not NoticeStatus.CLOSED
+    unanswered = [t for t in tasks if t["state"] in (TaskState.OPEN.value, TaskState.REJECTED.value)]
+    late: list[str] = []
+    for t in tasks:
+        answered_in_time = t["state"] == TaskState.REPLIED.value and t["reply"]["on"] <= t["deadline"]
+        if open_notice and today > t["deadline"] and t["state"] != TaskState.ACCEPTED.value and not answered_in_time:
+            late.append(t["key"])
+    return NoticeState(
+        total=len(notice.tasks),
+        awaiting_review=sum(t["state"] == TaskState.REPLIED.value for t in tasks),
+        accepted=sum(t["state"] == TaskState.ACCEPTED.value for t in tasks),
+        reply_overdue=open_notice and today > notice.reply_deadline and bool(unanswered),
+        overdue_tasks=tuple(late),
+    )
+
+
+def not_after_today(value: date | None, day: date, name: str, label: str) -> date | None:
+    if value is not None and value > day:
+        raise InvalidInput("form.in_future", f"{label}不能晚于今天（{day.isoformat()}）。", field=name)
+    return value
