@@ -72,7 +72,8 @@ def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path, 
     from duban.application import Duban
     from duban.demo.seeds import SeedsNotFound, load_seed_district
     from duban.demo.simulation import build_demo
-    from duban.demo.users import DEMO_PASSWORD, add_demo_users
+    from duban.demo.today import stage_todays_work
+    from duban.demo.users import add_demo_users
 
     today = today or SystemClock().today()
     try:
@@ -97,6 +98,7 @@ def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path, 
         console.print(f"[bold]汉阳区演示数据[/] · {describe(env)} · 模拟至 {today.isoformat()} …")
         summary = build_demo(app, clock, seed, today)
         demo_users = add_demo_users(app, seed)
+        staged = stage_todays_work(app, seed, today)
         console.print(
             f"事项 {summary.items} · 督办通知 {summary.notices} · 整改任务 {summary.rectifications} · "
             f"督查 {summary.inspections} · 被规则拒绝的操作 {summary.refused} · 日志 {demo_log}")
@@ -106,22 +108,27 @@ def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path, 
     if serve:
         duban_logging.configure("INFO", demo_log.open("a", encoding="utf-8"))  # the app's log goes on there
         console.print(f"日志：{demo_log}")
-        _serve(host, port, today, logins=demo_users)
+        _serve(host, port, today, logins=demo_users, staged=staged)
     else:
-        _print_logins(demo_users)
+        _print_logins(demo_users, staged)
         console.print(f"\n再次查看：python3 dev.py duban --db {demo_db} ledger --today {today.isoformat()}")
         console.print(f"启动网页：python3 dev.py duban --db {demo_db} serve --today {today.isoformat()}")
 
 
-def _print_logins(demo_users) -> None:
+def _print_logins(demo_users, staged=()) -> None:
     from duban.demo.users import DEMO_PASSWORD
 
     console.print(f"\n演示账号（仅供演示，切勿用于正式部署；密码均为 {DEMO_PASSWORD}）：")
+    waiting: dict[str, list[str]] = {}
+    for work in staged:
+        waiting.setdefault(work.user, []).append(work.what)
     for user in demo_users:
         console.print(f"  {user.username:<10} {user.role.label:<6} {user.note}")
+        for what in waiting.get(user.username, []):
+            console.print(f"             今日待办：{what}", style="dim")
 
 
-def _serve(host: str, port: int, today: date | None, logins=None) -> None:
+def _serve(host: str, port: int, today: date | None, logins=None, staged=()) -> None:
     """Apply the read-model migrations, catch the read models up, then serve."""
     import uvicorn
 
@@ -133,7 +140,7 @@ def _serve(host: str, port: int, today: date | None, logins=None) -> None:
     web_app = create_app(app, secure_cookies=secure)  # applies the read-model migrations
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if logins:
-        _print_logins(logins)
+        _print_logins(logins, staged)
     console.print(f"\n[bold]督查督办系统已启动：http://{shown}:{port}/[/]  （Ctrl+C 退出）")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 

@@ -103,6 +103,12 @@ def test_the_readme_demo_command_serves_the_demo_district_and_prints_address_and
     try:
         page = _wait_for(f"http://127.0.0.1:{port}/login", process, 120)
         assert "登录" in page
+        # each demo user finds today's work waiting
+        base = f"http://127.0.0.1:{port}"
+        assert "冬季道路结冰路段巡查与应急处置" in _page_as("qingchuan", base, "/unit")
+        assert "背街小巷路灯修复" in _page_as("fuquzhang", base, "/leader/approvals")
+        assert "违规占道经营整治" in _page_as("quzhang", base, "/leader/approvals")
+        assert "防汛物资仓库清点补充" in _page_as("duchashi", base, "/office/ledger?status=completion_reported")
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)
@@ -110,3 +116,17 @@ def test_the_readme_demo_command_serves_the_demo_district_and_prints_address_and
     for username in ("duchashi", "qingchuan", "quzhang", "fuquzhang", "jiwei", "admin"):
         assert username in output, f"the demo login {username} is not printed"
     assert "duban-demo-2026" in output and "仅供演示" in output
+    assert "今日待办" in output
+
+
+def _page_as(username: str, base: str, path: str) -> str:
+    """Log in through the login form (cookies and CSRF token as a browser would) and open ``path``."""
+    import http.cookiejar
+    import urllib.parse
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    login = opener.open(f"{base}/login", timeout=5).read().decode("utf-8")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', login)[1]
+    form = urllib.parse.urlencode({"username": username, "password": "duban-demo-2026", "_csrf_token": token})
+    opener.open(f"{base}/login", data=form.encode(), timeout=10).read()
+    return opener.open(f"{base}{path}", timeout=10).read().decode("utf-8")

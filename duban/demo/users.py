@@ -18,17 +18,27 @@ class DemoUser:
     note: str
 
 
+def pilot_unit_code(seed: SeedDistrict) -> str:
+    """The lead unit of the first task of the seed's last plan (the demo's second unit user)."""
+    return seed.plans[-1].tasks[0].lead_unit_codes[0]
+
+
+def vice_head_code(seed: SeedDistrict) -> str:
+    """The vice head whose portfolio the demo leader ``fuquzhang`` holds."""
+    return seed.leaders[2].code
+
+
 def add_demo_users(app: Duban, seed: SeedDistrict) -> list[DemoUser]:
     admin = Actor("admin", Role.ADMIN, seed.code)
     units = {u.code: u for u in seed.units}
-    lead_of_pilot = seed.plans[-1].tasks[0].lead_unit_codes[0]
+    lead_of_pilot = pilot_unit_code(seed)
     wanted = [
         ("admin", Role.ADMIN, None, None, "系统管理员"),
         ("duchashi", Role.OFFICE, None, None, "督查室"),
         ("qingchuan", Role.UNIT, "U01", None, units["U01"].name),
         ("sifaju", Role.UNIT, lead_of_pilot, None, units[lead_of_pilot].name),
         ("quzhang", Role.LEADER, None, "L1", "区长（看全部单位）"),
-        ("fuquzhang", Role.LEADER, None, seed.leaders[2].code, seed.leaders[2].portfolio_label[:20]),
+        ("fuquzhang", Role.LEADER, None, vice_head_code(seed), seed.leaders[2].portfolio_label[:20]),
         ("jiwei", Role.DISCIPLINE, None, None, "区纪委监委"),
     ]
     made = []
