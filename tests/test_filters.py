@@ -1,0 +1,15 @@
+"""Template filters."""
+
+from datetime import date
+
+from web.filters import _beijing, _day
+
+
+def test_recorded_times_show_in_beijing_time():
+    assert _beijing("2026-11-24T17:57:00.123456+00:00") == "2026-11-25 01:57:00"
+    assert _beijing("2026-03-02T00:00:00") == "2026-03-02 08:00:00"  # naive timestamps are UTC
+    assert _beijing(None) == ""
+
+
+def test_days_print_as_iso_dates():
+    assert _day(date(2026, 3, 2)) == "2026-03-02" and _day(None) == ""
