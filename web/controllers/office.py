@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from math import ceil
 from typing import Any, Callable
 from urllib.parse import urlencode
 from uuid import UUID
@@ -28,9 +27,9 @@ from projections.timeline import timeline
 from projections.warnings import ColourWarning, warning_for
 from web.auth import actor_in
 from web.context import Reads, done, page, today, visible_rows
+from web.paging import Pager
 from web.forms import NO_FORM, Form, FormBody, FormState
 
-PAGE_SIZE = 50
 LEDGER_KINDS = ("item", "subtask")
 SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在前）", "overdue": "按逾期工作日（多者在前）",
                "unit": "按牵头单位"}
@@ -294,11 +293,11 @@ class OfficeController(Controller):
             return page("office/ledger.html", actor, day, status_code=Form.status(error),
                         **{**context, "state": FormState(action="filters", values=dict(query), error=error)})
         rows = visible_rows(reads, actor, day, kinds=LEDGER_KINDS, **filters.ledger_filters())
-        pages = max(1, ceil(len(rows) / PAGE_SIZE))
-        current = min(wanted, pages)
+        pager = Pager.of(rows, wanted, {})
+        current, pages = pager.number, pager.pages
         judged_on = filters.as_of or day
         shown = [ShownRow(r, warning_for(r, judged_on, reads.ledger.calendar), entry_link(r.kind, r.entry_id))
-                 for r in rows[(current - 1) * PAGE_SIZE:current * PAGE_SIZE]]
+                 for r in pager.rows]
 
         def url(number: int) -> str:
             return "/office/ledger?" + urlencode({**filters.query_args(), "page": number})

@@ -3,11 +3,9 @@ leader names, paging, and a notice's state at a glance."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from math import ceil
-from typing import Any, Generic, Sequence, TypeVar
-from urllib.parse import urlencode
+from typing import Any, Sequence, TypeVar
 from uuid import UUID
 
 from litestar import Request
@@ -19,9 +17,8 @@ from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from duban.application import Duban
 from web.auth import actor_in
 from web.forms import Form
+from web.paging import PER_PAGE, Pager  # noqa: F401  (used by the oversight controllers)
 
-PER_PAGE = 50
-T = TypeVar("T")
 E = TypeVar("E", bound=Labelled)
 
 
@@ -63,36 +60,6 @@ def page_number(value: Any) -> int:
         return max(int(str(value)), 1)
     except ValueError:
         return 1
-
-
-@dataclass
-class Pager(Generic[T]):
-    """One page (第 N / M 页) of ``rows``; links keep the other query parameters."""
-
-    rows: list[T]
-    number: int
-    pages: int
-    total: int
-    query: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, rows: Sequence[T], number: int, query: dict[str, Any], per_page: int = PER_PAGE) -> "Pager[T]":
-        pages = max(ceil(len(rows) / per_page), 1)
-        number = min(max(number, 1), pages)
-        kept = {k: str(v) for k, v in query.items() if v not in (None, "", False) and k not in ("page", "done")}
-        start = (number - 1) * per_page
-        return cls(list(rows[start:start + per_page]), number, pages, len(rows), kept)
-
-    def link(self, number: int) -> str:
-        return "?" + urlencode({**self.query, "page": number})
-
-    @property
-    def previous(self) -> str | None:
-        return self.link(self.number - 1) if self.number > 1 else None
-
-    @property
-    def next(self) -> str | None:
-        return self.link(self.number + 1) if self.number < self.pages else None
 
 
 @dataclass(frozen=True)

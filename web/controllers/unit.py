@@ -30,9 +30,9 @@ from projections.ledger import LedgerRow
 from projections.timeline import TimelineEntry, timeline
 from web.auth import actor_in
 from web.context import Reads, done, page, today, visible_rows
+from web.paging import Pager
 from web.forms import NO_FORM, Form, FormBody, FormState
 
-PAGE_SIZE = 50
 PageQuery = Annotated[int, QueryParameter(name="page")]  # ?page=2
 HANDLING = (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS)
 
@@ -105,9 +105,9 @@ def unit_names(duban: Duban, district: str) -> dict[UUID, str]:
 
 
 def paged(rows: list[LedgerRow], number: int) -> tuple[list[LedgerRow], int, int]:
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    number = min(max(1, number), pages)
-    return rows[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], number, pages
+    """The rows of page ``number`` (clamped), that page's number and the number of pages."""
+    shown = Pager.of(rows, number, {})
+    return shown.rows, shown.number, shown.pages
 
 
 def evidence_lines(text: str) -> list[dict]:
