@@ -63,6 +63,38 @@ EVENT_LABELS = {
     "SupervisionNotice.Closed": "督办通知办结",
     "SupervisionNotice.ReplyOverdue": "逾期未回复",
     "SupervisionNotice.TaskOverdue": "任务逾期",
+    "Inspection.Created": "列入督查计划",  # a department's proposal: see LABEL_VARIANTS
+    "Inspection.Approved": "批准检查申请",
+    "Inspection.Refused": "不批准检查申请",
+    "Inspection.Conducted": "实施督查",
+    "Inspection.FindingRecorded": "登记发现的问题",
+    "Inspection.ResultsRecorded": "录入督查结果",
+    "Inspection.Closed": "结束督查",
+    # the organisation's records (so no history ever shows an English class name)
+    "District.Opened": "开通本区",
+    "District.AutoUrgingSwitched": "设置自动催办",
+    "NumberRegister.Started": "启用编号登记簿",
+    "NumberRegister.Claimed": "登记代码",
+    "NumberRegister.NumberClaimed": "登记编号",
+    "Unit.Registered": "登记单位",
+    "Unit.Renamed": "单位更名",
+    "Unit.Retired": "撤销单位",
+    "Leader.Registered": "登记领导岗位",
+    "Leader.Left": "撤销领导岗位",
+    "Roster.Started": "建立领导分工",
+    "Roster.UnitPlaced": "确定分管单位",
+    "Roster.CoverSet": "设定AB角",
+    "Roster.AbsenceRecorded": "登记领导外出",
+    "HolidaySchedule.Started": "建立节假日安排",
+    "HolidaySchedule.DaysLoaded": "载入节假日安排",
+    "UserAccount.Registered": "添加用户",
+    "UserAccount.Disabled": "停用用户",
+    "UserAccount.PasswordReset": "重置密码",
+}
+
+# an event whose label depends on what it records: (event, attribute) -> {value: label}
+LABEL_VARIANTS = {
+    ("Inspection.Created", "status"): {"proposed": "申请开展检查"},  # 部门书面申请 (WR art. 63)
 }
 
 # what of an event's data is worth a line: (attribute, Chinese name)
@@ -70,7 +102,8 @@ DETAILS = (
     ("title", "标题"), ("reference", "来源依据"), ("deadline", "时限"), ("new_deadline", "新时限"),
     ("percent", "进度%"), ("text", "内容"), ("summary", "情况"), ("reasons", "理由"), ("note", "意见"),
     ("held_by", "约谈人"), ("interviewee", "被约谈人"), ("satisfaction", "测评"), ("month", "月份"),
-    ("task", "任务"), ("reply_deadline", "回复时限"), ("document", "文号"),
+    ("task", "任务"), ("reply_deadline", "回复时限"), ("document", "文号"), ("problem", "问题"),
+    ("planned_month", "计划月份"),
 )
 
 
@@ -92,6 +125,15 @@ def _describe(value: Any) -> str:
     return str(value)
 
 
+def event_label(name: str, event: Any = None) -> str:
+    """The Chinese name of event class ``name`` (e.g. ``SupervisedItem.Urged`` → 催办)."""
+    what = EVENT_LABELS.get(name, name.split(".")[-1])
+    for (event_name, attribute), variants in LABEL_VARIANTS.items():
+        if event_name == name and event is not None:
+            what = variants.get(getattr(event, attribute, None), what)
+    return what
+
+
 def timeline(store, record_ids: Iterable[UUID]) -> list[TimelineEntry]:
     """Every event of the given records (an item and its notices, say), in business-date order."""
     entries = []
@@ -104,7 +146,7 @@ def timeline(store, record_ids: Iterable[UUID]) -> list[TimelineEntry]:
             role = actor.get("role")
             entries.append(TimelineEntry(
                 on=getattr(event, "on", event.timestamp.date()), recorded_at=event.timestamp.isoformat(),
-                what=EVENT_LABELS.get(name, name.split(".")[-1]), actor=actor.get("user", ""),
+                what=event_label(name, event), actor=actor.get("user", ""),
                 role=Role(role).label if role else "", details=details, record_id=record_id,
                 version=event.originator_version,
             ))

@@ -273,3 +273,185 @@ def test_a_notice_and_a_rectification_task_through_the_api(web):
     assert view["units"] == ["区住建局", "晴川街"] and [r["title"] for r in view["open_items"]] == ["推进老旧小区改造"]
     assert isinstance(get(office, "/api/escalation-queue"), list)
     assert get(unit_a, "/api/escalation-queue", status=403)["error"]["rule"] == "role.not_allowed"
+
+
+# -- inspections (督查检查) -----------------------------------------------------------------------------------
+def test_an_inspection_from_the_plan_to_its_close(web):
+    office, unit_a, unit_b, unit_c = (web.client(u) for u in ("duchashi", "zhujianju", "qingchuan", "chengguan"))
+    v1, v2 = web.client("fuquzhang"), web.client("fuquzhang2")
+    ids = web.world.unit_ids
+    a, b, c = (str(ids[code]) for code in "ABC")
+    before = events_recorded(web.app)
+    bad = office.post("/api/inspections", headers=web.csrf_headers(office), json={
+        "kind": "special", "title": "安全生产专项督查", "target_units": [a, b], "planned_month": "2026-4"})
+    assert error_of(bad, 422)["field"] == "planned_month"
+    bad = office.post("/api/inspections", headers=web.csrf_headers(office), json={
+        "kind": "monthly", "title": "安全生产专项督查", "target_units": [a, b], "planned_month": "2026-04"})
+    assert error_of(bad, 400)["field"] == "kind"
+    refused = unit_a.post("/api/inspections", headers=web.csrf_headers(unit_a), json={
+        "kind": "special", "title": "安全生产专项督查", "target_units": [a], "planned_month": "2026-04"})
+    assert error_of(refused, 403)["rule"] == "role.not_allowed" and events_recorded(web.app) == before
+
+    planned = post(web, office, "/api/inspections", {"kind": "special", "title": "安全生产专项督查",
+                                                     "target_units": [a, b], "planned_month": "2026-04"}, status=201)
+    iid = planned["id"]
+    assert (planned["kind"], planned["number"], planned["status"]) == (
+        "inspection", "督查〔2026〕1号", {"value": "planned", "label": "已计划"})
+    found = get(office, f"/api/inspections/{iid}")
+    assert (found["organiser"], [u["name"] for u in found["target_units"]], found["actions"]) == (
+        None, ["区住建局", "晴川街"], ["conduct"])
+    # who finds it in the list: the office, the units it targets, the leader of their portfolio
+    for client, expected in [(office, [iid]), (unit_a, [iid]), (unit_b, [iid]), (unit_c, []), (v1, [iid]), (v2, [])]:
+        assert [i["id"] for i in get(client, "/api/inspections")] == expected
+    assert get(unit_c, f"/api/inspections/{iid}", status=403)["error"]["rule"] == "inspection.not_yours"
+    assert get(unit_a, f"/api/inspections/{iid}")["actions"] == []  # a target unit reads, never acts
+    assert error_of(unit_a.post(f"/api/inspections/{iid}/conduct", headers=web.csrf_headers(unit_a)), 403)
+
+    conducted = post(web, office, f"/api/inspections/{iid}/conduct")
+    assert conducted["status"]["value"] == "conducted" and conducted["version"] == planned["version"] + 1
+    before = events_recorded(web.app)
+    out_of_scope = office.post(f"/api/inspections/{iid}/findings", headers=web.csrf_headers(office), json={
+        "unit": c, "problem": "渣土乱倒", "severity": "general", "deadline": "2026-04-30"})
+    assert error_of(out_of_scope, 422)["rule"] == "inspection.out_of_scope" and events_recorded(web.app) == before
+    finding = post(web, office, f"/api/inspections/{iid}/findings", {
+        "unit": b, "problem": "消防器材过期", "severity": "serious", "deadline": "2026-04-30"})
+    assert (finding["kind"], finding["number"], finding["inspection"]) == ("rectification", "整改〔2026〕1号", iid)
+    assert finding["inspection_version"] == conducted["version"] + 1
+    task = get(unit_b, f"/api/rectifications/{finding['id']}")
+    assert (task["source"]["value"], task["source_ref"], task["inspection"]) == (
+        "special_inspection", "督查〔2026〕1号", iid)
+    bad_score = office.post(f"/api/inspections/{iid}/results", headers=web.csrf_headers(office),
+                            json={"results": [{"unit": a, "score": 120}]})
+    assert error_of(bad_score, 422)["rule"] == "inspection.bad_score"
+    post(web, office, f"/api/inspections/{iid}/results", {"results": [
+        {"unit": a, "score": 92.5}, {"unit": b, "score": 78, "problems": 1}]})
+
+    # each reads the findings and results about the units they may see
+    everything = get(office, f"/api/inspections/{iid}")
+    assert [(r["unit"]["name"], r["score"], r["problems"]) for r in everything["results"]] == [
+        ("区住建局", 92.5, 0), ("晴川街", 78, 1)]
+    assert [(f["unit"]["name"], f["rectification"]) for f in everything["findings"]] == [("晴川街", finding["id"])]
+    assert set(everything["actions"]) == {"findings", "results", "close"}
+    of_a = get(unit_a, f"/api/inspections/{iid}")
+    assert (of_a["findings"], [r["unit"]["name"] for r in of_a["results"]]) == ([], ["区住建局"])
+    of_b = get(unit_b, f"/api/inspections/{iid}")
+    assert [f["rectification"] for f in of_b["findings"]] == [finding["id"]] and len(of_b["results"]) == 1
+
+    closed = post(web, office, f"/api/inspections/{iid}/close")
+    assert closed["status"] == {"value": "closed", "label": "已完成"}
+    assert get(office, f"/api/inspections/{iid}")["actions"] == []
+    assert get(office, "/api/inspections", open_only="true") == []
+    assert [i["id"] for i in get(office, "/api/inspections", unit=b)] == [iid]
+    assert [e["what"] for e in get(unit_a, f"/api/inspections/{iid}/timeline")] == [
+        "列入督查计划", "实施督查", "登记发现的问题", "录入督查结果", "结束督查"]
+    assert get(web.client("jiwei"), f"/api/inspections/{iid}", status=403)["error"]["rule"] == "inspection.not_referred"
+
+
+def test_a_departments_proposal_is_approved_before_the_department_inspects(web):
+    office, unit_a, unit_b, unit_c = (web.client(u) for u in ("duchashi", "zhujianju", "qingchuan", "chengguan"))
+    ids = web.world.unit_ids
+    b = str(ids["B"])
+    body = {"kind": "unannounced", "title": "市容秩序暗访", "target_units": [b], "planned_month": "2026-03",
+            "reasons": "群众反映集中"}
+    assert error_of(office.post("/api/inspections/proposals", json=body, headers=web.csrf_headers(office)),
+                    403)["rule"] == "role.not_allowed"
+    no_reasons = unit_c.post("/api/inspections/proposals", json={**body, "reasons": " "},
+                             headers=web.csrf_headers(unit_c))
+    assert error_of(no_reasons, 422)["field"] == "reasons"
+    proposal = post(web, unit_c, "/api/inspections/proposals", body, status=201)
+    pid = proposal["id"]
+    assert proposal["status"]["value"] == "proposed"
+    found = get(unit_c, f"/api/inspections/{pid}")
+    assert (found["organiser"]["name"], found["actions"]) == ("区城管局", [])
+    # unannounced: the unit it targets does not see it before it is conducted; another unit never
+    assert get(unit_b, f"/api/inspections/{pid}", status=403)["error"]["rule"] == "inspection.unannounced"
+    assert get(unit_b, "/api/inspections") == []
+    assert get(unit_a, f"/api/inspections/{pid}", status=403)["error"]["rule"] == "inspection.not_yours"
+    early = unit_c.post(f"/api/inspections/{pid}/conduct", headers=web.csrf_headers(unit_c))
+    assert error_of(early, 422)["rule"] == "inspection.not_approved"
+
+    assert get(office, f"/api/inspections/{pid}")["actions"] == ["decision"]
+    self_approval = unit_c.post(f"/api/inspections/{pid}/decision", json={"approve": True},
+                                headers=web.csrf_headers(unit_c))
+    assert error_of(self_approval, 403)["rule"] == "role.not_allowed"
+    no_reason = office.post(f"/api/inspections/{pid}/decision", json={"approve": False},
+                            headers=web.csrf_headers(office))
+    assert error_of(no_reason, 422)["rule"] == "inspection.refusal_reason_required"
+    approved = post(web, office, f"/api/inspections/{pid}/decision", {"approve": True, "note": "同意，限于晴川街"})
+    assert approved["status"]["value"] == "planned"
+    assert get(unit_c, f"/api/inspections/{pid}")["actions"] == ["conduct"]
+    post(web, unit_c, f"/api/inspections/{pid}/conduct")
+    assert [i["id"] for i in get(unit_b, "/api/inspections")] == [pid]  # conducted: no longer hidden
+    finding = post(web, unit_c, f"/api/inspections/{pid}/findings", {
+        "unit": b, "problem": "占道经营", "severity": "general", "deadline": "2026-04-30"})
+    assert get(unit_b, f"/api/rectifications/{finding['id']}")["source"]["value"] == "unannounced_inspection"
+    assert [f["rectification"] for f in get(unit_c, f"/api/inspections/{pid}")["findings"]] == [finding["id"]]
+    post(web, unit_c, f"/api/inspections/{pid}/results", {"results": [{"unit": b, "problems": 1}]})
+    post(web, unit_c, f"/api/inspections/{pid}/close")
+    assert [e["what"] for e in get(office, f"/api/inspections/{pid}/timeline")] == [
+        "申请开展检查", "批准检查申请", "实施督查", "登记发现的问题", "录入督查结果", "结束督查"]
+
+
+def test_a_stale_version_of_a_notice_a_task_or_an_inspection_gets_409_and_records_nothing(web):
+    office, unit_a = web.client("duchashi"), web.client("zhujianju")
+    ids = web.world.unit_ids
+
+    def stale(client, url, body):
+        before = events_recorded(web.app)
+        answer = client.post(url, json=body, headers=web.csrf_headers(client))
+        assert error_of(answer, 409)["rule"] == "concurrency.conflict", url
+        assert events_recorded(web.app) == before, url
+
+    # a notice: the office read it before the unit replied; its review on that version is refused
+    item = web.item("老旧小区改造", lead="A", sign=True, deadline=date(2026, 4, 30))
+    notice = post(web, office, "/api/notices", {
+        "unit": str(ids["A"]), "subject_kind": "item", "subject_id": str(item), "title": "督办通知",
+        "tasks": [{"task": "说明进度", "responsible": "局长", "deadline": "2026-03-20"}]}, status=201)
+    nid, seen = notice["id"], notice["version"]
+    stale(unit_a, f"/api/notices/{nid}/acknowledge", {"expected_version": seen - 1})
+    seen = post(web, unit_a, f"/api/notices/{nid}/acknowledge", {"expected_version": seen})["version"]
+    replied = post(web, unit_a, f"/api/notices/{nid}/reply", {"task": "T1", "text": "已完成", "expected_version": seen})
+    stale(office, f"/api/notices/{nid}/review", {"task": "T1", "accept": True, "expected_version": seen})
+    post(web, office, f"/api/notices/{nid}/review", {"task": "T1", "accept": True,
+                                                     "expected_version": replied["version"]})
+
+    # a rectification task: the office urges while the unit drafts its plan on the version it read
+    task = post(web, office, "/api/rectifications", {"unit": str(ids["A"]), "source": "audit", "problem": "资金滞留",
+                                                     "severity": "general", "deadline": "2026-04-30"}, status=201)
+    tid = task["id"]
+    seen = get(unit_a, f"/api/rectifications/{tid}")["version"]
+    post(web, office, f"/api/rectifications/{tid}/urge", {"note": "请抓紧", "expected_version": seen})
+    stale(unit_a, f"/api/rectifications/{tid}/plan", {"plan": "本月底前拨付", "expected_version": seen})
+    post(web, unit_a, f"/api/rectifications/{tid}/plan", {"plan": "本月底前拨付", "expected_version": seen + 1})
+
+    # an inspection: conduct, a finding (no task enters the ledger) and close on a stale version
+    inspection = post(web, office, "/api/inspections", {"kind": "special", "title": "专项督查",
+                                                        "target_units": [str(ids["A"])], "planned_month": "2026-03"},
+                      status=201)
+    iid, seen = inspection["id"], inspection["version"]
+    stale(office, f"/api/inspections/{iid}/conduct", {"expected_version": seen - 1})
+    conducted = post(web, office, f"/api/inspections/{iid}/conduct", {"expected_version": seen})
+    tasks = len(web.app.rectifications(web.world.district))
+    stale(office, f"/api/inspections/{iid}/findings", {"unit": str(ids["A"]), "problem": "台账不全",
+                                                       "severity": "general", "deadline": "2026-04-30",
+                                                       "expected_version": seen})
+    assert len(web.app.rectifications(web.world.district)) == tasks
+    finding = post(web, office, f"/api/inspections/{iid}/findings", {
+        "unit": str(ids["A"]), "problem": "台账不全", "severity": "general", "deadline": "2026-04-30",
+        "expected_version": conducted["version"]})
+    stale(office, f"/api/inspections/{iid}/close", {"expected_version": conducted["version"]})
+    post(web, office, f"/api/inspections/{iid}/close", {"expected_version": finding["inspection_version"]})
+
+
+def test_commands_on_notices_tasks_and_inspections_document_expected_version(app):
+    from web.app import create_app
+
+    with TestClient(app=create_app(app, csrf_secret="s" * 32)) as client:
+        components = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    for body in ("NoticeReply", "ReviewReply", "Note", "RectificationPlan", "Verify", "DecideInspection",
+                 "InspectionFinding", "InspectionResults", "VersionedCommand"):
+        assert "expected_version" in components[body]["properties"], body
+    for body in ("IssueNotice", "RecordRectification", "PlanInspection", "ProposeInspection"):
+        assert "expected_version" not in components[body]["properties"], body
+    assert set(components["FindingResult"]["required"]) >= {"id", "kind", "version", "inspection",
+                                                           "inspection_version"}

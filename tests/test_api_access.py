@@ -13,6 +13,10 @@ and a refused request must record nothing (the store's event count is unchanged)
 read the foreign record (office, admin, district head) read it.  :func:`test_every_api_route_is_in_the_matrix`
 fails when a route is added to the app without a row here.  The allowed cases (a unit signs for its
 own item, the leader in charge decides, a co-unit reports progress) are tried too.
+
+One command names units without being a record of theirs: a department's proposal to inspect
+(``POST /api/inspections/proposals``, WR art. 63) may name any unit of its district, so a unit user
+proposing to inspect a foreign unit gets 201, not 403 (``Route.proposal``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from argon2 import PasswordHasher
 from builders import events_recorded
 from web_world import web  # noqa: F401  (the fixture)
 
+from domain.inspection import InspectionKind
 from domain.rectification import ProblemSource, Severity
 
 DEADLINE = date(2026, 6, 30)
@@ -45,18 +50,19 @@ def quick_passwords(monkeypatch):
 # -- the records a route is tried against -------------------------------------------------------------
 @dataclass(frozen=True)
 class Target:
-    """One set of records: an item (with a notice about it to its lead unit) and a rectification task
-    of one unit."""
+    """One set of records: an item (with a notice about it to its lead unit), a rectification task of
+    one unit, and a special inspection (专项督查) the office planned of that unit."""
 
     item: UUID
     notice: UUID
     rectification: UUID
     unit: UUID
+    inspection: UUID
 
     @property
     def ids(self) -> set[str]:
-        return {str(i) for i in (self.item, self.notice, self.rectification)} | {
-            i.hex for i in (self.item, self.notice, self.rectification)}
+        records = (self.item, self.notice, self.rectification, self.inspection)
+        return {str(i) for i in records} | {i.hex for i in records}
 
 
 def _records(app, world, office, code: str, title: str, co=()) -> Target:
@@ -67,7 +73,9 @@ def _records(app, world, office, code: str, title: str, co=()) -> Target:
                               actor=office)
     task = app.record_rectification(unit=unit, source=ProblemSource.AUDIT, problem=f"{title}审计问题",
                                     severity=Severity.GENERAL, deadline=DEADLINE, actor=office)
-    return Target(item, notice.id, task.id, unit)
+    inspection = app.plan_inspection(kind=InspectionKind.SPECIAL, title=f"{title}专项督查", target_units=[unit],
+                                     planned_month="2026-03", actor=office)
+    return Target(item, notice.id, task.id, unit, inspection.id)
 
 
 @dataclass
@@ -90,7 +98,7 @@ def build_matrix(web) -> Matrix:
 
 
 def random_target() -> Target:
-    return Target(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4())
+    return Target(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4())
 
 
 # -- the routes -----------------------------------------------------------------------------------------
@@ -101,9 +109,12 @@ OFFICE, ADMIN, UNIT, LEADER, DISCIPLINE = "office", "admin", "unit", "leader", "
 class Route:
     method: str
     path: str  # exactly as the app declares it
-    kind: str | None  # the record in the path: item | notice | rectification | unit | None
+    kind: str | None  # the record in the path: item | notice | rectification | inspection | unit | None
     body: Callable[[Target], dict] | None = None
     gate: frozenset[str] | None = None  # roles that may use the route at all (checked before any lookup)
+    # a department's written request naming the units it asks to inspect (WR art. 63): the units named
+    # are not records of theirs, so a user of the gate may name a foreign unit (201)
+    proposal: bool = False
 
     @property
     def is_command(self) -> bool:
@@ -111,7 +122,7 @@ class Route:
 
     def url(self, target: Target) -> str:
         ident = {"item": target.item, "notice": target.notice, "rectification": target.rectification,
-                 "unit": target.unit, None: None}[self.kind]
+                 "inspection": target.inspection, "unit": target.unit, None: None}[self.kind]
         return re.sub(r"\{\w+:uuid\}", str(ident), self.path)
 
     def __str__(self) -> str:
@@ -130,6 +141,10 @@ def _task(segment: str, body: Callable[[Target], dict] | None = None) -> Route:
     return Route("POST", f"/api/rectifications/{{task_id:uuid}}/{segment}", "rectification", body)
 
 
+def _inspection(segment: str, body: Callable[[Target], dict] | None = None) -> Route:
+    return Route("POST", f"/api/inspections/{{inspection_id:uuid}}/{segment}", "inspection", body)
+
+
 def _const(**fields) -> Callable[[Target], dict]:
     return lambda target: dict(fields)
 
@@ -146,12 +161,15 @@ ROUTES: list[Route] = [
     Route("GET", "/api/escalation-queue", None, gate=frozenset({OFFICE, ADMIN})),
     Route("GET", "/api/dossiers", None, gate=frozenset({DISCIPLINE, OFFICE, ADMIN})),
     Route("GET", "/api/notices", None), Route("GET", "/api/rectifications", None),
+    Route("GET", "/api/inspections", None),
     # reading one record
     Route("GET", "/api/items/{item_id:uuid}", "item"), Route("GET", "/api/items/{item_id:uuid}/timeline", "item"),
     Route("GET", "/api/notices/{notice_id:uuid}", "notice"),
     Route("GET", "/api/notices/{notice_id:uuid}/timeline", "notice"),
     Route("GET", "/api/rectifications/{task_id:uuid}", "rectification"),
     Route("GET", "/api/rectifications/{task_id:uuid}/timeline", "rectification"),
+    Route("GET", "/api/inspections/{inspection_id:uuid}", "inspection"),
+    Route("GET", "/api/inspections/{inspection_id:uuid}/timeline", "inspection"),
     Route("GET", "/api/ranking/{unit_id:uuid}", "unit"),
     Route("GET", "/api/dossiers/{item_id:uuid}", "item", gate=frozenset({DISCIPLINE, OFFICE, ADMIN})),
     # commands creating a record (office only, refused before any lookup)
@@ -163,6 +181,12 @@ ROUTES: list[Route] = [
     Route("POST", "/api/rectifications", "unit", lambda t: {
         "unit": str(t.unit), "source": "audit", "problem": "新问题", "severity": "general",
         "deadline": "2026-06-30"}, gate=frozenset({OFFICE})),
+    Route("POST", "/api/inspections", "unit", lambda t: {
+        "kind": "special", "title": "专项督查", "target_units": [str(t.unit)], "planned_month": "2026-04"},
+        gate=frozenset({OFFICE})),
+    Route("POST", "/api/inspections/proposals", "unit", lambda t: {
+        "kind": "special", "title": "部门检查", "target_units": [str(t.unit)], "planned_month": "2026-04",
+        "reasons": "隐患排查"}, gate=frozenset({UNIT}), proposal=True),
     # item commands
     _item("assign", lambda t: {"lead_unit": str(t.unit)}),
     _item("split", lambda t: {"subtasks": [{"unit": str(t.unit), "title": "子任务", "deadline": "2026-03-20"}]}),
@@ -201,6 +225,13 @@ ROUTES: list[Route] = [
     _task("interview", INTERVIEW),
     _task("referral", _const(reasons="问题严重")),
     _task("referral-decision", _const(approve=True, note="同意")),
+    # inspection commands
+    _inspection("decision", _const(approve=True, note="同意")),
+    _inspection("conduct"),
+    _inspection("findings", lambda t: {"unit": str(t.unit), "problem": "消防通道堵塞", "severity": "general",
+                                       "deadline": "2026-04-30"}),
+    _inspection("results", lambda t: {"results": [{"unit": str(t.unit), "score": 90, "problems": 1}]}),
+    _inspection("close"),
 ]
 RECORD_ROUTES = [r for r in ROUTES if r.kind is not None or r.is_command]
 
@@ -271,7 +302,7 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
     for user in USERS:
         client = web.client(user.username)
         # (b) another district's record answers exactly like a record that does not exist
-        other = Target(matrix.a.item, matrix.a.notice, matrix.a.rectification, matrix.a.unit) \
+        other = Target(matrix.a.item, matrix.a.notice, matrix.a.rectification, matrix.a.unit, matrix.a.inspection) \
             if user.other_district else matrix.x
         missing = random_target()
         for route in RECORD_ROUTES:
@@ -292,7 +323,8 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
         if user.foreign is not None:
             foreign = matrix.c if user.foreign == "C" else matrix.a
             for route in RECORD_ROUTES:
-                _try(web, client, route, foreign, 403, problems, user.username, f"unit {user.foreign}'s record")
+                expected = 201 if route.proposal and user.role in route.gate else 403
+                _try(web, client, route, foreign, expected, problems, user.username, f"unit {user.foreign}'s record")
         else:  # the office, the administrator and the district head read it; the admin commands nothing
             for route in RECORD_ROUTES:
                 if route.method == "GET":
@@ -305,7 +337,7 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
         own = OWN.get(user.username)
         for route in (r for r in RECORD_ROUTES if r.method == "GET" and own is not None):
             expected = 403 if route.gate and user.role not in route.gate else 200
-            if user.username == "qingchuan" and route.kind in ("notice", "rectification", "unit"):
+            if user.username == "qingchuan" and route.kind in ("notice", "rectification", "inspection", "unit"):
                 expected = 403
             answer = _try(web, client, route, matrix.a if own == "A" else matrix.c, expected, problems,
                           user.username, f"unit {own}'s record")
@@ -314,7 +346,8 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
                 problems.append(f"qingchuan {route} names the notice sent to the lead unit")
         if user.username == "qingchuan":  # the co-unit's commands on the item it helps with
             for route in (r for r in RECORD_ROUTES if r.is_command):
-                expected = CO_UNIT.get(route.path.rsplit("/", 1)[-1], 403) if route.kind == "item" else 403
+                expected = CO_UNIT.get(route.path.rsplit("/", 1)[-1], 403) if route.kind == "item" else \
+                    201 if route.proposal else 403
                 _try(web, client, route, matrix.a, expected, problems, user.username, "the item it helps with")
     assert not problems, f"{len(problems)} wrong answers:\n" + "\n".join(problems)
 

@@ -5,6 +5,8 @@
 * a leader reads the units of their portfolio *that day* — as leader in charge, or as AB-role
   cover while the leader in charge is away; the district head reads all;
 * the discipline body reads a case only once a leader has approved its referral;
+* an inspection is read by the units it targets (an unannounced one only once conducted), the
+  department that organises it, the leaders of those units; never by the discipline body;
 * another district's record answers exactly like a record that does not exist (NotFound).
 """
 
@@ -176,3 +178,91 @@ def test_another_districts_records_answer_like_missing_ones(app, district):
         app.readable_rectification(r["task_c"], other.office)
     with pytest.raises(NotFound):
         app.readable_item(r["item_a"], discipline(other.district))
+
+
+# -- inspections (督查检查) ----------------------------------------------------------------------------
+@pytest.fixture
+def inspections(app, district):
+    """A special inspection of A and B planned by the office; C's proposal to inspect B; an unannounced
+    inspection of A (暗访督查, planned); and an inspection of X in the other district."""
+    from domain.inspection import InspectionKind
+
+    world, other, _ = district
+    ids = world.unit_ids
+
+    def plan(units, kind=InspectionKind.SPECIAL, title="安全生产专项督查", on_world=world):
+        return app.plan_inspection(kind=kind, title=title, target_units=units, planned_month="2026-03",
+                                   actor=on_world.office).id
+
+    proposal = app.propose_inspection(kind=InspectionKind.SPECIAL, title="市容秩序检查", target_units=[ids["B"]],
+                                      planned_month="2026-03", reasons="群众反映集中", actor=world.unit("C")).id
+    return dict(ab=plan([ids["A"], ids["B"]]), proposal=proposal,
+                secret=plan([ids["A"]], kind=InspectionKind.UNANNOUNCED, title="市容暗访"),
+                x=plan([other.unit_ids["X"]], on_world=other))
+
+
+def test_the_office_and_the_administrator_read_every_inspection(app, district, inspections):
+    world, _, _ = district
+    ours = [inspections[k] for k in ("proposal", "ab", "secret")]
+    for actor in (world.office, world.admin):
+        assert all(app.readable_inspection(i, actor).id == i for i in ours)
+        assert [i.id for i in app.visible_inspections(actor)] == ours
+
+
+def test_a_unit_reads_the_inspections_that_target_it_or_that_it_organises(app, district, inspections):
+    world, _, _ = district
+    a, b, c = world.unit("A"), world.unit("B"), world.unit("C")
+    ab, proposal, secret = inspections["ab"], inspections["proposal"], inspections["secret"]
+    assert app.readable_inspection(ab, a) and app.readable_inspection(ab, b)  # targets
+    assert app.readable_inspection(proposal, c)  # the department that asked to inspect B
+    assert app.readable_inspection(proposal, b)
+    assert _rule(lambda: app.readable_inspection(ab, c)) == "inspection.not_yours"
+    assert _rule(lambda: app.readable_inspection(proposal, a)) == "inspection.not_yours"
+    # an unannounced inspection (暗访督查) is not shown to the unit it targets before it is conducted
+    assert _rule(lambda: app.readable_inspection(secret, a)) == "inspection.unannounced"
+    assert [i.id for i in app.visible_inspections(a)] == [ab]
+    assert [i.id for i in app.visible_inspections(c)] == [proposal]
+    app.conduct_inspection(secret, world.office)
+    assert app.readable_inspection(secret, a).id == secret
+    assert [i.id for i in app.visible_inspections(a)] == [ab, secret]
+    assert _rule(lambda: app.readable_inspection(secret, b)) == "inspection.not_yours"
+
+
+def test_a_leader_reads_the_inspections_touching_the_portfolio_of_the_day(app, clock, district, inspections):
+    world, _, _ = district
+    v1, v2, v3, head = world.leader("V1"), world.leader("V2"), world.leader("V3"), world.leader("HEAD")
+    ab, proposal, secret = inspections["ab"], inspections["proposal"], inspections["secret"]
+    assert [i.id for i in app.visible_inspections(v1)] == [proposal, ab, secret]  # B; A and B; A (announced or not)
+    assert [i.id for i in app.visible_inspections(v2)] == [proposal]  # organised by C
+    assert _rule(lambda: app.readable_inspection(ab, v2)) == "inspection.not_in_portfolio"
+    assert _rule(lambda: app.readable_inspection(secret, v2)) == "inspection.not_in_portfolio"
+    assert _rule(lambda: app.readable_inspection(ab, v3)) == "inspection.not_in_portfolio"
+    assert app.visible_inspections(v3) == []
+    assert len(app.visible_inspections(head)) == 3 and app.readable_inspection(secret, head)
+    clock.set(date(2026, 4, 2))  # unit A is V2's from 04-01
+    assert app.readable_inspection(secret, v2).id == secret and app.readable_inspection(ab, v2)
+    assert _rule(lambda: app.readable_inspection(secret, v1)) == "inspection.not_in_portfolio"
+    assert app.readable_inspection(ab, v1)  # still through B
+
+
+def test_the_discipline_body_reads_no_inspection(app, district, inspections):
+    world, _, _ = district
+    jiwei = discipline(world.district)
+    for key in ("ab", "proposal", "secret"):
+        assert _rule(lambda: app.readable_inspection(inspections[key], jiwei)) == "inspection.not_referred"
+    assert app.visible_inspections(jiwei) == []
+
+
+def test_another_districts_inspection_answers_like_a_missing_one(app, district, inspections):
+    world, other, _ = district
+    for actor in (world.office, world.admin, world.unit("A"), world.leader("V1"), world.leader("HEAD"),
+                  discipline(world.district)):
+        with pytest.raises(NotFound) as found:
+            app.readable_inspection(inspections["x"], actor)
+        with pytest.raises(NotFound) as missing:
+            app.readable_inspection(uuid.uuid4(), actor)
+        assert (found.value.rule, found.value.message) == (missing.value.rule, missing.value.message)
+        assert inspections["x"] not in {i.id for i in app.visible_inspections(actor)}
+    with pytest.raises(NotFound):
+        app.readable_inspection(inspections["ab"], other.office)
+    assert [i.id for i in app.visible_inspections(other.office)] == [inspections["x"]]

@@ -347,3 +347,20 @@ def test_units_are_refused_and_other_districts_see_nothing(web):
     admin = web.client("guanliyuan")  # reads, but the office acts
     page = admin.get(details[1])
     assert page.status_code == 200 and "催办</button>" not in page.text and "管理员只能查看" in page.text
+
+
+def test_the_inspection_page_shows_its_history_in_chinese(web):
+    office, app, world = web.client("duchashi"), web.app, web.world
+    proposal = app.propose_inspection(kind=InspectionKind.SPECIAL, title="燃气安全检查", target_units=[world.unit_ids["B"]],
+                                      planned_month="2026-03", reasons="燃气隐患排查", actor=world.unit("C"))
+    url = f"/office/inspections/{proposal.id.hex}"
+    follow(office, post(web, office, f"{url}/decide", decision="approve", note="同意，限于晴川街"))
+    follow(office, post(web, office, f"{url}/conduct"))
+    page = follow(office, post(web, office, f"{url}/findings", unit=world.unit_ids["B"].hex, problem="燃气管道老化",
+                               severity="serious", deadline="2026-04-30"))
+    history = re.search(r"<h2>督查过程</h2>\s*<ol class=\"timeline\">(.*?)</ol>", page.text, re.S)
+    assert history, page.text[-1500:]
+    entries = re.findall(r'<li><span class="when">([^<]+)</span><b>([^<]+)</b>', history[1])
+    assert [what for _, what in entries] == ["申请开展检查", "批准检查申请", "实施督查", "登记发现的问题"]
+    assert "同意，限于晴川街" in history[1] and "问题：燃气管道老化" in history[1] and "c-clerk（承办单位）" in history[1]
+    assert "Inspection." not in page.text and "FindingRecorded" not in page.text

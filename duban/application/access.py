@@ -5,7 +5,11 @@
   the notices sent to it and its own rectification tasks;
 * a leader sees the units in their portfolio that day, as leader in charge or as AB-role
   cover; the district head (区长) sees all;
-* the discipline body (纪检监察) sees only cases whose referral a leader approved, read-only.
+* the discipline body (纪检监察) sees only cases whose referral a leader approved, read-only;
+* an inspection (督查检查) is read by the office and the administrator, by the units it targets and
+  the department that organises it, and by the leaders of any of those units; an unannounced one
+  (暗访督查) stays hidden from the units it targets until it has been conducted; the discipline
+  body never reads inspections (the rectification tasks found are cases it may receive).
 
 Another district's record answers exactly like a missing one (404); a record of one's own
 district that is not one's business answers 403 with the rule that refused it.
@@ -18,6 +22,7 @@ from uuid import UUID
 
 from domain.actor import Actor, Role
 from domain.errors import NotAllowed
+from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.item import SupervisedItem
 from domain.leadership import Leader, LeaderTitle
 from domain.notice import SupervisionNotice
@@ -96,6 +101,35 @@ class ReadAccess(OversightCommands):
                              if actor.role is Role.UNIT else f"整改任务{task.number_label}不在您的分管范围内，无权查看。")
         return task
 
+    def readable_inspection(self, inspection_id: UUID, actor: Actor) -> Inspection:
+        """The inspection (督查检查), if ``actor`` may read it; else NotFound (another district's, as
+        for a missing one) or NotAllowed."""
+        inspection = self._get(Inspection, inspection_id, actor)
+        refusal = self._inspection_refusal(inspection, actor, self.visible_units(actor))
+        if refusal is not None:
+            raise refusal
+        return inspection
+
+    @staticmethod
+    def _inspection_refusal(inspection: Inspection, actor: Actor,
+                            units: frozenset[UUID] | None) -> NotAllowed | None:
+        """Why ``actor`` (who sees ``units``) may not read ``inspection``; None if they may."""
+        label = inspection.number_label
+        if actor.role is Role.DISCIPLINE:
+            return NotAllowed("inspection.not_referred", f"督查检查{label}不属于移交纪检监察的案件，无权查看。")
+        if units is EVERYTHING:
+            return None
+        organiser = {inspection.organiser} if inspection.organiser is not None else set()
+        if not (set(inspection.target_units) | organiser) & units:
+            if actor.role is Role.UNIT:
+                return NotAllowed("inspection.not_yours", f"督查检查{label}不涉及贵单位，无权查看。")
+            return NotAllowed("inspection.not_in_portfolio", f"督查检查{label}不在您的分管范围内，无权查看。")
+        if (actor.role is Role.UNIT and actor.unit != inspection.organiser
+                and inspection.kind is InspectionKind.UNANNOUNCED
+                and inspection.status not in (InspectionStatus.CONDUCTED, InspectionStatus.CLOSED)):
+            return NotAllowed("inspection.unannounced", f"督查检查{label}为暗访督查，实施前不向被督查单位公开。")
+        return None
+
     def case_file(self, item_id: UUID, actor: Actor) -> tuple[SupervisedItem, list[SupervisionNotice]]:
         """An item ``actor`` may read, with the notices issued about it (for its timeline or a
         referral dossier)."""
@@ -108,6 +142,13 @@ class ReadAccess(OversightCommands):
         return item, notices
 
     # -- lists -------------------------------------------------------------------------------------
+    def visible_inspections(self, actor: Actor) -> list[Inspection]:
+        """The district's inspections ``actor`` may read (as :meth:`readable_inspection`), oldest first."""
+        if actor.role is Role.DISCIPLINE:
+            return []
+        units = self.visible_units(actor)
+        return [i for i in self.inspections(actor.district) if self._inspection_refusal(i, actor, units) is None]
+
     def referred_items(self, actor: Actor) -> list[SupervisedItem]:
         """The cases referred to the discipline body (approved referrals), newest first."""
         actor.must_be(Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交案件")

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from domain.actor import Actor, Role
 from domain.deadlines import notice_reply_deadline
-from domain.errors import InvalidInput, NotAllowed, require, require_input
+from domain.errors import ConcurrentChange, InvalidInput, NotAllowed, require, require_input
 from domain.inspection import Inspection, InspectionKind
 from domain.item import SupervisedItem
 from domain.notice import SupervisionNotice
@@ -59,21 +59,27 @@ class OversightCommands(ItemCommands):
     def notices(self, district: str) -> list[SupervisionNotice]:
         return self._records(SupervisionNotice, district, "notice", self._years(district))
 
-    def acknowledge_notice(self, notice: UUID, actor: Actor, on: date | None = None):
+    # ``expected_version`` (every command on an existing notice, task or inspection): the version
+    # the caller last read; if the record changed since, ConcurrentChange (409) and nothing is saved
+    def acknowledge_notice(self, notice: UUID, actor: Actor, on: date | None = None,
+                           expected_version: int | None = None):
         return self._change("acknowledge_notice", SupervisionNotice, notice, actor, on,
-                            lambda n, d: n.acknowledge(d, actor))
+                            lambda n, d: n.acknowledge(d, actor), expected_version)
 
-    def reply_notice(self, notice: UUID, task: str, text: str, actor: Actor, attachments=None, on: date | None = None):
+    def reply_notice(self, notice: UUID, task: str, text: str, actor: Actor, attachments=None, on: date | None = None,
+                     expected_version: int | None = None):
         return self._change("reply_notice", SupervisionNotice, notice, actor, on,
-                            lambda n, d: n.reply(task, text, attachments, d, actor))
+                            lambda n, d: n.reply(task, text, attachments, d, actor), expected_version)
 
     def review_notice_reply(self, notice: UUID, task: str, accept: bool, actor: Actor, note: str = "",
-                            on: date | None = None):
+                            on: date | None = None, expected_version: int | None = None):
         return self._change("review_notice_reply", SupervisionNotice, notice, actor, on,
-                            lambda n, d: n.review_reply(task, accept, note, d, actor))
+                            lambda n, d: n.review_reply(task, accept, note, d, actor), expected_version)
 
-    def close_notice(self, notice: UUID, actor: Actor, note: str = "", on: date | None = None):
-        return self._change("close_notice", SupervisionNotice, notice, actor, on, lambda n, d: n.close(note, d, actor))
+    def close_notice(self, notice: UUID, actor: Actor, note: str = "", on: date | None = None,
+                     expected_version: int | None = None):
+        return self._change("close_notice", SupervisionNotice, notice, actor, on, lambda n, d: n.close(note, d, actor),
+                            expected_version)
 
     # -- rectification tasks ----------------------------------------------------------------------
     def _new_rectification(self, *, unit, source, source_ref, problem, severity, deadline, day, actor) -> tuple:
@@ -108,58 +114,71 @@ class OversightCommands(ItemCommands):
     def rectifications(self, district: str) -> list[RectificationTask]:
         return self._records(RectificationTask, district, "rectification", self._years(district))
 
-    def _rect_change(self, command, task, actor, on, change):
-        return self._change(command, RectificationTask, task, actor, on, change)
+    def _rect_change(self, command, task, actor, on, change, expected_version=None):
+        return self._change(command, RectificationTask, task, actor, on, change, expected_version)
 
-    def submit_rectification_plan(self, task: UUID, plan: str, actor: Actor, on: date | None = None):
+    def submit_rectification_plan(self, task: UUID, plan: str, actor: Actor, on: date | None = None,
+                                  expected_version: int | None = None):
         return self._rect_change("submit_rectification_plan", task, actor, on,
-                                 lambda t, d: t.submit_plan(plan, None, d, actor))
+                                 lambda t, d: t.submit_plan(plan, None, d, actor), expected_version)
 
-    def report_rectification_progress(self, task: UUID, percent: int, text: str, actor: Actor, on: date | None = None):
+    def report_rectification_progress(self, task: UUID, percent: int, text: str, actor: Actor, on: date | None = None,
+                                      expected_version: int | None = None):
         return self._rect_change("report_rectification_progress", task, actor, on,
-                                 lambda t, d: t.report_progress(percent, text, d, actor))
+                                 lambda t, d: t.report_progress(percent, text, d, actor), expected_version)
 
-    def report_rectified(self, task: UUID, summary: str, evidence: list[dict], actor: Actor, on: date | None = None):
+    def report_rectified(self, task: UUID, summary: str, evidence: list[dict], actor: Actor, on: date | None = None,
+                         expected_version: int | None = None):
         return self._rect_change("report_rectified", task, actor, on,
-                                 lambda t, d: t.report_rectified(summary, evidence, d, actor))
+                                 lambda t, d: t.report_rectified(summary, evidence, d, actor), expected_version)
 
-    def verify_rectification(self, task: UUID, passed: bool, actor: Actor, note: str = "", on: date | None = None):
-        return self._rect_change("verify_rectification", task, actor, on, lambda t, d: t.verify(passed, note, d, actor))
+    def verify_rectification(self, task: UUID, passed: bool, actor: Actor, note: str = "", on: date | None = None,
+                             expected_version: int | None = None):
+        return self._rect_change("verify_rectification", task, actor, on, lambda t, d: t.verify(passed, note, d, actor),
+                                 expected_version)
 
-    def sign_off_rectification(self, task: UUID, actor: Actor, note: str = "", on: date | None = None):
-        return self._rect_change("sign_off_rectification", task, actor, on, lambda t, d: t.sign_off(note, d, actor))
+    def sign_off_rectification(self, task: UUID, actor: Actor, note: str = "", on: date | None = None,
+                               expected_version: int | None = None):
+        return self._rect_change("sign_off_rectification", task, actor, on, lambda t, d: t.sign_off(note, d, actor),
+                                 expected_version)
 
-    def reopen_rectification(self, task: UUID, finding: str, new_deadline: date, actor: Actor, on: date | None = None):
+    def reopen_rectification(self, task: UUID, finding: str, new_deadline: date, actor: Actor, on: date | None = None,
+                             expected_version: int | None = None):
         return self._rect_change("reopen_rectification", task, actor, on,
-                                 lambda t, d: t.reopen(finding, new_deadline, d, actor))
+                                 lambda t, d: t.reopen(finding, new_deadline, d, actor), expected_version)
 
     # the escalation ladder on a rectification task (same rules as on items)
-    def urge_rectification(self, task: UUID, note: str, actor: Actor, on: date | None = None):
-        return self._rect_change("urge_rectification", task, actor, on, lambda t, d: t.urge(note, d, actor))
+    def urge_rectification(self, task: UUID, note: str, actor: Actor, on: date | None = None,
+                           expected_version: int | None = None):
+        return self._rect_change("urge_rectification", task, actor, on, lambda t, d: t.urge(note, d, actor),
+                                 expected_version)
 
-    def criticise_rectification(self, task: UUID, note: str, actor: Actor, document: str = "", on: date | None = None):
+    def criticise_rectification(self, task: UUID, note: str, actor: Actor, document: str = "", on: date | None = None,
+                                expected_version: int | None = None):
         return self._rect_change("criticise_rectification", task, actor, on,
-                                 lambda t, d: t.criticise(note, document, d, actor))
+                                 lambda t, d: t.criticise(note, document, d, actor), expected_version)
 
     def record_rectification_interview(self, task: UUID, held_by: str, interviewee: str, actor: Actor,
-                                       note: str = "", leader: UUID | None = None, on: date | None = None):
+                                       note: str = "", leader: UUID | None = None, on: date | None = None,
+                                       expected_version: int | None = None):
         def change(t: RectificationTask, d: date) -> None:
             if leader is not None:
                 self._leader(leader, actor)
             self._require_leader_of_unit(t.unit, actor, d, "登记约谈")  # a leader only in their portfolio
             t.record_interview(held_by, interviewee, note, d, actor, leader=leader)
-        return self._rect_change("record_rectification_interview", task, actor, on, change)
+        return self._rect_change("record_rectification_interview", task, actor, on, change, expected_version)
 
-    def propose_rectification_referral(self, task: UUID, reasons: str, actor: Actor, on: date | None = None):
+    def propose_rectification_referral(self, task: UUID, reasons: str, actor: Actor, on: date | None = None,
+                                       expected_version: int | None = None):
         return self._rect_change("propose_rectification_referral", task, actor, on,
-                                 lambda t, d: t.propose_referral(reasons, d, actor))
+                                 lambda t, d: t.propose_referral(reasons, d, actor), expected_version)
 
     def decide_rectification_referral(self, task: UUID, approve: bool, note: str, actor: Actor,
-                                      on: date | None = None):
+                                      on: date | None = None, expected_version: int | None = None):
         def change(t: RectificationTask, d: date) -> None:
             self._require_leader_of_unit(t.unit, actor, d, "审批移交纪检监察")
             t.decide_referral(approve, note, d, actor)
-        return self._rect_change("decide_rectification_referral", task, actor, on, change)
+        return self._rect_change("decide_rectification_referral", task, actor, on, change, expected_version)
 
     # -- inspections -----------------------------------------------------------------------------
     def _new_inspection(self, command: str, make, actor: Actor, target_units: list[UUID], on: date | None):
@@ -179,12 +198,16 @@ class OversightCommands(ItemCommands):
 
     def plan_inspection(self, *, kind: InspectionKind, title: str, target_units: list[UUID], planned_month: str,
                         actor: Actor, on: date | None = None) -> Inspection:
+        """年度督查计划 (office).  The role first, so no one else learns which units exist."""
+        actor.must_be(Role.OFFICE, doing="制订督查计划")
         return self._new_inspection("plan_inspection", lambda y, n, d: Inspection.plan(
             year=y, number=n, kind=kind, title=title, target_units=target_units, planned_month=planned_month,
             on=d, actor=actor), actor, target_units, on)
 
     def propose_inspection(self, *, kind: InspectionKind, title: str, target_units: list[UUID], planned_month: str,
                            reasons: str, actor: Actor, on: date | None = None) -> Inspection:
+        """A department's written request to inspect (WR art. 63); it may name any unit of its district."""
+        actor.must_be(Role.UNIT, doing="申请开展实地检查")
         return self._new_inspection("propose_inspection", lambda y, n, d: Inspection.propose(
             year=y, number=n, kind=kind, title=title, target_units=target_units, planned_month=planned_month,
             reasons=reasons, on=d, actor=actor), actor, target_units, on)
@@ -195,20 +218,27 @@ class OversightCommands(ItemCommands):
     def inspections(self, district: str) -> list[Inspection]:
         return self._records(Inspection, district, "inspection", self._years(district))
 
-    def decide_inspection(self, inspection: UUID, approve: bool, actor: Actor, note: str = "", on: date | None = None):
+    def decide_inspection(self, inspection: UUID, approve: bool, actor: Actor, note: str = "", on: date | None = None,
+                          expected_version: int | None = None):
         return self._change("decide_inspection", Inspection, inspection, actor, on,
-                            lambda i, d: i.decide_proposal(approve, note, d, actor))
+                            lambda i, d: i.decide_proposal(approve, note, d, actor), expected_version)
 
-    def conduct_inspection(self, inspection: UUID, actor: Actor, on: date | None = None):
-        return self._change("conduct_inspection", Inspection, inspection, actor, on, lambda i, d: i.conduct(d, actor))
+    def conduct_inspection(self, inspection: UUID, actor: Actor, on: date | None = None,
+                           expected_version: int | None = None):
+        return self._change("conduct_inspection", Inspection, inspection, actor, on, lambda i, d: i.conduct(d, actor),
+                            expected_version)
 
     def record_inspection_finding(self, inspection: UUID, *, unit: UUID, problem: str, severity: Severity,
-                                  deadline: date, actor: Actor, on: date | None = None) -> RectificationTask:
-        """A finding enters the ledger as a rectification task, saved with the inspection atomically."""
+                                  deadline: date, actor: Actor, on: date | None = None,
+                                  expected_version: int | None = None) -> RectificationTask:
+        """A finding enters the ledger as a rectification task, saved with the inspection atomically
+        (``expected_version``: the inspection's)."""
         day = self._on(on)
 
         def work():
             found = self._get(Inspection, inspection, actor)
+            if expected_version is not None and found.version != expected_version:
+                raise ConcurrentChange(found.label)
             found.check_business_date(day, self._today())
             self._active_unit(unit, actor)
             register = self._register(actor.district, "rectification", day.year, day)
@@ -224,9 +254,12 @@ class OversightCommands(ItemCommands):
 
         return self._run("record_inspection_finding", actor, inspection, work)[2]
 
-    def record_inspection_results(self, inspection: UUID, results: list[dict], actor: Actor, on: date | None = None):
+    def record_inspection_results(self, inspection: UUID, results: list[dict], actor: Actor, on: date | None = None,
+                                  expected_version: int | None = None):
         return self._change("record_inspection_results", Inspection, inspection, actor, on,
-                            lambda i, d: i.record_results(results, d, actor))
+                            lambda i, d: i.record_results(results, d, actor), expected_version)
 
-    def close_inspection(self, inspection: UUID, actor: Actor, on: date | None = None):
-        return self._change("close_inspection", Inspection, inspection, actor, on, lambda i, d: i.close(d, actor))
+    def close_inspection(self, inspection: UUID, actor: Actor, on: date | None = None,
+                         expected_version: int | None = None):
+        return self._change("close_inspection", Inspection, inspection, actor, on, lambda i, d: i.close(d, actor),
+                            expected_version)

@@ -1,6 +1,7 @@
 """Every controller the app serves; each module owns its routes and templates."""
 
 from web.controllers.api import ApiController
+from web.controllers.api_inspections import InspectionsApiController
 from web.controllers.api_items import ItemsApiController
 from web.controllers.api_oversight import NoticesApiController, RectificationsApiController
 from web.controllers.discipline import DisciplineController
@@ -14,4 +15,5 @@ from web.controllers.unit import UnitController
 
 CONTROLLERS = [home, OfficeController, OfficeOversightController, UnitController, LeaderController,
                DisciplineController, ApiController, ItemsApiController, NoticesApiController, RectificationsApiController,
+               InspectionsApiController,
                OfficeRectificationController, OfficeInspectionController]

@@ -1,9 +1,10 @@
 """The JSON API (/api): the queries the pages use — who am I, the units, the ledger, warnings, a
 unit's inbox, rankings, a leader's view, the escalation queue and the discipline body's dossiers.
 
-Commands and single records live in :mod:`web.controllers.api_items` and
-:mod:`web.controllers.api_oversight`; shapes in ``api_answers`` and ``api_bodies``.  Every answer
-holds only what the actor may read (``duban.readable_*``, ``visible_rows``).
+Commands and single records live in :mod:`web.controllers.api_items`,
+:mod:`web.controllers.api_oversight` and :mod:`web.controllers.api_inspections`; shapes in
+``api_answers`` and ``api_bodies``.  Every answer holds only what the actor may read
+(``duban.readable_*``, ``visible_rows``).
 """
 
 from __future__ import annotations
@@ -47,12 +48,15 @@ GET, e.g. `GET /login`); without it the answer is 403 `csrf.failed`.
 `rule` a stable English identifier, `message` plain Chinese, `field` the request field to blame (or
 null).  400 malformed request (not JSON, missing field, wrong type, unknown field); 401 not logged in;
 403 not allowed (role, unit, portfolio); 404 unknown — another district's record answers exactly like
-a missing one; 409 changed by someone else first (send `expected_version` on item commands); 422 bad
-input or a broken business rule.  A refused command records nothing.
+a missing one; 409 changed by someone else first (send `expected_version` — the `version` last read —
+with a command on an item, notice, rectification task or inspection); 422 bad input or a broken
+business rule.  A refused command records nothing.
 
 **Reading.** Each answer holds what the actor may read: the office everything of its district, a unit
 its own work, a leader the units of their portfolio that day (AB-role cover included; the district
-head all), the discipline body only the cases referred to it.
+head all), the discipline body only the cases referred to it.  An inspection is read by the units it
+targets (an unannounced one only once conducted), the department that organises it and the leaders of
+those units.
 """
 
 ERRORS = {

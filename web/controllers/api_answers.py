@@ -9,6 +9,7 @@ from uuid import UUID
 
 from msgspec import Struct
 
+from domain.inspection import Inspection
 from domain.item import ItemStatus, Satisfaction, SupervisedItem
 from domain.labels import Labelled
 from domain.notice import SupervisionNotice, TaskState
@@ -43,15 +44,31 @@ class CommandResult(Struct):
     """What a command answers: the record it changed (or created) as it now stands."""
 
     id: UUID
-    kind: str  # item | notice | rectification
+    kind: str  # item | notice | rectification | inspection
     number: str  # e.g. 督〔2026〕3号
     status: Choice
     version: int  # send it back as ``expected_version`` to refuse a stale change (409)
 
 
-def command_result(record: SupervisedItem | SupervisionNotice | RectificationTask) -> CommandResult:
-    kind = {SupervisedItem: "item", SupervisionNotice: "notice", RectificationTask: "rectification"}[type(record)]
-    return CommandResult(record.id, kind, record.number_label, choice(record.status), record.version)
+KINDS = {SupervisedItem: "item", SupervisionNotice: "notice", RectificationTask: "rectification",
+         Inspection: "inspection"}
+
+
+def command_result(record: SupervisedItem | SupervisionNotice | RectificationTask | Inspection) -> CommandResult:
+    return CommandResult(record.id, KINDS[type(record)], record.number_label, choice(record.status), record.version)
+
+
+class FindingResult(CommandResult):
+    """A finding recorded (登记发现的问题): the rectification task it entered in the ledger, and the
+    inspection's new version (send it as ``expected_version`` with the next inspection command)."""
+
+    inspection: UUID
+    inspection_version: int
+
+
+def finding_result(task: RectificationTask, inspection: Inspection) -> FindingResult:
+    return FindingResult(task.id, "rectification", task.number_label, choice(task.status), task.version,
+                         inspection.id, inspection.version)
 
 
 class Me(Struct):
@@ -330,6 +347,75 @@ class RectificationSummary(Struct):
 def rectification_summary(task: RectificationTask, names: dict[UUID, str]) -> RectificationSummary:
     return RectificationSummary(task.id, task.number_label, UnitRef(task.unit, names.get(task.unit, "")), task.problem,
                                 choice(task.severity), task.deadline, choice(task.status), task.referral)
+
+
+# -- inspections ---------------------------------------------------------------------------------------
+class FindingOut(Struct):
+    unit: UnitRef
+    rectification: UUID  # the task it entered in the ledger (GET /api/rectifications/{id})
+
+
+class InspectionResultOut(Struct):
+    unit: UnitRef
+    score: float | None
+    problems: int
+
+
+class InspectionOut(Struct):
+    """An inspection (督查检查): planned by the office, or proposed by a department and approved."""
+
+    id: UUID
+    number: str  # 督查〔2026〕1号
+    year: int
+    title: str
+    kind: Choice  # special 专项督查 | unannounced 暗访督查
+    status: Choice
+    organiser: UnitRef | None  # the proposing department; null: the office
+    planned_month: str
+    target_units: list[UnitRef]
+    conducted_on: date | None
+    findings: list[FindingOut]  # those about units the reader may see
+    results: list[InspectionResultOut]  # likewise
+    version: int
+    actions: list[str]  # the command routes worth offering the reader now (a hint: each is still checked)
+
+
+def inspection_out(inspection: Inspection, names: dict[UUID, str], seen: frozenset[UUID] | None,
+                   actions: list[str]) -> InspectionOut:
+    """``seen``: the units whose findings and results the reader may see (None: all)."""
+    def ref(unit: UUID) -> UnitRef:
+        return UnitRef(unit, names.get(unit, ""))
+
+    return InspectionOut(
+        id=inspection.id, number=inspection.number_label, year=inspection.year, title=inspection.title,
+        kind=choice(inspection.kind), status=choice(inspection.status), organiser=unit_ref(inspection.organiser, names),
+        planned_month=inspection.planned_month, target_units=[ref(u) for u in inspection.target_units],
+        conducted_on=inspection.conducted_on,
+        findings=[FindingOut(ref(f["unit"]), f["rectification"]) for f in inspection.findings
+                  if seen is None or f["unit"] in seen],
+        results=[InspectionResultOut(ref(u), inspection.results[u.hex]["score"], inspection.results[u.hex]["problems"])
+                 for u in inspection.target_units if u.hex in inspection.results and (seen is None or u in seen)],
+        version=inspection.version, actions=actions,
+    )
+
+
+class InspectionSummary(Struct):
+    id: UUID
+    number: str
+    title: str
+    kind: Choice
+    status: Choice
+    organiser: UnitRef | None
+    planned_month: str
+    target_units: list[UnitRef]
+    conducted_on: date | None
+
+
+def inspection_summary(inspection: Inspection, names: dict[UUID, str]) -> InspectionSummary:
+    return InspectionSummary(inspection.id, inspection.number_label, inspection.title, choice(inspection.kind),
+                             choice(inspection.status), unit_ref(inspection.organiser, names),
+                             inspection.planned_month, [UnitRef(u, names.get(u, "")) for u in inspection.target_units],
+                             inspection.conducted_on)
 
 
 # -- histories -----------------------------------------------------------------------------------------

@@ -3,8 +3,9 @@ to the application's command.  Unknown fields are refused (400), so a misspelt f
 unnoticed; range and business checks stay with the domain (422, in Chinese).
 
 Every command may name its business date ``on`` (default: today; never in the future, never before
-the record's last fact).  Commands on an item may send ``expected_version`` (the ``version`` last
-read): if the item changed since, nothing is recorded and the answer is 409.
+the record's last fact).  Commands on an existing record (an item, a notice, a rectification task,
+an inspection) may send ``expected_version`` (the ``version`` last read): if the record changed
+since, nothing is recorded and the answer is 409.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from uuid import UUID
 
 from msgspec import Struct
 
+from domain.inspection import InspectionKind
 from domain.item import Satisfaction
 from domain.rectification import ProblemSource, Severity
 from domain.sources import SourceKind
@@ -24,8 +26,14 @@ class Command(Struct, kw_only=True, forbid_unknown_fields=True):
     on: date | None = None  # the business date (业务日期); default today
 
 
-class ItemCommand(Command, kw_only=True, forbid_unknown_fields=True):
-    expected_version: int | None = None  # refuse with 409 if the item's version differs
+class VersionedCommand(Command, kw_only=True, forbid_unknown_fields=True):
+    """A command on an existing record."""
+
+    expected_version: int | None = None  # refuse with 409 if the record's version differs
+
+
+class ItemCommand(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
+    """A command on a supervised item."""
 
 
 class Attachment(Struct, forbid_unknown_fields=True):
@@ -212,7 +220,7 @@ class IssueNotice(Command, kw_only=True, forbid_unknown_fields=True):
     reply_deadline: date | None = None  # default: 7 working days
 
 
-class NoticeReply(Command, kw_only=True, forbid_unknown_fields=True):
+class NoticeReply(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     """书面回复 (the unit), one task at a time."""
 
     task: str
@@ -220,7 +228,7 @@ class NoticeReply(Command, kw_only=True, forbid_unknown_fields=True):
     attachments: list[Attachment] = []
 
 
-class ReviewReply(Command, kw_only=True, forbid_unknown_fields=True):
+class ReviewReply(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     """审核回复 (office)."""
 
     task: str
@@ -228,7 +236,7 @@ class ReviewReply(Command, kw_only=True, forbid_unknown_fields=True):
     note: str = ""
 
 
-class Note(Command, kw_only=True, forbid_unknown_fields=True):
+class Note(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     note: str = ""
 
 
@@ -244,56 +252,106 @@ class RecordRectification(Command, kw_only=True, forbid_unknown_fields=True):
     source_ref: str = ""
 
 
-class RectificationPlan(Command, kw_only=True, forbid_unknown_fields=True):
+class RectificationPlan(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     """整改方案 (the unit)."""
 
     plan: str
 
 
-class ReportRectificationProgress(Command, kw_only=True, forbid_unknown_fields=True):
+class ReportRectificationProgress(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     """整改进展 (the unit)."""
 
     percent: int
     text: str
 
 
-class Rectified(Command, kw_only=True, forbid_unknown_fields=True):
+class Rectified(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     """整改完成 (the unit), with evidence (佐证材料)."""
 
     summary: str
     evidence: list[Attachment]
 
 
-class Verify(Command, kw_only=True, forbid_unknown_fields=True):
+class Verify(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     """核验 (office)."""
 
     passed: bool
     note: str = ""
 
 
-class Reopen(Command, kw_only=True, forbid_unknown_fields=True):
+class Reopen(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     """回头看重新打开 (office)."""
 
     finding: str
     new_deadline: date
 
 
-class RectificationCriticise(Command, kw_only=True, forbid_unknown_fields=True):
+class RectificationCriticise(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     note: str
     document: str = ""
 
 
-class RectificationInterview(Command, kw_only=True, forbid_unknown_fields=True):
+class RectificationInterview(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     held_by: str
     interviewee: str
     note: str = ""
     leader: UUID | None = None
 
 
-class Reasons(Command, kw_only=True, forbid_unknown_fields=True):
+class Reasons(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     reasons: str
 
 
-class RectificationReferralDecision(Command, kw_only=True, forbid_unknown_fields=True):
+class RectificationReferralDecision(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
     approve: bool
     note: str = ""
+
+
+# -- inspections ---------------------------------------------------------------------------------------
+class PlanInspection(Command, kw_only=True, forbid_unknown_fields=True):
+    """列入年度督查计划 (office)."""
+
+    kind: InspectionKind  # special 专项督查 | unannounced 暗访督查
+    title: str
+    target_units: list[UUID]
+    planned_month: str  # YYYY-MM
+
+
+class ProposeInspection(PlanInspection, kw_only=True, forbid_unknown_fields=True):
+    """申请开展实地检查 (a department, WR art. 63): waits for the office's written approval."""
+
+    reasons: str  # 书面报告
+
+
+class DecideInspection(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
+    """审批部门检查申请 (office); refusing needs a ``note``."""
+
+    approve: bool
+    note: str = ""
+
+
+class InspectionFinding(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
+    """登记发现的问题 (the organiser): enters the ledger as a rectification task of ``unit``."""
+
+    unit: UUID
+    problem: str
+    severity: Severity
+    deadline: date  # 整改时限
+
+
+class InspectionResultIn(Struct, forbid_unknown_fields=True):
+    unit: UUID
+    score: float | None = None  # 0–100
+    problems: int = 0
+
+
+class InspectionResults(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
+    """登记督查结果 (the organiser): per target unit a score and/or a problem count, for the ranking."""
+
+    results: list[InspectionResultIn]
+
+
+def result_rows(found: list[InspectionResultIn]) -> list[dict]:
+    """As the application takes them; a whole score stays an integer (92, not 92.0)."""
+    return [{"unit": r.unit, "score": int(r.score) if r.score is not None and r.score.is_integer() else r.score,
+             "problems": r.problems} for r in found]

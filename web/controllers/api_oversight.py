@@ -24,10 +24,10 @@ from web.controllers.api import ERRORS
 from web.controllers.api_answers import (CommandResult, NoticeOut, NoticeSummary, RectificationOut,
                                          RectificationSummary, TimelineEntryOut, command_result, notice_out,
                                          notice_summary, rectification_out, rectification_summary, timeline_out)
-from web.controllers.api_bodies import (Command, IssueNotice, Note, NoticeReply, Reasons, RecordRectification, Reopen,
+from web.controllers.api_bodies import (IssueNotice, Note, NoticeReply, Reasons, RecordRectification, Reopen,
                                         Rectified, RectificationCriticise, RectificationInterview, RectificationPlan,
                                         ReportRectificationProgress, RectificationReferralDecision, ReviewReply, Verify,
-                                        attachments)
+                                        VersionedCommand, attachments)
 from web.controllers.api_items import unit_names
 
 
@@ -95,27 +95,30 @@ class NoticesApiController(Controller):
     @post("/{notice_id:uuid}/acknowledge", status_code=200, sync_to_thread=True, responses=ERRORS,
           summary="签收督办通知")
     def acknowledge(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
-                    data: JSONBody[Command | None] = None) -> CommandResult:
-        on = data.on if data else None
-        return self._run(request, duban, notice_id, lambda a: duban.acknowledge_notice(notice_id, a, on=on))
+                    data: JSONBody[VersionedCommand | None] = None) -> CommandResult:
+        d = data or VersionedCommand()
+        return self._run(request, duban, notice_id, lambda a: duban.acknowledge_notice(
+            notice_id, a, on=d.on, expected_version=d.expected_version))
 
     @post("/{notice_id:uuid}/reply", status_code=200, sync_to_thread=True, responses=ERRORS, summary="书面回复")
     def reply(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
               data: JSONBody[NoticeReply]) -> CommandResult:
         return self._run(request, duban, notice_id, lambda a: duban.reply_notice(
-            notice_id, data.task, data.text, a, attachments=attachments(data.attachments), on=data.on))
+            notice_id, data.task, data.text, a, attachments=attachments(data.attachments), on=data.on,
+            expected_version=data.expected_version))
 
     @post("/{notice_id:uuid}/review", status_code=200, sync_to_thread=True, responses=ERRORS, summary="审核回复")
     def review(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
                data: JSONBody[ReviewReply]) -> CommandResult:
         return self._run(request, duban, notice_id, lambda a: duban.review_notice_reply(
-            notice_id, data.task, data.accept, a, note=data.note, on=data.on))
+            notice_id, data.task, data.accept, a, note=data.note, on=data.on, expected_version=data.expected_version))
 
     @post("/{notice_id:uuid}/close", status_code=200, sync_to_thread=True, responses=ERRORS, summary="督办通知办结")
     def close(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
               data: JSONBody[Note | None] = None) -> CommandResult:
         d = data or Note()
-        return self._run(request, duban, notice_id, lambda a: duban.close_notice(notice_id, a, note=d.note, on=d.on))
+        return self._run(request, duban, notice_id, lambda a: duban.close_notice(
+            notice_id, a, note=d.note, on=d.on, expected_version=d.expected_version))
 
 
 class RectificationsApiController(Controller):
@@ -162,67 +165,70 @@ class RectificationsApiController(Controller):
     def plan(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
              data: JSONBody[RectificationPlan]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.submit_rectification_plan(
-            task_id, data.plan, a, on=data.on))
+            task_id, data.plan, a, on=data.on, expected_version=data.expected_version))
 
     @post("/{task_id:uuid}/progress", status_code=200, sync_to_thread=True, responses=ERRORS, summary="报送整改进展")
     def progress(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                  data: JSONBody[ReportRectificationProgress]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.report_rectification_progress(
-            task_id, data.percent, data.text, a, on=data.on))
+            task_id, data.percent, data.text, a, on=data.on, expected_version=data.expected_version))
 
     @post("/{task_id:uuid}/rectified", status_code=200, sync_to_thread=True, responses=ERRORS, summary="报告整改完成")
     def rectified(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                   data: JSONBody[Rectified]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.report_rectified(
-            task_id, data.summary, attachments(data.evidence), a, on=data.on))
+            task_id, data.summary, attachments(data.evidence), a, on=data.on,
+            expected_version=data.expected_version))
 
     @post("/{task_id:uuid}/verify", status_code=200, sync_to_thread=True, responses=ERRORS, summary="核验整改")
     def verify(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                data: JSONBody[Verify]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.verify_rectification(
-            task_id, data.passed, a, note=data.note, on=data.on))
+            task_id, data.passed, a, note=data.note, on=data.on, expected_version=data.expected_version))
 
     @post("/{task_id:uuid}/sign-off", status_code=200, sync_to_thread=True, responses=ERRORS, summary="销号")
     def sign_off(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                  data: JSONBody[Note | None] = None) -> CommandResult:
         d = data or Note()
         return self._run(request, duban, task_id, lambda a: duban.sign_off_rectification(
-            task_id, a, note=d.note, on=d.on))
+            task_id, a, note=d.note, on=d.on, expected_version=d.expected_version))
 
     @post("/{task_id:uuid}/reopen", status_code=200, sync_to_thread=True, responses=ERRORS, summary="回头看重新打开")
     def reopen(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                data: JSONBody[Reopen]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.reopen_rectification(
-            task_id, data.finding, data.new_deadline, a, on=data.on))
+            task_id, data.finding, data.new_deadline, a, on=data.on, expected_version=data.expected_version))
 
     @post("/{task_id:uuid}/urge", status_code=200, sync_to_thread=True, responses=ERRORS, summary="催办")
     def urge(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
              data: JSONBody[Note | None] = None) -> CommandResult:
         d = data or Note()
-        return self._run(request, duban, task_id, lambda a: duban.urge_rectification(task_id, d.note, a, on=d.on))
+        return self._run(request, duban, task_id, lambda a: duban.urge_rectification(
+            task_id, d.note, a, on=d.on, expected_version=d.expected_version))
 
     @post("/{task_id:uuid}/criticise", status_code=200, sync_to_thread=True, responses=ERRORS, summary="通报批评")
     def criticise(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                   data: JSONBody[RectificationCriticise]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.criticise_rectification(
-            task_id, data.note, a, document=data.document, on=data.on))
+            task_id, data.note, a, document=data.document, on=data.on, expected_version=data.expected_version))
 
     @post("/{task_id:uuid}/interview", status_code=200, sync_to_thread=True, responses=ERRORS, summary="约谈")
     def interview(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                   data: JSONBody[RectificationInterview]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.record_rectification_interview(
-            task_id, data.held_by, data.interviewee, a, note=data.note, leader=data.leader, on=data.on))
+            task_id, data.held_by, data.interviewee, a, note=data.note, leader=data.leader, on=data.on,
+            expected_version=data.expected_version))
 
     @post("/{task_id:uuid}/referral", status_code=200, sync_to_thread=True, responses=ERRORS,
           summary="提出移交纪检监察")
     def referral(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                  data: JSONBody[Reasons]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.propose_rectification_referral(
-            task_id, data.reasons, a, on=data.on))
+            task_id, data.reasons, a, on=data.on, expected_version=data.expected_version))
 
     @post("/{task_id:uuid}/referral-decision", status_code=200, sync_to_thread=True, responses=ERRORS,
           summary="审批移交纪检监察")
     def referral_decision(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                           data: JSONBody[RectificationReferralDecision]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.decide_rectification_referral(
-            task_id, data.approve, data.note, a, on=data.on))
+            task_id, data.approve, data.note, a, on=data.on, expected_version=data.expected_version))

@@ -19,6 +19,7 @@ from domain.errors import DomainError, InvalidInput
 from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.rectification import Severity
 from duban.application import Duban
+from projections.timeline import timeline
 from web.context import done, page, today
 from web.controllers.oversight_support import Pager, enum_options, office_actor, page_number, unit_names, unit_options
 from web.forms import NO_FORM, Form, FormBody, FormState
@@ -182,6 +183,7 @@ class OfficeInspectionController(Controller):
                     units=names, findings=findings, form=state, offered=list(offered),
                     targets=unit_options(duban, actor.district, only=inspection.target_units),
                     severities=enum_options(Severity), url=inspection_url(inspection.id),
+                    history=timeline(duban.store, [inspection.id]),
                     decisions=[("approve", "批准"), ("refuse", "不批准")],
                     result_fields=["results", *(f"{kind}_{u.hex}" for u in inspection.target_units
                                                 for kind in ("score", "problems"))])
