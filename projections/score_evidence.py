@@ -14,7 +14,6 @@ from typing import Iterable
 from projections.timeline import EVENT_LABELS
 
 CHUNK = 500  # ids per query (keeps the IN list short on both stores)
-INSPECTION_EVENTS = {"Inspection.ResultsRecorded": "录入督查结果"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ class ScoreEvidence:
             kind, number, title = r["entry_kind"] or "", r["entry_number"] or "", r["entry_title"] or ""
         return Evidence(
             notification_id=int(r["notification_id"]), fact=r["fact"], on=date.fromisoformat(r["on_date"]),
-            event=r["event"], what=EVENT_LABELS.get(r["event"]) or INSPECTION_EVENTS.get(r["event"], r["event"]),
+            event=r["event"], what=EVENT_LABELS.get(r["event"], r["event"]),
             entry_id=r["entry_id"], entry_kind=kind, number=number, title=title, amount=float(r["amount"]),
         )
 
