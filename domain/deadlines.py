@@ -18,6 +18,22 @@ class Deadline:
     basis: str  # explicit | meeting_one_month | proposal_three_months | working_days:N
     estimated: bool = False  # a day counted had no official calendar data (Mon–Fri fallback)
 
+    @property
+    def basis_label(self) -> str:
+        return deadline_basis_label(self.basis)
+
+
+def deadline_basis_label(basis: str) -> str:
+    """Why a deadline is what it is (时限依据), in plain words."""
+    if basis.startswith("working_days:"):
+        return f"决策后{basis.split(':', 1)[1]}个工作日"
+    return {
+        "explicit": "决策明确的办理时限",
+        "meeting_one_month": "会议议定事项未明确时限，按会议后一个月确定（遇节假日顺延）",
+        "proposal_three_months": "建议提案按交办后三个月确定（遇节假日顺延）",
+        "extension": "经批准延期后的时限",
+    }.get(basis, basis)
+
 
 def add_months(day: date, months: int) -> date:
     month0 = day.month - 1 + months

@@ -455,3 +455,21 @@ def test_commands_on_notices_tasks_and_inspections_document_expected_version(app
         assert "expected_version" not in components[body]["properties"], body
     assert set(components["FindingResult"]["required"]) >= {"id", "kind", "version", "inspection",
                                                            "inspection_version"}
+
+
+def test_the_default_deadline_follows_the_working_day_rules_and_records_nothing(web):
+    office = web.client("duchashi")
+    answer = office.get("/api/default-deadline", params={"source": "executive_meeting", "decision_date": "2026-04-30"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["deadline"] == "2026-06-01" and body["basis"] == "meeting_one_month"  # 30 May is a Saturday
+    assert "会议后一个月" in body["basis_label"] and body["estimated"] is False
+    counted = office.get("/api/default-deadline", params={"source": "leader_instruction", "decision_date": "2026-03-02",
+                                                          "working_days": 5}).json()
+    assert counted["deadline"] == "2026-03-09" and counted["basis"] == "working_days:5"
+    refused = office.get("/api/default-deadline", params={"source": "leader_instruction"})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "deadline"
+    unknown = office.get("/api/default-deadline", params={"source": "gossip"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "source"
+    assert web.client("zhujianju").get("/api/default-deadline").status_code == 403
+    assert web.app.items(web.world.district) == []

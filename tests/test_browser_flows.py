@@ -31,8 +31,12 @@ def test_an_item_from_registration_to_sign_off(live, pages):
            reference="区政府第3次常务会议", decision_date="2026-02-27", title="")
     assert "请填写" in _field_error(office, "title")
     assert office.locator("input[name=reference]").input_value() == "区政府第3次常务会议"
-    submit(office, "登记", "office-registered", source="区政府常务会议", reference="区政府第3次常务会议",
-           decision_date="2026-02-27", title=TITLE)
+    # the default deadline is shown before registering: a month after the meeting (EM art. 15)
+    submit(office, "计算默认时限", "office-register-preview", source="区政府常务会议",
+           reference="区政府第3次常务会议", decision_date="2026-02-27", title=TITLE)
+    assert "2026-03-27" in office.locator(".deadline-preview").inner_text()
+    assert office.locator("input[name=title]").input_value() == TITLE
+    submit(office, "登记", "office-registered")
     item = _hex_from(office.url, "/office/items/")
     assert TITLE in office.inner_text("main")
     assert "2026-03-27" in office.inner_text("main"), "a month after the meeting is the default deadline (EM 15)"

@@ -384,3 +384,19 @@ def test_unit_users_get_403_and_another_district_404(web):
     assert _item(web, item_id).urges == 0
     office = web.client("duchashi")
     assert office.post(f"/office/items/{item_id.hex}/nonsense", data=web.form(office)).status_code == 404
+
+
+def test_the_registration_form_previews_the_default_deadline_without_recording(web):
+    office = web.client("duchashi")
+    before = len(web.app.items(web.world.district))
+    page = office.get("/office/items/new", params={
+        "source": "executive_meeting", "reference": "区政府第3次常务会议", "decision_date": "2026-04-30",
+        "title": "预览时限", "preview": "1"})
+    assert page.status_code == 200
+    # a month after 30 April is 30 May 2026, a Saturday → moved to Monday 1 June
+    assert "按规则计算的办理时限：<b>2026-06-01</b>" in page.text and "会议后一个月" in page.text
+    assert 'value="预览时限"' in page.text
+    refused = office.get("/office/items/new", params={"source": "leader_instruction", "reference": "批示",
+                                                       "decision_date": "2026-04-30", "title": "x", "preview": "1"})
+    assert refused.status_code == 422 and "须填写办理时限" in refused.text
+    assert len(web.app.items(web.world.district)) == before

@@ -6,7 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.actor import Actor, Role
-from domain.deadlines import item_deadline
+from domain.deadlines import Deadline, item_deadline
 from domain.errors import InvalidInput, NotAllowed, RuleViolation, require_input
 from domain.item import Satisfaction, SupervisedItem
 from domain.leadership import LeaderTitle
@@ -41,6 +41,12 @@ class ItemCommands(OrganisationCommands):
             return [register, item]
 
         return self._run("register_item", actor, None, work)[1]
+
+    def default_deadline(self, source: SourceKind, decision_date: date, deadline: date | None = None,
+                         working_days: int | None = None) -> Deadline:
+        """The deadline an item would get if registered now (the same rules as ``register_item``),
+        so the office can see it before registering; records nothing."""
+        return item_deadline(self.calendar(), source, decision_date, deadline, working_days)
 
     def item(self, item_id: UUID, actor: Actor) -> SupervisedItem:
         return self._get(SupervisedItem, item_id, actor)

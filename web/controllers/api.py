@@ -22,6 +22,7 @@ from msgspec import Struct
 from domain.actor import Role
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.escalation import RULES
+from domain.sources import SourceKind
 from domain.users import UserAccount
 from domain.versioned import versions
 from duban.application import Duban
@@ -31,7 +32,7 @@ from projections.ranking import ScoreLine, UnitScore, available_schemes
 from projections.warnings import warning_for
 from web.auth import actor_in, actor_of
 from web.context import Reads, today, visible_rows
-from web.controllers.api_answers import (ApiError, Choice, DossierOut, Me, ReferredCase, UnitOut, choice,
+from web.controllers.api_answers import (ApiError, Choice, DefaultDeadlineOut, DossierOut, Me, ReferredCase, UnitOut, choice,
                                          timeline_out)
 
 API_DESCRIPTION = """\
@@ -277,6 +278,18 @@ class ApiController(Controller):
             raise NotFound("leader.not_found", "没有这个领导岗位。") from None
         return LeaderViewOut(view.leader_id, view.label, view.day, view.units, view.open_items, view.overdue_items,
                              [_score(s) for s in view.rankings])
+
+    @get("/default-deadline", sync_to_thread=True, responses=ERRORS, summary="按规则计算办理时限")
+    def default_deadline(self, request: Request, duban: NamedDependency[Duban],
+                         source: FromQuery[str] = SourceKind.EXECUTIVE_MEETING.value,
+                         decision_date: FromQuery[date | None] = None, deadline: FromQuery[date | None] = None,
+                         working_days: FromQuery[int | None] = None) -> DefaultDeadlineOut:
+        """The deadline an item would get if registered now (decided today unless ``decision_date``
+        says otherwise): the registration page's 计算默认时限.  Records nothing."""
+        actor_in(request, Role.OFFICE, Role.ADMIN, doing="计算办理时限")
+        kind = SourceKind.parse(source, rule="item.bad_source", what="事项来源", field="source")
+        due = duban.default_deadline(kind, decision_date or today(duban), deadline, working_days)
+        return DefaultDeadlineOut(due.day, due.basis, due.basis_label, due.estimated)
 
     @get("/escalation-queue", sync_to_thread=True, responses=ERRORS, summary="督办升级建议")
     def escalation_queue(self, request: Request, reads: NamedDependency[Reads], rules: FromQuery[str | None] = None,

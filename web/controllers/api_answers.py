@@ -90,6 +90,15 @@ def unit_ref(unit: UUID | None, names: dict[UUID, str]) -> UnitRef | None:
     return None if unit is None else UnitRef(unit, names.get(unit, ""))
 
 
+class DefaultDeadlineOut(Struct):
+    """The deadline the working-day rules give a new item (办理时限) and why."""
+
+    deadline: date
+    basis: str  # explicit | meeting_one_month | proposal_three_months | working_days:N
+    basis_label: str
+    estimated: bool  # a day counted had no official calendar data (Monday–Friday assumed)
+
+
 class UnitOut(Struct):
     id: UUID
     code: str

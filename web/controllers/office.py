@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 from domain.actor import Actor, Role
 from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotFound
 from domain.item import ItemStatus, Satisfaction, SupervisedItem
+from domain.deadlines import deadline_basis_label
 from domain.item_actions import ItemAction, office_actions
 from domain.sources import SourceKind
 from duban.application import Duban
@@ -40,18 +41,6 @@ REFERRAL_LABELS = {None: "未提出移交", "proposed": "已提出移交纪检�
 
 def office_actor(request: Request) -> Actor:
     return actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看该页面")
-
-
-def deadline_basis_label(basis: str) -> str:
-    """Why the deadline is what it is (时限依据), in plain words."""
-    if basis.startswith("working_days:"):
-        return f"决策后{basis.split(':', 1)[1]}个工作日"
-    return {
-        "explicit": "决策明确的办理时限",
-        "meeting_one_month": "会议议定事项未明确时限，按会议后一个月确定（遇节假日顺延）",
-        "proposal_three_months": "建议提案按交办后三个月确定（遇节假日顺延）",
-        "extension": "经批准延期后的时限",
-    }.get(basis, basis)
 
 
 def entry_link(kind: str, entry_id: str) -> str:
@@ -313,8 +302,22 @@ class OfficeController(Controller):
     # -- 登记督办事项 -------------------------------------------------------------------------------
     @get("/items/new", sync_to_thread=True)
     def new_item(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+        """The registration form; with ``?preview=1`` (the 计算默认时限 button) it also shows the
+        deadline the working-day rules give for what was typed, keeping every value."""
         actor = office_actor(request)
-        return self._new_item_page(actor, today(duban), NO_FORM)
+        query = {k: v for k, v in request.query_params.items() if k not in ("preview", "_csrf_token")}
+        if "preview" not in request.query_params:
+            return self._new_item_page(actor, today(duban), NO_FORM)
+        form = Form(query, action="register")
+        try:
+            due = duban.default_deadline(
+                form.choice("source", "事项来源", SourceKind), form.day("decision_date", "决策日期"),
+                form.day("deadline", "办理时限", required=False),
+                form.integer("working_days", "办理工作日数", required=False, low=1, high=1000))
+        except DomainError as error:
+            return self._new_item_page(actor, today(duban), form.refused(error), status_code=Form.status(error))
+        preview = {"day": due.day, "basis": deadline_basis_label(due.basis), "estimated": due.estimated}
+        return self._new_item_page(actor, today(duban), FormState(action="register", values=query), preview=preview)
 
     @post("/items", sync_to_thread=True)
     def register_item(self, request: Request, duban: NamedDependency[Duban], data: FormBody) -> Template | Redirect:
@@ -338,8 +341,9 @@ class OfficeController(Controller):
                     f"已登记督办事项{item.number_label}，办理时限{item.deadline.isoformat()}{estimated}。")
 
     @staticmethod
-    def _new_item_page(actor: Actor, day: date, state: FormState, status_code: int = 200) -> Template:
-        return page("office/item_new.html", actor, day, status_code=status_code, state=state,
+    def _new_item_page(actor: Actor, day: date, state: FormState, status_code: int = 200,
+                       preview: dict | None = None) -> Template:
+        return page("office/item_new.html", actor, day, status_code=status_code, state=state, preview=preview,
                     source_options=[(s.value, s.label) for s in SourceKind])
 
     # -- 事项详情 ----------------------------------------------------------------------------------
