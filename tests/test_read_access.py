@@ -266,3 +266,12 @@ def test_another_districts_inspection_answers_like_a_missing_one(app, district, 
     with pytest.raises(NotFound):
         app.readable_inspection(inspections["ab"], other.office)
     assert [i.id for i in app.visible_inspections(other.office)] == [inspections["x"]]
+
+
+def test_a_leader_whose_post_has_ended_no_longer_sees_the_old_portfolio(app, district):
+    world, _, ids = district
+    v2 = world.leader("V2")
+    assert app.readable_item(ids["item_c"], v2).id == ids["item_c"]
+    app.end_leader_post(world.leader_ids["V2"], world.office)
+    assert app.visible_units(v2) == frozenset()
+    assert _rule(lambda: app.readable_item(ids["item_c"], v2)) == "item.not_in_portfolio"

@@ -43,7 +43,7 @@ class ReadAccess(OversightCommands):
             return frozenset({actor.unit}) if actor.unit else frozenset()
         if actor.role is Role.LEADER and actor.leader is not None:
             leader = self._find_leader(actor)
-            if leader is None:
+            if leader is None or not leader.active:  # a post that has ended sees nothing any more
                 return frozenset()
             if leader.title is LeaderTitle.DISTRICT_HEAD:
                 return EVERYTHING
