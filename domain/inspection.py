@@ -66,10 +66,11 @@ class Inspection(DistrictAggregate):
         """A department asks in writing to run an inspection (WR art. 63); it waits for approval."""
         actor.must_be(Role.UNIT, doing="申请开展实地检查")
         require_input(reasons and reasons.strip(), "inspection.reasons_required", "请说明开展检查的理由（书面报告）。", field="reasons")
-        return cls._new(year, number, kind, title, target_units, planned_month, actor.unit, "proposed", on, actor)
+        return cls._new(year, number, kind, title, target_units, planned_month, actor.unit, "proposed", on, actor,
+                        reasons=reasons.strip())
 
     @classmethod
-    def _new(cls, year, number, kind, title, target_units, planned_month, organiser, status, on, actor):
+    def _new(cls, year, number, kind, title, target_units, planned_month, organiser, status, on, actor, reasons=""):
         require_input(title and title.strip(), "inspection.title_required", "请填写督查名称。", field="title")
         require_input(target_units, "inspection.targets_required", "请选择被督查单位。", field="target_units")
         require_input(len(set(target_units)) == len(target_units), "inspection.duplicate_target", "被督查单位有重复。", field="target_units")
@@ -78,14 +79,15 @@ class Inspection(DistrictAggregate):
         return cls(
             id=cls.id_for(actor.district, year, number), district=actor.district, year=year, number=number,
             kind=kind.value, title=title.strip(), target_units=list(target_units), planned_month=planned_month,
-            organiser=organiser, status=status, on=on, actor=actor.as_record(),
+            organiser=organiser, status=status, on=on, actor=actor.as_record(), reasons=reasons,
         )
 
     @event("Created")
     def __init__(self, id: UUID, district: str, year: int, number: int, kind: str, title: str,
                  target_units: list[UUID], planned_month: str, organiser: UUID | None, status: str, on: date,
-                 actor: dict) -> None:
+                 actor: dict, reasons: str = "") -> None:
         self.district = district
+        self.reasons = reasons  # a department's written reasons for proposing it (WR art. 63); "" when planned
         self.year = year
         self.number = number
         self.kind = InspectionKind(kind)

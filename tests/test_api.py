@@ -363,6 +363,9 @@ def test_a_departments_proposal_is_approved_before_the_department_inspects(web):
     assert proposal["status"]["value"] == "proposed"
     found = get(unit_c, f"/api/inspections/{pid}")
     assert (found["organiser"]["name"], found["actions"]) == ("区城管局", [])
+    assert found["reasons"] == "群众反映集中"  # the written reasons are kept with the proposal
+    assert "理由：群众反映集中" in [f"{k}：{v}" for e in get(unit_c, f"/api/inspections/{pid}/timeline")
+                                   for k, v in ((d["label"], d["value"]) for d in e["details"])]
     # unannounced: the unit it targets does not see it before it is conducted; another unit never
     assert get(unit_b, f"/api/inspections/{pid}", status=403)["error"]["rule"] == "inspection.unannounced"
     assert get(unit_b, "/api/inspections") == []

@@ -380,6 +380,7 @@ class InspectionOut(Struct):
     kind: Choice  # special 专项督查 | unannounced 暗访督查
     status: Choice
     organiser: UnitRef | None  # the proposing department; null: the office
+    reasons: str  # the department's written reasons for proposing it; "" when the office planned it
     planned_month: str
     target_units: list[UnitRef]
     conducted_on: date | None
@@ -398,7 +399,8 @@ def inspection_out(inspection: Inspection, names: dict[UUID, str], seen: frozens
     return InspectionOut(
         id=inspection.id, number=inspection.number_label, year=inspection.year, title=inspection.title,
         kind=choice(inspection.kind), status=choice(inspection.status), organiser=unit_ref(inspection.organiser, names),
-        planned_month=inspection.planned_month, target_units=[ref(u) for u in inspection.target_units],
+        reasons=inspection.reasons, planned_month=inspection.planned_month,
+        target_units=[ref(u) for u in inspection.target_units],
         conducted_on=inspection.conducted_on,
         findings=[FindingOut(ref(f["unit"]), f["rectification"]) for f in inspection.findings
                   if seen is None or f["unit"] in seen],
