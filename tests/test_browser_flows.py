@@ -46,6 +46,7 @@ def test_an_item_from_registration_to_sign_off(live, pages):
     # -- the unit signs for it, reports progress and completion ---------------------------------------
     unit = pages.login("zhujianju")
     visit(unit, live, "/unit", "unit-inbox")
+    assert "区住建局（承办单位）" in unit.inner_text("header"), "the header names who is logged in"
     with unit.expect_navigation(wait_until="load"):
         unit.get_by_role("link", name=TITLE).first.click()
     shot(unit, "unit-item")
