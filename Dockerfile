@@ -12,6 +12,7 @@ COPY duban ./duban
 COPY projections ./projections
 COPY migrations ./migrations
 COPY web ./web
+COPY documents ./documents
 RUN pip install -e . && useradd --system --home /app duban && mkdir -p /app/var && chown duban /app/var
 
 USER duban

@@ -321,12 +321,44 @@ def projections_rebuild() -> None:
 @click.option("--as-of", callback=_date, help="The ledger as it stood at the end of this past day.")
 @click.option("--open-only", is_flag=True, help="Only entries not yet signed off.")
 @click.option("--limit", type=int, default=None, help="Show at most this many rows.")
-def ledger(district: str | None, today: date | None, as_of: date | None, open_only: bool, limit: int | None) -> None:
-    """Print the ledger (台账): items and rectification tasks with status, deadline and days overdue."""
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the ledger to this .xlsx file instead of printing it (台账导出).")
+@click.option("--closed-only", is_flag=True, help="Only entries signed off (the closed ledger, 已销号台账).")
+@click.option("--rectifications", is_flag=True, help="The rectification ledger (整改台账) instead of items.")
+def ledger(district: str | None, today: date | None, as_of: date | None, open_only: bool, limit: int | None,
+           xlsx: Path | None, closed_only: bool, rectifications: bool) -> None:
+    """Print the ledger (台账): items and rectification tasks with status, deadline and days overdue;
+    or, with --xlsx, write it as a workbook in the columns offices use."""
     app = _open_app(today)
     code = _district_code(app, district)
-    _print_ledger(app, code, today or SystemClock().today(), open_only=open_only, limit=limit, as_of=as_of)
+    day = today or SystemClock().today()
+    if xlsx is None:
+        _print_ledger(app, code, day, open_only=open_only, limit=limit, as_of=as_of)
+    else:
+        _write_ledger_xlsx(app, code, day, xlsx, as_of=as_of, open_only=open_only, closed_only=closed_only,
+                           rectifications=rectifications)
     app.close()
+
+
+def _write_ledger_xlsx(app, district: str, today: date, path: Path, *, as_of: date | None, open_only: bool,
+                       closed_only: bool, rectifications: bool) -> None:
+    from documents.ledger_xlsx import LedgerSheet, ledger_workbook
+    from projections.ledger import LedgerQueries
+    from projections.read_side import ReadSide
+
+    if open_only and closed_only:
+        raise click.UsageError("--open-only 与 --closed-only 只能选一个。")
+    read_side = ReadSide(app.store)
+    read_side.catch_up()
+    kinds = ("rectification",) if rectifications else ("item", "subtask")
+    rows = LedgerQueries(read_side.read_models, app.calendar()).rows(
+        district, today, as_of=as_of, open_only=open_only, closed_only=closed_only, kinds=kinds)
+    name = ("整改台账" if rectifications else "督办事项台账") if not closed_only else (
+        "整改已销号台账" if rectifications else "督办事项已销号台账")
+    sheet = LedgerSheet(district=app.district(district).name, ledger=name, as_of=as_of or today)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(ledger_workbook(rows, sheet))
+    console.print(f"已导出 {len(rows)} 条：{path}（{sheet.title}）")
 
 
 @main.command()

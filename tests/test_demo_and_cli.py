@@ -89,6 +89,20 @@ def test_cli_demo_prints_the_ledger_and_tick_records_nothing_twice(tmp_path, see
     assert again.stdout == ledger.stdout  # the rebuilt ledger prints exactly as before (logs go to stderr)
     past = runner.invoke(main, ["--db", str(db), "ledger", "--as-of", "2026-06-30", "--today", TODAY.isoformat()])
     assert past.exit_code == 0 and "截至 2026-06-30" in past.output
+    exported = runner.invoke(main, ["--db", str(db), "ledger", "--today", TODAY.isoformat(), "--closed-only",
+                                    "--xlsx", str(tmp_path / "closed.xlsx")])
+    assert exported.exit_code == 0 and "已导出" in exported.output, exported.output
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "closed.xlsx").active
+    assert "已销号台账" in sheet["A1"].value
+    statuses = {r[9] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert statuses and statuses <= {"已办结销号", "终止办理", "已完成"}, statuses  # 已完成: a sub-task
+    rectified = runner.invoke(main, ["--db", str(db), "ledger", "--today", TODAY.isoformat(), "--rectifications",
+                                     "--xlsx", str(tmp_path / "rect.xlsx")])
+    assert rectified.exit_code == 0
+    assert all(str(r[1]).startswith("整改") for r in load_workbook(tmp_path / "rect.xlsx").active.iter_rows(
+        min_row=3, values_only=True))
     bad = runner.invoke(main, ["--db", str(db), "ranking", "--period", "2026-13"])
     assert bad.exit_code != 0 and "统计期间" in bad.output
 

@@ -38,7 +38,7 @@ def test_the_image_installs_the_source_tree_and_serves():
     copied = re.findall(r"^COPY (\S+)", dockerfile, re.M)
     for path in copied:
         assert (ROOT / path).exists(), f"the Dockerfile copies {path}, which is not in the repository"
-    for needed in ("domain", "duban", "projections", "migrations", "web", "pyproject.toml"):
+    for needed in ("domain", "duban", "projections", "migrations", "web", "documents", "pyproject.toml"):
         assert needed in copied, f"the image lacks {needed}"
     assert 'CMD ["duban", "serve"]' in dockerfile
 

@@ -152,7 +152,8 @@ AREAS = {"office": {OFFICE, ADMIN}, "unit": {UNIT}, "leader": {LEADER}, "discipl
 PAGES: dict[tuple[str, str], str | None] = {
     ("GET", "/"): None,
     # 督查室
-    ("GET", "/office"): None, ("GET", "/office/ledger"): None, ("GET", "/office/items/new"): None,
+    ("GET", "/office"): None, ("GET", "/office/ledger"): None, ("GET", "/office/ledger.xlsx"): None,
+    ("GET", "/office/items/new"): None,
     ("POST", "/office/items"): None,
     ("GET", "/office/items/{item_id:uuid}"): "item",
     ("POST", "/office/items/{item_id:uuid}/{action:str}"): "item",

@@ -8,14 +8,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
+from documents.ledger_xlsx import LedgerSheet, ledger_workbook
 from domain.actor import Actor, Role
 from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotFound
 from domain.item import ItemStatus, Satisfaction, SupervisedItem
@@ -32,6 +33,7 @@ from web.paging import Pager
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 LEDGER_KINDS = ("item", "subtask")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在前）", "overdue": "按逾期工作日（多者在前）",
                "unit": "按牵头单位"}
 DASHBOARD_RULES = "2026-v1"  # the escalation rules the queue applies
@@ -261,6 +263,20 @@ class OfficeController(Controller):
                     rules=DASHBOARD_RULES)
 
     # -- 督办台账 ----------------------------------------------------------------------------------
+    @get("/ledger.xlsx", sync_to_thread=True)
+    def ledger_xlsx(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Response:
+        """The ledger page's rows, with the same filters and as-of date, as an .xlsx download (台账导出)."""
+        actor = office_actor(request)
+        day = today(duban)
+        query = {k: request.query_params.get(k) or "" for k in request.query_params.keys()}
+        filters = LedgerFilters.read(query, {u.id for u in duban.units(actor.district)}, day)
+        rows = visible_rows(reads, actor, day, kinds=LEDGER_KINDS, **filters.ledger_filters())
+        sheet = LedgerSheet(district=duban.district(actor.district).name,
+                            ledger="督办事项已销号台账" if filters.closed else "督办事项台账", as_of=filters.as_of or day)
+        name = f"{sheet.ledger}-{sheet.as_of.isoformat()}.xlsx"
+        return Response(ledger_workbook(rows, sheet), media_type=XLSX, headers={
+            "Content-Disposition": f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}"})
+
     @get("/ledger", sync_to_thread=True)
     def ledger(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
@@ -292,6 +308,7 @@ class OfficeController(Controller):
             return "/office/ledger?" + urlencode({**filters.query_args(), "page": number})
 
         context.update(rows=shown, total=len(rows), page=current, pages=pages, filters=filters,
+                       xlsx_url="/office/ledger.xlsx?" + urlencode(filters.query_args()),
                        previous_url=url(current - 1) if current > 1 else None,
                        next_url=url(current + 1) if current < pages else None,
                        closed_url="/office/ledger?" + urlencode({**filters.query_args(), "closed": "1"}),
