@@ -59,3 +59,22 @@ def test_the_office_downloads_the_filtered_ledger_it_sees(web):
     assert sheet["A1"].value.startswith("汉阳区督办事项台账")
     assert office.get("/office/ledger.xlsx", params={"as_of": "yesterday"}).status_code == 422
     assert web.client("zhujianju").get("/office/ledger.xlsx").status_code == 403
+
+
+def test_the_office_downloads_the_rectification_ledger(web):
+    from datetime import date as day
+
+    from domain.rectification import ProblemSource, Severity
+
+    world = web.world
+    for unit, problem in (("A", "工地扬尘防控不到位"), ("C", "占道经营反弹")):
+        web.app.record_rectification(unit=world.unit_ids[unit], source=ProblemSource.AUDIT, problem=problem,
+                                     severity=Severity.GENERAL, deadline=day(2026, 6, 30), actor=world.office)
+    office = web.client("duchashi")
+    assert "导出Excel" in office.get("/office/rectifications").text
+    answer = office.get("/office/rectifications/ledger.xlsx", params={"unit": world.unit_ids["C"].hex})
+    assert answer.status_code == 200 and "filename*=UTF-8''" in answer.headers["content-disposition"]
+    sheet = load_workbook(BytesIO(answer.content)).active
+    assert sheet["A1"].value.startswith("汉阳区整改台账")
+    assert [r[3] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["占道经营反弹"]
+    assert office.get("/office/rectifications/ledger.xlsx", params={"ledger": "bogus"}).status_code == 422

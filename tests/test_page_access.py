@@ -153,6 +153,7 @@ PAGES: dict[tuple[str, str], str | None] = {
     ("GET", "/"): None,
     # 督查室
     ("GET", "/office"): None, ("GET", "/office/ledger"): None, ("GET", "/office/ledger.xlsx"): None,
+    ("GET", "/office/rectifications/ledger.xlsx"): None,
     ("GET", "/office/items/new"): None,
     ("POST", "/office/items"): None,
     ("GET", "/office/items/{item_id:uuid}"): "item",

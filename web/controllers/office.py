@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
@@ -30,10 +30,10 @@ from projections.warnings import ColourWarning, warning_for
 from web.auth import actor_in
 from web.context import Reads, done, page, today, visible_rows
 from web.paging import Pager
+from web.downloads import xlsx_download
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 LEDGER_KINDS = ("item", "subtask")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在前）", "overdue": "按逾期工作日（多者在前）",
                "unit": "按牵头单位"}
 DASHBOARD_RULES = "2026-v1"  # the escalation rules the queue applies
@@ -273,9 +273,7 @@ class OfficeController(Controller):
         rows = visible_rows(reads, actor, day, kinds=LEDGER_KINDS, **filters.ledger_filters())
         sheet = LedgerSheet(district=duban.district(actor.district).name,
                             ledger="督办事项已销号台账" if filters.closed else "督办事项台账", as_of=filters.as_of or day)
-        name = f"{sheet.ledger}-{sheet.as_of.isoformat()}.xlsx"
-        return Response(ledger_workbook(rows, sheet), media_type=XLSX, headers={
-            "Content-Disposition": f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}"})
+        return xlsx_download(ledger_workbook(rows, sheet), f"{sheet.ledger}-{sheet.as_of.isoformat()}.xlsx")
 
     @get("/ledger", sync_to_thread=True)
     def ledger(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:

@@ -5,13 +5,15 @@ task's detail with the office actions its status allows (核验、销号、回�
 from __future__ import annotations
 
 from typing import Callable
+from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
+from documents.ledger_xlsx import LedgerSheet, ledger_workbook
 from domain.actor import Actor, Role
 from domain.errors import DomainError, InvalidInput
 from domain.rectification import ProblemSource, RectificationStatus, RectificationTask, Severity
@@ -23,6 +25,7 @@ from web.controllers.oversight_support import (
     Pager, enum_options, leader_options, not_after_today, office_actor, optional_choice, page_number, unit_names,
     unit_options,
 )
+from web.downloads import xlsx_download
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 LEDGERS = {"": "全部", "open": "在账（未销号）", "closed": "已销号"}
@@ -48,25 +51,43 @@ class OfficeRectificationController(Controller):
         form = Form({k: v for k, v in query.items() if k in FILTER_FIELDS}, action="filter")
         rows, state, status_code = [], NO_FORM, 200
         try:
-            ledger = query["ledger"]
-            if ledger not in LEDGERS:
-                raise InvalidInput("form.bad_choice", "请选择台账范围。", field="ledger")
-            unit = form.uuid("unit", "单位", required=False)
-            status = optional_choice(form, "status", "状态", RectificationStatus)
-            source = optional_choice(form, "source", "问题来源", ProblemSource)
-            as_of = not_after_today(form.day("as_of", "查询日期", required=False), day, "as_of", "查询日期")
-            rows = visible_rows(reads, actor, day, kinds=("rectification",), unit=unit,
-                                status=status.value if status else None, source=source.value if source else None,
-                                overdue_only=form.flag("overdue"), open_only=ledger == "open",
-                                closed_only=ledger == "closed", as_of=as_of)
+            rows, _ = self._rows(reads, actor, day, form, query["ledger"])
             state = FormState(action="filter", values=form.data)
         except DomainError as error:
             state, status_code = form.refused(error), Form.status(error)
-        pager = Pager.of(rows, page_number(query["page"]), {k: v for k, v in query.items() if k in FILTER_FIELDS})
+        kept = {k: v for k, v in query.items() if k in FILTER_FIELDS}
+        pager = Pager.of(rows, page_number(query["page"]), kept)
         return page("office/rectifications.html", actor, day, status_code=status_code, pager=pager, form=state,
                     units=unit_options(duban, actor.district, retired_too=True),
                     statuses=enum_options(RectificationStatus), sources=enum_options(ProblemSource),
-                    ledgers=LEDGERS, rectification_url=rectification_url)
+                    ledgers=LEDGERS, rectification_url=rectification_url,
+                    xlsx_url="/office/rectifications/ledger.xlsx?" + urlencode({k: v for k, v in kept.items() if v}))
+
+    @get("/ledger.xlsx", sync_to_thread=True)
+    def ledger_xlsx(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Response:
+        """The rectification ledger with the page's filters as an .xlsx download (整改台账导出)."""
+        actor = office_actor(request)
+        day = today(duban)
+        query = {k: request.query_params.get(k, "") for k in FILTER_FIELDS}
+        rows, as_of = self._rows(reads, actor, day, Form(query, action="filter"), query["ledger"])
+        sheet = LedgerSheet(district=duban.district(actor.district).name,
+                            ledger="整改已销号台账" if query["ledger"] == "closed" else "整改台账", as_of=as_of or day)
+        return xlsx_download(ledger_workbook(rows, sheet), f"{sheet.ledger}-{sheet.as_of.isoformat()}.xlsx")
+
+    @staticmethod
+    def _rows(reads: Reads, actor: Actor, day, form: Form, ledger: str):
+        """The ledger rows the filters select, and the as-of date (refusals raise with the field)."""
+        if ledger not in LEDGERS:
+            raise InvalidInput("form.bad_choice", "请选择台账范围。", field="ledger")
+        unit = form.uuid("unit", "单位", required=False)
+        status = optional_choice(form, "status", "状态", RectificationStatus)
+        source = optional_choice(form, "source", "问题来源", ProblemSource)
+        as_of = not_after_today(form.day("as_of", "查询日期", required=False), day, "as_of", "查询日期")
+        rows = visible_rows(reads, actor, day, kinds=("rectification",), unit=unit,
+                            status=status.value if status else None, source=source.value if source else None,
+                            overdue_only=form.flag("overdue"), open_only=ledger == "open",
+                            closed_only=ledger == "closed", as_of=as_of)
+        return rows, as_of
 
     # -- recording a task ------------------------------------------------------------------------
     @get("/new", sync_to_thread=True)
