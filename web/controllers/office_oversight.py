@@ -11,8 +11,9 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
+from documents.notice_docx import DOCX, notice_document, notice_filename
 from domain.actor import Actor, Role
 from domain.errors import DomainError
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
@@ -20,6 +21,7 @@ from duban.application import Duban
 from projections.timeline import timeline
 from web.context import Reads, done, page, today, visible_rows
 from web.controllers.oversight_support import Pager, notice_state, office_actor, page_number, unit_names
+from web.downloads import download
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 STATES = {"": "全部", "open": "在办", "closed": "已办结"}
@@ -61,6 +63,23 @@ class OfficeOversightController(Controller):
     def notice(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> Template:
         actor = office_actor(request)
         return self._notice_page(duban, actor, notice_id, NO_FORM)
+
+    @get("/notices/{notice_id:uuid}/document.docx", sync_to_thread=True)
+    def notice_docx(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> Response:
+        """The notice as a Word document in the official-document layout (督办通知 .docx)."""
+        actor = office_actor(request)
+        notice: SupervisionNotice = duban.readable_notice(notice_id, actor)
+        if notice.subject_kind == "item":
+            item = duban.readable_item(notice.subject_id, actor)
+            subject = f"督办事项{item.number_label}“{item.title}”"
+        else:
+            task = duban.readable_rectification(notice.subject_id, actor)
+            subject = f"整改任务{task.number_label}“{task.problem}”"
+        district = duban.district(actor.district).name
+        content = notice_document(notice, district_name=district, subject_label=subject,
+                                  unit_name=unit_names(duban, actor.district).get(notice.unit, ""),
+                                  issued_by=f"{district}人民政府督查室")
+        return download(content, notice_filename(notice), DOCX)
 
     @post("/notices/{notice_id:uuid}/review", sync_to_thread=True)
     def review(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
