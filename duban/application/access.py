@@ -21,13 +21,14 @@ from datetime import date
 from uuid import UUID
 
 from domain.actor import Actor, Role
-from domain.errors import NotAllowed
+from domain.errors import NotAllowed, NotFound
 from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.item import SupervisedItem
 from domain.leadership import Leader, LeaderTitle
 from domain.notice import SupervisionNotice
 from domain.rectification import RectificationTask
 from duban.application.oversight import OversightCommands
+from projections.dossier import Verification, check_dossier
 
 EVERYTHING = None  # visible_units() answer for "every unit of the district"
 
@@ -140,6 +141,15 @@ class ReadAccess(OversightCommands):
         notices = [n for n in self.notices(actor.district)
                    if n.subject_id == item.id and (units is EVERYTHING or n.unit in units)]
         return item, notices
+
+    def verify_dossier(self, item_id: UUID, code: str, actor: Actor) -> Verification:
+        """Whether ``code`` is the referral dossier's current verification code (校验码): read under
+        the same rules as :meth:`case_file` (403 for a case not referred, 404 for another district's);
+        ``.matches`` is False once any event was recorded on the item or its notices since."""
+        item, notices = self.case_file(item_id, actor)
+        if item.referral != "approved":
+            raise NotFound("dossier.not_found", f"督办事项{item.number_label}尚未移交纪检监察，没有移交材料。")
+        return check_dossier(self.store, item, notices, code)
 
     # -- lists -------------------------------------------------------------------------------------
     def visible_inspections(self, actor: Actor) -> list[Inspection]:

@@ -321,4 +321,5 @@ class ApiController(Controller):
         numbers = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
         return DossierOut(item.id, found.number, found.title, found.source, found.reference, found.deadline,
                           found.status, list(found.notices), sorted(found.actors),
-                          timeline_out(found.entries, numbers))
+                          timeline_out(found.entries, numbers), found.code.short, found.code.digest,
+                          found.code.events, found.code.last_recorded_at)

@@ -467,6 +467,10 @@ class DossierOut(Struct):
     notices: list[str]
     actors: list[str]
     entries: list[TimelineEntryOut]
+    code: str = ""  # the verification code (校验码), grouped: 3F2A-9C1D-...
+    digest: str = ""  # its full SHA-256
+    events_covered: int = 0
+    last_recorded_at: str = ""
 
 
 class ReferredCase(Struct):

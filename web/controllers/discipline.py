@@ -1,5 +1,6 @@
 """Pages for the discipline body (纪检监察机关): the cases referred to it and each case's referral
-dossier (移交材料) — every fact, every actor, every date, read-only (no form on these pages).
+dossier (移交材料) — every fact, every actor, every date, read-only (no form on these pages but
+the verification page's, a GET form that checks a dossier's verification code 校验码).
 
 A case is readable only once a leader approved its referral: ``Duban.case_file`` and
 ``readable_rectification`` answer 403 for a case not (yet) referred and 404 for another
@@ -14,7 +15,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from domain.actor import Actor, Role
@@ -90,3 +91,12 @@ class DisciplineController(Controller):
         names = {u.id: u.name for u in duban.units(actor.district)}
         return page("discipline/rectification.html", actor, today(duban), task=task, unit=names.get(task.unit, ""),
                     records={task.id: task.number_label}, entries=timeline(duban.store, [task.id]))
+
+    @get("/items/{item_id:uuid}/verify", sync_to_thread=True)
+    def verify(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+               code: FromQuery[str | None] = None) -> Template:
+        """Check a dossier's verification code (校验码) against the record as it stands now."""
+        actor = discipline_actor(request)
+        item, _ = duban.case_file(item_id, actor)
+        checked = duban.verify_dossier(item_id, code, actor) if code else None
+        return page("discipline/verify.html", actor, today(duban), item=item, code=code or "", checked=checked)
