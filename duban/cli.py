@@ -397,6 +397,59 @@ def ranking(district: str | None, period: str, scheme: str | None, as_of: date |
     app.close()
 
 
+@main.command("import-items")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--district", default=None, help="District code (default: the only district).")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; record nothing.")
+def import_items(file: Path, district: str | None, dry_run: bool) -> None:
+    """Import supervised items (督办事项) from an .xlsx made from the template: all or nothing,
+    every error listed; importing the same file again creates nothing."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from documents.item_import import read_items
+    from duban.application.imports import ImportRefused
+
+    app = _open_app(None)
+    code = _district_code(app, district)
+    units = {u.name: u.id for u in app.units(code) if u.active}
+    plan = read_items(file.read_bytes(), units)
+    actor = Actor(os.environ.get("USER", "office"), Role.OFFICE, code)
+    try:
+        if not plan.ok:
+            raise ImportRefused(list(plan.errors))
+        if dry_run:
+            result = app.import_items(plan, actor, dry_run=True)
+            console.print(f"检查通过（--dry-run，未记录）：{result.message}。")
+            app.close()
+            return
+        with Progress(TextColumn("导入督办事项"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
+            task = bar.add_task("import", total=len(plan.rows) or 1)
+            result = app.import_items(plan, actor, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                            total=total))
+            bar.update(task, completed=len(plan.rows) or 1)
+    except ImportRefused as refused:
+        for message in refused.messages():
+            console.print(f"[red]{message}[/red]")
+        app.close()
+        raise click.ClickException(refused.message) from None
+    except DomainError as error:
+        app.close()
+        raise click.ClickException(error.message) from None
+    console.print(result.message + "。")
+    app.close()
+
+
+@main.command("import-template")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def import_template(file: Path) -> None:
+    """Write the import template (督办事项导入模板) to FILE."""
+    from documents.item_import import import_template as template
+
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(template())
+    console.print(f"已写入导入模板：{file}")
+
+
 def _district_code(app, district: str | None) -> str:
     """The district asked for, or the only one; a clear error when there is none."""
     districts = [d.district for d in app.districts()]

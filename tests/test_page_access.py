@@ -156,10 +156,12 @@ PAGES: dict[tuple[str, str], str | None] = {
     ("GET", "/office/rectifications/ledger.xlsx"): None,
     ("GET", "/office/items/new"): None,
     ("POST", "/office/items"): None,
+    ("GET", "/office/import"): None, ("GET", "/office/import/template.xlsx"): None, ("POST", "/office/import"): None,
     ("GET", "/office/items/{item_id:uuid}"): "item",
     ("POST", "/office/items/{item_id:uuid}/{action:str}"): "item",
     ("GET", "/office/notices"): None,
     ("GET", "/office/notices/{notice_id:uuid}"): "notice",
+    ("GET", "/office/notices/{notice_id:uuid}/document.docx"): "notice",
     ("POST", "/office/notices/{notice_id:uuid}/review"): "notice",
     ("POST", "/office/notices/{notice_id:uuid}/close"): "notice",
     ("GET", "/office/rectifications"): None, ("GET", "/office/rectifications/new"): None,
@@ -196,6 +198,7 @@ PAGES: dict[tuple[str, str], str | None] = {
     # 纪检监察
     ("GET", "/discipline"): None,
     ("GET", "/discipline/items/{item_id:uuid}"): "item",
+    ("GET", "/discipline/items/{item_id:uuid}/verify"): "item",
     ("GET", "/discipline/rectifications/{task_id:uuid}"): "rectification",
 }
 PUBLIC_TO_LEADERS = {"/leader/ranking/{unit_id:uuid}"}  # every leader reads every unit's score explanation
@@ -210,6 +213,7 @@ HOLD = _const(held_by="分管副区长", interviewee="局长", note="限期整�
 BODIES: dict[str, Callable[[Records], dict]] = {
     "/office/items": _const(source="executive_meeting", reference="区政府第3次常务会议", decision_date="2026-02-27",
                             title="新登记事项"),
+    "/office/import": _const(),  # the upload (multipart) refused before the file is read
     "/office/notices/{notice_id:uuid}/review": _const(task="T1", decision="accept", note="通过"),
     "/office/notices/{notice_id:uuid}/close": _const(note="办结"),
     "/office/rectifications": lambda r: {"unit": r.unit.hex, "source": "audit", "problem": "新问题",

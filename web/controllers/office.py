@@ -16,6 +16,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
+from anyio import to_thread
+
+from documents.item_import import import_template, read_items
 from documents.ledger_xlsx import LedgerSheet, ledger_workbook
 from domain.actor import Actor, Role
 from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotFound
@@ -24,6 +27,7 @@ from domain.deadlines import deadline_basis_label
 from domain.item_actions import ItemAction, office_actions
 from domain.sources import SourceKind
 from duban.application import Duban
+from duban.application.imports import ImportRefused, ImportResult
 from projections.ledger import SORTS, LedgerRow
 from projections.timeline import timeline
 from projections.warnings import ColourWarning, warning_for
@@ -361,6 +365,40 @@ class OfficeController(Controller):
         return page("office/item_new.html", actor, day, status_code=status_code, state=state, preview=preview,
                     source_options=[(s.value, s.label) for s in SourceKind])
 
+    # -- 批量导入 ----------------------------------------------------------------------------------
+    @get("/import", sync_to_thread=True)
+    def import_page(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+        actor = office_actor(request)
+        return _import_page(actor, today(duban))
+
+    @get("/import/template.xlsx", sync_to_thread=True)
+    def import_template(self, request: Request) -> Response:
+        office_actor(request)
+        return xlsx_download(import_template(), "督办事项导入模板.xlsx")
+
+    @post("/import")
+    async def import_items(self, request: Request, duban: NamedDependency[Duban]) -> Template | Redirect:
+        """Upload a filled-in template (multipart, field ``file``): all rows or none, every error listed."""
+        actor = office_actor(request)
+        day = today(duban)
+        if actor.role is not Role.OFFICE:  # the administrator only reads
+            try:
+                actor.must_be(Role.OFFICE, doing="导入督办事项")
+            except DomainError as error:
+                return _import_page(actor, day, error=error.message, status_code=403)
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            return _import_page(actor, day, error="请选择要导入的Excel文件（.xlsx）。", status_code=422)
+        content = await upload.read()
+        try:
+            result = await to_thread.run_sync(_import_file, duban, actor, content)
+        except ImportRefused as refused:
+            return _import_page(actor, day, error=refused.message, problems=refused.messages(), status_code=422)
+        except DomainError as error:
+            return _import_page(actor, day, error=error.message, status_code=Form.status(error))
+        return done("/office/ledger", result.message + "。")
+
     # -- 事项详情 ----------------------------------------------------------------------------------
     @get("/items/{item_id:uuid}", sync_to_thread=True)
     def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
@@ -418,6 +456,17 @@ class OfficeController(Controller):
             satisfaction_options=[(s.value, s.label) for s in Satisfaction],
             satisfaction_label=lambda v: Satisfaction(v).label if v else "待测评",
         )
+
+
+def _import_page(actor: Actor, day: date, *, error: str | None = None, problems: list[str] | None = None,
+                 status_code: int = 200) -> Template:
+    return page("office/import.html", actor, day, status_code=status_code, error=error, problems=problems or [],
+                sources=[s.label for s in SourceKind])
+
+
+def _import_file(duban: Duban, actor: Actor, content: bytes) -> ImportResult:
+    units = {u.name: u.id for u in duban.units(actor.district) if u.active}
+    return duban.import_items(read_items(content, units), actor)
 
 
 __all__ = ["OfficeController", "ItemAction", "LedgerFilters", "deadline_basis_label", "entry_link"]

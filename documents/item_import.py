@@ -1,0 +1,312 @@
+"""Importing supervised items (督办事项批量导入) from an .xlsx workbook made from the template.
+
+``import_template()`` gives the workbook offices fill in: a title row, the frozen header row, one
+example row (序号 ``示例``, skipped on import), a drop-down of the sources (事项来源) and an
+instructions sheet (填写说明).  ``read_items()`` reads a filled-in workbook and checks EVERY row —
+required cells, dates, known sources and units, the number's format, numbers repeated within the
+file — and lists every problem with its Excel row and column ("第5行 D列（决策日期）：日期格式不正确").
+It records nothing: the application (``Duban.import_items``) registers the rows, all or nothing.
+
+Columns are found by their header text, so their order may change; 序号 and the optional columns
+may be left out.  Blank rows are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+from uuid import UUID
+from zipfile import BadZipFile
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from domain.sources import REFERENCE_HINTS, SourceKind
+
+EXAMPLE = "示例"
+# header -> (required, what the instructions sheet says about it)
+COLUMNS: dict[str, tuple[bool, str]] = {
+    "序号": (False, "可不填；填“示例”的行导入时跳过。"),
+    "编号": (False, "可不填，系统按本年度顺序编号；填写时为本年度编号，如“督〔2026〕12号”或“12”。"),
+    "事项来源": (True, "从下拉列表选择：" + "、".join(s.label for s in SourceKind) + "。"),
+    "来源依据": (True, "会议名称及届次、批示件编号、建议提案编号或文件文号等。"),
+    "决策日期": (True, "会议召开、批示或交办的日期，日期格式或“2026-03-02”“2026/3/2”。"),
+    "督办事项": (True, "事项标题。"),
+    "事项内容": (False, "具体要求，可不填。"),
+    "牵头单位": (True, "单位全称，须与系统中的单位名称一致。"),
+    "协办单位": (False, "可不填；多个单位用“、”或“，”分隔。"),
+    "办理时限": (False, "可不填：会议议定事项为会议后一个月、人大建议和政协提案为交办后三个月；其他来源须填写。"),
+}
+HEADERS = tuple(COLUMNS)
+REQUIRED = tuple(h for h, (required, _) in COLUMNS.items() if required)
+TITLE = "督办事项导入模板"
+SHEET = "督办事项"
+FIRST_DATA_ROW = 3  # title row, header row, then the rows
+NUMBER = re.compile(r"^\s*(?:督\s*[〔\[(（【]\s*(\d{4})\s*[〕\])）】]\s*)?(\d+)\s*号?\s*$")
+DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+SPLIT = re.compile(r"[、，,；;\n]+")
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem with one cell (or the whole file when ``row`` is None)."""
+
+    message: str
+    row: int | None = None
+    column: int | None = None
+    header: str | None = None
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column is None:
+            return f"第{self.row}行：{self.message}"
+        return f"第{self.row}行 {get_column_letter(self.column)}列（{self.header}）：{self.message}"
+
+
+RowError = ImportProblem
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One row to register, as read and checked."""
+
+    row: int
+    number: int | None
+    year: int | None  # the year a 督〔2026〕12号 names
+    source: SourceKind
+    reference: str
+    decision_date: date
+    title: str
+    description: str
+    lead_unit: UUID
+    co_units: tuple[UUID, ...]
+    deadline: date | None
+
+
+@dataclass
+class ImportPlan:
+    """What a workbook asks for: the rows, or every problem found."""
+
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=dict)  # header -> column number, for later errors
+
+    def problem(self, row: ImportRow, header: str | None, message: str) -> ImportProblem:
+        """An error about ``row`` found later (by the application), placed like the reader's."""
+        column = self.columns.get(header) if header else None
+        return ImportProblem(message, row.row, column, header if column else None)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def messages(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+# ------------------------------------------------------------------------------ the template
+def import_template() -> bytes:
+    book = Workbook()
+    ws = book.active
+    ws.title = SHEET
+    ws.append([TITLE + "（第3行为示例，导入时跳过；请从第4行起填写）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 28
+    ws.append(list(HEADERS))
+    for cell in ws[2]:
+        required = COLUMNS[cell.value][0]
+        cell.font = Font(bold=True, color="C00000" if required else "000000")
+        cell.fill = PatternFill("solid", fgColor="EDEDED")
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.append([EXAMPLE, "", SourceKind.EXECUTIVE_MEETING.label, "区政府第12次常务会议", date(2026, 3, 2),
+               "整治背街小巷环境卫生", "6月底前完成主城区背街小巷整治", "区城管局", "区住建局、晴川街", None])
+    for cell in ws[3]:
+        cell.font = Font(italic=True, color="808080")
+    ws.cell(row=3, column=HEADERS.index("决策日期") + 1).number_format = "yyyy-mm-dd"
+    widths = {"序号": 6, "编号": 16, "事项来源": 16, "来源依据": 26, "决策日期": 12, "督办事项": 30,
+              "事项内容": 40, "牵头单位": 16, "协办单位": 24, "办理时限": 12}
+    for index, header in enumerate(HEADERS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = widths[header]
+    source_column = get_column_letter(HEADERS.index("事项来源") + 1)
+    choices = DataValidation(type="list", formula1='"' + ",".join(s.label for s in SourceKind) + '"',
+                             allow_blank=True, showErrorMessage=True, errorTitle="事项来源",
+                             error="请从下拉列表选择事项来源。")
+    ws.add_data_validation(choices)
+    choices.add(f"{source_column}{FIRST_DATA_ROW}:{source_column}1000")
+    for header in ("决策日期", "办理时限"):
+        letter = get_column_letter(HEADERS.index(header) + 1)
+        for row in range(FIRST_DATA_ROW, 1001):
+            ws[f"{letter}{row}"].number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A3"
+    notes = book.create_sheet("填写说明")
+    notes.append(["列", "是否必填", "填写说明"])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for header, (required, text) in COLUMNS.items():
+        notes.append([header, "必填" if required else "选填", text])
+    notes.append([])
+    notes.append(["来源依据示例"])
+    for kind in SourceKind:
+        notes.append([kind.label, "", REFERENCE_HINTS.get(kind, "")])
+    notes.append([])
+    notes.append(["导入规则", "", "整份文件有任何一处错误，全部不导入，并列出全部错误；同一文件重复导入不会重复登记。"])
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 90
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------ reading
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _day(value) -> date | None:
+    """A date cell, or YYYY-MM-DD / YYYY/M/D text; raises ValueError otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    found = DATE_TEXT.match(_text(value))
+    if not found:
+        raise ValueError(value)
+    return date(int(found[1]), int(found[2]), int(found[3]))
+
+
+def _header_row(ws) -> tuple[int, dict[str, int]] | None:
+    """The row (of the first five) holding the headers, and each header's column."""
+    for row in range(1, min(ws.max_row, 5) + 1):
+        columns = {}
+        for column in range(1, (ws.max_column or 0) + 1):
+            text = _text(ws.cell(row=row, column=column).value).replace("*", "").replace("＊", "")
+            if text in COLUMNS and text not in columns:
+                columns[text] = column
+        if "督办事项" in columns and "牵头单位" in columns:
+            return row, columns
+    return None
+
+
+def read_items(data: bytes, units_by_name: dict[str, UUID]) -> ImportPlan:
+    """Every row of the workbook checked; nothing recorded."""
+    plan = ImportPlan()
+    try:
+        book = load_workbook(BytesIO(data), data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError, TypeError) as error:
+        plan.errors.append(ImportProblem(f"文件无法读取，请上传由导入模板填写的Excel文件（.xlsx）。（{type(error).__name__}）"))
+        return plan
+    ws = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+    found = _header_row(ws)
+    if found is None:
+        plan.errors.append(ImportProblem("表头不正确：前5行中没有找到“督办事项”“牵头单位”等列，请使用导入模板。"))
+        return plan
+    header_row, columns = found
+    plan.columns = columns
+    missing = [h for h in REQUIRED if h not in columns]
+    if missing:
+        plan.errors.append(ImportProblem(f"表头不正确：第{header_row}行缺少列“{'”“'.join(missing)}”，请使用导入模板。"))
+        return plan
+    numbers: dict[int, int] = {}
+    for row in range(header_row + 1, (ws.max_row or header_row) + 1):
+        cells = {h: ws.cell(row=row, column=c).value for h, c in columns.items()}
+        if all(_text(v) == "" for v in cells.values()):
+            continue
+        if _text(cells.get("序号")) == EXAMPLE:
+            continue
+        start = len(plan.errors)
+        read, number = _read_row(row, cells, columns, units_by_name, plan.errors)
+        if number is not None:  # a repeated number is reported even on a row with other errors
+            if number in numbers:
+                plan.errors.insert(start, ImportProblem(f"编号与第{numbers[number]}行重复", row, columns["编号"], "编号"))
+                continue
+            numbers[number] = row
+        if read is not None:
+            plan.rows.append(read)
+    return plan  # an empty file (or only the example) imports nothing
+
+
+def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, UUID],
+              errors: list[ImportProblem]) -> tuple[ImportRow | None, int | None]:
+    before = len(errors)
+
+    def fail(header: str, message: str) -> None:
+        errors.append(ImportProblem(message, row, columns[header], header))
+
+    def required(header: str) -> str:
+        text = _text(cells.get(header))
+        if not text:
+            fail(header, "不能为空")
+        return text
+
+    number = year = None
+    number_text = _text(cells.get("编号"))
+    if number_text:
+        found = NUMBER.match(number_text)
+        if not found or int(found[2]) <= 0:
+            fail("编号", f"编号格式不正确（“{number_text}”），应为“督〔2026〕12号”或正整数")
+        else:
+            year = int(found[1]) if found[1] else None
+            number = int(found[2])
+    source = None
+    source_text = required("事项来源")
+    if source_text:
+        source = next((s for s in SourceKind if source_text in (s.label, s.value)), None)
+        if source is None:
+            fail("事项来源", f"未知的事项来源“{source_text}”，应为：{'、'.join(s.label for s in SourceKind)}")
+    reference = required("来源依据")
+    decision_date = None
+    if required("决策日期"):
+        try:
+            decision_date = _day(cells.get("决策日期"))
+        except ValueError:
+            fail("决策日期", "日期格式不正确，应为日期或“2026-03-02”“2026/3/2”")
+    title = required("督办事项")
+    if len(title) > 200:
+        fail("督办事项", "不能超过200字")
+    lead = None
+    lead_name = required("牵头单位")
+    if lead_name:
+        lead = units.get(lead_name)
+        if lead is None:
+            fail("牵头单位", f"没有名为“{lead_name}”的单位")
+    co_units: list[UUID] = []
+    if "协办单位" in columns:
+        for name in (n.strip() for n in SPLIT.split(_text(cells.get("协办单位")))):
+            if not name:
+                continue
+            unit = units.get(name)
+            if unit is None:
+                fail("协办单位", f"没有名为“{name}”的单位")
+            elif unit == lead:
+                fail("协办单位", f"“{name}”已是牵头单位，不能同时协办")
+            elif unit in co_units:
+                fail("协办单位", f"“{name}”重复")
+            else:
+                co_units.append(unit)
+    deadline = None
+    if "办理时限" in columns and _text(cells.get("办理时限")):
+        try:
+            deadline = _day(cells.get("办理时限"))
+        except ValueError:
+            fail("办理时限", "日期格式不正确，应为日期或“2026-03-02”“2026/3/2”")
+    if decision_date and deadline and deadline <= decision_date:
+        fail("办理时限", "办理时限必须晚于决策日期")
+    key = number  # a year other than this one is refused later, so the number alone is the key
+    if len(errors) > before:
+        return None, key
+    assert source is not None and decision_date is not None and lead is not None
+    return ImportRow(row=row, number=number, year=year, source=source, reference=reference,
+                     decision_date=decision_date, title=title, description=_text(cells.get("事项内容")),
+                     lead_unit=lead, co_units=tuple(co_units), deadline=deadline), key
