@@ -343,15 +343,11 @@ def ledger(district: str | None, today: date | None, as_of: date | None, open_on
 def _write_ledger_xlsx(app, district: str, today: date, path: Path, *, as_of: date | None, open_only: bool,
                        closed_only: bool, rectifications: bool) -> None:
     from documents.ledger_xlsx import LedgerSheet, ledger_workbook
-    from projections.ledger import LedgerQueries
-    from projections.read_side import ReadSide
 
     if open_only and closed_only:
         raise click.UsageError("--open-only 与 --closed-only 只能选一个。")
-    read_side = ReadSide(app.store)
-    read_side.catch_up()
     kinds = ("rectification",) if rectifications else ("item", "subtask")
-    rows = LedgerQueries(read_side.read_models, app.calendar()).rows(
+    rows = _ledger_queries(app).rows(
         district, today, as_of=as_of, open_only=open_only, closed_only=closed_only, kinds=kinds)
     name = ("整改台账" if rectifications else "督办事项台账") if not closed_only else (
         "整改已销号台账" if rectifications else "督办事项已销号台账")
@@ -461,14 +457,21 @@ def _district_code(app, district: str | None) -> str:
     return code
 
 
-def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None,
-                  as_of: date | None = None) -> None:
-    from projections.ledger import LedgerQueries, status_counts
+def _ledger_queries(app):
+    """The ledger read model, caught up with every event, for a command that reads it once."""
+    from projections.ledger import LedgerQueries
     from projections.read_side import ReadSide
 
     read_side = ReadSide(app.store)
     read_side.catch_up()
-    rows = LedgerQueries(read_side.read_models, app.calendar()).rows(district, today, as_of=as_of)
+    return LedgerQueries(read_side.read_models, app.calendar())
+
+
+def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None,
+                  as_of: date | None = None) -> None:
+    from projections.ledger import status_counts
+
+    rows = _ledger_queries(app).rows(district, today, as_of=as_of)
     shown = [r for r in rows if r.is_open] if open_only else rows
     table = Table(title=f"督办台账 · {app.district(district).name} · 截至 {(as_of or today).isoformat()}", show_lines=False)
     for header in ("编号", "来源", "督办事项 / 问题", "牵头单位", "办理时限", "状态", "进度", "逾期工作日", "催办", "通知"):

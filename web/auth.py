@@ -48,6 +48,11 @@ def actor_in(request: Request, *roles: Role, doing: str = "查看该页面") -> 
     return actor
 
 
+def office_actor(request: Request) -> Actor:
+    """Only the office (督查室) and the administrator open the office's pages (the administrator reads only)."""
+    return actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看督查室页面")
+
+
 @get("/login", sync_to_thread=False)
 def login_page(next: FromQuery[str] = "/") -> Template:
     return Template("login.html", context={"next": next, "error": None, "username": ""})

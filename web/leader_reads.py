@@ -32,10 +32,6 @@ def leader_post(duban: Duban, actor: Actor) -> Leader | None:
     return next((l for l in duban.leaders(actor.district) if l.id == actor.leader), None)
 
 
-def unit_names(duban: Duban, district: str) -> dict[UUID, str]:
-    return {u.id: u.name for u in duban.units(district)}
-
-
 def in_sight(units: frozenset[UUID] | None, unit: UUID | str | None) -> bool:
     """Whether ``unit`` is among ``units`` (None: every unit)."""
     if unit is None:
@@ -104,7 +100,7 @@ def pending_decisions(duban: Duban, actor: Actor, day: date) -> list[PendingDeci
     """Extension requests and referral proposals on items and rectification tasks of the units
     the leader decides for today (the lead unit decides whose leader approves)."""
     units = duban.visible_units(actor, day)
-    names = unit_names(duban, actor.district)
+    names = duban.unit_names(actor.district)
     found: list[PendingDecision] = []
     for item in duban.items(actor.district):
         if not in_sight(units, item.lead_unit):
@@ -229,6 +225,6 @@ def _words(line: ScoreLine, scheme: Scheme, events: list[Evidence]) -> tuple[str
     return f"{number(line.count)}{unit}", rule
 
 
-__all__ = ["PortfolioUnit", "PendingDecision", "ExplainedLine", "leader_post", "unit_names", "in_sight",
+__all__ = ["PortfolioUnit", "PendingDecision", "ExplainedLine", "leader_post", "in_sight",
            "portfolio", "pending_decisions", "referral_proposal", "period_label", "period_options",
            "scheme_options", "default_scheme", "ranking_bars", "explain"]

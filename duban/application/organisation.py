@@ -73,6 +73,10 @@ class OrganisationCommands(ServiceBase):
     def units(self, district: str) -> list[Unit]:
         return [self._get(Unit, i) for i in self._registered_ids(district, "unit", [None])]
 
+    def unit_names(self, district: str) -> dict[UUID, str]:
+        """Every unit of the district (retired ones too) by id, for showing names."""
+        return {u.id: u.name for u in self.units(district)}
+
     def unit(self, unit_id: UUID, actor: Actor) -> Unit:
         return self._get(Unit, unit_id, actor)
 

@@ -27,7 +27,6 @@ from web.controllers.api_answers import (CommandResult, FindingResult, Inspectio
                                          inspection_summary, timeline_out)
 from web.controllers.api_bodies import (DecideInspection, InspectionFinding, InspectionResults, PlanInspection,
                                         ProposeInspection, VersionedCommand, result_rows)
-from web.controllers.api_items import unit_names
 
 # the command routes the organiser (the office, or the proposing department) may use in each status
 ORGANISER_ROUTES = {
@@ -66,7 +65,7 @@ class InspectionsApiController(Controller):
         unannounced one only once conducted —, a leader those touching their portfolio), oldest first;
         ``unit``: those targeting that unit; ``open_only``: not closed or refused."""
         actor = actor_of(request)
-        names = unit_names(duban, actor.district)
+        names = duban.unit_names(actor.district)
         return [inspection_summary(i, names) for i in duban.visible_inspections(actor)
                 if (not open_only or i.status not in CLOSED) and (unit is None or unit in i.target_units)]
 
@@ -75,7 +74,7 @@ class InspectionsApiController(Controller):
         """The inspection, with the findings and results about the units the actor may see."""
         actor = actor_of(request)
         inspection = duban.readable_inspection(inspection_id, actor)
-        return inspection_out(inspection, unit_names(duban, actor.district), seen_units(duban, inspection, actor),
+        return inspection_out(inspection, duban.unit_names(actor.district), seen_units(duban, inspection, actor),
                               inspection_actions(inspection, actor))
 
     @get("/{inspection_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="督查检查过程")

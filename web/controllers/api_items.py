@@ -34,10 +34,6 @@ from web.controllers.api_bodies import (AssignItem, CompleteSubtask, Commend, Cr
 OFFICE_ROUTES = {"extension": "extension-decision", "cannot-implement": "cannot-implement-decision"}
 
 
-def unit_names(duban: Duban, district: str) -> dict[UUID, str]:
-    return {u.id: u.name for u in duban.units(district)}
-
-
 def item_actions(item: SupervisedItem, actor: Actor, day: date) -> list[str]:
     """The command routes worth offering ``actor`` on ``item`` now (a hint: each is still checked)."""
     status, is_open = item.status, not item.status.is_closed
@@ -86,7 +82,7 @@ class ItemsApiController(Controller):
             if item is None:
                 raise NotFound("item.not_yet_registered", f"该督办事项在{as_of.isoformat()}尚未登记。", field="as_of")
         actions = item_actions(item, actor, duban.clock.today()) if as_of is None else []
-        return item_out(item, unit_names(duban, actor.district), actions)
+        return item_out(item, duban.unit_names(actor.district), actions)
 
     @get("/{item_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="办理过程")
     def history(self, request: Request, duban: NamedDependency[Duban],

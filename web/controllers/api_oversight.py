@@ -28,7 +28,6 @@ from web.controllers.api_bodies import (IssueNotice, Note, NoticeReply, Reasons,
                                         Rectified, RectificationCriticise, RectificationInterview, RectificationPlan,
                                         ReportRectificationProgress, RectificationReferralDecision, ReviewReply, Verify,
                                         VersionedCommand, attachments)
-from web.controllers.api_items import unit_names
 
 
 def _readable_notices(duban: Duban, actor: Actor) -> list[SupervisionNotice]:
@@ -60,7 +59,7 @@ class NoticesApiController(Controller):
         """The notices the actor may read (a unit those sent to it, a leader those to their
         portfolio, the discipline body those about referred cases), oldest first."""
         actor = actor_of(request)
-        names = unit_names(duban, actor.district)
+        names = duban.unit_names(actor.district)
         return [notice_summary(n, names) for n in _readable_notices(duban, actor)
                 if (not open_only or n.status is not NoticeStatus.CLOSED) and unit in (None, n.unit)
                 and subject_id in (None, n.subject_id)]
@@ -68,7 +67,7 @@ class NoticesApiController(Controller):
     @get("/{notice_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="督办通知")
     def read(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> NoticeOut:
         actor = actor_of(request)
-        return notice_out(duban.readable_notice(notice_id, actor), unit_names(duban, actor.district))
+        return notice_out(duban.readable_notice(notice_id, actor), duban.unit_names(actor.district))
 
     @get("/{notice_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="督办通知办理过程")
     def history(self, request: Request, duban: NamedDependency[Duban],
@@ -130,14 +129,14 @@ class RectificationsApiController(Controller):
              unit: FromQuery[UUID | None] = None) -> list[RectificationSummary]:
         """The rectification tasks the actor may read, oldest first."""
         actor = actor_of(request)
-        names = unit_names(duban, actor.district)
+        names = duban.unit_names(actor.district)
         return [rectification_summary(t, names) for t in _readable_rectifications(duban, actor)
                 if (not open_only or t.status is not RectificationStatus.SIGNED_OFF) and unit in (None, t.unit)]
 
     @get("/{task_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="整改任务")
     def read(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> RectificationOut:
         actor = actor_of(request)
-        return rectification_out(duban.readable_rectification(task_id, actor), unit_names(duban, actor.district))
+        return rectification_out(duban.readable_rectification(task_id, actor), duban.unit_names(actor.district))
 
     @get("/{task_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="整改过程")
     def history(self, request: Request, duban: NamedDependency[Duban],

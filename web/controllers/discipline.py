@@ -51,7 +51,7 @@ def _approval(entries: list[TimelineEntry]) -> TimelineEntry | None:
 
 
 def referred_cases(duban: Duban, actor: Actor) -> list[ReferredCase]:
-    names = {u.id: u.name for u in duban.units(actor.district)}
+    names = duban.unit_names(actor.district)
     cases = []
     for item in duban.referred_items(actor):
         approval = _approval(timeline(duban.store, [item.id]))
@@ -79,7 +79,7 @@ class DisciplineController(Controller):
     def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
         actor = discipline_actor(request)
         item, notices = duban.case_file(item_id, actor)
-        names = {u.id: u.name for u in duban.units(actor.district)}
+        names = duban.unit_names(actor.district)
         records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
         return page("discipline/item.html", actor, today(duban), item=item, notices=notices, names=names,
                     records=records, dossier=referral_dossier(duban.store, item, notices))
@@ -88,7 +88,7 @@ class DisciplineController(Controller):
     def rectification(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
         actor = discipline_actor(request)
         task = duban.readable_rectification(task_id, actor)
-        names = {u.id: u.name for u in duban.units(actor.district)}
+        names = duban.unit_names(actor.district)
         return page("discipline/rectification.html", actor, today(duban), task=task, unit=names.get(task.unit, ""),
                     records={task.id: task.number_label}, entries=timeline(duban.store, [task.id]))
 

@@ -31,8 +31,7 @@ from web.charts import bar_chart, number
 from web.context import Reads, done, page, today, visible_rows
 from web.forms import NO_FORM, Form, FormBody, FormState
 from web.leader_reads import (default_scheme, explain, in_sight, leader_post, pending_decisions, period_label,
-                              period_options, portfolio, ranking_bars, referral_proposal, scheme_options,
-                              unit_names)
+                              period_options, portfolio, ranking_bars, referral_proposal, scheme_options)
 
 
 def leader_actor(request: Request) -> Actor:
@@ -106,7 +105,7 @@ class LeaderController(Controller):
         filters = {"unit": unit} if unit else {}
         rows = visible_rows(reads, actor, day, open_only=True, overdue_only=True, sort="overdue", **filters)
         return page("leader/overdue.html", actor, day, rows=rows,
-                    unit_name=unit_names(duban, actor.district).get(unit, "") if unit else "")
+                    unit_name=duban.unit_names(actor.district).get(unit, "") if unit else "")
 
     @get("/approvals", sync_to_thread=True)
     def approvals(self, request: Request, duban: NamedDependency[Duban]) -> Template:
@@ -166,7 +165,7 @@ class LeaderController(Controller):
                    status_code: int = 200) -> Template:
         day = today(duban)
         item, notices = duban.case_file(item_id, actor)
-        names = unit_names(duban, actor.district)
+        names = duban.unit_names(actor.district)
         records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
         proposal = referral_proposal(duban, item.id) if item.referral == "proposed" else None
         post_ = leader_post(duban, actor)
@@ -201,5 +200,5 @@ class LeaderController(Controller):
         task: RectificationTask = duban.readable_rectification(task_id, actor)
         proposal = referral_proposal(duban, task.id) if task.referral == "proposed" else None
         return page("leader/rectification.html", actor, today(duban), status_code=status_code, task=task,
-                    unit=unit_names(duban, actor.district).get(task.unit, ""), proposal=proposal, form=form,
+                    unit=duban.unit_names(actor.district).get(task.unit, ""), proposal=proposal, form=form,
                     entries=timeline(duban.store, [task.id]))

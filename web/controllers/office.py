@@ -31,7 +31,7 @@ from duban.application.imports import ImportRefused, ImportResult
 from projections.ledger import SORTS, LedgerRow
 from projections.timeline import timeline
 from projections.warnings import ColourWarning, warning_for
-from web.auth import actor_in
+from web.auth import office_actor
 from web.context import Reads, done, page, today, visible_rows
 from web.paging import Pager
 from web.downloads import xlsx_download
@@ -43,10 +43,6 @@ SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在�
 DASHBOARD_RULES = "2026-v1"  # the escalation rules the queue applies
 REFERRAL_LABELS = {None: "未提出移交", "proposed": "已提出移交纪检监察，待领导审批", "approved": "领导已批准移交纪检监察",
                    "declined": "领导不同意移交"}
-
-
-def office_actor(request: Request) -> Actor:
-    return actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看该页面")
 
 
 def entry_link(kind: str, entry_id: str) -> str:

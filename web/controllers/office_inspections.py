@@ -21,7 +21,9 @@ from domain.rectification import Severity
 from duban.application import Duban
 from projections.timeline import timeline
 from web.context import done, page, today
-from web.controllers.oversight_support import Pager, enum_options, office_actor, page_number, unit_names, unit_options
+from web.auth import office_actor
+from web.controllers.oversight_support import enum_options, page_number, unit_options
+from web.paging import Pager
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 # what the office may do to an inspection in each status
@@ -78,7 +80,7 @@ class OfficeInspectionController(Controller):
         found = sorted(duban.inspections(actor.district), key=lambda i: (i.year, i.number), reverse=True)
         pager = Pager.of(found, page_number(request.query_params.get("page", 1)), {})
         return page("office/inspections.html", actor, today(duban), pager=pager,
-                    units=unit_names(duban, actor.district), inspection_url=inspection_url)
+                    units=duban.unit_names(actor.district), inspection_url=inspection_url)
 
     # -- planning ------------------------------------------------------------------------------
     @get("/new", sync_to_thread=True)
@@ -159,7 +161,7 @@ class OfficeInspectionController(Controller):
                 data: FormBody) -> Template | Redirect:
         """登记督查结果: per-unit scores and problem counts for the composite ranking."""
         def command(form: Form, actor: Actor, inspection: Inspection) -> str:
-            rows = results_of(form, inspection, unit_names(duban, actor.district))
+            rows = results_of(form, inspection, duban.unit_names(actor.district))
             duban.record_inspection_results(inspection_id, rows, actor)
             return f"已登记{inspection.number_label}的督查结果。"
         return self._act(request, duban, inspection_id, data, "results", command)
@@ -176,7 +178,7 @@ class OfficeInspectionController(Controller):
     def _inspection_page(duban: Duban, actor: Actor, inspection_id: UUID, state: FormState, *,
                          status_code: int = 200) -> Template:
         inspection = duban.inspection(inspection_id, actor)
-        names = unit_names(duban, actor.district)
+        names = duban.unit_names(actor.district)
         findings = [(f["unit"], duban.readable_rectification(f["rectification"], actor)) for f in inspection.findings]
         offered = ACTIONS.get(inspection.status, ()) if actor.role is Role.OFFICE else ()
         return page("office/inspection.html", actor, today(duban), status_code=status_code, inspection=inspection,

@@ -20,8 +20,10 @@ from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from duban.application import Duban
 from projections.timeline import timeline
 from web.context import Reads, done, page, today, visible_rows
-from web.controllers.oversight_support import Pager, notice_state, office_actor, page_number, unit_names
+from web.auth import office_actor
+from web.controllers.oversight_support import notice_state, page_number
 from web.downloads import download
+from web.paging import Pager
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 STATES = {"": "全部", "open": "在办", "closed": "已办结"}
@@ -55,7 +57,7 @@ class OfficeOversightController(Controller):
         pager = Pager.of(found, page_number(request.query_params.get("page", 1)), {"state": state})
         subjects = {r.entry_id: r for r in visible_rows(reads, actor, day, kinds=("item", "rectification"))}
         return page("office/notices.html", actor, day, pager=pager, state=state, states=STATES,
-                    units=unit_names(duban, actor.district), subjects=subjects,
+                    units=duban.unit_names(actor.district), subjects=subjects,
                     summaries={n.id: notice_state(n, day) for n in pager.rows}, subject_url=subject_url,
                     notice_url=notice_url)
 
@@ -77,7 +79,7 @@ class OfficeOversightController(Controller):
             subject = f"整改任务{task.number_label}“{task.problem}”"
         district = duban.district(actor.district).name
         content = notice_document(notice, district_name=district, subject_label=subject,
-                                  unit_name=unit_names(duban, actor.district).get(notice.unit, ""),
+                                  unit_name=duban.unit_names(actor.district).get(notice.unit, ""),
                                   issued_by=f"{district}人民政府督查室")
         return download(content, notice_filename(notice), DOCX)
 
@@ -123,7 +125,7 @@ class OfficeOversightController(Controller):
         tasks = sorted(notice.tasks.values(), key=lambda t: int(t["key"][1:]))
         return page("office/notice.html", actor, day, status_code=status_code, notice=notice, tasks=tasks,
                     subject=subject, subject_link=subject_url(notice.subject_kind, notice.subject_id),
-                    unit=unit_names(duban, actor.district).get(notice.unit, ""), summary=notice_state(notice, day),
+                    unit=duban.unit_names(actor.district).get(notice.unit, ""), summary=notice_state(notice, day),
                     history=timeline(duban.store, [notice.id]), form=state, TaskState=TaskState,
                     can_act=actor.role is Role.OFFICE and notice.status is not NoticeStatus.CLOSED,
                     decisions=[("accept", "通过"), ("reject", "退回")], notice_url=notice_url(notice.id))

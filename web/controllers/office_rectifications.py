@@ -21,11 +21,13 @@ from domain.rectification_actions import RectificationAction, office_actions
 from duban.application import Duban
 from projections.timeline import timeline
 from web.context import Reads, done, page, today, visible_rows
+from web.auth import office_actor
 from web.controllers.oversight_support import (
-    Pager, enum_options, leader_options, not_after_today, office_actor, optional_choice, page_number, unit_names,
+    enum_options, leader_options, not_after_today, optional_choice, page_number,
     unit_options,
 )
 from web.downloads import xlsx_download
+from web.paging import Pager
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 LEDGERS = {"": "全部", "open": "在账（未销号）", "closed": "已销号"}
@@ -203,7 +205,7 @@ class OfficeRectificationController(Controller):
         notices = [n for n in duban.notices(actor.district) if n.subject_id == task.id]
         offered = office_actions(task.status, task.referral) if actor.role is Role.OFFICE else ()
         return page("office/rectification.html", actor, today(duban), status_code=status_code, task=task,
-                    unit=unit_names(duban, actor.district).get(task.unit, ""), inspection=inspection, notices=notices,
+                    unit=duban.unit_names(actor.district).get(task.unit, ""), inspection=inspection, notices=notices,
                     history=timeline(duban.store, [task.id]), form=state, offered=[a.value for a in offered],
                     leaders=leader_options(duban, actor.district), url=rectification_url(task.id),
                     verdicts=[("passed", "通过"), ("failed", "不通过")])

@@ -1,5 +1,5 @@
-"""What the 督查室's notice, rectification and inspection pages share: the role guard, unit and
-leader names, paging, and a notice's state at a glance."""
+"""What the 督查室's notice, rectification and inspection pages share: unit and leader choices,
+form readers, and a notice's state at a glance."""
 
 from __future__ import annotations
 
@@ -8,27 +8,13 @@ from datetime import date
 from typing import Any, Sequence, TypeVar
 from uuid import UUID
 
-from litestar import Request
-
-from domain.actor import Actor, Role
 from domain.errors import InvalidInput
 from domain.labels import Labelled
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from duban.application import Duban
-from web.auth import actor_in
 from web.forms import Form
-from web.paging import PER_PAGE, Pager  # noqa: F401  (used by the oversight controllers)
 
 E = TypeVar("E", bound=Labelled)
-
-
-def office_actor(request: Request) -> Actor:
-    """Only the office (督查室) and the administrator open these pages (the administrator reads only)."""
-    return actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看督查室页面")
-
-
-def unit_names(duban: Duban, district: str) -> dict[UUID, str]:
-    return {u.id: u.name for u in duban.units(district)}
 
 
 def unit_options(duban: Duban, district: str, only: Sequence[UUID] | None = None,

@@ -26,7 +26,6 @@ from domain.item import ItemStatus, Satisfaction, SupervisedItem
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from domain.rectification import RectificationStatus, RectificationTask
 from duban.application import Duban
-from projections.ledger import LedgerRow
 from projections.timeline import TimelineEntry, timeline
 from web.auth import actor_in
 from web.context import Reads, done, page, today, visible_rows
@@ -100,14 +99,16 @@ def readable_timeline(entries: list[TimelineEntry]) -> list[TimelineEntry]:
             for e in entries]
 
 
-def unit_names(duban: Duban, district: str) -> dict[UUID, str]:
-    return {u.id: u.name for u in duban.units(district)}
-
-
-def paged(rows: list[LedgerRow], number: int) -> tuple[list[LedgerRow], int, int]:
-    """The rows of page ``number`` (clamped), that page's number and the number of pages."""
-    shown = Pager.of(rows, number, {})
-    return shown.rows, shown.number, shown.pages
+def _list_page(reads: Reads, actor: Actor, kind: str, template: str, closed: str, page_number: int,
+               **context) -> Template:
+    """One of the unit's lists (items, notices, rectification tasks): open entries by default,
+    ``closed=1`` for closed ones, 50 a page."""
+    day = today(reads.app)
+    show_closed = closed == "1"
+    rows = visible_rows(reads, actor, day, kinds=(kind,), open_only=not show_closed, closed_only=show_closed)
+    shown = Pager.of(rows, page_number, {})
+    return page(template, actor, day, rows=shown.rows, total=len(rows), closed=show_closed,
+                page_number=shown.number, pages=shown.pages, **context)
 
 
 def evidence_lines(text: str) -> list[dict]:
@@ -133,12 +134,8 @@ class UnitController(Controller):
     def items(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
               page_number: PageQuery = 1) -> Template:
         actor = unit_actor(request)
-        day = today(reads.app)
-        show_closed = closed == "1"
-        rows = visible_rows(reads, actor, day, kinds=("item",), open_only=not show_closed, closed_only=show_closed)
-        shown, number, pages = paged(rows, page_number)
-        return page("unit/items.html", actor, day, rows=shown, total=len(rows), closed=show_closed,
-                    page_number=number, pages=pages, unit_hex=actor.unit.hex if actor.unit else "")
+        return _list_page(reads, actor, "item", "unit/items.html", closed, page_number,
+                          unit_hex=actor.unit.hex if actor.unit else "")
 
     @get("/items/{item_id:uuid}", sync_to_thread=True)
     def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
@@ -153,7 +150,7 @@ class UnitController(Controller):
         may = item_actions(item, actor.unit, day)
         return page(
             "unit/item.html", actor, day, status_code=status_code, item=item, notices=notices, may=may,
-            state=state, orphan=orphan_error(state, may.shown()), names=unit_names(duban, actor.district),
+            state=state, orphan=orphan_error(state, may.shown()), names=duban.unit_names(actor.district),
             is_lead=item.lead_unit == actor.unit, signed_on=item.signed_for.get(actor.unit.hex),
             my_subtasks=[(k, s) for k, s in item.subtasks.items() if s["unit"] == actor.unit],
             open_subtasks=open_subtasks(item, actor.unit),
@@ -237,14 +234,7 @@ class UnitController(Controller):
     @get("/notices", sync_to_thread=True)
     def notices(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
                 page_number: PageQuery = 1) -> Template:
-        actor = unit_actor(request)
-        day = today(reads.app)
-        show_closed = closed == "1"
-        rows = visible_rows(reads, actor, day, kinds=("notice",), open_only=not show_closed,
-                            closed_only=show_closed)
-        shown, number, pages = paged(rows, page_number)
-        return page("unit/notices.html", actor, day, rows=shown, total=len(rows), closed=show_closed,
-                    page_number=number, pages=pages)
+        return _list_page(reads, unit_actor(request), "notice", "unit/notices.html", closed, page_number)
 
     @get("/notices/{notice_id:uuid}", sync_to_thread=True)
     def notice(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> Template:
@@ -312,14 +302,8 @@ class UnitController(Controller):
     @get("/rectifications", sync_to_thread=True)
     def rectifications(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
                        page_number: PageQuery = 1) -> Template:
-        actor = unit_actor(request)
-        day = today(reads.app)
-        show_closed = closed == "1"
-        rows = visible_rows(reads, actor, day, kinds=("rectification",), open_only=not show_closed,
-                            closed_only=show_closed)
-        shown, number, pages = paged(rows, page_number)
-        return page("unit/rectifications.html", actor, day, rows=shown, total=len(rows), closed=show_closed,
-                    page_number=number, pages=pages)
+        return _list_page(reads, unit_actor(request), "rectification", "unit/rectifications.html", closed,
+                          page_number)
 
     @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
     def rectification(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
