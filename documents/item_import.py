@@ -8,7 +8,20 @@ file — and lists every problem with its Excel row and column ("第5行 D列（
 It records nothing: the application (``Duban.import_items``) registers the rows, all or nothing.
 
 Columns are found by their header text, so their order may change; 序号 and the optional columns
-may be left out.  Blank rows are skipped.
+may be left out, and columns with any other header are ignored.  Blank rows are skipped.
+
+An exported ledger (台账导出, ``documents.ledger_xlsx``) is read the same way: its title row sits
+above the header row, its numbers (督〔2026〕12号) are kept, and its deadline cells are dates.  Of
+its ledger-only columns 分管领导, 办理进展 and 逾期工作日 are ignored (the leader follows the lead
+unit's portfolio in the importing district).  Every row is registered afresh and assigned, so it
+starts as 待签收: the units sign for it and report again; progress is not carried over.  What
+cannot be carried over without changing its meaning is refused, never dropped quietly:
+
+- a closed row — 状态 已办结销号 or 终止办理 (``ItemStatus.is_closed``), or a filled 销号日期 — is an
+  error on that cell: importing it would reopen a finished item (and soon count it overdue), so
+  the office deletes the row; the closed ledger stays the archive;
+- a sub-task row (编号 督〔2026〕12号-S1) is an error on 编号: sub-tasks are created by splitting the
+  item (分解交办) after it is imported.
 """
 
 from __future__ import annotations
@@ -25,6 +38,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from domain.item import ItemStatus
 from domain.sources import REFERENCE_HINTS, SourceKind
 
 EXAMPLE = "示例"
@@ -42,12 +56,16 @@ COLUMNS: dict[str, tuple[bool, str]] = {
     "办理时限": (False, "可不填：会议议定事项为会议后一个月、人大建议和政协提案为交办后三个月；其他来源须填写。"),
 }
 HEADERS = tuple(COLUMNS)
+# columns only an exported ledger has, read to refuse what cannot be imported (see the docstring)
+CHECKED = ("状态", "销号日期")
+CLOSED_STATUSES = frozenset(s.label for s in ItemStatus if s.is_closed)
 REQUIRED = tuple(h for h, (required, _) in COLUMNS.items() if required)
 TITLE = "督办事项导入模板"
 SHEET = "督办事项"
 FIRST_DATA_ROW = 3  # title row, header row, then the rows
 NUMBER = re.compile(r"^\s*(?:督\s*[〔\[(（【]\s*(\d{4})\s*[〕\])）】]\s*)?(\d+)\s*号?\s*$")
 DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+SUBTASK_NUMBER = re.compile(r"^\s*督\s*[〔\[(（【].*号\s*-\s*\w+\s*$")  # 督〔2026〕12号-S1
 SPLIT = re.compile(r"[、，,；;\n]+")
 
 
@@ -192,7 +210,7 @@ def _header_row(ws) -> tuple[int, dict[str, int]] | None:
         columns = {}
         for column in range(1, (ws.max_column or 0) + 1):
             text = _text(ws.cell(row=row, column=column).value).replace("*", "").replace("＊", "")
-            if text in COLUMNS and text not in columns:
+            if (text in COLUMNS or text in CHECKED) and text not in columns:
                 columns[text] = column
         if "督办事项" in columns and "牵头单位" in columns:
             return row, columns
@@ -254,7 +272,9 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
     number_text = _text(cells.get("编号"))
     if number_text:
         found = NUMBER.match(number_text)
-        if not found or int(found[2]) <= 0:
+        if SUBTASK_NUMBER.match(number_text):
+            fail("编号", f"“{number_text}”是子任务，不能单独导入：请删除该行，所属事项导入后再分解交办")
+        elif not found or int(found[2]) <= 0:
             fail("编号", f"编号格式不正确（“{number_text}”），应为“督〔2026〕12号”或正整数")
         else:
             year = int(found[1]) if found[1] else None
@@ -303,6 +323,9 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
             fail("办理时限", "日期格式不正确，应为日期或“2026-03-02”“2026/3/2”")
     if decision_date and deadline and deadline <= decision_date:
         fail("办理时限", "办理时限必须晚于决策日期")
+    closed = _closed_problem(cells)
+    if closed is not None:
+        fail(*closed)
     key = number  # a year other than this one is refused later, so the number alone is the key
     if len(errors) > before:
         return None, key
@@ -310,3 +333,14 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
     return ImportRow(row=row, number=number, year=year, source=source, reference=reference,
                      decision_date=decision_date, title=title, description=_text(cells.get("事项内容")),
                      lead_unit=lead, co_units=tuple(co_units), deadline=deadline), key
+
+
+def _closed_problem(cells: dict) -> tuple[str, str] | None:
+    """(header, message) when the row is closed in the ledger it was exported from (已办结销号,
+    终止办理, or a 销号日期): importing it would reopen a finished item, so it is refused."""
+    status = _text(cells.get("状态"))
+    if status in CLOSED_STATUSES:
+        return "状态", f"“{status}”的事项已办结，不能作为新事项导入，请删除该行"
+    if _text(cells.get("销号日期")):
+        return "销号日期", "已销号的事项不能作为新事项导入，请删除该行"
+    return None

@@ -3,6 +3,11 @@
 A title row names the district, the ledger, the period and the as-of date; the header row is
 frozen; dates are real date cells; column widths fit their contents (a CJK character counts
 double).  Built with openpyxl.
+
+The first twelve columns are the office's ledger (序号 … 销号日期).  After them come the
+registration columns the item import reads (来源依据, 决策日期, 事项内容, with the import's own
+header text), so an exported open ledger can be imported again (``documents.item_import``);
+rows that are not supervised items (整改任务) leave 决策日期 and 事项内容 empty.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from openpyxl.utils import get_column_letter
 
 from projections.ledger import LedgerRow
 
-HEADERS = ("序号", "编号", "事项来源", "督办事项", "牵头单位", "协办单位", "分管领导", "办理时限", "办理进展",
-           "状态", "逾期工作日", "销号日期")
+LEDGER_HEADERS = ("序号", "编号", "事项来源", "督办事项", "牵头单位", "协办单位", "分管领导", "办理时限", "办理进展",
+                  "状态", "逾期工作日", "销号日期")
+REGISTRATION_HEADERS = ("来源依据", "决策日期", "事项内容")  # the import's headers (documents.item_import)
+HEADERS = LEDGER_HEADERS + REGISTRATION_HEADERS
 DATE_FORMAT = "yyyy-mm-dd"
 WIDEST = 60  # characters; longer text wraps
 THIN = Side(style="thin", color="999999")
@@ -51,7 +58,8 @@ def _progress(row: LedgerRow) -> str:
 
 def _values(number: int, row: LedgerRow) -> list:
     return [number, row.number, row.source, row.title, row.lead_unit, row.co_units, row.leader, row.deadline,
-            _progress(row), row.status_label, row.working_days_overdue or None, row.closed_on]
+            _progress(row), row.status_label, row.working_days_overdue or None, row.closed_on,
+            row.reference, row.decision_date, row.description or None]
 
 
 def _display_width(value) -> int:
@@ -94,6 +102,10 @@ def ledger_workbook(rows: Iterable[LedgerRow], sheet: LedgerSheet) -> bytes:
     ws.freeze_panes = "A3"  # title and header rows stay in view
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed one page wide, as many pages long as it takes
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -82,6 +82,9 @@ class LedgerRow:
     times_sent_back: int = 0
     reports_missed: int = 0
     deadlines_missed: int = 0
+    # registration facts (决策日期, 事项内容) an exported ledger carries so it can be imported again
+    decision_date: date | None = None
+    description: str = ""
 
     @property
     def is_still_due(self) -> bool:
@@ -217,6 +220,8 @@ class LedgerQueries:
             lead_unit_id=lead, co_unit_ids=co_units, leader_id=leader, source_kind=s["source"],
             opened_on=_day(s["opened_on"]), times_sent_back=s["times_sent_back"], reports_missed=s["reports_missed"],
             deadlines_missed=s["deadlines_missed"],
+            # .get: states in rm_ledger_history written before migration 0005 lack these keys
+            decision_date=_day(s.get("decision_date")), description=s.get("description") or "",
         )
 
 

@@ -22,8 +22,8 @@ COLUMNS = (
     "entry_id", "district", "kind", "parent_id", "number", "sort_key", "source", "reference", "title", "lead_unit",
     "co_units", "deadline", "deadline_estimated", "status", "progress", "progress_text", "progress_on", "urges",
     "notices", "criticisms", "interviews", "commendations", "times_sent_back", "deadlines_missed", "reports_missed",
-    "referral", "opened_on", "closed_on", "last_on", "version",
-)
+    "referral", "opened_on", "closed_on", "last_on", "version", "decision_date", "description",
+)  # in the table's column order (0005 appended the last two), so every state's JSON has one key order
 _UPSERT = (
     f"INSERT INTO rm_ledger ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)}) "
     f"ON CONFLICT (entry_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
@@ -123,7 +123,7 @@ class LedgerProjector:
             entry_id=e.originator_id.hex, district=e.district, kind="item", number=item_number_label(e.year, e.number),
             sort_key=f"1-{e.year:04d}-{e.number:06d}", source=e.source, reference=e.reference, title=e.title,
             deadline=_day(e.deadline), deadline_estimated=int(e.deadline_estimated), status="registered",
-            opened_on=_day(e.on),
+            opened_on=_day(e.on), decision_date=_day(e.decision_date), description=e.description,
         ), e.on)
 
     def _rectification_recorded(self, sql: Sql, e: Any) -> None:
@@ -176,6 +176,7 @@ def _item_split(row: dict, e: Any, sql: Sql) -> None:
             parent_id=row["entry_id"], number=f"{row['number']}-{sub['key']}", sort_key=f"{row['sort_key']}-{sub['key']}",
             source=row["source"], reference=row["reference"], title=sub["title"], lead_unit=_id(sub["unit"]),
             deadline=_day(sub["deadline"]), status="in_progress", opened_on=_day(e.on),
+            decision_date=row.get("decision_date"),
         ), e.on)
 
 

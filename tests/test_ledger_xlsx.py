@@ -8,7 +8,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 from web_world import web  # noqa: F401  (fixture)
 
-from documents.ledger_xlsx import HEADERS, LedgerSheet, ledger_workbook
+from documents.ledger_xlsx import HEADERS, LEDGER_HEADERS, LedgerSheet, ledger_workbook
 from projections.ledger import LedgerRow
 
 
@@ -17,7 +17,8 @@ def _row(**overrides) -> LedgerRow:
                   title="改造月湖片区口袋公园", lead_unit="区住建局", co_units="晴川街", leader="副区长",
                   deadline=date(2026, 3, 27), deadline_estimated=False, status="in_progress", status_label="办理中",
                   progress=60, progress_text="正在施工", progress_on=date(2026, 3, 10), working_days_overdue=3,
-                  urges=1, notices=0, criticisms=0, closed_on=None)
+                  urges=1, notices=0, criticisms=0, closed_on=None, decision_date=date(2026, 2, 27),
+                  description="6月底前完工")
     values.update(overrides)
     return LedgerRow(**values)
 
@@ -29,6 +30,8 @@ def test_the_workbook_has_a_title_row_frozen_headers_real_dates_and_fitting_colu
     sheet = load_workbook(BytesIO(data)).active
     assert sheet["A1"].value == "汉阳区督办事项台账 · 2026年第一季度（截至2026年4月2日）"
     assert tuple(c.value for c in sheet[2]) == HEADERS
+    # the office's twelve columns first, then what the item import needs to read the file again
+    assert HEADERS == LEDGER_HEADERS + ("来源依据", "决策日期", "事项内容") and len(LEDGER_HEADERS) == 12
     assert sheet.freeze_panes == "A3"
     first = [c.value for c in sheet[3]]
     assert first[0] == 1 and first[1] == "督〔2026〕3号" and first[5] == "晴川街" and first[6] == "副区长"
@@ -37,6 +40,8 @@ def test_the_workbook_has_a_title_row_frozen_headers_real_dates_and_fitting_colu
     assert first[8].startswith("60%：正在施工") and first[9] == "办理中" and first[10] == 3
     assert sheet["L3"].value is None and sheet["L4"].value.date() == date(2026, 4, 1)
     assert sheet["K4"].value is None  # not overdue: an empty cell, not 0
+    assert sheet["M3"].value == "第3次常务会议" and sheet["O3"].value == "6月底前完工"
+    assert sheet["N3"].value.date() == date(2026, 2, 27) and sheet["N3"].number_format == "yyyy-mm-dd"
     # the title column is wide enough for the Chinese title (two units per character)
     assert sheet.column_dimensions["D"].width >= 2 * len("改造月湖片区口袋公园")
     assert sheet.column_dimensions["A"].width < sheet.column_dimensions["D"].width
