@@ -100,27 +100,52 @@ def migration_uri(env) -> str:
     return f"sqlite:///{Path(env.get('SQLITE_DBNAME')).resolve()}"
 
 
-def migrate(env) -> int:
-    """Apply the pending migrations; returns how many were applied."""
+REBUILD_MARK = "-- rebuild: read models"  # in a migration that changes what projectors write
+
+
+def migrate(env) -> list[str]:
+    """Apply the pending migrations; returns the ids of those applied."""
     backend = get_backend(migration_uri(env))
     try:
         migrations = read_migrations(str(MIGRATIONS))
         with backend.lock():
             pending = backend.to_apply(migrations)
             backend.apply_migrations(pending)
-        return len(pending)
+        return [m.id for m in pending]
     finally:
         backend.connection.close()
 
 
+def needs_rebuild(applied: list[str]) -> bool:
+    """Whether one of the migrations just applied asks for the read models to be rebuilt: rows
+    projected before it lack what it added, and only replaying the events fills them in.  A new
+    database (nothing projected yet) loses nothing by the rebuild."""
+    return any(REBUILD_MARK in (MIGRATIONS / f"{mid}.sql").read_text(encoding="utf-8") for mid in applied
+               if (MIGRATIONS / f"{mid}.sql").exists())
+
+
+def reset(read_models) -> None:
+    """Empty every read model and forget the position, in one transaction: the next catch-up
+    replays every event."""
+    with read_models.transaction(commit=True) as sql:
+        for table in TABLES:
+            sql.execute(f"DELETE FROM {table}")
+        read_models.forget_position(sql)
+
+
 def open_read_models(store) -> SQLiteReadModels | PostgresReadModels:
-    """The read-model recorder on the event store's database, its schema brought up to date."""
+    """The read-model recorder on the event store's database, its schema brought up to date (and
+    its rows emptied for a full replay when a migration asks for a rebuild)."""
     env = store.env
     module = env.get("PERSISTENCE_MODULE") or ""
     if "postgres" in module:
-        migrate(env)
-        return store.factory.tracking_recorder(PostgresReadModels)
-    if "sqlite" in module:
-        migrate(env)
-        return store.factory.tracking_recorder(SQLiteReadModels)
-    raise ValueError("read models need the SQLite or PostgreSQL store")
+        recorder_class = PostgresReadModels
+    elif "sqlite" in module:
+        recorder_class = SQLiteReadModels
+    else:
+        raise ValueError("read models need the SQLite or PostgreSQL store")
+    applied = migrate(env)
+    read_models = store.factory.tracking_recorder(recorder_class)
+    if needs_rebuild(applied):
+        reset(read_models)
+    return read_models

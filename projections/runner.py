@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Protocol
 
 import structlog
 
-from projections.database import TABLES, Sql
+from projections.database import Sql, reset
 
 log = structlog.get_logger("duban.projections")
 
@@ -60,11 +60,3 @@ def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size:
     if events:
         log.info("projections.caught_up", start=start, position=position, events=events, batches=batches)
     return CatchUpReport(start, position, events, batches)
-
-
-def reset(read_models) -> None:
-    """Empty every read model and forget the position, in one transaction (before a rebuild)."""
-    with read_models.transaction(commit=True) as sql:
-        for table in TABLES:
-            sql.execute(f"DELETE FROM {table}")
-        read_models.forget_position(sql)
