@@ -393,6 +393,62 @@ def ranking(district: str | None, period: str, scheme: str | None, as_of: date |
     app.close()
 
 
+@main.command()
+@click.option("--district", default=None, help="District code (default: the only district).")
+@click.option("--period", default=None, help="2026-03 (month), 2026-Q1 (quarter) or 2026 (year).")
+@click.option("--year", type=int, default=None,
+              help="Every bulletin of this year instead: each month, each quarter and the year, so far.")
+@click.option("--scheme", default=None, help="Scoring scheme version for the ranking (default: the newest).")
+@click.option("--today", callback=_date, help="Figures stand at the end of the period or this day (default: today).")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="The .docx file (with --period) or folder (with --year); default: the current folder.")
+def bulletin(district: str | None, period: str | None, year: int | None, scheme: str | None, today: date | None,
+             out: Path | None) -> None:
+    """Write the bulletin (督查通报) on a period as a Word document; with --year, every bulletin of
+    the year, with a progress bar.  Past periods come out the same however much was recorded since."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from documents.bulletin_docx import bulletin_document, bulletin_filename
+    from projections.ranking import Period, available_schemes
+
+    if (period is None) == (year is None):
+        raise click.UsageError("请给出 --period（一期通报）或 --year（全年各期通报）之一。")
+    app = _open_app(today)
+    code = _district_code(app, district)
+    day = today or SystemClock().today()
+    queries = _bulletin_queries(app)
+    version = scheme or available_schemes()[-1]
+    name = app.district(code).name
+    try:
+        if period is not None:
+            facts = queries.bulletin(code, name, period, version, day)
+            target = out if out is not None and out.suffix == ".docx" else (out or Path(".")) / bulletin_filename(facts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(bulletin_document(facts))
+            console.print(f"已生成通报：{target}（{facts.period.words}，截至{facts.as_of.isoformat()}）")
+            return
+        periods = [Period.parse(f"{year}-{m:02d}") for m in range(1, 13)]
+        periods += [Period.parse(f"{year}-Q{q}") for q in range(1, 5)] + [Period.parse(str(year))]
+        periods = [p for p in periods if p.first <= day]
+        if not periods:
+            raise click.ClickException(f"{year}年尚未开始，没有可生成的通报。")
+        folder = out or Path(".")
+        folder.mkdir(parents=True, exist_ok=True)
+        with Progress(TextColumn("生成通报 {task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=console) as bar:
+            task = bar.add_task("", total=len(periods))
+            for p in periods:
+                bar.update(task, description=p.words)
+                facts = queries.bulletin(code, name, p, version, day)
+                (folder / bulletin_filename(facts)).write_bytes(bulletin_document(facts))
+                bar.advance(task)
+        console.print(f"已生成{len(periods)}期通报：{folder}")
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        app.close()
+
+
 @main.command("import-items")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--district", default=None, help="District code (default: the only district).")
@@ -465,6 +521,15 @@ def _ledger_queries(app):
     read_side = ReadSide(app.store)
     read_side.catch_up()
     return LedgerQueries(read_side.read_models, app.calendar())
+
+
+def _bulletin_queries(app):
+    """The bulletin's queries over read models caught up with every event."""
+    from projections.bulletin import BulletinQueries
+    from projections.ranking import RankingQueries
+
+    ledger = _ledger_queries(app)
+    return BulletinQueries(ledger.read_models, ledger, RankingQueries(ledger.read_models))
 
 
 def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None,

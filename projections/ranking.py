@@ -45,6 +45,15 @@ class Period:
             return cls(text, date(int(text), 1, 1), date(int(text), 12, 31))
         raise InvalidInput("period.bad", f"统计期间“{text}”无效，应为2026-03（月）、2026-Q1（季）或2026（年）。", field="period")
 
+    @property
+    def words(self) -> str:
+        """The period as documents name it: 2026年3月, 2026年第一季度, 2026年度."""
+        if "-Q" in self.label:
+            return f"{self.first.year}年第{'一二三四'[int(self.label[-1]) - 1]}季度"
+        if "-" in self.label:
+            return f"{self.first.year}年{self.first.month}月"
+        return f"{self.first.year}年度"
+
 
 def _month_end(year: int, month: int) -> date:
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)

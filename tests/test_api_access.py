@@ -160,6 +160,8 @@ ROUTES: list[Route] = [
     Route("GET", "/api/leader-view", None, gate=frozenset({LEADER})),
     Route("GET", "/api/escalation-queue", None, gate=frozenset({OFFICE, ADMIN})),
     Route("GET", "/api/default-deadline", None, gate=frozenset({OFFICE, ADMIN})),
+    Route("GET", "/api/bulletin", None, gate=frozenset({OFFICE, ADMIN})),
+    Route("GET", "/api/trend", None, gate=frozenset({OFFICE, ADMIN, LEADER})),
     Route("GET", "/api/dossiers", None, gate=frozenset({DISCIPLINE, OFFICE, ADMIN})),
     Route("GET", "/api/notices", None), Route("GET", "/api/rectifications", None),
     Route("GET", "/api/inspections", None),

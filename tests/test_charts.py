@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from web.charts import Bar, bar_chart, number
+from web.charts import Bar, Category, Series, bar_chart, integer_ticks, number, trend_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -96,3 +96,73 @@ def test_non_finite_values_are_refused():
 def test_numbers_are_written_as_people_write_them():
     assert [number(v) for v in (100.0, 98.5, -2.25, 0.0, -0.0, 1 / 3)] == ["100", "98.5", "-2.25", "0", "0", "0.33"]
     assert re.search(r'data-value="-2.5"', str(bar_chart([Bar("甲", -2.5)])))
+
+
+# -- the monthly trend (grouped bars) -------------------------------------------------------------------
+MONTHS = [Category("1月", "2026年", "2026年1月"), Category("2月", "", "2026年2月"), Category("3月", "", "2026年3月")]
+SERIES = [Series("新交办", (4, 2, 0), "opened", "#1565c0"), Series("已销号", (0, 3, 1), "signed-off", "#2e7d32"),
+          Series("逾期", (1, 1, 8), "overdue", "#c62828")]
+
+
+def trend_bars(root: ET.Element, css_class: str) -> list[ET.Element]:
+    return [r for r in bars_of(root) if css_class in r.get("class", "").split()]
+
+
+def test_the_trend_draws_one_bar_per_series_and_month_with_its_number():
+    root = parse(trend_chart(MONTHS, SERIES, title="近3个月趋势", desc="每月新交办、已销号和逾期的督办事项数"))
+    for series in SERIES:
+        bars = trend_bars(root, series.css_class)
+        assert [b.get("data-value") for b in bars] == [str(v) for v in series.values], series.label
+        tips = [b.find(f"{SVG}title").text for b in bars]
+        assert tips[0] == f"2026年1月 {series.label}：{series.values[0]}"  # the number as a tooltip
+    legend = [t.text for t in root.find(f"{SVG}g[@class='legend']").iter(f"{SVG}text")]
+    assert legend == ["新交办", "已销号", "逾期"]
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "category"]
+    assert labels == ["1月", "2026年", "2月", "3月"]
+    values = sorted(t.text for t in root.iter(f"{SVG}text") if t.get("class") == "value")
+    assert values == sorted(["4", "2", "3", "1", "1", "1", "8"])  # every non-zero number written on its bar
+
+
+def test_trend_bars_share_one_scale_from_a_common_baseline():
+    root = parse(trend_chart(MONTHS, SERIES))
+    heights = {b.get("data-value"): float(b.get("height")) for b in bars_of(root)}
+    assert heights["0"] == 0 and heights["1"] > 0
+    for value in ("2", "3", "4", "8"):
+        assert heights[value] == pytest.approx(int(value) * heights["1"], abs=0.5), value  # px rounded to 0.1
+    bottoms = {round(float(b.get("y")) + float(b.get("height")), 1) for b in bars_of(root)}
+    assert len(bottoms) == 1  # all stand on the zero line
+    top = min(float(b.get("y")) for b in bars_of(root))
+    assert top > 0 and max(float(b.get("x")) + float(b.get("width")) for b in bars_of(root)) <= 720
+    # within a month the series stand side by side, in order, and the months follow each other
+    xs = [float(b.get("x")) for b in bars_of(root)]
+    assert xs == sorted(xs)
+
+
+def test_the_trend_y_axis_has_whole_number_ticks_above_the_largest_value():
+    root = parse(trend_chart(MONTHS, SERIES))
+    ticks = [t.text for t in root.find(f"{SVG}g[@class='axis y']").iter(f"{SVG}text")]
+    assert ticks == ["0", "2", "4", "6", "8"]
+    assert integer_ticks(0) == [0, 1] and integer_ticks(3) == [0, 1, 2, 3] and integer_ticks(11) == [0, 5, 10, 15]
+    assert integer_ticks(240) == [0, 50, 100, 150, 200, 250]
+
+
+def test_the_trend_is_accessible_and_self_contained():
+    markup = str(trend_chart(MONTHS, SERIES, title="近3个月趋势", desc="说明"))
+    root = parse(markup)
+    assert root.get("role") == "img" and root.get("aria-label") == "近3个月趋势"
+    assert root.find(f"{SVG}title").text == "近3个月趋势" and root.find(f"{SVG}desc").text == "说明"
+    for external in ("http:", "https:", "<script", "url(", "href", "@import", "font-face"):
+        assert external not in markup.replace('xmlns="http://www.w3.org/2000/svg"', ""), external
+
+
+def test_trend_texts_are_escaped_and_bad_values_refused():
+    markup = str(trend_chart([Category("<b>1月</b>", name="A & B")],
+                             [Series("<script>x</script>", (1,), 'x" onload="y', "#000")], title="<T>"))
+    assert "<script>" not in markup and 'onload="y"' not in markup and "<b>" not in markup
+    parse(markup)
+    with pytest.raises(ValueError):
+        trend_chart(MONTHS, [Series("新交办", (1, 2), "opened", "#000")])  # one value missing
+    with pytest.raises(ValueError):
+        trend_chart(MONTHS, [Series("新交办", (1, -2, 0), "opened", "#000")])  # not a count
+    empty = parse(trend_chart([], []))
+    assert bars_of(empty) == [] and "暂无数据" in [t.text for t in empty.iter(f"{SVG}text")]

@@ -154,6 +154,7 @@ PAGES: dict[tuple[str, str], str | None] = {
     # 督查室
     ("GET", "/office"): None, ("GET", "/office/ledger"): None, ("GET", "/office/ledger.xlsx"): None,
     ("GET", "/office/rectifications/ledger.xlsx"): None,
+    ("GET", "/office/bulletin"): None, ("GET", "/office/bulletin.docx"): None,
     ("GET", "/office/items/new"): None,
     ("POST", "/office/items"): None,
     ("GET", "/office/import"): None, ("GET", "/office/import/template.xlsx"): None, ("POST", "/office/import"): None,

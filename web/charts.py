@@ -4,6 +4,11 @@
 one scale for the whole chart.  When some values are negative the zero line moves right, so
 negative bars grow leftwards from it and positive ones rightwards; a zero value draws no bar
 but keeps its row and label.  Every text (names, values, the title) is escaped.
+
+:func:`trend_chart` draws grouped vertical bars: one group per category (a month), one bar per
+series (新交办, 已销号, 逾期 …) in the series' colour, on one integer y-axis starting at zero,
+with a legend above and the categories below.  Each bar carries its number as a tooltip
+(``<title>``) and, where it fits, as text above it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ WIDE_CHAR = 13  # px per CJK character at FONT_SIZE (roughly)
 NARROW_CHAR = 7  # px per Latin letter or digit
 MAX_LABEL_WIDTH = 220
 VALUE_WIDTH = 64  # room for the value written after the longest bar
+LEGEND_HEIGHT = 24  # the legend row above a trend chart
+LINE_HEIGHT = 15  # one line of category labels under a trend chart
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,23 @@ def _px(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def _svg_start(css_class: str, width: int, height: int, title: str, desc: str = "") -> list[str]:
+    """The opening ``<svg>`` tag with its accessible name (aria-label, ``<title>``, ``<desc>``)."""
+    parts = [f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" role="img" width="{width}"'
+             f' height="{height}" viewBox="0 0 {width} {height}" font-size="{FONT_SIZE}"'
+             f' aria-label="{escape(title)}">']
+    if title:
+        parts.append(f"<title>{escape(title)}</title>")
+    if desc:
+        parts.append(f"<desc>{escape(desc)}</desc>")
+    return parts
+
+
+def _empty(width: int, height: int) -> str:
+    return (f'<text x="{_px(width / 2)}" y="{_px(height / 2 + FONT_SIZE / 3)}" text-anchor="middle"'
+            f' class="empty">暂无数据</text>')
+
+
 def bar_chart(bars: list[Bar], *, width: int = 720, bar_height: int = 22, gap: int = 6,
               title: str = "") -> Markup:
     """A horizontal bar chart as an ``<svg class="bars">`` element, safe to put in a page.
@@ -74,13 +98,9 @@ def bar_chart(bars: list[Bar], *, width: int = 720, bar_height: int = 22, gap: i
     zero = plot_left + (-low) * scale
     rows = max(len(bars), 1)
     height = rows * (bar_height + gap) + gap
-    parts = [f'<svg class="bars" xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
-             f' viewBox="0 0 {width} {height}" aria-label="{escape(title)}">']
-    if title:
-        parts.append(f"<title>{escape(title)}</title>")
+    parts = _svg_start("bars", width, height, title)
     if not bars:
-        parts.append(f'<text x="{_px(width / 2)}" y="{_px(height / 2 + FONT_SIZE / 3)}" text-anchor="middle"'
-                     f' class="empty">暂无数据</text>')
+        parts.append(_empty(width, height))
     for index, bar in enumerate(bars):
         top = gap + index * (bar_height + gap)
         middle = top + bar_height / 2 + FONT_SIZE / 3  # text baseline, centred on the bar
@@ -106,4 +126,124 @@ def bar_chart(bars: list[Bar], *, width: int = 720, bar_height: int = 22, gap: i
     return Markup("".join(parts))
 
 
-__all__ = ["Bar", "bar_chart", "number", "text_width"]
+@dataclass(frozen=True)
+class Category:
+    """One group of a trend chart: the label under it (3月), an optional second line (2026年)
+    and its full name for the tooltips (2026年3月; default: the label)."""
+
+    label: str
+    note: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One series of a trend chart: its name in the legend, one value per category (counts, not
+    negative), a CSS class and its fill colour."""
+
+    label: str
+    values: tuple[float, ...]
+    css_class: str
+    colour: str
+
+
+def _nice_steps():
+    """2, 5, 10, 20, 50, 100 …"""
+    power = 1
+    while True:
+        yield from (2 * power, 5 * power, 10 * power)
+        power *= 10
+
+
+def integer_ticks(high: float, most: int = 5) -> list[int]:
+    """Whole-number y-axis ticks from 0 past ``high``: at most ``most`` steps of 1, 2 or 5 × 10ⁿ."""
+    step, steps = 1, _nice_steps()
+    while math.ceil(high / step) > most:
+        step = next(steps)
+    top = max(math.ceil(high / step), 1) * step
+    return list(range(0, top + 1, step))
+
+
+def _check_series(categories: list[Category], series: list[Series]) -> None:
+    for one in series:
+        if len(one.values) != len(categories):
+            raise ValueError(f"series {one.label!r}: {len(one.values)} values for {len(categories)} categories")
+        for value in one.values:
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"series {one.label!r}: value {value!r} is not a count")
+
+
+def _legend(series: list[Series], left: float) -> str:
+    parts, x = ['<g class="legend">'], left
+    for one in series:
+        parts.append(f'<rect class="key {escape(one.css_class)}" x="{_px(x)}" y="6" width="10" height="10"'
+                     f' fill="{escape(one.colour)}"/>'
+                     f'<text x="{_px(x + 16)}" y="15">{escape(one.label)}</text>')
+        x += 16 + text_width(one.label) + 18
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _y_axis(ticks: list[int], left: float, right: float, bottom: float, scale: float) -> str:
+    parts = ['<g class="axis y">']
+    for tick in ticks:
+        y = bottom - tick * scale
+        parts.append(f'<line class="grid" x1="{_px(left)}" y1="{_px(y)}" x2="{_px(right)}" y2="{_px(y)}"'
+                     f' stroke="{"#999" if tick == 0 else "#e3e3e3"}"/>'
+                     f'<text x="{_px(left - 6)}" y="{_px(y + FONT_SIZE / 3)}" text-anchor="end">{tick}</text>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _group(category: Category, series: list[Series], index: int, left: float, slot: float, bottom: float,
+           scale: float) -> str:
+    """One category's bars, their numbers and its label under the axis."""
+    bar_width = slot * 0.8 / len(series)
+    start = left + slot * 0.1
+    name = category.name or category.label
+    parts = [f'<g class="group" data-category="{escape(name)}">']
+    for position, one in enumerate(series):
+        value = one.values[index]
+        x, height = start + position * bar_width, value * scale
+        text = number(value)
+        tooltip = f"{name} {one.label}：{text}"
+        parts.append(f'<rect class="bar {escape(one.css_class)}" x="{_px(x + 1)}" y="{_px(bottom - height)}"'
+                     f' width="{_px(max(bar_width - 2, 1))}" height="{_px(height)}" fill="{escape(one.colour)}"'
+                     f' data-value="{escape(text)}"><title>{escape(tooltip)}</title></rect>')
+        if value > 0 and text_width(text) <= bar_width + 2:
+            parts.append(f'<text class="value" x="{_px(x + bar_width / 2)}" y="{_px(bottom - height - 3)}"'
+                         f' text-anchor="middle" fill="#555">{escape(text)}</text>')
+    middle = left + slot / 2
+    for line, label in enumerate(t for t in (category.label, category.note) if t):
+        parts.append(f'<text class="category" x="{_px(middle)}" y="{_px(bottom + (line + 1) * LINE_HEIGHT)}"'
+                     f' text-anchor="middle">{escape(_fit(label, int(slot)))}</text>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def trend_chart(categories: list[Category], series: list[Series], *, width: int = 720, height: int = 280,
+                title: str = "", desc: str = "") -> Markup:
+    """Grouped vertical bars as an ``<svg class="trend">`` element, safe to put in a page.
+
+    Every bar's height is ``value * scale`` with one scale for the whole chart (the top y-axis
+    tick spans the plot area); a zero value draws an empty bar that keeps its place."""
+    _check_series(categories, series)
+    high = max((v for one in series for v in one.values), default=0)
+    ticks = integer_ticks(high)
+    plot_left = max(text_width(str(ticks[-1])) + 10, 24)
+    plot_right = width - 4
+    plot_top, bottom = LEGEND_HEIGHT + 10, height - 2 * LINE_HEIGHT - 6
+    scale = (bottom - plot_top) / ticks[-1]
+    parts = _svg_start("trend", width, height, title, desc)
+    if not categories or not series:
+        parts.append(_empty(width, height))
+    else:
+        parts += [_legend(series, plot_left), _y_axis(ticks, plot_left, plot_right, bottom, scale)]
+        slot = (plot_right - plot_left) / len(categories)
+        parts += [_group(category, series, index, plot_left + index * slot, slot, bottom, scale)
+                  for index, category in enumerate(categories)]
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+__all__ = ["Bar", "Category", "Series", "bar_chart", "trend_chart", "integer_ticks", "number", "text_width"]

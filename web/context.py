@@ -11,12 +11,14 @@ from litestar.response import Redirect, Template
 
 from domain.actor import Actor, Role
 from duban.application import Duban
+from projections.bulletin import BulletinQueries
 from projections.escalation import EscalationQueries
 from projections.inbox import InboxQueries
 from projections.leader_view import LeaderViews
 from projections.ledger import LedgerQueries, LedgerRow
 from projections.ranking import RankingQueries
 from projections.read_side import ReadSide
+from projections.trend import TrendQueries
 from projections.warnings import WarningQueries
 
 
@@ -46,12 +48,20 @@ class Reads:
         return RankingQueries(self.read_side.read_models)
 
     @property
+    def bulletins(self) -> BulletinQueries:
+        return BulletinQueries(self.read_side.read_models, self.ledger, self.rankings)
+
+    @property
     def escalation(self) -> EscalationQueries:
         return EscalationQueries(self.read_side.read_models, self.app.calendar())
 
     @property
     def inbox(self) -> InboxQueries:
         return InboxQueries(self.ledger, self.read_side.read_models, self.app.calendar())
+
+    @property
+    def trend(self) -> TrendQueries:
+        return TrendQueries(self.read_side.read_models)
 
     @property
     def leader_views(self) -> LeaderViews:

@@ -1,5 +1,5 @@
-"""What the leaders' pages (领导页面) read: the portfolio with its counts, the decisions waiting
-on a leader, the ranking choices and a score explained line by line.
+"""What the leaders' pages (领导页面) read: the portfolio with its counts and monthly trend, the
+decisions waiting on a leader, the ranking choices and a score explained line by line.
 
 Only application calls and projection queries: no SQL here.  Which units a leader sees comes
 from ``Duban.visible_units`` (portfolio that day, AB-role cover included; the district head
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
+from markupsafe import Markup
+
 from domain.actor import Actor
 from domain.errors import InvalidInput
 from domain.leadership import Leader
@@ -20,10 +22,16 @@ from duban.application import Duban
 from projections.ranking import Period, Scheme, ScoreLine, UnitScore, available_schemes
 from projections.score_evidence import Evidence, ScoreEvidence
 from projections.timeline import TimelineEntry, timeline
-from web.charts import Bar, number
+from projections.trend import MonthCounts
+from web.charts import Bar, Category, Series, number, trend_chart
 from web.context import Reads
 
-QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
+TREND_MONTHS = 12
+TREND_SERIES = (  # (name, MonthCounts field, CSS class, colour)
+    ("新交办", "opened", "opened", "#1565c0"),
+    ("已销号", "signed_off", "signed-off", "#2e7d32"),
+    ("逾期", "overdue", "overdue", "#c62828"),
+)
 
 
 # -- who and which units ------------------------------------------------------------------------------
@@ -69,6 +77,24 @@ def portfolio(duban: Duban, reads: Reads, actor: Actor, day: date) -> list[Portf
         if key in by_hex:
             by_hex[key].colours = Counter({c.value: n for c, n in tally.counts.items()})
     return mine
+
+
+# -- monthly trend ---------------------------------------------------------------------------------
+def portfolio_trend(reads: Reads, actor: Actor, units: frozenset[UUID] | None, day: date) -> list[MonthCounts]:
+    """The last twelve months (近12个月) of the items led by ``units`` (None: the whole district):
+    opened, signed off, and overdue at each month's end (the running month: today)."""
+    return reads.trend.monthly(actor.district, day, months=TREND_MONTHS, units=units)
+
+
+def trend_svg(months: list[MonthCounts]) -> Markup:
+    """The trend as grouped bars: 新交办, 已销号 and 逾期 per month, the year under its first month."""
+    categories = [Category(m.label, f"{m.month.year}年" if i == 0 or m.month.month == 1 else "",
+                           f"{m.month.year}年{m.month.month}月") for i, m in enumerate(months)]
+    series = [Series(name, tuple(getattr(m, field_name) for m in months), css, colour)
+              for name, field_name, css, colour in TREND_SERIES]
+    span = f"{categories[0].name}至{categories[-1].name}" if categories else ""
+    return trend_chart(categories, series, title=f"近{len(months)}个月督办事项趋势",
+                       desc=f"{span}每月新交办、已销号的督办事项数，以及月末（本月为今日）逾期的督办事项数。")
 
 
 # -- decisions waiting ------------------------------------------------------------------------------
@@ -137,12 +163,7 @@ def _reasons(proposal: TimelineEntry | None) -> str:
 
 # -- ranking choices --------------------------------------------------------------------------------
 def period_label(period: Period) -> str:
-    text = period.label
-    if len(text) == 4:
-        return f"{text}年"
-    if "-Q" in text:
-        return f"{text[:4]}年第{QUARTERS[int(text[-1])]}季度"
-    return f"{text[:4]}年{int(text[5:])}月"
+    return period.words
 
 
 def period_options(day: date, chosen: str = "") -> list[tuple[str, str]]:
@@ -226,5 +247,5 @@ def _words(line: ScoreLine, scheme: Scheme, events: list[Evidence]) -> tuple[str
 
 
 __all__ = ["PortfolioUnit", "PendingDecision", "ExplainedLine", "leader_post", "in_sight",
-           "portfolio", "pending_decisions", "referral_proposal", "period_label", "period_options",
-           "scheme_options", "default_scheme", "ranking_bars", "explain"]
+           "portfolio", "portfolio_trend", "trend_svg", "pending_decisions", "referral_proposal", "period_label",
+           "period_options", "scheme_options", "default_scheme", "ranking_bars", "explain"]

@@ -4,10 +4,12 @@ from web.controllers.api import ApiController
 from web.controllers.api_inspections import InspectionsApiController
 from web.controllers.api_items import ItemsApiController
 from web.controllers.api_oversight import NoticesApiController, RectificationsApiController
+from web.controllers.api_reports import ReportsApiController
 from web.controllers.discipline import DisciplineController
 from web.controllers.home import home
 from web.controllers.leader import LeaderController
 from web.controllers.office import OfficeController
+from web.controllers.office_bulletin import OfficeBulletinController
 from web.controllers.office_inspections import OfficeInspectionController
 from web.controllers.office_oversight import OfficeOversightController
 from web.controllers.office_rectifications import OfficeRectificationController
@@ -15,5 +17,5 @@ from web.controllers.unit import UnitController
 
 CONTROLLERS = [home, OfficeController, OfficeOversightController, UnitController, LeaderController,
                DisciplineController, ApiController, ItemsApiController, NoticesApiController, RectificationsApiController,
-               InspectionsApiController,
-               OfficeRectificationController, OfficeInspectionController]
+               InspectionsApiController, ReportsApiController,
+               OfficeRectificationController, OfficeInspectionController, OfficeBulletinController]

@@ -31,7 +31,8 @@ from web.charts import bar_chart, number
 from web.context import Reads, done, page, today, visible_rows
 from web.forms import NO_FORM, Form, FormBody, FormState
 from web.leader_reads import (default_scheme, explain, in_sight, leader_post, pending_decisions, period_label,
-                              period_options, portfolio, ranking_bars, referral_proposal, scheme_options)
+                              period_options, portfolio, portfolio_trend, ranking_bars, referral_proposal,
+                              scheme_options, trend_svg)
 
 
 def leader_actor(request: Request) -> Actor:
@@ -47,9 +48,11 @@ class LeaderController(Controller):
         actor = leader_actor(request)
         day = today(duban)
         units = portfolio(duban, reads, actor, day)
+        sight = duban.visible_units(actor, day)
         open_items = visible_rows(reads, actor, day, open_only=True, kinds=("item",), sort="deadline")
+        trend = portfolio_trend(reads, actor, sight, day)
         return page("leader/portfolio.html", actor, day, post=leader_post(duban, actor), units=units,
-                    whole_district=duban.visible_units(actor, day) is None, open_items=open_items,
+                    whole_district=sight is None, open_items=open_items, trend=trend, trend_chart=trend_svg(trend),
                     pending=len(pending_decisions(duban, actor, day)))
 
     # -- ranking -------------------------------------------------------------------------------

@@ -1,0 +1,64 @@
+"""督查室 page for bulletins (督查通报): choose a month, quarter or year and a scoring scheme, see the
+figures the bulletin will print, download it as a Word document.  A past period's bulletin is built
+from the as-of read models, so it can be produced again at any time with the same content."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Response, Template
+
+from documents.bulletin_docx import bulletin_document, bulletin_filename, bulletin_title, percent
+from documents.official import DOCX
+from domain.actor import Actor
+from domain.errors import DomainError
+from duban.application import Duban
+from projections.bulletin import BulletinFacts
+from web.auth import office_actor
+from web.charts import number
+from web.context import Reads, page, today
+from web.downloads import download
+from web.forms import NO_FORM, Form
+from web.leader_reads import default_scheme, period_options, scheme_options
+
+
+def _chosen(day, period: str | None, scheme: str | None) -> dict[str, str]:
+    """The month just ended is what a monthly bulletin is usually about."""
+    last_month = f"{day.year}-{day.month - 1:02d}" if day.month > 1 else f"{day.year}-01"
+    return {"period": (period or last_month).strip(), "scheme": (scheme or default_scheme()).strip()}
+
+
+class OfficeBulletinController(Controller):
+    path = "/office"
+
+    @staticmethod
+    def _facts(duban: Duban, reads: Reads, actor: Actor, chosen: dict[str, str]) -> BulletinFacts:
+        return reads.bulletins.bulletin(actor.district, duban.district(actor.district).name, chosen["period"],
+                                        chosen["scheme"], today(duban))
+
+    @get("/bulletin", sync_to_thread=True)
+    def bulletin(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+                 period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None) -> Template:
+        actor = office_actor(request)
+        day = today(duban)
+        chosen = _chosen(day, period, scheme)
+        choices = {"periods": period_options(day, chosen["period"]), "schemes": scheme_options(), "chosen": chosen,
+                   "num": number}
+        try:
+            facts = self._facts(duban, reads, actor, chosen)
+        except DomainError as error:
+            return page("office/bulletin.html", actor, day, status_code=Form.status(error),
+                        form=Form(chosen, action="bulletin").refused(error), facts=None, **choices)
+        chosen["period"] = facts.period.label
+        return page("office/bulletin.html", actor, day, form=NO_FORM, facts=facts, title=bulletin_title(facts),
+                    percent=percent, download_url=f"/office/bulletin.docx?period={facts.period.label}"
+                                                  f"&scheme={facts.scheme.version}", **choices)
+
+    @get("/bulletin.docx", sync_to_thread=True)
+    def bulletin_docx(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+                      period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None) -> Response:
+        """The bulletin as a .docx; a bad period or scheme answers 422 with the reason."""
+        actor = office_actor(request)
+        facts = self._facts(duban, reads, actor, _chosen(today(duban), period, scheme))
+        return download(bulletin_document(facts), bulletin_filename(facts), DOCX)
