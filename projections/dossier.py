@@ -17,6 +17,17 @@ from projections.timeline import TimelineEntry, timeline
 
 
 @dataclass(frozen=True)
+class IssuedDocument:
+    """A document the office issued on the case (已发文书): a supervision notice (督办通知) or a
+    public criticism (通报批评) recorded with its document number."""
+
+    kind: str
+    number: str
+    title: str
+    issued_on: date
+
+
+@dataclass(frozen=True)
 class Dossier:
     number: str
     title: str
@@ -27,6 +38,7 @@ class Dossier:
     notices: tuple[str, ...]
     entries: tuple[TimelineEntry, ...]
     code: VerificationCode | None = None
+    documents: tuple[IssuedDocument, ...] = ()
 
     @property
     def actors(self) -> set[str]:
@@ -40,7 +52,16 @@ def referral_dossier(store, item: SupervisedItem, notices: list[SupervisionNotic
         notices=tuple(n.number_label for n in notices),
         entries=tuple(timeline(store, [item.id, *(n.id for n in notices)])),
         code=verification_code(store, item, notices),
+        documents=issued_documents(store, item, notices),
     )
+
+
+def issued_documents(store, item: SupervisedItem, notices: list[SupervisionNotice]) -> tuple[IssuedDocument, ...]:
+    """The notices and the numbered criticisms (通报批评文号) of the case, oldest first."""
+    found = [IssuedDocument("督办通知", n.number_label, n.title, n.issued_on) for n in notices]
+    found += [IssuedDocument("通报批评", event.document, event.note, event.on) for event in store.events.get(item.id)
+              if isinstance(event, SupervisedItem.Criticised) and event.document]
+    return tuple(sorted(found, key=lambda d: (d.issued_on, d.kind, d.number)))
 
 
 # -- the verification code (移交材料校验码) ----------------------------------------------------------

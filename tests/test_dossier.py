@@ -25,7 +25,8 @@ def case(app, clock):
                               actor=world.office)
     clock.set(date(2026, 4, 10))
     app.tick()
-    app.criticise_item(item, "逾期未回复督办通知", world.office)
+    app.criticise_item(item, "逾期未回复督办通知", world.office, document="汉督通报〔2026〕3号")
+    app.criticise_item(item, "仍未回复", world.office)  # recorded without a document number
     app.propose_referral(item, "长期不反馈", world.office)
     return world, item, notice
 
@@ -48,6 +49,11 @@ def test_the_dossier_holds_every_fact_with_its_actor_and_date(app, case):
     urge = next(e for e in dossier.entries if e.what == "催办")
     assert (urge.on, urge.role, dict(urge.details)["意见"]) == (date(2026, 3, 23), "督查室", "请抓紧办理")
     assert {"system", world.office.user, "head-leader"} <= dossier.actors
+    # the documents issued on the case (已发文书): the notice and the numbered criticism, by date
+    assert [(d.kind, d.number, d.title, d.issued_on) for d in dossier.documents] == [
+        ("督办通知", notice.number_label, "督办通知", date(2026, 3, 23)),
+        ("通报批评", "汉督通报〔2026〕3号", "逾期未回复督办通知", date(2026, 4, 10)),
+    ]
 
 
 def test_case_files_stay_with_those_entitled(app, case):

@@ -71,6 +71,8 @@ def test_the_dossier_shows_every_fact_actor_and_date_and_no_form(web, referred):
     assert who["批准移交纪检监察"] == "领导 fuquzhang" and who["逾期未办结"] == "系统 system"
     assert "长期推诿，问题严重" in timeline and "请抓紧办理" in timeline  # what each said
     assert notice.number_label in timeline  # the notice's own events, marked with its number
+    issued = page.split('<table class="documents">', 1)[1].split("</table>", 1)[0]  # 已发文书
+    assert re.search(rf"<td>督办通知</td><td>{re.escape(notice.number_label)}</td><td>关于补贴问题的督办通知</td>", issued)
 
 
 def test_cases_not_referred_stay_closed(web, referred):
