@@ -33,8 +33,8 @@ PAGE_NUMBER_FONT = "宋体"
 TITLE_SIZE = 22  # 2号
 BODY_SIZE = 16  # 3号
 TABLE_SIZE = 14  # 4号: table text, so several columns fit the type area
+DENSE_TABLE_SIZE = 12  # 小四: tables with many columns or long text (the dossier's history)
 LINE = Pt(28)
-TABLE_LINE = Pt(22)
 INDENT = Pt(2 * BODY_SIZE)  # 首行缩进二字
 NO_INDENT = Pt(0)
 MARGINS = {"top_margin": 37, "bottom_margin": 35, "left_margin": 28, "right_margin": 26}  # mm
@@ -163,28 +163,29 @@ def new_document(*, title_text: str, author: str, subject: str, keywords: str, d
     return document
 
 
-def cell(target, text: str, *, header: bool = False, align=CENTER) -> None:
+def cell(target, text: str, *, header: bool = False, align=CENTER, size: int = TABLE_SIZE) -> None:
     p = target.paragraphs[0]
-    spacing(p, line=TABLE_LINE, indent=NO_INDENT, align=align)
-    name_font(p.add_run(text), HEADING1_FONT if header else BODY_FONT, TABLE_SIZE)
+    spacing(p, line=Pt(size + 8), indent=NO_INDENT, align=align)
+    name_font(p.add_run(text), HEADING1_FONT if header else BODY_FONT, size)
 
 
 def table(document, headers: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Sequence[int],
-          *, left_columns: Sequence[int] = ()) -> None:
-    """A ruled table: a 黑体 header row that repeats on every page, 4号仿宋 cells, fixed column widths;
-    the columns numbered in ``left_columns`` are left-aligned (long text), the rest centred."""
+          *, left_columns: Sequence[int] = (), size: int = TABLE_SIZE) -> None:
+    """A ruled table: a 黑体 header row that repeats on every page, 仿宋 cells (4号, or ``size`` points:
+    小四 12 for dense tables), fixed column widths; the columns numbered in ``left_columns`` are
+    left-aligned (long text), the rest centred."""
     grid = document.add_table(rows=1, cols=len(headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     for target, text in zip(grid.rows[0].cells, headers):
-        cell(target, text, header=True)
+        cell(target, text, header=True, size=size)
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     grid.rows[0]._tr.get_or_add_trPr().append(repeat)
     for values in rows:
         for column, (target, text) in enumerate(zip(grid.add_row().cells, values)):
-            cell(target, text, align=LEFT if column in left_columns else CENTER)
+            cell(target, text, align=LEFT if column in left_columns else CENTER, size=size)
     for column, width in zip(grid.columns, widths_mm):
         column.width = Mm(width)  # w:gridCol, which LibreOffice lays out by
         for target in column.cells:

@@ -90,3 +90,34 @@ def test_the_ledger_workbook_renders_with_its_title_and_header_row(web, tmp_path
     assert "汉阳区督办事项台账（截至2026年3月2日）" in shown.words
     assert "序号编号事项来源督办事项牵头单位协办单位分管领导办理时限" in shown.words
     assert "改造月湖片区口袋公园" in shown.words and "晴川街" in shown.words
+
+
+def test_the_referral_dossier_renders_with_its_history_and_code(web, tmp_path):  # noqa: F811
+    from datetime import date as day
+
+    from documents.dossier_docx import dossier_document
+    from domain.actor import Actor, Role
+    from projections.dossier import referral_dossier
+
+    app, world = web.app, web.world
+    item = web.item("违规发放拆迁补贴问题", lead="A", sign=True, deadline=day(2026, 3, 20))
+    app.clock.day = day(2026, 3, 23)
+    app.tick()
+    app.urge_item(item, "请抓紧办理", world.office)
+    app.criticise_item(item, "逾期未办结", world.office, document="汉督通报〔2026〕3号")
+    app.propose_referral(item, "长期推诿，问题严重", world.office)
+    app.decide_referral(item, True, "同意移交", world.leader("V1", user="fuquzhang"))
+    found, notices = app.case_file(item, Actor("jiwei", Role.DISCIPLINE, world.district))
+    dossier = referral_dossier(app.store, found, notices)
+    data = dossier_document(dossier, lead_unit="区住建局", produced_on=day(2026, 3, 23), records={})
+    shown = render(data, ".docx", tmp_path, keep_as="dossier")
+    _printed(shown)
+    assert f"关于{found.number_label}“违规发放拆迁补贴问题”的移交材料" in shown.words
+    for heading in ("一、基本情况", "二、已发文书", "三、办理全过程", "四、校验码"):
+        assert heading in shown.lines, heading
+    assert "牵头单位区住建局" in shown.lines
+    assert "通报批评汉督通报〔2026〕3号逾期未办结2026年3月23日" in shown.lines
+    assert f"校验码：{dossier.code.short}" in shown.lines
+    history = [line for line in shown.lines if line[:10] in ("2026-03-02", "2026-03-23")]
+    assert len(history) == len(dossier.entries)  # one row per event, its date on one line
+    assert any(line.startswith("2026-03-23催办督查室") for line in history)

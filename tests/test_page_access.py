@@ -200,6 +200,7 @@ PAGES: dict[tuple[str, str], str | None] = {
     ("GET", "/discipline"): None,
     ("GET", "/discipline/items/{item_id:uuid}"): "item",
     ("GET", "/discipline/items/{item_id:uuid}/verify"): "item",
+    ("GET", "/discipline/items/{item_id:uuid}/dossier.docx"): "item",
     ("GET", "/discipline/rectifications/{task_id:uuid}"): "rectification",
 }
 PUBLIC_TO_LEADERS = {"/leader/ranking/{unit_id:uuid}"}  # every leader reads every unit's score explanation

@@ -117,3 +117,37 @@ def test_the_discipline_body_opens_no_other_pages(web, referred):
         assert answer.status_code == 403 and "无权访问" in answer.text, path
     assert web.client("duchashi").get("/discipline").status_code == 403
     assert web.client("quzhang").get(f"/discipline/items/{item.hex}").status_code == 403
+
+
+def test_the_discipline_body_downloads_the_dossier_with_its_code_and_checks_it(web, referred):
+    from io import BytesIO
+    from urllib.parse import unquote
+
+    from docx import Document
+
+    item, notice = referred
+    jiwei = web.client("jiwei")
+    answer = jiwei.get(f"/discipline/items/{item.hex}/dossier.docx")
+    assert answer.status_code == 200
+    found = web.app.readable_item(item, web.world.office)
+    assert f"{found.number_label}移交材料.docx" in unquote(answer.headers["content-disposition"])
+    document = Document(BytesIO(answer.content))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == f"关于{found.number_label}“违规发放拆迁补贴问题”的移交材料"
+    facts, documents, history = ([[c.text for c in row.cells] for row in t.rows] for t in document.tables)
+    assert ["牵头单位", "区住建局"] in facts and ["当前状态", found.status.label] in facts
+    assert documents[1:] == [["督办通知", notice.number_label, "关于补贴问题的督办通知", "2026年3月23日"]]
+    whats = [row[1] for row in history[1:]]
+    assert any(w.endswith("批准移交纪检监察") for w in whats) and any("催办" in w for w in whats)
+    approval = next(row for row in history[1:] if row[1].endswith("批准移交纪检监察"))
+    assert approval[0] == "2026-04-02" and approval[2] == "领导 fuquzhang" and "同意移交" in approval[3]
+    code_line = next(t for t in texts if t.startswith("校验码："))
+    code = code_line.removeprefix("校验码：")
+    checked = jiwei.get(f"/discipline/items/{item.hex}/verify", params={"code": code})
+    assert "校验通过" in checked.text  # the printed code checks out against the record as it stands
+
+    web.app.clock.day = date(2026, 4, 3)
+    web.app.urge_item(item, "移交后继续催办", web.world.office)  # a record added after the dossier was produced
+    later = jiwei.get(f"/discipline/items/{item.hex}/verify", params={"code": code})
+    assert "生成后新增1条记录" in later.text
+    assert web.client("zhujianju").get(f"/discipline/items/{item.hex}/dossier.docx").status_code == 403

@@ -16,14 +16,17 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Template
+from litestar.response import Response, Template
 
+from documents.dossier_docx import dossier_document, dossier_filename
+from documents.official import DOCX
 from domain.actor import Actor, Role
 from duban.application import Duban
 from projections.dossier import referral_dossier
 from projections.timeline import TimelineEntry, timeline
 from web.auth import actor_in
 from web.context import page, today
+from web.downloads import download
 
 APPROVED = "批准移交纪检监察"
 
@@ -83,6 +86,16 @@ class DisciplineController(Controller):
         records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
         return page("discipline/item.html", actor, today(duban), item=item, notices=notices, names=names,
                     records=records, dossier=referral_dossier(duban.store, item, notices))
+
+    @get("/items/{item_id:uuid}/dossier.docx", sync_to_thread=True)
+    def dossier_docx(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Response:
+        """The referral dossier as a Word document, with its verification code printed."""
+        actor = discipline_actor(request)
+        item, notices = duban.case_file(item_id, actor)
+        dossier = referral_dossier(duban.store, item, notices)
+        content = dossier_document(dossier, lead_unit=duban.unit_names(actor.district).get(item.lead_unit, ""),
+                                   produced_on=today(duban), records={n.id: n.number_label for n in notices})
+        return download(content, dossier_filename(dossier), DOCX)
 
     @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
     def rectification(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
