@@ -93,6 +93,23 @@ def test_a_leader_reads_the_ranking_and_a_units_explanation(live, pages):
     assert leader.locator("table tr").count() >= 2, "the score is explained line by line"
 
 
+def test_a_leader_sees_the_monthly_trend_and_the_office_downloads_a_bulletin(live, pages):
+    live.item("整治背街小巷环境", lead="C", sign=True)
+    leader = pages.login("quzhang")
+    visit(leader, live, "/leader", "leader-portfolio-trend")
+    trend = leader.locator("svg[aria-label*='趋势']")
+    assert trend.count() == 1, "the portfolio shows the twelve-month trend"
+    assert "新交办" in trend.inner_html() and "已销号" in trend.inner_html() and "逾期" in trend.inner_html()
+
+    office = pages.login("duchashi")
+    visit(office, live, f"/office/bulletin?period={TODAY.year}-{TODAY.month:02d}", "office-bulletin")
+    assert "督办事项办理情况的通报" in office.inner_text("main")
+    with office.expect_download() as download:
+        office.get_by_text("下载通报（Word）").click()
+    assert download.value.suggested_filename.endswith("督办事项办理情况通报.docx")
+    assert download.value.failure() is None
+
+
 def test_a_unit_user_cannot_open_another_units_item(live, pages):
     other_units_item = live.item("整治晴川街背街小巷", lead="B")
     intruder = pages.login("zhujianju")
@@ -114,3 +131,6 @@ def test_the_discipline_body_reads_a_referred_case(live, pages):
     dossier = discipline.inner_text("main")
     assert "提出移交" in dossier or "移交" in dossier
     assert discipline.locator("main form").count() == 0, "the dossier is read-only"
+    with discipline.expect_download() as download:
+        discipline.get_by_text("下载移交材料（Word，含校验码）").click()
+    assert download.value.suggested_filename.endswith("移交材料.docx") and download.value.failure() is None

@@ -105,6 +105,22 @@ def test_cli_demo_prints_the_ledger_and_tick_records_nothing_twice(tmp_path, see
         min_row=3, values_only=True))
     bad = runner.invoke(main, ["--db", str(db), "ranking", "--period", "2026-13"])
     assert bad.exit_code != 0 and "统计期间" in bad.output
+    quarter = runner.invoke(main, ["--db", str(db), "bulletin", "--period", "2026-Q3", "--today", TODAY.isoformat(),
+                                   "--out", str(tmp_path / "q3.docx")])
+    assert quarter.exit_code == 0 and "已生成通报" in quarter.output, quarter.output
+    from docx import Document
+
+    assert Document(tmp_path / "q3.docx").paragraphs[0].text == "关于2026年第三季度督办事项办理情况的通报"
+    year = runner.invoke(main, ["--db", str(db), "bulletin", "--year", "2026", "--today", TODAY.isoformat(),
+                                "--out", str(tmp_path / "bulletins")])
+    assert year.exit_code == 0 and "生成通报" in year.output, year.output  # the progress bar's label
+    written = sorted(f.name for f in (tmp_path / "bulletins").iterdir())
+    assert len(written) == 11 + 4 + 1  # January to November, four quarters, the year
+    assert "汉阳区2026年第三季度督办事项办理情况通报.docx" in written
+    assert (tmp_path / "bulletins" / "汉阳区2026年第三季度督办事项办理情况通报.docx").read_bytes() == \
+        (tmp_path / "q3.docx").read_bytes()  # the same period gives the same document
+    future = runner.invoke(main, ["--db", str(db), "bulletin", "--period", "2027-01", "--today", TODAY.isoformat()])
+    assert future.exit_code != 0 and "尚未开始" in future.output
 
 
 def test_cli_calendar_load_then_show(tmp_path, monkeypatch):
