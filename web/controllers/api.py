@@ -148,15 +148,15 @@ class LeaderViewOut(Struct):
     rankings: list[ScoreOut]
 
 
-def _score(s: UnitScore) -> ScoreOut:
+def score_out(s: UnitScore) -> ScoreOut:
     return ScoreOut(s.unit_id, s.unit_name, s.score, s.rank, s.interview_candidate)
 
 
-def _period(day: date, period: str | None) -> str:
+def period_or_this_month(day: date, period: str | None) -> str:
     return period or f"{day.year:04d}-{day.month:02d}"
 
 
-def _scheme(scheme: str | None) -> str:
+def scheme_or_latest(scheme: str | None) -> str:
     return scheme or available_schemes()[-1]
 
 
@@ -233,7 +233,7 @@ class ApiController(Controller):
         the office all, a leader their portfolio (the head all), a unit its own line."""
         actor = actor_in(request, Role.OFFICE, Role.ADMIN, Role.LEADER, Role.UNIT, doing="查看综合排名")
         day = today(reads.app)
-        period, scheme = _period(day, period), _scheme(scheme)
+        period, scheme = period_or_this_month(day, period), scheme_or_latest(scheme)
         scores = reads.rankings.ranking(actor.district, period, scheme, as_of=as_of)
         units = reads.app.visible_units(actor, as_of or day)
         if units is not None:
@@ -247,7 +247,7 @@ class ApiController(Controller):
         """Units ranked by score for ``period`` (2026-03, 2026-Q1 or 2026; default this month) under
         scoring ``scheme`` (default the latest)."""
         scores, period, scheme = self._scores(request, reads, period, scheme, as_of)
-        return RankingOut(period, scheme, as_of, [_score(s) for s in scores])
+        return RankingOut(period, scheme, as_of, [score_out(s) for s in scores])
 
     @get("/ranking/{unit_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="单位得分明细")
     def ranking_explained(self, request: Request, reads: NamedDependency[Reads], unit_id: FromPath[UUID],
@@ -272,12 +272,12 @@ class ApiController(Controller):
         if actor.leader is None:
             raise NotFound("leader.not_found", "该用户未关联领导岗位。")
         try:
-            view = reads.leader_views.view(actor.district, actor.leader.hex, on, period=_period(on, period),
-                                           scheme=_scheme(scheme))
+            view = reads.leader_views.view(actor.district, actor.leader.hex, on, period=period_or_this_month(on, period),
+                                           scheme=scheme_or_latest(scheme))
         except LookupError:
             raise NotFound("leader.not_found", "没有这个领导岗位。") from None
         return LeaderViewOut(view.leader_id, view.label, view.day, view.units, view.open_items, view.overdue_items,
-                             [_score(s) for s in view.rankings])
+                             [score_out(s) for s in view.rankings])
 
     @get("/default-deadline", sync_to_thread=True, responses=ERRORS, summary="按规则计算办理时限")
     def default_deadline(self, request: Request, duban: NamedDependency[Duban],

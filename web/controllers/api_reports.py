@@ -15,7 +15,7 @@ from domain.errors import InvalidInput
 from projections.ledger import LedgerRow
 from web.auth import actor_in
 from web.context import Reads, today
-from web.controllers.api import ERRORS, ScoreOut, _period, _scheme, _score
+from web.controllers.api import ERRORS, ScoreOut, period_or_this_month, scheme_or_latest, score_out
 
 
 class CountOut(Struct):
@@ -85,15 +85,15 @@ class ReportsApiController(Controller):
         ``scheme`` (default the latest); the Word document is ``/office/bulletin.docx``."""
         actor = actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看督查通报")
         day = today(reads.app)
-        f = reads.bulletins.bulletin(actor.district, reads.app.district(actor.district).name, _period(day, period),
-                                     _scheme(scheme), day)
+        f = reads.bulletins.bulletin(actor.district, reads.app.district(actor.district).name, period_or_this_month(day, period),
+                                     scheme_or_latest(scheme), day)
         return BulletinOut(
             f.period.label, f.period.words, f.as_of, f.scheme.version,
             [CountOut(label, n) for label, n in f.status_counts], f.total_items, f.opened, f.signed_off,
             f.on_time_rate, f.rectification_on_time_rate, dict(f.counts),
             [UnitRecordOut(u.unit_id, u.name, u.assigned, u.on_time, u.late, u.on_time_rate, u.overdue_open)
              for u in f.units],
-            [_score(s) for s in f.ranking],
+            [score_out(s) for s in f.ranking],
             [MentionOut(m.unit, m.number, m.title, m.on) for m in f.commended],
             [MentionOut(m.unit, m.number, m.title, m.on) for m in f.criticised],
             [OverdueGroupOut(unit, rows) for unit, rows in f.overdue_by_unit])
