@@ -8,11 +8,11 @@ it).  A pure function of the dossier and the names the caller looks up.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from documents import official
 from documents.official import DENSE_TABLE_SIZE, NO_INDENT, chinese_date
-from duban.clock import CHINA
+from duban.clock import beijing_time
 from projections.dossier import Dossier
 
 FACT_HEADERS = ("项目", "内容")
@@ -21,16 +21,6 @@ DOCUMENT_HEADERS = ("文书", "文号", "标题或事由", "日期")
 DOCUMENT_WIDTHS = (26, 52, 32, 46)  # mm, at 小四; a number such as 汉督通报〔2026〕3号 and a date stay on one line
 ENTRY_HEADERS = ("业务日期", "事件", "操作人", "内容")
 ENTRY_WIDTHS = (30, 36, 34, 56)  # mm, at 小四: a date such as 2026-03-02 stays on one line
-
-
-def beijing(recorded_at: str) -> str:
-    """A recorded timestamp (ISO, UTC) as Beijing time to the second."""
-    if not recorded_at:
-        return ""
-    moment = datetime.fromisoformat(recorded_at)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def dossier_filename(dossier: Dossier) -> str:
@@ -64,7 +54,7 @@ def dossier_document(dossier: Dossier, *, lead_unit: str, produced_on: date, rec
     official.paragraph(document, f"共{len(dossier.entries)}条记录，按业务日期排列；每条记录均由系统按事件自动生成，不可修改。")
     official.table(document, ENTRY_HEADERS, [
         (e.on.isoformat(), f"{records.get(e.record_id, '')} {e.what}".strip(), f"{e.role} {e.actor}".strip(),
-         "；".join([f"{name}：{value}" for name, value in e.details] + [f"记录于{beijing(e.recorded_at)}"]))
+         "；".join([f"{name}：{value}" for name, value in e.details] + [f"记录于{beijing_time(e.recorded_at)}"]))
         for e in dossier.entries], ENTRY_WIDTHS, left_columns=(1, 3), size=DENSE_TABLE_SIZE)
     official.heading(document, "四、校验码")
     if dossier.code is not None:
@@ -72,7 +62,7 @@ def dossier_document(dossier: Dossier, *, lead_unit: str, produced_on: date, rec
         official.paragraph(document, "完整摘要（SHA-256）：")
         official.paragraph(document, dossier.code.digest, indent=NO_INDENT, align=official.LEFT)
         official.paragraph(document, f"校验码由本案及其督办通知的全部{dossier.code.events}条事件记录计算得出"
-                                     f"（最后一条记录于{beijing(dossier.code.last_recorded_at)}）。接收单位可在督查督办系统"
+                                     f"（最后一条记录于{beijing_time(dossier.code.last_recorded_at)}）。接收单位可在督查督办系统"
                                      "“移交材料校验”页面输入校验码：一致，说明本材料生成以来记录未改变；"
                                      "不一致，页面列明其后新增的记录条数。")
     official.signature(document, issued_by, produced_on)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 from zoneinfo import ZoneInfo
-from datetime import datetime
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -36,3 +35,13 @@ class FixedClock:
     def advance(self, days: int = 1) -> date:
         self.day += timedelta(days=days)
         return self.day
+
+
+def beijing_time(value: str | datetime | None) -> str:
+    """A recorded timestamp (UTC; ISO text or datetime) as Beijing time to the second, "" for none."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
