@@ -365,14 +365,14 @@ def _write_ledger_xlsx(app, district: str, today: date, path: Path, *, as_of: da
 @click.option("--explain", "explain", default=None, help="Show the score lines of the unit with this name.")
 def ranking(district: str | None, period: str, scheme: str | None, as_of: date | None, explain: str | None) -> None:
     """Rank the units for a period under a scoring scheme (综合排名), with interview candidates."""
-    from projections.ranking import RankingQueries, available_schemes
+    from projections.ranking import RankingQueries, latest_scheme
     from projections.read_side import ReadSide
 
     app = _open_app(None)
     code = _district_code(app, district)
     read_side = ReadSide(app.store)
     read_side.catch_up()
-    version = scheme or available_schemes()[-1]
+    version = scheme or latest_scheme()
     try:
         scores = RankingQueries(read_side.read_models).ranking(code, period, version, as_of=as_of)
     except DomainError as error:
@@ -409,7 +409,7 @@ def bulletin(district: str | None, period: str | None, year: int | None, scheme:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from documents.bulletin_docx import bulletin_document, bulletin_filename
-    from projections.ranking import Period, available_schemes
+    from projections.ranking import Period, latest_scheme
 
     if (period is None) == (year is None):
         raise click.UsageError("请给出 --period（一期通报）或 --year（全年各期通报）之一。")
@@ -417,7 +417,7 @@ def bulletin(district: str | None, period: str | None, year: int | None, scheme:
     code = _district_code(app, district)
     day = today or SystemClock().today()
     queries = _bulletin_queries(app)
-    version = scheme or available_schemes()[-1]
+    version = scheme or latest_scheme()
     name = app.district(code).name
     try:
         if period is not None:
@@ -427,9 +427,7 @@ def bulletin(district: str | None, period: str | None, year: int | None, scheme:
             target.write_bytes(bulletin_document(facts))
             console.print(f"已生成通报：{target}（{facts.period.words}，截至{facts.as_of.isoformat()}）")
             return
-        periods = [Period.parse(f"{year}-{m:02d}") for m in range(1, 13)]
-        periods += [Period.parse(f"{year}-Q{q}") for q in range(1, 5)] + [Period.parse(str(year))]
-        periods = [p for p in periods if p.first <= day]
+        periods = [p for p in Period.of_year(year) if p.first <= day]
         if not periods:
             raise click.ClickException(f"{year}年尚未开始，没有可生成的通报。")
         folder = out or Path(".")

@@ -15,7 +15,7 @@ from datetime import date
 from domain.errors import InvalidInput
 from domain.item import ItemStatus
 from projections.ledger import LedgerQueries, LedgerRow
-from projections.ranking import Period, RankingQueries, Scheme, UnitScore
+from projections.ranking import Period, RankingQueries, Scheme, UnitScore, units_in_service
 
 COUNTED_FACTS = ("completed_on_time", "completed_late", "rectification_on_time", "rectification_late", "urged",
                  "notice_received", "criticised", "interviewed", "commended")
@@ -133,9 +133,7 @@ class BulletinQueries:
     def _units(self, district: str, first: date) -> dict[str, str]:
         """The units in service during the period, by id, in the district's order (by code)."""
         with self.read_models.transaction(commit=False) as sql:
-            return {u["unit_id"]: u["name"] for u in sql.execute(
-                "SELECT unit_id, name FROM rm_units WHERE district = ? AND (retired_on IS NULL OR retired_on >= ?)"
-                " ORDER BY code", (district, first.isoformat())).rows()}
+            return {u["unit_id"]: u["name"] for u in units_in_service(sql, district, first)}
 
 
 def _status_counts(items: list[LedgerRow]) -> list[tuple[str, int]]:

@@ -96,6 +96,21 @@ class LedgerRow:
         return self.closed_on is None
 
 
+def past_deadline(kind: str, status: str, deadline: date | None, day: date) -> bool:
+    """Still due (waiting on the unit) and its deadline passed before ``day``: overdue (逾期)."""
+    return status in STILL_DUE[kind] and deadline is not None and day > deadline
+
+
+def states_as_of(sql, district: str, day: date) -> list[dict[str, Any]]:
+    """Every ledger entry of the district as it stood at the end of ``day``: its newest state recorded
+    on or before that day (rm_ledger_history), one dict per entry in the rm_ledger row's shape."""
+    return [json.loads(r["state"]) for r in sql.execute(
+        "SELECT h.state FROM rm_ledger_history h JOIN ("
+        " SELECT entry_id, MAX(version) AS version FROM rm_ledger_history"
+        " WHERE district = ? AND on_date <= ? GROUP BY entry_id) latest"
+        " ON h.entry_id = latest.entry_id AND h.version = latest.version", (district, day.isoformat())).rows()]
+
+
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -149,12 +164,7 @@ class LedgerQueries:
             if as_of is None:
                 states = sql.execute("SELECT * FROM rm_ledger WHERE district = ?", (district,)).rows()
             else:
-                states = [json.loads(r["state"]) for r in sql.execute(
-                    "SELECT h.state FROM rm_ledger_history h JOIN ("
-                    " SELECT entry_id, MAX(version) AS version FROM rm_ledger_history"
-                    " WHERE district = ? AND on_date <= ? GROUP BY entry_id) latest"
-                    " ON h.entry_id = latest.entry_id AND h.version = latest.version",
-                    (district, as_of.isoformat())).rows()]
+                states = states_as_of(sql, district, as_of)
             units = {u["unit_id"]: u["name"] for u in sql.execute(
                 "SELECT unit_id, name FROM rm_units WHERE district = ?", (district,)).rows()}
             leaders = {l["leader_id"]: l["label"] for l in sql.execute(
@@ -201,9 +211,8 @@ class LedgerQueries:
 
     def _row(self, s: dict[str, Any], units: dict, leaders: dict, in_charge: dict, day: date) -> LedgerRow:
         deadline = _day(s["deadline"])
-        still_due = s["status"] in STILL_DUE[s["kind"]]
         overdue = 0
-        if still_due and deadline and day > deadline:
+        if past_deadline(s["kind"], s["status"], deadline, day):
             overdue = max(self.calendar.working_days_between(deadline, day), 1)
         lead = s["lead_unit"]
         co_units = tuple(json.loads(s["co_units"]))

@@ -9,7 +9,6 @@ without touching any event, and both answers stay available.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,9 +18,9 @@ from pathlib import Path
 from domain.errors import InvalidInput
 from domain.versioned import read_version, versions
 from projections.facts_projector import FACT_LABELS
+from projections.ledger import past_deadline, states_as_of
 
 SCHEMES = Path(__file__).resolve().parent / "schemes"
-OPEN_ITEM = {"assigned", "in_progress", "cannot_implement_reported"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,12 @@ class Period:
         if re.fullmatch(r"\d{4}", text):
             return cls(text, date(int(text), 1, 1), date(int(text), 12, 31))
         raise InvalidInput("period.bad", f"统计期间“{text}”无效，应为2026-03（月）、2026-Q1（季）或2026（年）。", field="period")
+
+    @classmethod
+    def of_year(cls, year: int) -> list["Period"]:
+        """Every period a year is reported on: its months, its quarters, the year itself."""
+        months = [cls.parse(f"{year}-{m:02d}") for m in range(1, 13)]
+        return months + [cls.parse(f"{year}-Q{q}") for q in range(1, 5)] + [cls.parse(str(year))]
 
     @property
     def words(self) -> str:
@@ -83,6 +88,18 @@ def available_schemes() -> list[str]:
     return versions(SCHEMES)
 
 
+def latest_scheme() -> str:
+    """The newest scoring scheme version: what a ranking uses when none is named."""
+    return available_schemes()[-1]
+
+
+def units_in_service(sql, district: str, first: date) -> list[dict]:
+    """The district's units not retired before ``first`` (unit_id, name), in the district's order (by code)."""
+    return sql.execute("SELECT unit_id, name FROM rm_units WHERE district = ?"
+                       " AND (retired_on IS NULL OR retired_on >= ?) ORDER BY code",
+                       (district, first.isoformat())).rows()
+
+
 @dataclass(frozen=True)
 class ScoreLine:
     """One line of a unit's score: a kind of fact, how often, the points, and its events."""
@@ -119,9 +136,7 @@ class RankingQueries:
         scheme = Scheme.load(scheme) if isinstance(scheme, str) else scheme
         last = min(period.last, as_of) if as_of else period.last
         with self.read_models.transaction(commit=False) as sql:
-            units = sql.execute("SELECT unit_id, name FROM rm_units WHERE district = ? AND"
-                                " (retired_on IS NULL OR retired_on >= ?) ORDER BY code",
-                                (district, period.first.isoformat())).rows()
+            units = units_in_service(sql, district, period.first)
             facts = sql.execute(
                 "SELECT unit_id, fact, amount, notification_id FROM rm_unit_facts"
                 " WHERE district = ? AND on_date >= ? AND on_date <= ? ORDER BY notification_id",
@@ -146,22 +161,17 @@ class RankingQueries:
     def _open_overdue(sql, district: str, last: date) -> list[dict]:
         """Items still open and past their deadline at the end of the period (未办结且逾期), each
         traced to the event that recorded its deadline as missed."""
-        states = sql.execute(
-            "SELECT h.entry_id, h.state FROM rm_ledger_history h JOIN ("
-            " SELECT entry_id, MAX(version) AS version FROM rm_ledger_history"
-            " WHERE district = ? AND on_date <= ? GROUP BY entry_id) latest"
-            " ON h.entry_id = latest.entry_id AND h.version = latest.version", (district, last.isoformat())).rows()
         missed = {r["entry_id"]: r["notification_id"] for r in sql.execute(
             "SELECT entry_id, MAX(notification_id) AS notification_id FROM rm_unit_facts"
             " WHERE district = ? AND fact = 'deadline_missed' AND on_date <= ? GROUP BY entry_id",
             (district, last.isoformat())).rows()}
         found = []
-        for row in states:
-            state = json.loads(row["state"])
-            if (state["kind"] == "item" and state["status"] in OPEN_ITEM and state["deadline"]
-                    and state["deadline"] < last.isoformat() and row["entry_id"] in missed):
+        for state in states_as_of(sql, district, last):
+            deadline = date.fromisoformat(state["deadline"]) if state["deadline"] else None
+            if (state["kind"] == "item" and past_deadline("item", state["status"], deadline, last)
+                    and state["entry_id"] in missed):
                 found.append({"unit_id": state["lead_unit"], "fact": "open_overdue", "amount": 1.0,
-                              "notification_id": missed[row["entry_id"]]})
+                              "notification_id": missed[state["entry_id"]]})
         return found
 
     @staticmethod

@@ -11,7 +11,7 @@ Per month, counting the entries of the chosen kinds (default: 督办事项 only)
   办结销号) with ``closed_on`` in the month; one signed off and reopened within the month is not
   counted;
 * ``overdue`` (逾期) — entries that at the month's end are still due (办理中, 待签收 …, see
-  ``STILL_DUE``) and past their deadline, i.e. the ledger of that day shows them with
+  ``projections.ledger.STILL_DUE``) and past their deadline, i.e. the ledger of that day shows them with
   ``working_days_overdue > 0``.
 
 Optionally only the entries whose lead unit (牵头单位, as the ledger of that day names it) is in
@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from projections.ledger import STILL_DUE
+from projections.ledger import past_deadline
 
 SIGNED_OFF = "signed_off"  # ItemStatus.SIGNED_OFF (and a sub-task's or rectification task's 销号)
 
@@ -84,8 +84,8 @@ def state_as_of(versions: list[_Version], day: date) -> _Version | None:
 
 def is_overdue(state: dict[str, Any], day: date) -> bool:
     """Still due and past its deadline on ``day`` (the ledger's ``working_days_overdue > 0``)."""
-    return (state["status"] in STILL_DUE[state["kind"]] and bool(state["deadline"])
-            and date.fromisoformat(state["deadline"]) < day)
+    deadline = date.fromisoformat(state["deadline"]) if state["deadline"] else None
+    return past_deadline(state["kind"], state["status"], deadline, day)
 
 
 def _in_month(value: str | None, first: date, as_of: date) -> bool:

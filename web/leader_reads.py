@@ -185,10 +185,6 @@ def scheme_options() -> list[tuple[str, str]]:
     return [(version, f"{version} {Scheme.load(version).title}") for version in available_schemes()]
 
 
-def default_scheme() -> str:
-    return available_schemes()[-1]  # the newest, as the CLI
-
-
 def ranking_bars(scores: list[UnitScore], units: frozenset[UUID] | None) -> list[Bar]:
     """One bar per unit: interview candidates (约谈候选) in class ``bottom``, the leader's own
     units in class ``mine`` (a vice head sees the whole district, their units highlighted)."""
@@ -248,4 +244,4 @@ def _words(line: ScoreLine, scheme: Scheme, events: list[Evidence]) -> tuple[str
 
 __all__ = ["PortfolioUnit", "PendingDecision", "ExplainedLine", "leader_post", "in_sight",
            "portfolio", "portfolio_trend", "trend_svg", "pending_decisions", "referral_proposal", "period_label",
-           "period_options", "scheme_options", "default_scheme", "ranking_bars", "explain"]
+           "period_options", "scheme_options", "ranking_bars", "explain"]

@@ -28,7 +28,7 @@ from domain.versioned import versions
 from duban.application import Duban
 from projections.dossier import referral_dossier
 from projections.ledger import LedgerRow
-from projections.ranking import ScoreLine, UnitScore, available_schemes
+from projections.ranking import ScoreLine, UnitScore, latest_scheme
 from projections.warnings import warning_for
 from web.auth import actor_in, actor_of
 from web.context import Reads, today, visible_rows
@@ -157,7 +157,7 @@ def period_or_this_month(day: date, period: str | None) -> str:
 
 
 def scheme_or_latest(scheme: str | None) -> str:
-    return scheme or available_schemes()[-1]
+    return scheme or latest_scheme()
 
 
 class ApiController(Controller):
@@ -272,8 +272,8 @@ class ApiController(Controller):
         if actor.leader is None:
             raise NotFound("leader.not_found", "该用户未关联领导岗位。")
         try:
-            view = reads.leader_views.view(actor.district, actor.leader.hex, on, period=period_or_this_month(on, period),
-                                           scheme=scheme_or_latest(scheme))
+            view = reads.leader_views.view(actor.district, actor.leader.hex, on,
+                                           period=period_or_this_month(on, period), scheme=scheme_or_latest(scheme))
         except LookupError:
             raise NotFound("leader.not_found", "没有这个领导岗位。") from None
         return LeaderViewOut(view.leader_id, view.label, view.day, view.units, view.open_items, view.overdue_items,

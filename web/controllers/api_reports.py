@@ -85,8 +85,9 @@ class ReportsApiController(Controller):
         ``scheme`` (default the latest); the Word document is ``/office/bulletin.docx``."""
         actor = actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看督查通报")
         day = today(reads.app)
-        f = reads.bulletins.bulletin(actor.district, reads.app.district(actor.district).name, period_or_this_month(day, period),
-                                     scheme_or_latest(scheme), day)
+        name = reads.app.district(actor.district).name
+        f = reads.bulletins.bulletin(actor.district, name, period_or_this_month(day, period), scheme_or_latest(scheme),
+                                     day)
         return BulletinOut(
             f.period.label, f.period.words, f.as_of, f.scheme.version,
             [CountOut(label, n) for label, n in f.status_counts], f.total_items, f.opened, f.signed_off,

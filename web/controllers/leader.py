@@ -24,13 +24,13 @@ from domain.actor import Actor, Role
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.rectification import RectificationTask
 from duban.application import Duban
-from projections.ranking import Period, Scheme
+from projections.ranking import Period, Scheme, latest_scheme
 from projections.timeline import timeline
 from web.auth import actor_in
 from web.charts import bar_chart, number
 from web.context import Reads, done, page, today, visible_rows
 from web.forms import NO_FORM, Form, FormBody, FormState
-from web.leader_reads import (default_scheme, explain, in_sight, leader_post, pending_decisions, period_label,
+from web.leader_reads import (explain, in_sight, leader_post, pending_decisions, period_label,
                               period_options, portfolio, portfolio_trend, ranking_bars, referral_proposal,
                               scheme_options, trend_svg)
 
@@ -61,7 +61,7 @@ class LeaderController(Controller):
                 period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None) -> Template:
         actor = leader_actor(request)
         day = today(duban)
-        chosen = {"period": (period or str(day.year)).strip(), "scheme": (scheme or default_scheme()).strip()}
+        chosen = {"period": (period or str(day.year)).strip(), "scheme": (scheme or latest_scheme()).strip()}
         try:
             parsed, rules = Period.parse(chosen["period"]), Scheme.load(chosen["scheme"])
             scores = reads.rankings.ranking(actor.district, parsed, rules, as_of=day)
@@ -89,7 +89,7 @@ class LeaderController(Controller):
         actor = leader_actor(request)
         day = today(duban)
         parsed = Period.parse(period or str(day.year))  # a bad choice: the error page (422)
-        rules = Scheme.load(scheme or default_scheme())
+        rules = Scheme.load(scheme or latest_scheme())
         scores = reads.rankings.ranking(actor.district, parsed, rules, as_of=day)
         score = next((s for s in scores if s.unit_id == unit_id.hex), None)
         if score is None:

@@ -15,18 +15,19 @@ from domain.actor import Actor
 from domain.errors import DomainError
 from duban.application import Duban
 from projections.bulletin import BulletinFacts
+from projections.ranking import latest_scheme
 from web.auth import office_actor
 from web.charts import number
 from web.context import Reads, page, today
 from web.downloads import download
 from web.forms import NO_FORM, Form
-from web.leader_reads import default_scheme, period_options, scheme_options
+from web.leader_reads import period_options, scheme_options
 
 
 def _chosen(day, period: str | None, scheme: str | None) -> dict[str, str]:
     """The month just ended is what a monthly bulletin is usually about."""
     last_month = f"{day.year}-{day.month - 1:02d}" if day.month > 1 else f"{day.year}-01"
-    return {"period": (period or last_month).strip(), "scheme": (scheme or default_scheme()).strip()}
+    return {"period": (period or last_month).strip(), "scheme": (scheme or latest_scheme()).strip()}
 
 
 class OfficeBulletinController(Controller):
