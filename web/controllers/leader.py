@@ -13,6 +13,7 @@ the leader may see.  Decisions are checked again by the service (leader in charg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
@@ -22,6 +23,7 @@ from litestar.response import Redirect, Template
 
 from domain.actor import Actor, Role
 from domain.errors import DomainError, NotAllowed, NotFound
+from domain.item import SupervisedItem
 from domain.rectification import RectificationTask
 from duban.application import Duban
 from projections.ranking import Period, Scheme, latest_scheme
@@ -121,48 +123,50 @@ class LeaderController(Controller):
     def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
         return self._item_page(duban, leader_actor(request), item_id, NO_FORM)
 
+    def _item_command(self, request: Request, duban: Duban, item_id: UUID, data: dict, action: str,
+                      command: Callable[[Form, Actor, SupervisedItem], str]) -> Template | Redirect:
+        """A leader's form on an item: read access first (another district: 404; out of sight: 403),
+        then the command, which answers the message to show; a refusal shows the page again with
+        the reason beside the form and records nothing."""
+        actor = leader_actor(request)
+        item = duban.readable_item(item_id, actor)
+        form = Form(data, action=action)
+        try:
+            message = command(form, actor, item)
+        except DomainError as error:
+            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
+        return done(f"/leader/items/{item_id.hex}", message)
+
     @post("/items/{item_id:uuid}/extension", sync_to_thread=True)
     def decide_extension(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
                          data: FormBody) -> Template | Redirect:
-        actor = leader_actor(request)
-        duban.readable_item(item_id, actor)
-        form = Form(data, action="extension")
-        try:
+        def command(form: Form, actor: Actor, _item: SupervisedItem) -> str:
             grant = form.decision("decision", "grant", "refuse", "审批意见（同意或不同意）")
             new_deadline = form.day("new_deadline", "批准的新时限", required=False) if grant else None
             duban.decide_extension(item_id, grant, form.text("note", "审批意见", required=False), actor,
                                    new_deadline=new_deadline)
-        except DomainError as error:
-            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
-        return done(f"/leader/items/{item_id.hex}", "已同意延期。" if grant else "已不同意延期。")
+            return "已同意延期。" if grant else "已不同意延期。"
+        return self._item_command(request, duban, item_id, data, "extension", command)
 
     @post("/items/{item_id:uuid}/referral", sync_to_thread=True)
     def decide_referral(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
                         data: FormBody) -> Template | Redirect:
-        actor = leader_actor(request)
-        duban.readable_item(item_id, actor)
-        form = Form(data, action="referral")
-        try:
+        def command(form: Form, actor: Actor, _item: SupervisedItem) -> str:
             approve = form.decision("decision", "approve", "decline", "审批意见（同意或不同意移交）")
             duban.decide_referral(item_id, approve, form.text("note", "审批意见", required=False), actor)
-        except DomainError as error:
-            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
-        return done(f"/leader/items/{item_id.hex}", "已同意移交纪检监察机关。" if approve else "已不同意移交。")
+            return "已同意移交纪检监察机关。" if approve else "已不同意移交。"
+        return self._item_command(request, duban, item_id, data, "referral", command)
 
     @post("/items/{item_id:uuid}/interview", sync_to_thread=True)
     def interview(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
-        actor = leader_actor(request)
-        item = duban.readable_item(item_id, actor)
-        form = Form(data, action="interview")
-        try:
+        def command(form: Form, actor: Actor, item: SupervisedItem) -> str:
             if not in_sight(duban.visible_units(actor), item.lead_unit):
                 raise NotAllowed("leader.not_in_charge", "牵头单位不在您的分管范围内，不能登记约谈。")
             duban.record_interview(item_id, form.text("held_by", "约谈人"), form.text("interviewee", "被约谈人（职务）"),
                                    actor, note=form.text("note", "约谈情况", required=False), leader=actor.leader)
-        except DomainError as error:
-            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
-        return done(f"/leader/items/{item_id.hex}", "已登记约谈。")
+            return "已登记约谈。"
+        return self._item_command(request, duban, item_id, data, "interview", command)
 
     def _item_page(self, duban: Duban, actor: Actor, item_id: UUID, form: FormState, *,
                    status_code: int = 200) -> Template:
