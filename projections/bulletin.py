@@ -102,77 +102,56 @@ class BulletinQueries:
         if period.first > today:
             raise InvalidInput("bulletin.future", f"统计期间{period.words}尚未开始，不能生成通报。", field="period")
         as_of = min(period.last, today)
-        rows = self.ledger.rows(district, as_of, as_of=as_of, kinds=("item", "rectification"))
-        items = [r for r in rows if r.kind == "item"]
-        by_entry = {r.entry_id: r for r in rows}
-        facts = self._facts(district, period.first, as_of)
-        units = self._units(district, period.first)
+        ledger, items = self.ledger, {"as_of": as_of, "kinds": ("item",)}
+        statuses = Counter({status: n for (_, status), n in ledger.status_counts(district, as_of, **items).items()})
+        overdue = ledger.rows(district, as_of, overdue_only=True, sort="overdue", **items)
+        assigned = ledger.count_by_lead_unit(district, as_of, opened_from=period.first, opened_to=as_of, **items)
+        with self.read_models.transaction(commit=False) as sql:
+            units = {u["unit_id"]: u["name"] for u in units_in_service(sql, district, period.first)}
+            window = (district, period.first.isoformat(), as_of.isoformat())
+            marks = ", ".join("?" for _ in COUNTED_FACTS)
+            per_unit = sql.execute(
+                "SELECT unit_id, fact, SUM(amount) AS amount FROM rm_unit_facts WHERE district = ? AND on_date >= ?"
+                f" AND on_date <= ? AND fact IN ({marks}) GROUP BY unit_id, fact", (*window, *COUNTED_FACTS)).rows()
+            mentioned = sql.execute(
+                "SELECT f.fact, f.unit_id, f.on_date, l.number, l.title FROM rm_unit_facts f"
+                " LEFT JOIN rm_ledger l ON l.entry_id = f.entry_id WHERE f.district = ? AND f.on_date >= ?"
+                " AND f.on_date <= ? AND f.fact IN ('commended', 'criticised') ORDER BY f.on_date, f.notification_id",
+                window).rows()
+        counts = Counter()
+        facts_of: dict[str, Counter] = defaultdict(Counter)
+        for r in per_unit:
+            counts[r["fact"]] += int(r["amount"])
+            facts_of[r["unit_id"]][r["fact"]] += int(r["amount"])
+        overdue_of = Counter(r.lead_unit_id for r in overdue if r.lead_unit_id)
         return BulletinFacts(
             district=district, district_name=district_name, period=period, as_of=as_of, scheme=scheme,
-            status_counts=_status_counts(items), total_items=len(items),
-            opened=sum(1 for r in items if r.opened_on and period.first <= r.opened_on <= as_of),
-            signed_off=sum(1 for r in items if r.status == ItemStatus.SIGNED_OFF.value and r.closed_on
-                           and period.first <= r.closed_on <= as_of),
-            counts=Counter(f["fact"] for f in facts for _ in range(int(f["amount"]))),
-            units=_unit_records(units, items, facts, period.first, as_of),
+            status_counts=[(s.label, statuses[s.value]) for s in ItemStatus if statuses[s.value]],
+            total_items=sum(statuses.values()),
+            opened=sum(assigned.values()),
+            signed_off=ledger.count(district, as_of, status=ItemStatus.SIGNED_OFF.value, closed_from=period.first,
+                                    closed_to=as_of, **items),
+            counts=counts,
+            units=[UnitRecord(u, name, assigned[u], facts_of[u]["completed_on_time"], facts_of[u]["completed_late"],
+                              overdue_of[u]) for u, name in units.items()],
             ranking=self.rankings.ranking(district, period, scheme, as_of=as_of),
-            commended=_mentions(facts, "commended", units, by_entry),
-            criticised=_mentions(facts, "criticised", units, by_entry),
-            overdue_by_unit=_overdue_by_unit(items, units),
+            commended=_mentions(mentioned, "commended", units),
+            criticised=_mentions(mentioned, "criticised", units),
+            overdue_by_unit=_overdue_by_unit(overdue, units),
         )
 
-    def _facts(self, district: str, first: date, last: date) -> list[dict]:
-        marks = ", ".join("?" for _ in COUNTED_FACTS)
-        with self.read_models.transaction(commit=False) as sql:
-            return sql.execute(
-                f"SELECT fact, unit_id, entry_id, on_date, amount, notification_id FROM rm_unit_facts"
-                f" WHERE district = ? AND on_date >= ? AND on_date <= ? AND fact IN ({marks})"
-                f" ORDER BY on_date, notification_id",
-                (district, first.isoformat(), last.isoformat(), *COUNTED_FACTS)).rows()
 
-    def _units(self, district: str, first: date) -> dict[str, str]:
-        """The units in service during the period, by id, in the district's order (by code)."""
-        with self.read_models.transaction(commit=False) as sql:
-            return {u["unit_id"]: u["name"] for u in units_in_service(sql, district, first)}
-
-
-def _status_counts(items: list[LedgerRow]) -> list[tuple[str, int]]:
-    counts = Counter(r.status for r in items)
-    return [(status.label, counts[status.value]) for status in ItemStatus if counts[status.value]]
-
-
-def _unit_records(units: dict[str, str], items: list[LedgerRow], facts: list[dict], first: date,
-                  last: date) -> list[UnitRecord]:
-    per_unit: dict[str, Counter] = defaultdict(Counter)
-    for f in facts:
-        per_unit[f["unit_id"]][f["fact"]] += int(f["amount"])
-    for r in items:
-        if r.lead_unit_id and r.opened_on and first <= r.opened_on <= last:
-            per_unit[r.lead_unit_id]["assigned"] += 1
-        if r.lead_unit_id and r.working_days_overdue > 0:
-            per_unit[r.lead_unit_id]["overdue_open"] += 1
-    return [UnitRecord(unit_id, name, per_unit[unit_id]["assigned"], per_unit[unit_id]["completed_on_time"],
-                       per_unit[unit_id]["completed_late"], per_unit[unit_id]["overdue_open"])
-            for unit_id, name in units.items()]
-
-
-def _mentions(facts: list[dict], fact: str, units: dict[str, str], by_entry: dict[str, LedgerRow]) -> list[Mention]:
-    found = []
-    for f in facts:
-        if f["fact"] != fact:
-            continue
-        row = by_entry.get(f["entry_id"])
-        found.append(Mention(units.get(f["unit_id"], ""), row.number if row else "", row.title if row else "",
-                             date.fromisoformat(f["on_date"])))
-    return found
+def _mentions(found: list[dict], fact: str, units: dict[str, str]) -> list[Mention]:
+    return [Mention(units.get(f["unit_id"], ""), f["number"] or "", f["title"] or "", date.fromisoformat(f["on_date"]))
+            for f in found if f["fact"] == fact]
 
 
 def _overdue_by_unit(items: list[LedgerRow], units: dict[str, str]) -> list[tuple[str, list[LedgerRow]]]:
+    """Overdue items grouped by lead unit: most first, then in the district's order; each group by
+    working days overdue (``items`` come sorted so)."""
     grouped: dict[str, list[LedgerRow]] = defaultdict(list)
     for r in items:
-        if r.working_days_overdue > 0:
-            grouped[r.lead_unit_id or ""].append(r)
+        grouped[r.lead_unit_id or ""].append(r)
     order = list(units)
     ranked = sorted(grouped.items(), key=lambda kv: (-len(kv[1]), order.index(kv[0]) if kv[0] in order else len(order)))
-    return [(units.get(unit_id, "（未定）"), sorted(rows, key=lambda r: -r.working_days_overdue))
-            for unit_id, rows in ranked]
+    return [(units.get(unit_id, "（未定）"), rows) for unit_id, rows in ranked]

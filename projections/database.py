@@ -7,6 +7,8 @@ once, with ``?`` placeholders, and adapted for PostgreSQL.
 
 from __future__ import annotations
 
+import fcntl
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -17,9 +19,13 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from yoyo import get_backend, read_migrations
 
+from projections import workdays
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 READ_MODELS = "read_models"  # the tracking name: one position for every read model
-TABLES = ("rm_assignments", "rm_unit_facts", "rm_inspections", "rm_ledger_history", "rm_ledger", "rm_portfolio", "rm_leaders", "rm_units")
+TABLES = ("rm_assignments", "rm_unit_facts", "rm_inspections", "rm_ledger_history", "rm_ledger", "rm_portfolio",
+          "rm_leaders", "rm_units", "rm_fact_totals", "rm_month_end", "rm_calendar_years", "rm_workdays")
+CALENDAR = "calendar"  # rm_meta: which official calendar data rm_workdays was filled from
 
 
 class Sql:
@@ -30,14 +36,14 @@ class Sql:
         self._postgres = postgres
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> "Sql":
+        """Run ``statement`` (``?`` placeholders; ``{C}`` where text must sort by code point, as
+        Python sorts it: PostgreSQL's ``COLLATE "C"``, SQLite's default)."""
         if self._postgres:
-            statement = statement.replace("?", "%s")
+            statement = statement.replace("%", "%%").replace("?", "%s").replace("{C}", ' COLLATE "C"')
+        else:
+            statement = statement.replace("{C}", "")
         self._cursor.execute(statement, tuple(params))
         return self
-
-    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
-        for row in rows:
-            self.execute(statement, row)
 
     def rows(self) -> list[dict[str, Any]]:
         fetched = self._cursor.fetchall()
@@ -103,17 +109,47 @@ def migration_uri(env) -> str:
 REBUILD_MARK = "-- rebuild: read models"  # in a migration that changes what projectors write
 
 
+_MIGRATING = threading.Lock()  # one migration run at a time in this process
+
+
+@contextmanager
+def _migration_lock(env) -> Iterator[None]:
+    """One migration run at a time across processes too (web workers and the worker start
+    together): an exclusive file lock beside the SQLite file, a PostgreSQL advisory lock."""
+    with _MIGRATING:
+        if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            import psycopg
+
+            with psycopg.connect(dbname=env.get("POSTGRES_DBNAME"), host=env.get("POSTGRES_HOST", "127.0.0.1"),
+                                 port=int(env.get("POSTGRES_PORT", "5432")), user=env.get("POSTGRES_USER", "postgres"),
+                                 password=env.get("POSTGRES_PASSWORD") or None, autocommit=True) as connection:
+                key = f"duban-migrations:{env.get('POSTGRES_SCHEMA') or 'public'}"
+                connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+                try:
+                    yield
+                finally:
+                    connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+        else:
+            with open(f"{env.get('SQLITE_DBNAME')}.migrate.lock", "a") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def migrate(env) -> list[str]:
     """Apply the pending migrations; returns the ids of those applied."""
-    backend = get_backend(migration_uri(env))
-    try:
-        migrations = read_migrations(str(MIGRATIONS))
-        with backend.lock():
-            pending = backend.to_apply(migrations)
-            backend.apply_migrations(pending)
-        return [m.id for m in pending]
-    finally:
-        backend.connection.close()
+    with _migration_lock(env):
+        backend = get_backend(migration_uri(env))
+        try:
+            migrations = read_migrations(str(MIGRATIONS))
+            with backend.lock():
+                pending = backend.to_apply(migrations)
+                backend.apply_migrations(pending)
+            return [m.id for m in pending]
+        finally:
+            backend.connection.close()
 
 
 def needs_rebuild(applied: list[str]) -> bool:
@@ -126,16 +162,31 @@ def needs_rebuild(applied: list[str]) -> bool:
 
 def reset(read_models) -> None:
     """Empty every read model and forget the position, in one transaction: the next catch-up
-    replays every event."""
+    replays every event (the working-day table starts again from the official calendar)."""
     with read_models.transaction(commit=True) as sql:
         for table in TABLES:
             sql.execute(f"DELETE FROM {table}")
+        _fill_calendar(sql)
         read_models.forget_position(sql)
 
 
-def open_read_models(store) -> SQLiteReadModels | PostgresReadModels:
-    """The read-model recorder on the event store's database, its schema brought up to date (and
-    its rows emptied for a full replay when a migration asks for a rebuild)."""
+def _fill_calendar(sql: Sql) -> None:
+    workdays.fill(sql)
+    sql.execute("DELETE FROM rm_meta WHERE name = ?", (CALENDAR,))
+    sql.execute("INSERT INTO rm_meta (name, value) VALUES (?, ?)", (CALENDAR, workdays.calendar_version()))
+
+
+def _calendar_current(read_models) -> bool:
+    """Whether rm_workdays was filled from the official calendar data installed now."""
+    with read_models.transaction(commit=False) as sql:
+        found = sql.execute("SELECT value FROM rm_meta WHERE name = ?", (CALENDAR,)).row()
+    return found is not None and found["value"] == workdays.calendar_version()
+
+
+def open_read_models(store, *, writer: bool = True) -> SQLiteReadModels | PostgresReadModels:
+    """The read-model recorder on the event store's database, its schema brought up to date.  The
+    writer (the one process that catches up) also empties the rows for a full replay when a
+    migration asks for a rebuild or the official calendar data changed; readers never write."""
     env = store.env
     module = env.get("PERSISTENCE_MODULE") or ""
     if "postgres" in module:
@@ -146,6 +197,6 @@ def open_read_models(store) -> SQLiteReadModels | PostgresReadModels:
         raise ValueError("read models need the SQLite or PostgreSQL store")
     applied = migrate(env)
     read_models = store.factory.tracking_recorder(recorder_class)
-    if needs_rebuild(applied):
-        reset(read_models)
+    if writer and (needs_rebuild(applied) or not _calendar_current(read_models)):
+        reset(read_models)  # new official calendar data can move any working-day count: replay all
     return read_models

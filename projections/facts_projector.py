@@ -1,15 +1,18 @@
 """Unit facts: what each event says for or against a unit, kept with the event that said it.
 
-Runs after the ledger projector in the same transaction, so it can read the entry's state
-(deadline, lead unit, when completion was reported) from the ledger tables.
+Runs after the ledger projector on each event of a batch, so it reads the entry's state (deadline,
+lead unit, the day the completion being signed off was reported) from the same batch.  Each fact
+is also added to the unit's totals for the month, quarter and year it falls in, which the ranking
+reads.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from domain.inspection import inspection_number_label
-from projections.database import Sql
+from projections.batch import Batch
+from projections.events import Recorded
 
 FACT_LABELS = {
     "item_assigned": "交办事项（牵头）",
@@ -31,103 +34,97 @@ FACT_LABELS = {
     "unannounced_inspection_score": "暗访督查得分",
     "inspection_problems": "督查发现问题",
 }
+Handler = Callable[[Batch, Recorded], None]
+
+
+def _fact(batch: Batch, e: Recorded, fact: str, unit: str | None, district: str, amount: float = 1.0) -> None:
+    if unit is not None:
+        batch.fact(e.notification_id, fact, district, unit, e.data["on"], e.record, e.name, amount)
+
+
+def _for_event_unit(fact: str) -> Handler:
+    """The fact counts for the unit the event names; the district is the event's record's."""
+    def handle(batch: Batch, e: Recorded) -> None:
+        row = batch.entry(e.record)
+        _fact(batch, e, fact, e.data.get("unit"), e.data.get("district") or (row["district"] if row else ""))
+    return handle
+
+
+def _for_entry_unit(fact: str) -> Handler:
+    """The fact counts for the entry's lead unit."""
+    def handle(batch: Batch, e: Recorded) -> None:
+        row = batch.entry(e.record)
+        if row is not None:
+            _fact(batch, e, fact, row["lead_unit"], row["district"])
+    return handle
+
+
+def _item_assigned(batch: Batch, e: Recorded) -> None:
+    row = batch.entry(e.record)
+    _fact(batch, e, "item_assigned", e.data["lead_unit"], row["district"] if row else "")
+
+
+def _item_signed_off(batch: Batch, e: Recorded) -> None:
+    """On time when the completion signed off was reported by the deadline: the first day of the
+    last unbroken run of 待核验 (an urge meanwhile keeps it), or the sign-off day itself."""
+    row = batch.entry(e.record)
+    if row is None:
+        return
+    completed = row["completion_on"] or e.data["on"]
+    on_time = row["deadline"] and completed <= row["deadline"]
+    _fact(batch, e, "completed_on_time" if on_time else "completed_late", row["lead_unit"], row["district"])
+
+
+def _rectification_signed_off(batch: Batch, e: Recorded) -> None:
+    row = batch.entry(e.record)
+    if row is not None:
+        on_time = row["deadline"] and e.data["on"] <= row["deadline"]
+        _fact(batch, e, "rectification_on_time" if on_time else "rectification_late", row["lead_unit"], row["district"])
+
+
+def _inspection_created(batch: Batch, e: Recorded) -> None:
+    d = e.data
+    batch.sql.execute("INSERT INTO rm_inspections (inspection_id, district, kind, number) VALUES (?, ?, ?, ?)",
+                      (e.record, d["district"], d["kind"], inspection_number_label(d["year"], d["number"])))
+
+
+def _inspection_results(batch: Batch, e: Recorded) -> None:
+    found = batch.sql.execute("SELECT district, kind FROM rm_inspections WHERE inspection_id = ?", (e.record,)).row()
+    if found is None:
+        return
+    for result in e.data["results"]:
+        if result["score"] is not None:
+            _fact(batch, e, f"{found['kind']}_inspection_score", result["unit"], found["district"], result["score"])
+        if result["problems"]:
+            _fact(batch, e, "inspection_problems", result["unit"], found["district"], result["problems"])
 
 
 class FactsProjector:
     def __init__(self) -> None:
-        self.handlers: dict[str, Callable[[Sql, Any, int], None]] = {
-            "SupervisedItem.Assigned": lambda sql, e, n: self._fact(sql, n, e, "item_assigned", e.lead_unit),
-            "SupervisedItem.SignedOff": self._item_signed_off,
-            "SupervisedItem.DeadlineMissed": self._for_event_unit("deadline_missed"),
-            "SupervisedItem.MonthlyReportMissed": self._for_event_unit("report_missed"),
-            "SupervisedItem.Urged": self._for_event_unit("urged"),
-            "SupervisedItem.Criticised": self._for_event_unit("criticised"),
-            "SupervisedItem.Interviewed": self._for_event_unit("interviewed"),
-            "SupervisedItem.Commended": self._for_event_unit("commended"),
-            "SupervisionNotice.Issued": self._for_event_unit("notice_received"),
-            "RectificationTask.SignedOff": self._rectification_signed_off,
-            "RectificationTask.VerificationFailed": self._for_entry_unit("verification_failed"),
-            "RectificationTask.Reopened": self._for_entry_unit("reopened"),
-            "RectificationTask.Urged": self._for_event_unit("urged"),
-            "RectificationTask.Criticised": self._for_event_unit("criticised"),
-            "RectificationTask.Interviewed": self._for_event_unit("interviewed"),
-            "Inspection.Created": self._inspection_created,
-            "Inspection.ResultsRecorded": self._inspection_results,
+        self.handlers: dict[str, Handler] = {
+            "SupervisedItem.Assigned": _item_assigned,
+            "SupervisedItem.SignedOff": _item_signed_off,
+            "SupervisedItem.DeadlineMissed": _for_event_unit("deadline_missed"),
+            "SupervisedItem.MonthlyReportMissed": _for_event_unit("report_missed"),
+            "SupervisedItem.Urged": _for_event_unit("urged"),
+            "SupervisedItem.Criticised": _for_event_unit("criticised"),
+            "SupervisedItem.Interviewed": _for_event_unit("interviewed"),
+            "SupervisedItem.Commended": _for_event_unit("commended"),
+            "SupervisionNotice.Issued": _for_event_unit("notice_received"),
+            "RectificationTask.SignedOff": _rectification_signed_off,
+            "RectificationTask.VerificationFailed": _for_entry_unit("verification_failed"),
+            "RectificationTask.Reopened": _for_entry_unit("reopened"),
+            "RectificationTask.Urged": _for_event_unit("urged"),
+            "RectificationTask.Criticised": _for_event_unit("criticised"),
+            "RectificationTask.Interviewed": _for_event_unit("interviewed"),
+            "Inspection.Created": _inspection_created,
+            "Inspection.ResultsRecorded": _inspection_results,
         }
 
-    def apply(self, sql: Sql, event: Any, notification_id: int) -> None:
-        handler = self.handlers.get(type(event).__qualname__)
+    def prefetch(self, batch: Batch, events) -> None:
+        """The ledger projector has read every entry these events name."""
+
+    def apply(self, batch: Batch, event: Recorded) -> None:
+        handler = self.handlers.get(event.name)
         if handler is not None:
-            handler(sql, event, notification_id)
-
-    @staticmethod
-    def _fact(sql: Sql, notification_id: int, event: Any, fact: str, unit: Any, amount: float = 1.0,
-              district: str | None = None) -> None:
-        if unit is None:
-            return
-        sql.execute(
-            "INSERT INTO rm_unit_facts (notification_id, fact, district, unit_id, on_date, entry_id, event, amount)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (notification_id, fact, district or _district(sql, event), unit.hex if hasattr(unit, "hex") else unit,
-             event.on.isoformat(), event.originator_id.hex, type(event).__qualname__, float(amount)),
-        )
-
-    def _for_event_unit(self, fact: str) -> Callable[[Sql, Any, int], None]:
-        return lambda sql, e, n: self._fact(sql, n, e, fact, e.unit)
-
-    def _for_entry_unit(self, fact: str) -> Callable[[Sql, Any, int], None]:
-        def handle(sql: Sql, e: Any, n: int) -> None:
-            row = _ledger_row(sql, e.originator_id.hex)
-            if row is not None:
-                self._fact(sql, n, e, fact, row["lead_unit"], district=row["district"])
-        return handle
-
-    def _item_signed_off(self, sql: Sql, e: Any, n: int) -> None:
-        row = _ledger_row(sql, e.originator_id.hex)
-        if row is None:
-            return
-        # the completion that was signed off: the first state of the last unbroken run of
-        # "completion_reported" states before this sign-off (an urge meanwhile adds states)
-        history = sql.execute("SELECT version, on_date, state FROM rm_ledger_history WHERE entry_id = ?"
-                              " ORDER BY version DESC", (row["entry_id"],)).rows()
-        completed = e.on.isoformat()
-        for state in history[1:]:
-            if '"status": "completion_reported"' not in state["state"]:
-                break
-            completed = state["on_date"]
-        fact = "completed_on_time" if row["deadline"] and completed <= row["deadline"] else "completed_late"
-        self._fact(sql, n, e, fact, row["lead_unit"], district=row["district"])
-
-    def _rectification_signed_off(self, sql: Sql, e: Any, n: int) -> None:
-        row = _ledger_row(sql, e.originator_id.hex)
-        if row is not None:
-            on_time = row["deadline"] and e.on.isoformat() <= row["deadline"]
-            self._fact(sql, n, e, "rectification_on_time" if on_time else "rectification_late", row["lead_unit"],
-                       district=row["district"])
-
-    def _inspection_created(self, sql: Sql, e: Any, n: int) -> None:
-        sql.execute("INSERT INTO rm_inspections (inspection_id, district, kind, number) VALUES (?, ?, ?, ?)",
-                    (e.originator_id.hex, e.district, e.kind, inspection_number_label(e.year, e.number)))
-
-    def _inspection_results(self, sql: Sql, e: Any, n: int) -> None:
-        found = sql.execute("SELECT district, kind FROM rm_inspections WHERE inspection_id = ?",
-                            (e.originator_id.hex,)).row()
-        if found is None:
-            return
-        for result in e.results:
-            if result["score"] is not None:
-                self._fact(sql, n, e, f"{found['kind']}_inspection_score", result["unit"], result["score"],
-                           district=found["district"])
-            if result["problems"]:
-                self._fact(sql, n, e, "inspection_problems", result["unit"], result["problems"],
-                           district=found["district"])
-
-
-def _ledger_row(sql: Sql, entry_id: str) -> dict[str, Any] | None:
-    return sql.execute("SELECT entry_id, district, lead_unit, deadline FROM rm_ledger WHERE entry_id = ?",
-                       (entry_id,)).row()
-
-
-def _district(sql: Sql, event: Any) -> str:
-    row = _ledger_row(sql, event.originator_id.hex)
-    return row["district"] if row else ""
+            handler(batch, event)

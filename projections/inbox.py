@@ -1,12 +1,12 @@
-"""A unit's inbox (待办): what the unit has to do now or soon."""
+"""A unit's inbox (待办): what the unit has to do now or soon, each list one SQL question."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from domain.calendar import WorkingDayCalendar
-from projections.ledger import LedgerQueries, LedgerRow
+from projections.ledger import ALL_KINDS, LedgerQueries, LedgerRow
+from projections.workdays import add_working_days, last_working_day_of_month
 
 
 @dataclass(frozen=True)
@@ -18,42 +18,30 @@ class Inbox:
     deadlines_near: list[LedgerRow]  # 时限临近（含已逾期）
 
 
-def _last_working_day_of_month(calendar: WorkingDayCalendar, day: date) -> date:
-    last = date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
-    while not calendar.is_workday(last):
-        last -= timedelta(days=1)
-    return last
-
-
 class InboxQueries:
-    def __init__(self, ledger: LedgerQueries, read_models, calendar: WorkingDayCalendar) -> None:
+    def __init__(self, ledger: LedgerQueries, read_models, calendar=None) -> None:
         self.ledger = ledger
         self.read_models = read_models
-        self.calendar = calendar
 
     def inbox(self, district: str, unit_id: str, today: date, *, within_working_days: int = 5) -> Inbox:
         with self.read_models.transaction(commit=False) as sql:
-            unsigned = {r["entry_id"] for r in sql.execute(
+            unsigned = [r["entry_id"] for r in sql.execute(
                 "SELECT entry_id FROM rm_assignments WHERE district = ? AND unit_id = ? AND signed_on IS NULL",
-                (district, unit_id)).rows()}
-        rows = self.ledger.rows(district, today, open_only=True, unit=unit_id,
-                                kinds=("item", "subtask", "rectification", "notice"))
-        horizon = self.calendar.add_working_days(today, within_working_days).day
-        month_due = _last_working_day_of_month(self.calendar, today)
+                (district, unit_id)).rows()]
+            horizon = add_working_days(sql, today, within_working_days)
+            month_due = last_working_day_of_month(sql, today)
+        rows = self.ledger.rows
         this_month = (today.year, today.month)
-        lead_items = [r for r in rows if r.kind == "item" and r.lead_unit_id == unit_id and r.status == "in_progress"]
+        lead_items = rows(district, today, kinds=("item",), open_only=True, lead_unit=unit_id, status="in_progress")
+        near = rows(district, today, kinds=("item", "subtask", "rectification"), open_only=True, unit=unit_id,
+                    due_by=horizon, sort="deadline")
         return Inbox(
-            to_sign_for=[r for r in rows if r.entry_id in unsigned and r.status != "registered"],
+            to_sign_for=[r for r in rows(district, today, kinds=ALL_KINDS, open_only=True, entry_ids=unsigned)
+                         if r.status != "registered"],
             reports_due=[(r, month_due) for r in lead_items if month_due <= horizon
                          and (r.progress_on is None or (r.progress_on.year, r.progress_on.month) != this_month)],
             reports_missed=[r for r in lead_items if r.reports_missed],
-            notices_to_answer=[r for r in rows if r.kind == "notice" and r.status in ("issued", "acknowledged")],
-            deadlines_near=sorted((r for r in rows if self._near(r, unit_id, horizon)), key=lambda r: r.deadline),
+            notices_to_answer=rows(district, today, kinds=("notice",), open_only=True, unit=unit_id,
+                                   status=("issued", "acknowledged")),
+            deadlines_near=[r for r in near if r.kind != "item" or r.lead_unit_id == unit_id],
         )
-
-    @staticmethod
-    def _near(row: LedgerRow, unit_id: str, horizon: date) -> bool:
-        """Still due by ``horizon`` (overdue ones included); an item counts for its lead unit."""
-        if row.kind == "notice" or not row.is_still_due or row.deadline is None or row.deadline > horizon:
-            return False
-        return row.kind != "item" or row.lead_unit_id == unit_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from projections.ledger import LedgerQueries, LedgerRow
+from projections.ledger import IN_CHARGE, LedgerQueries, LedgerRow
 from projections.ranking import RankingQueries, UnitScore
 
 
@@ -31,17 +31,15 @@ class LeaderViews:
         with self.read_models.transaction(commit=False) as sql:
             leader = sql.execute("SELECT label, title FROM rm_leaders WHERE leader_id = ? AND district = ?",
                                  (leader_id, district)).row()
-            units = sql.execute("SELECT unit_id, name FROM rm_units WHERE district = ? ORDER BY code", (district,)).rows()
-            placements = sql.execute(
-                "SELECT unit_id, leader_id FROM rm_portfolio WHERE district = ? AND effective <= ?"
-                " ORDER BY effective, position", (district, day.isoformat())).rows()
-        if leader is None:
-            raise LookupError(leader_id)
-        in_charge = {p["unit_id"]: p["leader_id"] for p in placements}
-        head = leader["title"] == "district_head"
-        mine = [u for u in units if head or in_charge.get(u["unit_id"]) == leader_id]
-        ids = {u["unit_id"] for u in mine}
-        items = [r for r in self.ledger.rows(district, day, open_only=True, kinds=("item",)) if r.lead_unit_id in ids]
-        ranking = [s for s in self.rankings.ranking(district, period, scheme, as_of=day) if s.unit_id in ids]
+            if leader is None:
+                raise LookupError(leader_id)
+            head = leader["title"] == "district_head"
+            mine = sql.execute(
+                "SELECT u.unit_id, u.name FROM rm_units u" + ("" if head else f" JOIN ({IN_CHARGE}) pc ON pc.unit_id = u.unit_id")
+                + " WHERE u.district = ?" + ("" if head else " AND pc.leader_id = ?") + " ORDER BY u.code",
+                (district,) if head else (district, day.isoformat(), day.isoformat(), district, leader_id)).rows()
+        ids = [u["unit_id"] for u in mine]
+        items = self.ledger.rows(district, day, open_only=True, kinds=("item",), lead_units=ids)
+        ranking = [s for s in self.rankings.ranking(district, period, scheme, as_of=day) if s.unit_id in set(ids)]
         return LeaderView(leader_id, leader["label"], day, [u["name"] for u in mine], items,
                           [r for r in items if r.working_days_overdue > 0], ranking)

@@ -1,34 +1,33 @@
-"""Ledger queries (台账查询) over the ledger read model, now or as of any past date.
+"""Ledger queries (台账查询) over the ledger read model, now or as of any past date, in SQL.
 
 One row per supervised item, sub-task, rectification task and notice, with the unit and the
-leader in charge named, the current deadline, status, latest progress and working days overdue.
+leader in charge named, the current deadline, status, latest progress, working days overdue and
+its three-colour warning.  Filters, sorts, counts and paging run in the database with indexes:
+"now" reads ``rm_ledger``; "as of a day" reads the states of ``rm_ledger_history`` valid at the end
+of that day; working days come from ``rm_workdays``.  Nothing here loads a whole district.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.calendar import WorkingDayCalendar
 from domain.item import ItemStatus
 from domain.notice import NoticeStatus
 from domain.rectification import ProblemSource, RectificationStatus
 from domain.sources import SourceKind
+from projections.colours import RULES, ColourWarning, WarningRules, rule_sql, warning_of
+from projections.rules import STILL_DUE, past_deadline
 
-STILL_DUE = {
-    "item": {"assigned", "in_progress", "cannot_implement_reported"},
-    "subtask": {"in_progress"},
-    "rectification": {"recorded", "rectifying"},
-    "notice": {"issued", "acknowledged"},
-}
 KIND_LABELS = {"item": "督办事项", "subtask": "子任务", "rectification": "整改任务", "notice": "督办通知"}
 ALL_KINDS = ("item", "subtask", "rectification", "notice")
-SORTS = ("number", "deadline", "overdue", "unit")  # overdue: most working days overdue first
+SORTS = ("number", "deadline", "overdue", "unit", "newest")  # overdue: most working days overdue first
+DEFAULT_RULES = WarningRules()
 
 
 def status_label(kind: str, status: str) -> str:
@@ -85,6 +84,23 @@ class LedgerRow:
     # registration facts (决策日期, 事项内容) an exported ledger carries so it can be imported again
     decision_date: date | None = None
     description: str = ""
+    parent_id: str | None = None  # a sub-task's item, a notice's subject
+    referral: str | None = None
+    interviews: int = 0
+    commendations: int = 0
+    subject_kind: str | None = None  # a notice's subject: item | rectification
+    severity: str | None = None  # a rectification task's
+    extension_to: date | None = None  # a pending extension request: the deadline asked for
+    extension_on: date | None = None
+    extension_reasons: str = ""
+    referral_on: date | None = None  # when a referral was proposed
+    referral_reasons: str = ""
+    tasks: tuple[dict, ...] = ()  # a notice's tasks: key, deadline, state, reply_on
+    # the three-colour warning on the query day, and the working days it was judged on
+    warning_rule: str | None = None
+    working_days_total: int | None = None  # opened → deadline
+    working_days_elapsed: int | None = None  # opened → the query day, at most the total
+    working_days_left: int | None = None  # the query day → deadline
 
     @property
     def is_still_due(self) -> bool:
@@ -95,20 +111,26 @@ class LedgerRow:
     def is_open(self) -> bool:
         return self.closed_on is None
 
+    @property
+    def warning(self) -> ColourWarning:
+        return warning_of(self.warning_rule, overdue=self.working_days_overdue, reports_missed=self.reports_missed,
+                          times_sent_back=self.times_sent_back, kind=self.kind, progress=self.progress,
+                          total=self.working_days_total, elapsed=self.working_days_elapsed,
+                          left=self.working_days_left)
 
-def past_deadline(kind: str, status: str, deadline: date | None, day: date) -> bool:
-    """Still due (waiting on the unit) and its deadline passed before ``day``: overdue (逾期)."""
-    return status in STILL_DUE[kind] and deadline is not None and day > deadline
 
+@dataclass(frozen=True)
+class LedgerPage:
+    """One page of the ledger (第 N 页) and how many rows the filters give in all."""
 
-def states_as_of(sql, district: str, day: date) -> list[dict[str, Any]]:
-    """Every ledger entry of the district as it stood at the end of ``day``: its newest state recorded
-    on or before that day (rm_ledger_history), one dict per entry in the rm_ledger row's shape."""
-    return [json.loads(r["state"]) for r in sql.execute(
-        "SELECT h.state FROM rm_ledger_history h JOIN ("
-        " SELECT entry_id, MAX(version) AS version FROM rm_ledger_history"
-        " WHERE district = ? AND on_date <= ? GROUP BY entry_id) latest"
-        " ON h.entry_id = latest.entry_id AND h.version = latest.version", (district, day.isoformat())).rows()]
+    rows: list[LedgerRow]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
 
 
 def _day(value: str | None) -> date | None:
@@ -122,117 +144,330 @@ def _key(value: str | UUID | None) -> str | None:
     return value.hex if isinstance(value, UUID) else UUID(str(value)).hex
 
 
-def _values(value: str | Iterable[str] | None) -> frozenset[str] | None:
-    """One value or several (enum members allowed) as a set of stored strings."""
+def _values(value: str | Iterable[str] | None) -> list[str] | None:
+    """One value or several (enum members allowed) as stored strings."""
     if value is None:
         return None
-    return frozenset([str(value)] if isinstance(value, str) else (str(v) for v in value))
+    return sorted({str(value)} if isinstance(value, str) else {str(v) for v in value})
+
+
+def _marks(values: Iterable[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+IN_CHARGE = (
+    "SELECT p.unit_id, p.leader_id FROM rm_portfolio p WHERE p.district = ? AND p.effective <= ?"
+    " AND NOT EXISTS (SELECT 1 FROM rm_portfolio q WHERE q.unit_id = p.unit_id AND q.effective <= ?"
+    " AND (q.effective > p.effective OR (q.effective = p.effective AND q.position > p.position)))"
+)  # the leader in charge of each unit on a day: its newest placement effective by then
 
 
 class LedgerQueries:
-    """Reads the ledger read model; call ``ReadSide.catch_up()`` first for the latest events."""
+    """Reads the ledger read model (kept up to date by the worker's catch-up)."""
 
-    def __init__(self, read_models, calendar: WorkingDayCalendar) -> None:
+    def __init__(self, read_models, calendar: Any = None, rules: WarningRules = DEFAULT_RULES) -> None:
         self.read_models = read_models
         self.calendar = calendar
+        self.rules = rules
 
-    def rows(self, district: str, today: date, *, as_of: date | None = None, open_only: bool = False,
-             kinds: tuple[str, ...] = ("item", "rectification"), unit: str | UUID | None = None,
-             leader: str | UUID | None = None, status: str | Iterable[str] | None = None,
-             source: str | Iterable[str] | None = None, opened_from: date | None = None,
-             opened_to: date | None = None, overdue_only: bool = False, closed_only: bool = False,
-             sort: str = "number") -> list[LedgerRow]:
-        """The ledger at the end of ``as_of`` (default: now), with overdue counted to ``today``
-        (or to ``as_of`` when given).
+    # -- the questions ---------------------------------------------------------------------------
+    def rows(self, district: str, today: date, *, sort: str = "number", limit: int | None = None,
+             offset: int = 0, **filters: Any) -> list[LedgerRow]:
+        """The ledger at the end of ``as_of`` (default: now), with overdue and warnings judged on
+        ``today`` (or on ``as_of`` when given).
 
         Filters (all optional, combined with AND):
+        ``kinds`` — entry kinds (default items and rectification tasks);
         ``unit`` — the lead unit, a co-unit, or (for a sub-task row) the sub-task's unit;
+        ``units`` — a set of units one may see (lead or co-unit; None: all);
         ``leader`` — the leader in charge of the lead unit on the query day (``as_of`` or ``today``);
         ``status`` — one status value or several; ``source`` — one source value or several
         (``SourceKind`` for items, sub-tasks and notices about items, ``ProblemSource`` for
         rectification tasks); ``opened_from``/``opened_to`` — opened within the period, both ends
-        included; ``overdue_only``; ``open_only`` (the open ledger) or ``closed_only`` (the closed
-        ledger: signed off, terminated, closed).  ``sort``: number (default), deadline (earliest
-        first, none last), overdue (most working days overdue first) or unit (lead unit name).
+        included; ``closed_from``/``closed_to`` — closed within the period; ``overdue_only``;
+        ``open_only`` (the open ledger) or ``closed_only`` (the closed ledger: signed off,
+        terminated, closed); ``referred_only`` (referral approved); ``colour`` —
+        red/yellow/blue/none; ``parent`` — the sub-tasks or notices of one record; ``entry_ids``;
+        ``lead_unit``/``lead_units`` — led by that unit (those units) only; ``due_by`` — still due
+        by that day; ``asking_extension`` — an extension request waits; ``referral`` — proposed,
+        approved or declined; ``subject_referred`` — notices about a case referred to the
+        discipline body.  ``sort``: number (default), deadline (earliest first, none last), overdue
+        (most working days overdue first), unit (lead unit name) or newest (number, newest
+        first); ties keep the number order.  ``limit``/``offset`` page in the database.
         """
-        if open_only and closed_only:
-            raise ValueError("open_only and closed_only exclude each other")
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-        day = as_of or today
+        query = _Query(district, today, self.rules, **filters)
+        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
         with self.read_models.transaction(commit=False) as sql:
-            if as_of is None:
-                states = sql.execute("SELECT * FROM rm_ledger WHERE district = ?", (district,)).rows()
-            else:
-                states = states_as_of(sql, district, as_of)
-            units = {u["unit_id"]: u["name"] for u in sql.execute(
-                "SELECT unit_id, name FROM rm_units WHERE district = ?", (district,)).rows()}
-            leaders = {l["leader_id"]: l["label"] for l in sql.execute(
-                "SELECT leader_id, label FROM rm_leaders WHERE district = ?", (district,)).rows()}
-            placements = sql.execute(
-                "SELECT unit_id, leader_id, effective, position FROM rm_portfolio WHERE district = ? AND effective <= ?"
-                " ORDER BY effective, position", (district, day.isoformat())).rows()
-        in_charge = {p["unit_id"]: p["leader_id"] for p in placements}  # the last placement per unit wins
-        states.sort(key=lambda s: s["sort_key"])  # items by number, their sub-tasks after them, then the rest
-        keep = self._filter(open_only=open_only, closed_only=closed_only, unit=unit, leader=leader, status=status,
-                            source=source, opened_from=opened_from, opened_to=opened_to, overdue_only=overdue_only)
-        rows = [r for r in (self._row(s, units, leaders, in_charge, day) for s in states if s["kind"] in kinds)
-                if keep(r)]
-        if sort == "deadline":
-            rows.sort(key=lambda r: (r.deadline is None, r.deadline or date.max))
-        elif sort == "overdue":
-            rows.sort(key=lambda r: -r.working_days_overdue)
-        elif sort == "unit":
-            rows.sort(key=lambda r: (not r.lead_unit, r.lead_unit))
-        return rows  # every sort is stable, so ties keep the number order
+            found = sql.execute(f"SELECT {query.columns} FROM {query.source} WHERE {query.where}"
+                                f" ORDER BY {query.order(sort)}{page}", query.params).rows()
+            names = self._unit_names(sql, district, found)
+        return [_row(r, names) for r in found]
+
+    def page(self, district: str, today: date, *, number: int = 1, per_page: int = 50, sort: str = "number",
+             **filters: Any) -> LedgerPage:
+        """Page ``number`` (from 1; past the end: the last) of the rows, and their total."""
+        total = self.count(district, today, **filters)
+        pages = max((total + per_page - 1) // per_page, 1)
+        number = min(max(number, 1), pages)
+        rows = self.rows(district, today, sort=sort, limit=per_page, offset=(number - 1) * per_page, **filters)
+        return LedgerPage(rows, total, number, per_page)
+
+    def count(self, district: str, today: date, **filters: Any) -> int:
+        filters.pop("sort", None)
+        query = _Query(district, today, self.rules, **filters)
+        with self.read_models.transaction(commit=False) as sql:
+            return sql.execute(f"SELECT COUNT(*) AS n FROM {query.source} WHERE {query.where}",
+                               query.source_params).row()["n"]
 
     def counts(self, district: str, today: date, **filters: Any) -> Counter:
         """How many entries per status label (e.g. 办理中, 已销号) for the same arguments as :meth:`rows`.
         Kinds sharing a label (督办事项 and 整改任务 both have 待核验) are counted together."""
+        counted = Counter()
+        for (kind, status), n in self.status_counts(district, today, **filters).items():
+            counted[status_label(kind, status)] += n
+        return counted
+
+    def count_by_lead_unit(self, district: str, today: date, **filters: Any) -> Counter:
+        """How many entries each lead unit leads ("" for none)."""
         filters.pop("sort", None)
-        return Counter(r.status_label for r in self.rows(district, today, **filters))
+        query = _Query(district, today, self.rules, **filters)
+        with self.read_models.transaction(commit=False) as sql:
+            found = sql.execute(f"SELECT l.lead_unit AS unit, COUNT(*) AS n FROM {query.source} WHERE {query.where}"
+                                " GROUP BY l.lead_unit", query.source_params).rows()
+        return Counter({r["unit"] or "": r["n"] for r in found})
+
+    def status_counts(self, district: str, today: date, **filters: Any) -> Counter:
+        """How many entries per (kind, status value)."""
+        filters.pop("sort", None)
+        query = _Query(district, today, self.rules, **filters)
+        with self.read_models.transaction(commit=False) as sql:
+            found = sql.execute(f"SELECT l.kind, l.status, COUNT(*) AS n FROM {query.source} WHERE {query.where}"
+                                " GROUP BY l.kind, l.status", query.source_params).rows()
+        return Counter({(r["kind"], r["status"]): r["n"] for r in found})
+
+    def warning_counts(self, district: str, today: date, *, by: str | None = None, **filters: Any) -> dict:
+        """Entries per warning rule (None: no colour), overall (``by=None``) or per lead unit
+        (``by="unit"``) or per leader in charge (``by="leader"``): {key: Counter(rule -> n)}."""
+        filters.pop("sort", None)
+        query = _Query(district, today, self.rules, **filters)
+        key = {"unit": "l.lead_unit", "leader": "pc.leader_id", None: "''"}[by]
+        with self.read_models.transaction(commit=False) as sql:
+            found = sql.execute(f"SELECT k, rule, COUNT(*) AS n FROM (SELECT {key} AS k, {query.rule} AS rule"
+                                f" FROM {query.source} WHERE {query.where}) x GROUP BY k, rule",
+                                [query.day, query.day, *query.source_params]).rows()
+        counted: dict[str, Counter] = {}
+        for r in found:
+            counted.setdefault(r["k"] or "", Counter())[r["rule"]] += r["n"]
+        return counted
+
+    def open_on(self, district: str, day: date) -> dict[str, list[str]]:
+        """The ids of the items, rectification tasks and notices still open on ``day`` (or closed
+        that day or later), with every notice about those items and tasks: what the daily watch
+        looks at.  {"item": [...], "rectification": [...], "notice": [...]}"""
+        with self.read_models.transaction(commit=False) as sql:
+            found = sql.execute(
+                "SELECT entry_id, kind FROM rm_ledger WHERE district = ? AND kind IN ('item', 'rectification', 'notice')"
+                " AND (closed_on IS NULL OR closed_on >= ?)"
+                " UNION SELECT n.entry_id, n.kind FROM rm_ledger n JOIN rm_ledger s ON s.entry_id = n.parent_id"
+                " WHERE n.district = ? AND n.kind = 'notice' AND (s.closed_on IS NULL OR s.closed_on >= ?)"
+                " ORDER BY 1", (district, day.isoformat(), district, day.isoformat())).rows()
+        ids: dict[str, list[str]] = {"item": [], "rectification": [], "notice": []}
+        for r in found:
+            ids[r["kind"]].append(r["entry_id"])
+        return ids
+
+    def names(self, district: str, of: str = "unit") -> dict[str, str]:
+        """The district's unit names (``of="unit"``) or leader posts (``of="leader"``) by id."""
+        statement = {"unit": "SELECT unit_id AS k, name AS v FROM rm_units WHERE district = ?",
+                     "leader": "SELECT leader_id AS k, label AS v FROM rm_leaders WHERE district = ?"}[of]
+        with self.read_models.transaction(commit=False) as sql:
+            return {r["k"]: r["v"] for r in sql.execute(statement, (district,)).rows()}
 
     @staticmethod
-    def _filter(*, open_only: bool, closed_only: bool, unit, leader, status, source, opened_from: date | None,
-                opened_to: date | None, overdue_only: bool) -> Callable[[LedgerRow], bool]:
-        unit_id, leader_id = _key(unit), _key(leader)
-        statuses, sources = _values(status), _values(source)
+    def _unit_names(sql, district: str, found: list[dict]) -> dict[str, str]:
+        """The names of the units the rows' co-units name (lead units come joined)."""
+        wanted = {u for r in found for u in json.loads(r["co_units"])}
+        if not wanted:
+            return {}
+        ids = sorted(wanted)
+        return {u["unit_id"]: u["name"] for u in sql.execute(
+            f"SELECT unit_id, name FROM rm_units WHERE unit_id IN ({_marks(ids)})", ids).rows()}
 
-        def keep(r: LedgerRow) -> bool:
-            return ((not open_only or r.is_open) and (not closed_only or not r.is_open)
-                    and (unit_id is None or r.lead_unit_id == unit_id or unit_id in r.co_unit_ids)
-                    and (leader_id is None or r.leader_id == leader_id)
-                    and (statuses is None or r.status in statuses)
-                    and (sources is None or r.source_kind in sources)
-                    and (opened_from is None or (r.opened_on is not None and r.opened_on >= opened_from))
-                    and (opened_to is None or (r.opened_on is not None and r.opened_on <= opened_to))
-                    and (not overdue_only or r.working_days_overdue > 0))
-        return keep
 
-    def _row(self, s: dict[str, Any], units: dict, leaders: dict, in_charge: dict, day: date) -> LedgerRow:
-        deadline = _day(s["deadline"])
-        overdue = 0
-        if past_deadline(s["kind"], s["status"], deadline, day):
-            overdue = max(self.calendar.working_days_between(deadline, day), 1)
-        lead = s["lead_unit"]
-        co_units = tuple(json.loads(s["co_units"]))
-        leader = in_charge.get(lead) if lead else None
-        return LedgerRow(
-            entry_id=s["entry_id"], kind=s["kind"], number=s["number"], source=source_label(s["kind"], s["source"]),
-            reference=s["reference"], title=s["title"], lead_unit=units.get(lead, "") if lead else "",
-            co_units="、".join(units.get(u, "") for u in co_units),
-            leader=leaders.get(leader, "") if leader else "", deadline=deadline,
-            deadline_estimated=bool(s["deadline_estimated"]), status=s["status"],
-            status_label=status_label(s["kind"], s["status"]), progress=s["progress"],
-            progress_text=s["progress_text"] or "", progress_on=_day(s["progress_on"]), working_days_overdue=overdue,
-            urges=s["urges"], notices=s["notices"], criticisms=s["criticisms"], closed_on=_day(s["closed_on"]),
-            lead_unit_id=lead, co_unit_ids=co_units, leader_id=leader, source_kind=s["source"],
-            opened_on=_day(s["opened_on"]), times_sent_back=s["times_sent_back"], reports_missed=s["reports_missed"],
-            deadlines_missed=s["deadlines_missed"],
-            # .get: states in rm_ledger_history written before migration 0005 lack these keys
-            decision_date=_day(s.get("decision_date")), description=s.get("description") or "",
+class _Query:
+    """The FROM, WHERE and computed columns of one ledger question, with its parameters."""
+
+    def __init__(self, district: str, today: date, rules: WarningRules, *, as_of: date | None = None,
+                 kinds: Iterable[str] = ("item", "rectification"), open_only: bool = False, closed_only: bool = False,
+                 unit: str | UUID | None = None, units: Iterable[str | UUID] | None = None,
+                 leader: str | UUID | None = None, status: str | Iterable[str] | None = None,
+                 source: str | Iterable[str] | None = None, opened_from: date | None = None,
+                 opened_to: date | None = None, overdue_only: bool = False, referred_only: bool = False,
+                 colour: str | None = None, parent: str | UUID | None = None,
+                 entry_ids: Iterable[str] | None = None, lead_unit: str | UUID | None = None,
+                 lead_units: Iterable[str | UUID] | None = None, due_by: date | None = None,
+                 closed_from: date | None = None, closed_to: date | None = None, asking_extension: bool = False,
+                 referral: str | None = None, subject_referred: bool = False) -> None:
+        if open_only and closed_only:
+            raise ValueError("open_only and closed_only exclude each other")
+        day = (as_of or today).isoformat()
+        self.day = day
+        params: list[Any] = [day]  # the cross-joined ordinal of the day judged on
+        if as_of is None:
+            relation = "rm_ledger l"
+        else:
+            relation = "rm_ledger_history l"
+        overdue = ("(CASE WHEN l.still_due = 1 AND l.deadline < ? THEN CASE WHEN t.o - wd.ordinal > 1"
+                   " THEN t.o - wd.ordinal ELSE 1 END ELSE 0 END)")
+        self.rule = rule_sql(day="?", today_ordinal="t.o", deadline_ordinal="wd.ordinal",
+                             opened_ordinal="wo.ordinal", overdue=overdue, rules=rules)
+        self.overdue = overdue
+        # placeholders inside the computed columns, in the order they appear in SELECT
+        self.column_params = [day, day, day]  # overdue; the rule's overdue and its day
+        self.columns = (
+            f"l.*, u.name AS lead_name, pc.leader_id AS leader_in_charge, ld.label AS leader_label,"
+            f" {overdue} AS overdue_days, {self.rule} AS warning_rule,"
+            " wd.ordinal - wo.ordinal AS wd_total,"
+            " CASE WHEN t.o - wo.ordinal < wd.ordinal - wo.ordinal THEN t.o - wo.ordinal"
+            " ELSE wd.ordinal - wo.ordinal END AS wd_elapsed,"
+            " wd.ordinal - t.o AS wd_left"
         )
+        self.source = (
+            f"{relation}"
+            " CROSS JOIN (SELECT ordinal AS o FROM rm_workdays WHERE day = ?) t"
+            " LEFT JOIN rm_workdays wd ON wd.day = l.deadline"
+            " LEFT JOIN rm_workdays wo ON wo.day = l.opened_on"
+            " LEFT JOIN rm_units u ON u.unit_id = l.lead_unit"
+            f" LEFT JOIN ({IN_CHARGE}) pc ON pc.unit_id = l.lead_unit"
+            " LEFT JOIN rm_leaders ld ON ld.leader_id = pc.leader_id"
+        )
+        params += [district, day, day]  # IN_CHARGE
+        where = ["l.district = ?"]
+        params.append(district)
+        if as_of is not None:
+            where.append("l.last_on <= ? AND (l.valid_to IS NULL OR l.valid_to > ?)")
+            params += [day, day]
+        kinds = list(kinds)
+        where.append(f"l.kind IN ({_marks(kinds)})" if kinds else "1 = 0")
+        params += kinds
+        if open_only:
+            where.append("l.closed_on IS NULL")
+        if closed_only:
+            where.append("l.closed_on IS NOT NULL")
+        co_unit = ("EXISTS (SELECT 1 FROM rm_assignments a WHERE a.entry_id = l.entry_id AND a.role = 'co'"
+                   " AND a.assigned_on <= ? AND a.unit_id {})")
+        if unit is not None:
+            key = _key(unit)
+            where.append(f"(l.lead_unit = ? OR {co_unit.format('= ?')})")
+            params += [key, day, key]
+        if units is not None:
+            keys = sorted({_key(u) for u in units})
+            if keys:
+                where.append(f"(l.lead_unit IN ({_marks(keys)}) OR {co_unit.format(f'IN ({_marks(keys)})')})")
+                params += [*keys, day, *keys]
+            else:
+                where.append("1 = 0")
+        if lead_unit is not None:
+            where.append("l.lead_unit = ?")
+            params.append(_key(lead_unit))
+        if lead_units is not None:
+            keys = sorted({_key(u) for u in lead_units})
+            where.append(f"l.lead_unit IN ({_marks(keys)})" if keys else "1 = 0")
+            params += keys
+        if due_by is not None:  # still due by that day (overdue ones included)
+            where.append("l.still_due = 1 AND l.deadline <= ?")
+            params.append(due_by.isoformat())
+        if leader is not None:
+            where.append("pc.leader_id = ?")
+            params.append(_key(leader))
+        for column, value in (("l.status", _values(status)), ("l.source", _values(source))):
+            if value is not None:
+                where.append(f"{column} IN ({_marks(value)})" if value else "1 = 0")
+                params += value
+        if opened_from is not None:
+            where.append("l.opened_on >= ?")
+            params.append(opened_from.isoformat())
+        if opened_to is not None:
+            where.append("l.opened_on <= ?")
+            params.append(opened_to.isoformat())
+        if closed_from is not None:
+            where.append("l.closed_on >= ?")
+            params.append(closed_from.isoformat())
+        if closed_to is not None:
+            where.append("l.closed_on <= ?")
+            params.append(closed_to.isoformat())
+        if overdue_only:
+            where.append("l.still_due = 1 AND l.deadline < ?")
+            params.append(day)
+        if referred_only:
+            where.append("l.referral = 'approved'")
+        if referral is not None:
+            where.append("l.referral = ?")
+            params.append(referral)
+        if subject_referred:  # a notice about a case referred to the discipline body
+            where.append("EXISTS (SELECT 1 FROM rm_ledger s WHERE s.entry_id = l.parent_id AND s.referral = 'approved')")
+        if asking_extension:
+            where.append("l.extension_to IS NOT NULL")
+        if colour is not None:
+            if colour == "none":
+                where.append(f"({self.rule}) IS NULL")
+                params += [day, day]
+            else:
+                wanted = [r for r in RULES if r.startswith(f"{colour}.")]
+                where.append(f"({self.rule}) IN ({_marks(wanted) if wanted else 'NULL'})")
+                params += [day, day, *wanted]
+        if parent is not None:
+            where.append("l.parent_id = ?")
+            params.append(_key(parent))
+        if entry_ids is not None:
+            ids = sorted(set(entry_ids))
+            where.append(f"l.entry_id IN ({_marks(ids)})" if ids else "1 = 0")
+            params += ids
+        self.where = " AND ".join(where)
+        self.source_params = params  # FROM and WHERE
+        self.params = [*self.column_params, *params]  # SELECT {columns}, FROM and WHERE
+
+    def order(self, sort: str) -> str:
+        if sort == "deadline":
+            return "CASE WHEN l.deadline IS NULL THEN 1 ELSE 0 END, l.deadline, l.sort_key"
+        if sort == "overdue":
+            return "overdue_days DESC, l.sort_key"
+        if sort == "unit":
+            return "CASE WHEN u.name IS NULL THEN 1 ELSE 0 END, u.name {C}, l.sort_key"
+        if sort == "newest":
+            return "l.sort_key DESC"
+        return "l.sort_key"
+
+
+def _row(r: dict[str, Any], names: dict[str, str]) -> LedgerRow:
+    co_units = tuple(json.loads(r["co_units"]))
+    return LedgerRow(
+        entry_id=r["entry_id"], kind=r["kind"], number=r["number"], source=source_label(r["kind"], r["source"]),
+        reference=r["reference"], title=r["title"], lead_unit=r["lead_name"] or "",
+        co_units="、".join(names.get(u, "") for u in co_units), leader=r["leader_label"] or "",
+        deadline=_day(r["deadline"]), deadline_estimated=bool(r["deadline_estimated"]), status=r["status"],
+        status_label=status_label(r["kind"], r["status"]), progress=r["progress"],
+        progress_text=r["progress_text"] or "", progress_on=_day(r["progress_on"]),
+        working_days_overdue=r["overdue_days"], urges=r["urges"], notices=r["notices"], criticisms=r["criticisms"],
+        closed_on=_day(r["closed_on"]), lead_unit_id=r["lead_unit"], co_unit_ids=co_units,
+        leader_id=r["leader_in_charge"] if r["lead_unit"] else None, source_kind=r["source"],
+        opened_on=_day(r["opened_on"]), times_sent_back=r["times_sent_back"], reports_missed=r["reports_missed"],
+        deadlines_missed=r["deadlines_missed"], decision_date=_day(r["decision_date"]),
+        description=r["description"] or "", parent_id=r["parent_id"], referral=r["referral"],
+        interviews=r["interviews"], commendations=r["commendations"], subject_kind=r["subject_kind"],
+        severity=r["severity"], extension_to=_day(r["extension_to"]), extension_on=_day(r["extension_on"]),
+        extension_reasons=r["extension_reasons"] or "", referral_on=_day(r["referral_on"]),
+        referral_reasons=r["referral_reasons"] or "", tasks=tuple(json.loads(r["tasks"])) if r["tasks"] else (),
+        warning_rule=r["warning_rule"], working_days_total=r["wd_total"], working_days_elapsed=r["wd_elapsed"],
+        working_days_left=r["wd_left"],
+    )
 
 
 def status_counts(rows: list[LedgerRow]) -> Counter:
     return Counter((r.kind, r.status_label) for r in rows)
+
+
+__all__ = ["LedgerQueries", "LedgerRow", "LedgerPage", "KIND_LABELS", "ALL_KINDS", "SORTS", "STILL_DUE",
+           "past_deadline", "status_label", "source_label", "status_counts"]

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from domain.errors import InvalidInput
 from domain.versioned import read_version, versions
+from projections.at_day import counts_at
+from projections.batch import centi
 from projections.facts_projector import FACT_LABELS
-from projections.ledger import past_deadline, states_as_of
 
 SCHEMES = Path(__file__).resolve().parent / "schemes"
 
@@ -125,68 +126,119 @@ class UnitScore:
 
 
 class RankingQueries:
+    """Rankings from the facts' running totals (``rm_fact_totals``); one unit's explanation from that
+    unit's facts alone."""
+
     def __init__(self, read_models) -> None:
         self.read_models = read_models
 
     def ranking(self, district: str, period: Period | str, scheme: Scheme | str,
                 as_of: date | None = None) -> list[UnitScore]:
         """Units ranked by score for ``period`` (facts up to ``as_of`` when given); equal scores
-        share a rank (1, 2, 2, 4); the bottom N ranks are interview candidates."""
+        share a rank (1, 2, 2, 4); the bottom N ranks are interview candidates.  The score lines
+        count facts; :meth:`explanation` names the events behind them."""
         period = Period.parse(period) if isinstance(period, str) else period
         scheme = Scheme.load(scheme) if isinstance(scheme, str) else scheme
         last = min(period.last, as_of) if as_of else period.last
         with self.read_models.transaction(commit=False) as sql:
             units = units_in_service(sql, district, period.first)
+            totals = self._totals(sql, district, period, last)
+            overdue = counts_at(sql, district, [last.isoformat()])[last.isoformat()]
+        for unit_id, counts in overdue.items():
+            if counts[3]:
+                totals[unit_id]["open_overdue"] = [counts[3], counts[3] * 100, 0]
+        scores = [_score(u["unit_id"], u["name"], totals.get(u["unit_id"], {}), scheme, {}) for u in units]
+        return _ranked(scores, scheme)
+
+    def explanation(self, district: str, unit_id: str, period: Period | str, scheme: Scheme | str,
+                    as_of: date | None = None, ranked: list[UnitScore] | None = None) -> UnitScore | None:
+        """One unit's score, rank and lines, each line naming its events (notification ids): read
+        from that unit's facts (the rank from the district's totals, or ``ranked`` when the caller
+        has the ranking already).  None: the unit is not in the ranking."""
+        period = Period.parse(period) if isinstance(period, str) else period
+        scheme = Scheme.load(scheme) if isinstance(scheme, str) else scheme
+        if ranked is None:
+            ranked = self.ranking(district, period, scheme, as_of)
+        ranked = next((s for s in ranked if s.unit_id == unit_id), None)
+        if ranked is None:
+            return None
+        last = min(period.last, as_of) if as_of else period.last
+        with self.read_models.transaction(commit=False) as sql:
             facts = sql.execute(
-                "SELECT unit_id, fact, amount, notification_id FROM rm_unit_facts"
-                " WHERE district = ? AND on_date >= ? AND on_date <= ? ORDER BY notification_id",
-                (district, period.first.isoformat(), last.isoformat())).rows()
-            facts += self._open_overdue(sql, district, last)
-        grouped: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+                "SELECT fact, amount, notification_id FROM rm_unit_facts WHERE district = ? AND unit_id = ?"
+                " AND on_date >= ? AND on_date <= ? ORDER BY notification_id",
+                (district, unit_id, period.first.isoformat(), last.isoformat())).rows()
+            facts += self._open_overdue_events(sql, district, unit_id, last)
+        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        ids: dict[str, list[int]] = defaultdict(list)
         for f in facts:
-            grouped[f["unit_id"]][f["fact"]].append(f)
-        scores = [self._score(u["unit_id"], u["name"], grouped.get(u["unit_id"], {}), scheme) for u in units]
-        scores.sort(key=lambda s: (-s.score, s.unit_name))
-        for position, score in enumerate(scores):
-            score.rank = scores[position - 1].rank if position and score.score == scores[position - 1].score \
-                else position + 1
-        if scores and scheme.interview_bottom:
-            ranks = sorted({s.rank for s in scores})
-            cut = ranks[-min(scheme.interview_bottom, len(ranks))]
-            for score in scores:
-                score.interview_candidate = score.rank >= cut and score.score < scheme.base
-        return scores
+            total = totals[f["fact"]]
+            total[0] += 1
+            total[1] += centi(f["amount"])
+            total[2] += centi(100 - f["amount"]) if f["fact"].endswith("_inspection_score") else 0
+            ids[f["fact"]].append(f["notification_id"])
+        explained = _score(unit_id, ranked.unit_name, totals, scheme, ids)
+        explained.rank, explained.interview_candidate = ranked.rank, ranked.interview_candidate
+        return explained
 
     @staticmethod
-    def _open_overdue(sql, district: str, last: date) -> list[dict]:
-        """Items still open and past their deadline at the end of the period (未办结且逾期), each
-        traced to the event that recorded its deadline as missed."""
-        missed = {r["entry_id"]: r["notification_id"] for r in sql.execute(
-            "SELECT entry_id, MAX(notification_id) AS notification_id FROM rm_unit_facts"
-            " WHERE district = ? AND fact = 'deadline_missed' AND on_date <= ? GROUP BY entry_id",
-            (district, last.isoformat())).rows()}
-        found = []
-        for state in states_as_of(sql, district, last):
-            deadline = date.fromisoformat(state["deadline"]) if state["deadline"] else None
-            if (state["kind"] == "item" and past_deadline("item", state["status"], deadline, last)
-                    and state["entry_id"] in missed):
-                found.append({"unit_id": state["lead_unit"], "fact": "open_overdue", "amount": 1.0,
-                              "notification_id": missed[state["entry_id"]]})
-        return found
+    def _totals(sql, district: str, period: Period, last: date) -> dict[str, dict[str, list[int]]]:
+        """{unit: {fact: [n, amount in hundredths, points below 100 in hundredths]}} for the facts of
+        the period up to ``last``: the kept totals, unless facts after ``last`` exist in the period."""
+        later = sql.execute("SELECT 1 AS found FROM rm_unit_facts WHERE district = ? AND on_date > ? AND on_date <= ?"
+                            " LIMIT 1", (district, last.isoformat(), period.last.isoformat())).row()
+        if later is None:
+            found = sql.execute("SELECT unit_id, fact, n, amount_centi, below_centi FROM rm_fact_totals"
+                                " WHERE district = ? AND period = ?", (district, period.label)).rows()
+        else:  # as of a day inside the period: add up its facts in the database
+            found = sql.execute(
+                "SELECT unit_id, fact, COUNT(*) AS n, SUM(amount) AS amount,"
+                " SUM(CASE WHEN fact LIKE '%inspection_score' THEN 100 - amount ELSE 0 END) AS below"
+                " FROM rm_unit_facts WHERE district = ? AND on_date >= ? AND on_date <= ? GROUP BY unit_id, fact",
+                (district, period.first.isoformat(), last.isoformat())).rows()
+            found = [{**r, "amount_centi": centi(r["amount"]), "below_centi": centi(r["below"])} for r in found]
+        totals: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        for r in found:
+            totals[r["unit_id"]][r["fact"]] = [int(r["n"]), int(r["amount_centi"]), int(r["below_centi"])]
+        return totals
 
     @staticmethod
-    def _score(unit_id: str, name: str, facts: dict[str, list[dict]], scheme: Scheme) -> UnitScore:
-        lines = []
-        for fact, rows in sorted(facts.items()):
-            ids = tuple(r["notification_id"] for r in rows)
-            if fact.endswith("_inspection_score"):
-                kind = fact.removesuffix("_inspection_score")
-                below = sum(100 - r["amount"] for r in rows)
-                points = -below * scheme.inspection_points.get(kind, 0.0)
-                lines.append(ScoreLine(fact, FACT_LABELS[fact], len(rows), round(points, 2), ids))
-            else:
-                count = sum(r["amount"] for r in rows)
-                points = count * scheme.points.get(fact, 0.0)
-                lines.append(ScoreLine(fact, FACT_LABELS[fact], count, round(points, 2), ids))
-        score = round(scheme.base + sum(line.points for line in lines), 2)
-        return UnitScore(unit_id, name, score, lines=lines)
+    def _open_overdue_events(sql, district: str, unit_id: str, last: date) -> list[dict]:
+        """The unit's items still open and past their deadline at the end of ``last`` (未办结且逾期),
+        each traced to the newest event that recorded its deadline as missed by then."""
+        day = last.isoformat()
+        return [{"fact": "open_overdue", "amount": 1.0, "notification_id": r["notification_id"]} for r in sql.execute(
+            "SELECT MAX(f.notification_id) AS notification_id FROM rm_ledger_history l"
+            " JOIN rm_unit_facts f ON f.entry_id = l.entry_id AND f.fact = 'deadline_missed' AND f.on_date <= ?"
+            " WHERE l.district = ? AND l.lead_unit = ? AND l.kind = 'item' AND l.last_on <= ?"
+            " AND (l.valid_to IS NULL OR l.valid_to > ?) AND l.still_due = 1 AND l.deadline < ?"
+            " GROUP BY l.entry_id ORDER BY 1", (day, district, unit_id, day, day, day)).rows()]
+
+
+def _score(unit_id: str, name: str, totals: dict[str, list[int]], scheme: Scheme,
+           ids: dict[str, list[int]]) -> UnitScore:
+    lines = []
+    for fact, (n, amount, below) in sorted(totals.items()):
+        if fact.endswith("_inspection_score"):
+            kind = fact.removesuffix("_inspection_score")
+            points = -below / 100 * scheme.inspection_points.get(kind, 0.0)
+            lines.append(ScoreLine(fact, FACT_LABELS[fact], n, round(points, 2), tuple(ids.get(fact, ()))))
+        else:
+            count = amount / 100
+            points = count * scheme.points.get(fact, 0.0)
+            lines.append(ScoreLine(fact, FACT_LABELS[fact], count, round(points, 2), tuple(ids.get(fact, ()))))
+    score = round(scheme.base + sum(line.points for line in lines), 2)
+    return UnitScore(unit_id, name, score, lines=lines)
+
+
+def _ranked(scores: list[UnitScore], scheme: Scheme) -> list[UnitScore]:
+    scores.sort(key=lambda s: (-s.score, s.unit_name))
+    for position, score in enumerate(scores):
+        score.rank = scores[position - 1].rank if position and score.score == scores[position - 1].score \
+            else position + 1
+    if scores and scheme.interview_bottom:
+        ranks = sorted({s.rank for s in scores})
+        cut = ranks[-min(scheme.interview_bottom, len(ranks))]
+        for score in scores:
+            score.interview_candidate = score.rank >= cut and score.score < scheme.base
+    return scores

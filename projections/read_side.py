@@ -1,30 +1,32 @@
 """The read side: one object that keeps the read models caught up and answers queries.
 
-The web layer and the CLI call this; no SQL lives outside ``projections/`` and ``migrations/``.
+The worker (``duban worker``, or the one ``duban serve`` runs in-process on the embedded store) is
+the only writer: it catches up.  Web processes open the read side as readers and only query.
+No SQL lives outside ``projections/`` and ``migrations/``.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from projections.database import TABLES, open_read_models
+from projections.database import TABLES, open_read_models, reset
 from projections.facts_projector import FactsProjector
 from projections.ledger_projector import LedgerProjector
-from projections.runner import CatchUpReport, catch_up, reset
+from projections.runner import CatchUpReport, catch_up
 
 
 class ReadSide:
-    def __init__(self, store) -> None:
+    def __init__(self, store, *, writer: bool = True) -> None:
         self.store = store
-        self.read_models = open_read_models(store)
+        self.read_models = open_read_models(store, writer=writer)
         self.projectors = [LedgerProjector(), FactsProjector()]  # in this order: facts read the ledger
 
-    def catch_up(self, *, batch_size: int = 500, progress: Callable[[int, int], None] | None = None,
-                 stop_after_batches: int | None = None) -> CatchUpReport:
+    def catch_up(self, *, batch_size: int = 2000, progress: Callable[[int, int], None] | None = None,
+                 stop_after_batches: int | None = None, on_batch: Callable[[int], None] | None = None) -> CatchUpReport:
         return catch_up(self.store, self.read_models, self.projectors, batch_size=batch_size, progress=progress,
-                        stop_after_batches=stop_after_batches)
+                        stop_after_batches=stop_after_batches, on_batch=on_batch)
 
-    def rebuild(self, *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None) -> CatchUpReport:
+    def rebuild(self, *, batch_size: int = 2000, progress: Callable[[int, int], None] | None = None) -> CatchUpReport:
         """Drop every read model's rows and apply all events again."""
         reset(self.read_models)
         return self.catch_up(batch_size=batch_size, progress=progress)

@@ -1,28 +1,32 @@
 """Catch-up: read the event store's notifications in order and apply them to the read models.
 
-One mechanism for both stores (the SQLite recorder cannot be subscribed to): poll
-``select_notifications`` from the recorded position, and for each batch write the read models
-and the new position in one transaction.  A position that is not newer is refused by the
-tracking table, so a batch is applied exactly once; a runner killed half way resumes from the
-last committed batch.
+One mechanism for both stores (the SQLite recorder cannot be subscribed to): read
+``select_notifications`` from the recorded position, and for each batch fold its events into the
+rows they change in memory (``projections.batch``), then write those rows and the new position
+in one transaction.  A position that is not newer is refused by the tracking table, so a batch is
+applied exactly once; a runner killed half way resumes from the last committed batch.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol
 
 import structlog
 
-from projections.database import Sql, reset
+from projections.batch import Batch
+from projections.events import Recorded, decode_all
 
 log = structlog.get_logger("duban.projections")
 
 
 class Projector(Protocol):
-    """Applies one domain event to its tables, inside the batch's transaction."""
+    """Folds events into the batch's rows (never a statement per event)."""
 
-    def apply(self, sql: Sql, event: object, notification_id: int) -> None: ...
+    def prefetch(self, batch: Batch, events: list[Recorded]) -> None: ...
+
+    def apply(self, batch: Batch, event: Recorded) -> None: ...
 
 
 @dataclass
@@ -31,12 +35,16 @@ class CatchUpReport:
     position: int
     events: int
     batches: int
+    seconds: float = 0.0
 
 
-def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size: int = 500,
-             progress: Callable[[int, int], None] | None = None, stop_after_batches: int | None = None) -> CatchUpReport:
-    """Apply every event after the recorded position; returns where it got to."""
+def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size: int = 2000,
+             progress: Callable[[int, int], None] | None = None, stop_after_batches: int | None = None,
+             on_batch: Callable[[int], None] | None = None) -> CatchUpReport:
+    """Apply every event after the recorded position; returns where it got to.  ``on_batch`` hears
+    each committed position (a waiting page, say)."""
     projectors = list(projectors)
+    started = time.perf_counter()
     start = position = read_models.position()
     last = store.recorder.max_notification_id() or 0
     events = batches = 0
@@ -44,19 +52,27 @@ def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size:
         notifications = store.recorder.select_notifications(start=position + 1, limit=batch_size)
         if not notifications:
             break
+        recorded = decode_all(notifications)
         with read_models.transaction(commit=True) as sql:
-            for notification in notifications:
-                event = store.mapper.to_domain_event(notification)
+            batch = Batch(sql)
+            for projector in projectors:
+                projector.prefetch(batch, recorded)
+            for event in recorded:
                 for projector in projectors:
-                    projector.apply(sql, event, notification.id)
-            read_models.record_position(sql, notifications[-1].id)
-        position = notifications[-1].id
-        events += len(notifications)
+                    projector.apply(batch, event)
+            batch.flush()
+            read_models.record_position(sql, recorded[-1].notification_id)
+        position = recorded[-1].notification_id
+        events += len(recorded)
         batches += 1
+        if on_batch:
+            on_batch(position)
         if progress:
             progress(position, last)
         if stop_after_batches is not None and batches >= stop_after_batches:
             break
+    seconds = time.perf_counter() - started
     if events:
-        log.info("projections.caught_up", start=start, position=position, events=events, batches=batches)
-    return CatchUpReport(start, position, events, batches)
+        log.info("projections.caught_up", start=start, position=position, events=events, batches=batches,
+                 seconds=round(seconds, 3))
+    return CatchUpReport(start, position, events, batches, seconds)

@@ -87,6 +87,8 @@ EVENT_LABELS = {
     "Roster.AbsenceRecorded": "登记领导外出",
     "HolidaySchedule.Started": "建立节假日安排",
     "HolidaySchedule.DaysLoaded": "载入节假日安排",
+    "DailyWatch.Started": "建立每日巡查记录",
+    "DailyWatch.DayWatched": "完成每日巡查",
     "UserAccount.Registered": "添加用户",
     "UserAccount.Disabled": "停用用户",
     "UserAccount.PasswordReset": "重置密码",

@@ -1,57 +1,15 @@
-"""Three-colour warning (三色预警) over the open ledger.
-
-Every open entry — supervised item, sub-task, rectification task, supervision notice — gets one
-colour and the rule that set it, checked in this order (the first that holds wins):
-
-* red ``red.overdue`` — past its deadline while still due (working days overdue > 0);
-* yellow ``yellow.report_missed`` — a monthly report (按月专报) was missed;
-* yellow ``yellow.sent_back`` — a completion or rectification report was sent back;
-* yellow ``yellow.behind_schedule`` — still due, and progress is more than ``behind_threshold``
-  points below the share of working time elapsed (opened_on → today over opened_on → deadline);
-  notices carry no progress and are not judged on it;
-* blue ``blue.due_soon`` — still due, deadline within ``due_soon_days`` working days;
-* otherwise no colour.
-
-The pace rules (behind schedule, due soon) apply only while the entry is still due, i.e. the
-ball is with the unit; an entry waiting on the office's verification is not "behind".
-"""
+"""Three-colour warning (三色预警) over the open ledger: rows with their warnings, and counts per
+colour for each unit or leader, all answered by the ledger query in SQL (the rule itself is in
+``projections.colours``)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
-from domain.calendar import WorkingDayCalendar
+from projections.colours import NO_WARNING, Colour, ColourWarning, WarningRules, colour_of
 from projections.ledger import ALL_KINDS, LedgerQueries, LedgerRow
-
-
-class Colour(StrEnum):
-    RED = "red"
-    YELLOW = "yellow"
-    BLUE = "blue"
-    NONE = "none"
-
-    @property
-    def label(self) -> str:
-        return {"red": "红色预警", "yellow": "黄色预警", "blue": "蓝色预警", "none": "无预警"}[self.value]
-
-
-@dataclass(frozen=True)
-class WarningRules:
-    due_soon_days: int = 5  # blue: deadline within this many working days
-    behind_threshold: int = 30  # yellow: progress this many points below the share of time elapsed
-
-
-@dataclass(frozen=True)
-class ColourWarning:
-    colour: Colour
-    rule: str | None  # e.g. "red.overdue"; None when no colour
-    reason: str  # plain Chinese, e.g. "已逾期3个工作日"
-
-
-NO_WARNING = ColourWarning(Colour.NONE, None, "")
 
 
 @dataclass(frozen=True)
@@ -95,62 +53,50 @@ class ColourTally:
         return sum(self.counts.values())
 
 
-def warning_for(row: LedgerRow, today: date, calendar: WorkingDayCalendar,
-                rules: WarningRules = WarningRules()) -> ColourWarning:
-    """The colour of one ledger row on ``today`` (closed entries get no colour)."""
-    if not row.is_open:
-        return NO_WARNING
-    if row.working_days_overdue > 0:
-        return ColourWarning(Colour.RED, "red.overdue", f"已逾期{row.working_days_overdue}个工作日")
-    if row.reports_missed > 0:
-        return ColourWarning(Colour.YELLOW, "yellow.report_missed", f"未按月报送办理进展{row.reports_missed}次")
-    if row.times_sent_back > 0:
-        what = "整改核验未通过" if row.kind == "rectification" else "办结报告被退回"
-        return ColourWarning(Colour.YELLOW, "yellow.sent_back", f"{what}{row.times_sent_back}次")
-    if not row.is_still_due or row.deadline is None or today > row.deadline:
-        return NO_WARNING
-    if row.kind != "notice" and row.opened_on is not None:
-        total = calendar.working_days_between(row.opened_on, row.deadline)
-        if total > 0:
-            elapsed = min(calendar.working_days_between(row.opened_on, today), total)
-            # progress < elapsed/total*100 - threshold, in whole numbers
-            if row.progress * total < elapsed * 100 - rules.behind_threshold * total:
-                return ColourWarning(Colour.YELLOW, "yellow.behind_schedule",
-                                f"进度{row.progress}%，时限已过{round(elapsed * 100 / total)}%")
-    left = calendar.working_days_between(today, row.deadline)
-    if left <= rules.due_soon_days:
-        return ColourWarning(Colour.BLUE, "blue.due_soon",
-                        "今日到期" if left == 0 else f"距办理时限还有{left}个工作日")
-    return NO_WARNING
+def warning_for(row: LedgerRow) -> ColourWarning:
+    """The warning the ledger query gave ``row`` (closed entries get no colour)."""
+    return row.warning if row.is_open else NO_WARNING
 
 
 class WarningQueries:
-    """Three-colour warnings on the open ledger; call ``ReadSide.catch_up()`` first."""
+    """Three-colour warnings on the open ledger."""
 
-    def __init__(self, ledger: LedgerQueries, rules: WarningRules = WarningRules()) -> None:
-        self.ledger = ledger
-        self.rules = rules
+    def __init__(self, ledger: LedgerQueries, rules: WarningRules | None = None) -> None:
+        self.ledger = ledger if rules is None else LedgerQueries(ledger.read_models, ledger.calendar, rules)
+        self.rules = self.ledger.rules
 
     def rows(self, district: str, today: date, *, as_of: date | None = None,
              kinds: tuple[str, ...] = ALL_KINDS, **filters) -> list[WarnedRow]:
         """Every open entry with its warning, judged on ``as_of`` (or ``today``); ``filters`` as for
-        :meth:`LedgerQueries.rows` (unit, leader, status, source, period, sort)."""
-        day = as_of or today
+        :meth:`LedgerQueries.rows` (unit, leader, status, source, period, colour, sort)."""
         rows = self.ledger.rows(district, today, as_of=as_of, kinds=kinds, open_only=True, **filters)
-        return [WarnedRow(r, warning_for(r, day, self.ledger.calendar, self.rules)) for r in rows]
+        return [WarnedRow(r, r.warning) for r in rows]
+
+    def counts(self, district: str, today: date, *, kinds: tuple[str, ...] = ALL_KINDS, **filters) -> Counter:
+        """Open entries per colour."""
+        found = self.ledger.warning_counts(district, today, kinds=kinds, open_only=True, **filters)
+        return _colours(found.get("", Counter()))
 
     def by_unit(self, district: str, today: date, **options) -> dict[str, ColourTally]:
         """Open entries per colour for each lead unit (a sub-task counts for its own unit)."""
-        return self._tally(self.rows(district, today, **options), lambda r: (r.lead_unit_id or "", r.lead_unit))
+        return self._tally(district, today, "unit", options)
 
     def by_leader(self, district: str, today: date, **options) -> dict[str, ColourTally]:
         """Open entries per colour for each leader in charge of the lead unit on the query day."""
-        return self._tally(self.rows(district, today, **options), lambda r: (r.leader_id or "", r.leader))
+        return self._tally(district, today, "leader", options)
 
-    @staticmethod
-    def _tally(warned: list[WarnedRow], key) -> dict[str, ColourTally]:
-        tallies: dict[str, ColourTally] = {}
-        for w in warned:
-            ident, name = key(w.row)
-            tallies.setdefault(ident, ColourTally(ident, name)).counts[w.colour] += 1
-        return tallies
+    def _tally(self, district: str, today: date, by: str, options: dict) -> dict[str, ColourTally]:
+        options.setdefault("kinds", ALL_KINDS)
+        found = self.ledger.warning_counts(district, today, by=by, open_only=True, **options)
+        names = self.ledger.names(district, by)
+        return {key: ColourTally(key, names.get(key, ""), _colours(rules)) for key, rules in sorted(found.items())}
+
+
+def _colours(rules: Counter) -> Counter:
+    counted = Counter()
+    for rule, n in rules.items():
+        counted[colour_of(rule)] += n
+    return counted
+
+
+__all__ = ["Colour", "ColourWarning", "WarningRules", "WarnedRow", "ColourTally", "WarningQueries", "warning_for"]

@@ -13,6 +13,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.leadership import Roster
 from domain.organisation import NumberRegister
+from domain.watch import DailyWatch
 
 
 class DateAsISO(Transcoding):
@@ -30,7 +31,7 @@ class EventStore(Application):
     """All of duban's events (table ``duban_events`` on PostgreSQL, ``stored_events`` on SQLite)."""
 
     name = "duban"
-    snapshotting_intervals = {NumberRegister: 50, Roster: 50}
+    snapshotting_intervals = {NumberRegister: 50, Roster: 50, DailyWatch: 50}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
