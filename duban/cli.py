@@ -128,16 +128,22 @@ def _print_logins(demo_users, staged=()) -> None:
             console.print(f"             今日待办：{what}", style="dim")
 
 
-def _serve(host: str, port: int, today: date | None, logins=None, staged=()) -> None:
-    """Apply the read-model migrations, catch the read models up, then serve."""
+def _serve(host: str, port: int, today: date | None, logins=None, staged=(), with_worker: bool | None = None) -> None:
+    """Serve; on the embedded store (or with ``with_worker``) the worker runs in this process."""
     import uvicorn
 
     from web.app import create_app
 
+    from duban.worker import Worker
+
     app = _open_app(today)
     secure = os.environ.get("DUBAN_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
-    console.print(f"存储：{describe(app.env)} · 正在更新台账与排名读模型 …")
-    web_app = create_app(app, secure_cookies=secure)  # applies the read-model migrations
+    embedded = "sqlite" in app.env.get("PERSISTENCE_MODULE", "")
+    in_process = embedded if with_worker is None else with_worker
+    console.print(f"存储：{describe(app.env)}"
+                  + (" · 后台任务（读模型更新、每日巡查）在本进程中运行" if in_process else " · 后台任务由 duban worker 运行"))
+    web_app = create_app(app, secure_cookies=secure,  # applies the read-model migrations
+                         worker=Worker(app, watch=True) if in_process else False)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if logins:
         _print_logins(logins, staged)
@@ -150,11 +156,31 @@ def _serve(host: str, port: int, today: date | None, logins=None, staged=()) -> 
               help="Address to listen on (0.0.0.0 in a container).")
 @click.option("--port", default=8000, show_default=True, type=int, envvar="DUBAN_PORT")
 @click.option("--today", callback=_date, help="Pretend today is this day (for demos and training).")
-def serve(host: str, port: int, today: date | None) -> None:
-    """Run the web application on the configured store (read-model migrations are applied and
-    the read models caught up on start).  DUBAN_SECRET signs CSRF tokens; set
-    DUBAN_SECURE_COOKIES=1 behind HTTPS."""
-    _serve(host, port, today)
+@click.option("--worker/--no-worker", "with_worker", default=None,
+              help="Run the worker (read models, daily watch) in this process; default: on the embedded store only.")
+def serve(host: str, port: int, today: date | None, with_worker: bool | None) -> None:
+    """Run the web application on the configured store (read-model migrations are applied on
+    start).  On the embedded SQLite store the worker runs in the same process; on PostgreSQL run
+    ``duban worker`` beside it.  DUBAN_SECRET signs CSRF tokens; set DUBAN_SECURE_COOKIES=1 behind HTTPS."""
+    _serve(host, port, today, with_worker=with_worker)
+
+
+@main.command()
+@click.option("--today", callback=_date, help="Pretend today is this day (for demos and training).")
+@click.option("--poll", default=0.2, show_default=True, type=float,
+              help="Seconds between checks for new events when nothing wakes the worker.")
+def worker(today: date | None, poll: float) -> None:
+    """The worker (后台任务): keeps the read models caught up and runs the daily watch (每日巡查)
+    after midnight Beijing time and at start for any day missed.  Several may run: one acts, the
+    others wait to take over."""
+    from duban.worker import run_forever
+
+    app = _open_app(today)
+    console.print(f"后台任务进程 · 存储：{describe(app.env)} · Ctrl+C 退出")
+    try:
+        run_forever(app, watch=True, poll_seconds=poll)
+    finally:
+        app.close()
 
 
 @main.group()
@@ -289,10 +315,18 @@ def projections() -> None:
 @projections.command("catch-up")
 def projections_catch_up() -> None:
     """Apply the events recorded since the last run."""
-    from projections.read_side import ReadSide
+    from duban.worker import WorkerBusy, exclusive_read_side
 
     app = _open_app(None)
-    report = ReadSide(app.store).catch_up()
+    try:
+        read_side, lock = exclusive_read_side(app)
+    except WorkerBusy as busy:
+        app.close()
+        raise click.ClickException(f"{busy}（运行中的后台任务会自动更新读模型。）") from None
+    try:
+        report = read_side.catch_up()
+    finally:
+        lock.release()
     console.print(f"已处理事件 {report.events} 条，当前位置 {report.position}。")
     app.close()
 
@@ -302,16 +336,23 @@ def projections_rebuild() -> None:
     """Drop every read model and rebuild it from the events, with a progress bar."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from projections.read_side import ReadSide
+    from duban.worker import WorkerBusy, exclusive_read_side
 
     app = _open_app(None)
-    read_side = ReadSide(app.store)
+    try:
+        read_side, lock = exclusive_read_side(app)
+    except WorkerBusy as busy:
+        app.close()
+        raise click.ClickException(str(busy)) from None
     total = app.store.recorder.max_notification_id() or 0
     with Progress(TextColumn("重建读模型"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("rebuild", total=total)
-        report = read_side.rebuild(progress=lambda position, last: bar.update(task, completed=position, total=last))
-    console.print(f"已重建：事件 {report.events} 条，{report.batches} 批。")
+        try:
+            report = read_side.rebuild(progress=lambda position, last: bar.update(task, completed=position, total=last))
+        finally:
+            lock.release()
+    console.print(f"已重建：事件 {report.events} 条，{report.batches} 批，用时 {report.seconds:.1f} 秒。")
     app.close()
 
 
@@ -365,13 +406,12 @@ def _write_ledger_xlsx(app, district: str, today: date, path: Path, *, as_of: da
 @click.option("--explain", "explain", default=None, help="Show the score lines of the unit with this name.")
 def ranking(district: str | None, period: str, scheme: str | None, as_of: date | None, explain: str | None) -> None:
     """Rank the units for a period under a scoring scheme (综合排名), with interview candidates."""
+    from duban.worker import caught_up_read_side
     from projections.ranking import RankingQueries, latest_scheme
-    from projections.read_side import ReadSide
 
     app = _open_app(None)
     code = _district_code(app, district)
-    read_side = ReadSide(app.store)
-    read_side.catch_up()
+    read_side = caught_up_read_side(app)
     version = scheme or latest_scheme()
     try:
         scores = RankingQueries(read_side.read_models).ranking(code, period, version, as_of=as_of)
@@ -383,8 +423,10 @@ def ranking(district: str | None, period: str, scheme: str | None, as_of: date |
     for score in scores:
         table.add_row(str(score.rank), score.unit_name, f"{score.score:g}", "是" if score.interview_candidate else "")
     console.print(table)
-    for score in scores:
-        if explain and score.unit_name == explain:
+    for ranked in scores:
+        if explain and ranked.unit_name == explain:
+            score = RankingQueries(read_side.read_models).explanation(code, ranked.unit_id, period, version,
+                                                                      as_of=as_of, ranked=scores)
             console.print(f"{score.unit_name}：基础分 100")
             for line in score.lines:
                 events = "、".join(f"#{n}" for n in line.notification_ids[:8])
@@ -513,12 +555,10 @@ def _district_code(app, district: str | None) -> str:
 
 def _ledger_queries(app):
     """The ledger read model, caught up with every event, for a command that reads it once."""
+    from duban.worker import caught_up_read_side
     from projections.ledger import LedgerQueries
-    from projections.read_side import ReadSide
 
-    read_side = ReadSide(app.store)
-    read_side.catch_up()
-    return LedgerQueries(read_side.read_models, app.calendar())
+    return LedgerQueries(caught_up_read_side(app).read_models)
 
 
 def _bulletin_queries(app):

@@ -18,6 +18,7 @@ district that is not one's business answers 403 with the rule that refused it.
 from __future__ import annotations
 
 from datetime import date
+from typing import Iterable
 from uuid import UUID
 
 from domain.actor import Actor, Role
@@ -28,7 +29,8 @@ from domain.leadership import Leader, LeaderTitle
 from domain.notice import SupervisionNotice
 from domain.rectification import RectificationTask
 from duban.application.oversight import OversightCommands
-from projections.dossier import Verification, check_dossier
+from projections.dossier import Dossier, Verification, check_dossier, referral_dossier
+from projections.timeline import TimelineEntry, timeline
 
 EVERYTHING = None  # visible_units() answer for "every unit of the district"
 
@@ -131,22 +133,36 @@ class ReadAccess(OversightCommands):
             return NotAllowed("inspection.unannounced", f"督查检查{label}为暗访督查，实施前不向被督查单位公开。")
         return None
 
-    def case_file(self, item_id: UUID, actor: Actor) -> tuple[SupervisedItem, list[SupervisionNotice]]:
+    def case_file(self, item_id: UUID, actor: Actor,
+                  notice_ids: Iterable[UUID] | None = None) -> tuple[SupervisedItem, list[SupervisionNotice]]:
         """An item ``actor`` may read, with the notices issued about it (for its timeline or a
-        referral dossier)."""
+        referral dossier).  ``notice_ids``: the notices the read side lists for the item (each
+        loaded on its own); without them every notice of the district is loaded (tests, scripts)."""
         item = self.readable_item(item_id, actor)
         # only the notices the actor may read (readable_notice): a co-unit not those sent to the lead
         # unit; the discipline body every notice of a referred case
         units = EVERYTHING if actor.role is Role.DISCIPLINE else self.visible_units(actor)
-        notices = [n for n in self.notices(actor.district)
-                   if n.subject_id == item.id and (units is EVERYTHING or n.unit in units)]
+        found = self.notices(actor.district) if notice_ids is None else [
+            n for n in (self._find(SupervisionNotice, i) for i in notice_ids) if n is not None]
+        notices = [n for n in found if n.subject_id == item.id and n.district == actor.district
+                   and (units is EVERYTHING or n.unit in units)]
         return item, notices
 
-    def verify_dossier(self, item_id: UUID, code: str, actor: Actor) -> Verification:
+    def history(self, record_ids: Iterable[UUID]) -> list[TimelineEntry]:
+        """The records' history in plain Chinese (办理过程), from their own events, in business-date
+        order; read access to each record is the caller's check (``readable_*``)."""
+        return timeline(self.store, record_ids)
+
+    def referral_dossier(self, item: SupervisedItem, notices: list[SupervisionNotice]) -> Dossier:
+        """The referral dossier (移交材料) of a case read through :meth:`case_file`."""
+        return referral_dossier(self.store, item, notices)
+
+    def verify_dossier(self, item_id: UUID, code: str, actor: Actor,
+                       notice_ids: Iterable[UUID] | None = None) -> Verification:
         """Whether ``code`` is the referral dossier's current verification code (校验码): read under
         the same rules as :meth:`case_file` (403 for a case not referred, 404 for another district's);
         ``.matches`` is False once any event was recorded on the item or its notices since."""
-        item, notices = self.case_file(item_id, actor)
+        item, notices = self.case_file(item_id, actor, notice_ids)
         if item.referral != "approved":
             raise NotFound("dossier.not_found", f"督办事项{item.number_label}尚未移交纪检监察，没有移交材料。")
         return check_dossier(self.store, item, notices, code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from contextvars import ContextVar
 import inspect
 import time
 from datetime import date
@@ -28,6 +29,9 @@ from duban.clock import Clock, SystemClock
 from duban.settings import store_env
 
 A = TypeVar("A", bound=DistrictAggregate)
+# The notification ids a request's commands were recorded under: the web layer sets a list here for
+# each request, so the page that follows can wait until the read models have passed them.
+WRITTEN: ContextVar[list[int] | None] = ContextVar("duban_written", default=None)
 # how a numbered register's records are found: id_for(district, year, number)
 NUMBERED_IDS = {
     "item": SupervisedItem.id_for, "notice": SupervisionNotice.id_for,
@@ -69,8 +73,13 @@ class ServiceBase:
         self.store = EventStore(env=self.env)
         self.clock: Clock = clock or SystemClock()
         self._calendar: WorkingDayCalendar | None = None
+        self.saved_position = 0  # the newest notification id this process recorded
+        self.on_saved: list[Callable[[int], None]] = []  # told each new position (an in-process worker)
+        self.on_close: list[Callable[[], None]] = []
 
     def close(self) -> None:
+        for hook in reversed(self.on_close):
+            hook()
         self.store.close()
 
     # -- reading aggregates ------------------------------------------------------------------
@@ -149,12 +158,20 @@ class ServiceBase:
             aggregates = work()
             pending = sum(len(a.pending_events) for a in aggregates)
             try:
-                self.store.save(*aggregates)
+                recordings = self.store.save(*aggregates)
             except IntegrityError:
                 raise ConcurrentChange(aggregates[0].label if aggregates else "记录") from None
         except DomainError as error:
             self._log_outcome(command, actor, aggregate_id, error, started)
             raise
+        if recordings:
+            position = max(r.notification.id for r in recordings)
+            self.saved_position = max(self.saved_position, position)
+            written = WRITTEN.get()
+            if written is not None:
+                written.append(position)
+            for listener in self.on_saved:
+                listener(position)
         if aggregates and aggregate_id is None:
             aggregate_id = aggregates[-1].id
         self._log_outcome(command, actor, aggregate_id, None, started, events=pending)

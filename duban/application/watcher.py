@@ -8,7 +8,9 @@ aggregate remembers what it has recorded, so running the watcher again records n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from typing import Callable
+from uuid import UUID
 
 import structlog
 
@@ -17,10 +19,27 @@ from domain.calendar import YearSchedule
 from domain.escalation import CaseFacts, EscalationRules, Step, next_step
 from domain.organisation import District
 from domain.errors import ConcurrentChange
+from domain.item import SupervisedItem
+from domain.notice import SupervisionNotice
+from domain.rectification import RectificationTask
 from domain.schedule import HolidaySchedule
+from domain.watch import DailyWatch
 from duban.application.oversight import OversightCommands
 
 log = structlog.get_logger("duban.watcher")
+
+
+@dataclass(frozen=True)
+class WatchCandidates:
+    """The records the daily watch looks at for a district and day: those still open (or closed
+    that day or later), as the read side names them."""
+
+    items: list[UUID]
+    notices: list[UUID]
+    rectifications: list[UUID]
+
+
+Candidates = Callable[[str, date], WatchCandidates]
 
 
 @dataclass
@@ -62,15 +81,21 @@ class WatcherCommands(OversightCommands):
         self._calendar = None
         return result
 
-    def tick(self, today: date | None = None) -> TickReport:
-        """Record every fact that time has created up to ``today`` (default: the clock's today)."""
+    def tick(self, today: date | None = None, *, districts: list[str] | None = None,
+             candidates: Candidates | None = None) -> TickReport:
+        """Record every fact that time has created up to ``today`` (default: the clock's today),
+        in every district or in ``districts``.  ``candidates(district, day)`` names the open records
+        to look at (the read side's answer); without it every record of the district is loaded."""
         today = today or self._today()
         report = TickReport(today)
         for district in self.districts():
             code = district.district
+            if districts is not None and code not in districts:
+                continue
             report.districts.append(code)
             actor = system_actor(code)
-            for item in self.items(code):
+            items, notices, tasks = self._watched_records(code, today, candidates)
+            for item in items:
                 if item.status.is_closed:
                     continue
                 missed = item.record_deadline_missed(today, actor)
@@ -78,18 +103,56 @@ class WatcherCommands(OversightCommands):
                 if self._save_facts("record_item_facts", item, actor, report):
                     report.deadlines_missed += missed
                     report.monthly_reports_missed += months
-            for notice in self.notices(code):
+            for notice in notices:
                 count = notice.record_overdue(today, actor)
                 if self._save_facts("record_notice_facts", notice, actor, report):
                     report.notices_overdue += count
-            for task in self.rectifications(code):
+            for task in tasks:
                 missed = task.record_deadline_missed(today, actor)
                 if self._save_facts("record_rectification_facts", task, actor, report):
                     report.rectifications_overdue += missed
             if district.auto_urging:
-                self._urge_automatically(code, today, EscalationRules.load(district.auto_urging), actor, report)
+                self._urge_automatically(code, today, EscalationRules.load(district.auto_urging), actor, report,
+                                         items, notices)
         log.info("tick", today=today.isoformat(), recorded=report.recorded, conflicts=report.conflicts)
         return report
+
+    def _watched_records(self, code: str, today: date, candidates: Candidates | None) -> tuple[list, list, list]:
+        if candidates is None:
+            return self.items(code), self.notices(code), self.rectifications(code)
+        found = candidates(code, today)
+        return ([r for r in (self._find(SupervisedItem, i) for i in found.items) if r is not None],
+                [r for r in (self._find(SupervisionNotice, i) for i in found.notices) if r is not None],
+                [r for r in (self._find(RectificationTask, i) for i in found.rectifications) if r is not None])
+
+    # -- the daily watch's record -----------------------------------------------------------------
+    def last_watched(self, district: str, today: date) -> date | None:
+        """The last business day the daily watch ran for ``district`` (this year's or last year's record)."""
+        for year in (today.year, today.year - 1):
+            watch = self._find(DailyWatch, DailyWatch.id_for(district, year))
+            if watch is not None and watch.last_day is not None:
+                return watch.last_day
+        return None
+
+    def days_to_watch(self, district: str, today: date) -> list[date]:
+        """Every business day from the one after the last watched up to ``today``; just ``today``
+        for a district never watched."""
+        last = self.last_watched(district, today)
+        if last is None:
+            return [today]
+        return [last + timedelta(days=n) for n in range(1, (today - last).days + 1)]
+
+    def record_watched_day(self, district: str, day: date, recorded: int) -> DailyWatch:
+        """The watch of ``day`` is done for ``district`` (每日巡查已完成)."""
+        actor = system_actor(district)
+        watch_id = DailyWatch.id_for(district, day.year)
+
+        def work():
+            watch = self._find(DailyWatch, watch_id) or DailyWatch.start(district, day.year, day)
+            watch.record_day(day, recorded, actor)
+            return [watch]
+
+        return self._run("record_watched_day", actor, watch_id, work)[0]
 
     def switch_auto_urging(self, enabled: bool, actor: Actor, rules: str = "2026-v1", on: date | None = None):
         """Turn automatic urging (自动催办) on under a rules version, or off."""
@@ -100,12 +163,11 @@ class WatcherCommands(OversightCommands):
         return self._change("switch_auto_urging", District, District.id_for(actor.district), actor, on, change)
 
     def _urge_automatically(self, code: str, today: date, rules: EscalationRules, actor: Actor,
-                            report: TickReport) -> None:
+                            report: TickReport, items: list, notices: list) -> None:
         """Record the urges the escalation policy calls for, at most one per item per
         ``urge_after_working_days``; every other step is left to the office."""
         calendar = self.calendar()
-        notices = self.notices(code)
-        for item in self.items(code):
+        for item in items:
             if item.status.is_closed or not item.overdue_on(today):
                 continue
             if item.last_urged_on and calendar.working_days_between(item.last_urged_on, today) < rules.urge_after_working_days:

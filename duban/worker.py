@@ -1,0 +1,274 @@
+"""The worker (后台任务进程): the one place work runs without a person asking.
+
+* It keeps the read models caught up: woken by PostgreSQL ``LISTEN/NOTIFY`` after each save (a
+  trigger on the events table notifies), by the application itself when they share a process,
+  and by polling as a fallback (the only way on SQLite across processes).
+* It runs the daily watch (每日巡查) by itself: after midnight Beijing time, and at start for any
+  day it missed, each business day exactly once per district (``DailyWatch`` records the days),
+  looking only at the records the read side says are open.
+* Exactly one worker acts at a time per store even if several are started: a PostgreSQL advisory
+  lock, or a file lock beside the SQLite file.  The others wait as standbys and take over when it
+  stops.  A worker killed in the middle of a batch resumes from the last committed batch (the
+  batch and its position commit together), so nothing is lost or counted twice.
+
+``duban worker`` runs one in the foreground; ``duban serve`` on the embedded store runs one in a
+thread of the web process.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+from uuid import UUID
+
+import structlog
+
+from duban.application import Duban
+from duban.application.watcher import WatchCandidates
+from projections.ledger import LedgerQueries
+from projections.read_side import ReadSide
+
+log = structlog.get_logger("duban.worker")
+
+
+# -- one worker at a time ---------------------------------------------------------------------------
+class WorkerLock:
+    """Held by the acting worker: a PostgreSQL advisory lock (on the worker's own connection, which
+    also listens for new events) or an exclusive ``flock`` on ``<store>.worker.lock``."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.postgres = "postgres" in env.get("PERSISTENCE_MODULE", "")
+        self.connection: Any = None  # PostgreSQL: the lock's session, also the LISTEN connection
+        self._file: Any = None
+
+    @property
+    def channel(self) -> str:
+        return f"duban_events_{self.env.get('POSTGRES_SCHEMA') or 'public'}"[:63]
+
+    def _key(self) -> int:
+        digest = hashlib.sha256(f"duban-worker:{self.env.get('POSTGRES_DBNAME')}:{self.channel}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
+    def try_acquire(self) -> bool:
+        if self.postgres:
+            if self.connection is None:
+                self.connection = connect(self.env)
+            got = self.connection.execute("SELECT pg_try_advisory_lock(%s)", (self._key(),)).fetchone()[0]
+            return bool(got)
+        if self._file is None:
+            path = Path(f"{self.env['SQLITE_DBNAME']}.worker.lock")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(path, "a+")
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(f"{os.getpid()}\n")
+        self._file.flush()
+        return True
+
+    def release(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()  # ends the session: the advisory lock and the LISTEN go with it
+            finally:
+                self.connection = None
+        if self._file is not None:
+            try:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+                self._file.close()
+            finally:
+                self._file = None
+
+
+def connect(env: Mapping[str, str]):
+    """A psycopg connection (autocommit) to the store's database and schema."""
+    import psycopg
+
+    connection = psycopg.connect(
+        dbname=env.get("POSTGRES_DBNAME"), host=env.get("POSTGRES_HOST", "127.0.0.1"),
+        port=int(env.get("POSTGRES_PORT", "5432")), user=env.get("POSTGRES_USER", "postgres"),
+        password=env.get("POSTGRES_PASSWORD") or None, autocommit=True,
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")))
+    if env.get("POSTGRES_SCHEMA"):
+        connection.execute(f"SET search_path TO {env['POSTGRES_SCHEMA']}")
+    return connection
+
+
+def install_notify_trigger(connection, channel: str, table: str = "duban_events") -> None:
+    """After each insert into the events table, NOTIFY ``channel`` (delivered at commit, once per
+    transaction and channel), so a listening worker catches up at once."""
+    connection.execute(
+        "CREATE OR REPLACE FUNCTION duban_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN PERFORM pg_notify('{channel}', ''); RETURN NULL; END $$")
+    connection.execute(f"CREATE OR REPLACE TRIGGER duban_events_notify AFTER INSERT ON {table}"
+                       " FOR EACH STATEMENT EXECUTE FUNCTION duban_notify_events()")
+
+
+# -- the worker ----------------------------------------------------------------------------------------
+class Worker:
+    """Catches up and watches while it holds the lock; a standby until then."""
+
+    def __init__(self, app: Duban, *, watch: bool = True, poll_seconds: float = 0.2, standby_seconds: float = 2.0,
+                 batch_size: int = 2000) -> None:
+        self.app = app
+        self.watch_enabled = watch
+        self.poll_seconds = poll_seconds
+        self.standby_seconds = standby_seconds
+        self.batch_size = batch_size
+        self.lock = WorkerLock(app.env)
+        self.read_side: ReadSide | None = None
+        self.acting = threading.Event()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._watched_on: date | None = None
+        self._thread: threading.Thread | None = None
+        app.on_saved.append(self._saved)
+
+    # -- running ----------------------------------------------------------------------------------
+    def run(self) -> None:
+        """Run until :meth:`stop`: wait for the lock, then catch up and watch.  A failure (the
+        database gone, a bad batch) gives the lock up; the worker tries again a moment later."""
+        while not self._stop.is_set():
+            if not self.lock.try_acquire():
+                log.info("worker.standby", reason="another worker holds the lock")
+                self._stop.wait(self.standby_seconds)
+                continue
+            try:
+                self._act()
+            except Exception as error:  # noqa: BLE001 - logged; acting again from a fresh start
+                log.exception("worker.failed", error=str(error))
+            finally:
+                self.acting.clear()
+                self.lock.release()
+            self._stop.wait(1.0)
+
+    def _act(self) -> None:
+        log.info("worker.acting", pid=os.getpid())
+        self.read_side = ReadSide(self.app.store, writer=True)
+        if self.lock.postgres:
+            install_notify_trigger(self.lock.connection, self.lock.channel)
+            self.lock.connection.execute(f"LISTEN {self.lock.channel}")
+        self.acting.set()
+        while not self._stop.is_set():
+            self.step()
+            self._wait()
+
+    def step(self) -> None:
+        """Catch up; if the business day changed (or at start), run the daily watch and catch up again."""
+        assert self.read_side is not None
+        self.read_side.catch_up(batch_size=self.batch_size)
+        today = self.app.clock.today()
+        if self.watch_enabled and self._watched_on != today:
+            self.watch(today)
+            self._watched_on = today
+            self.read_side.catch_up(batch_size=self.batch_size)
+
+    def watch(self, today: date) -> int:
+        """The daily watch for every district: each business day not yet watched, in order."""
+        assert self.read_side is not None
+        ledger = LedgerQueries(self.read_side.read_models)
+
+        def candidates(district: str, day: date) -> WatchCandidates:
+            ids = ledger.open_on(district, day)
+            return WatchCandidates([UUID(i) for i in ids["item"]], [UUID(i) for i in ids["notice"]],
+                                   [UUID(i) for i in ids["rectification"]])
+
+        watched = 0
+        for district in self.app.districts():
+            code = district.district
+            for day in self.app.days_to_watch(code, today):
+                self.read_side.catch_up(batch_size=self.batch_size)
+                report = self.app.tick(day, districts=[code], candidates=candidates)
+                self.app.record_watched_day(code, day, report.recorded)
+                log.info("worker.watched", district=code, day=day.isoformat(), recorded=report.recorded,
+                         conflicts=report.conflicts)
+                watched += 1
+        return watched
+
+    def _wait(self) -> None:
+        if self.lock.postgres and self.lock.connection is not None:
+            if not self._wake.is_set():
+                for _ in self.lock.connection.notifies(timeout=self.poll_seconds, stop_after=1):
+                    break
+        else:
+            self._wake.wait(self.poll_seconds)
+        self._wake.clear()
+
+    def _saved(self, position: int) -> None:
+        self._wake.set()
+
+    # -- in a thread (duban serve on the embedded store, tests) ----------------------------------------
+    def start(self) -> "Worker":
+        self._thread = threading.Thread(target=self.run, name="duban-worker", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        if self._saved in self.app.on_saved:
+            self.app.on_saved.remove(self._saved)
+
+    def wait_until_acting(self, timeout: float = 10.0) -> bool:
+        return self.acting.wait(timeout)
+
+
+class WorkerBusy(Exception):
+    """Another worker holds the lock (the read models have their writer)."""
+
+
+def exclusive_read_side(app: Duban) -> tuple[ReadSide, WorkerLock]:
+    """The read side as its only writer, for a command that rebuilds it; WorkerBusy if a worker
+    is acting.  Release the lock when done."""
+    lock = WorkerLock(app.env)
+    if not lock.try_acquire():
+        lock.release()
+        raise WorkerBusy("另一个后台任务进程（duban worker 或 duban serve）正在运行，请先停止它。")
+    return ReadSide(app.store, writer=True), lock
+
+
+def caught_up_read_side(app: Duban, *, timeout: float = 60.0) -> ReadSide:
+    """The read side caught up with every event recorded so far, for a command that reads it once:
+    caught up here when no worker is acting, else waited for while the acting worker catches up."""
+    try:
+        read_side, lock = exclusive_read_side(app)
+    except WorkerBusy:
+        read_side = ReadSide(app.store, writer=False)
+        target = app.store.recorder.max_notification_id() or 0
+        deadline = time.monotonic() + timeout
+        while read_side.position() < target and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return read_side
+    try:
+        read_side.catch_up()
+    finally:
+        lock.release()
+    return read_side
+
+
+def run_forever(app: Duban, **options) -> None:
+    """``duban worker``: run in the foreground until interrupted."""
+    worker = Worker(app, **options)
+    try:
+        worker.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()
+
+
+__all__ = ["Worker", "WorkerLock", "WorkerBusy", "install_notify_trigger", "exclusive_read_side",
+           "caught_up_read_side", "run_forever"]
