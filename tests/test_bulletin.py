@@ -16,7 +16,6 @@ from web_world import web  # noqa: F401  (the fixture)
 from documents.bulletin_docx import bulletin_document
 from documents.official import DOCX
 from domain.errors import InvalidInput
-from web.context import Reads
 
 SCHEME = "2026-v2"
 
@@ -39,7 +38,7 @@ def march_in_the_district(web):  # noqa: F811
 
 
 def _facts(web, period: str, today: date):  # noqa: F811
-    return Reads(web.app).fresh().bulletins.bulletin(web.world.district, "汉阳区", period, SCHEME, today)
+    return web.reads().bulletins.bulletin(web.world.district, "汉阳区", period, SCHEME, today)
 
 
 def _texts(document) -> list[str]:

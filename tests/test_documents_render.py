@@ -17,7 +17,6 @@ from web_world import web  # noqa: F401  (the fixture)
 from documents.bulletin_docx import bulletin_document
 from documents.ledger_xlsx import LedgerSheet, ledger_workbook
 from documents.notice_docx import notice_document
-from web.context import Reads
 
 TASKS = [
     {"task": "说明背街小巷整治逾期原因", "responsible": "区住建局局长", "deadline": date(2026, 3, 20)},
@@ -61,7 +60,7 @@ def test_the_supervision_notice_renders_with_its_number_title_and_task_table(web
 
 def test_the_bulletin_renders_with_its_title_sections_and_tables(web, tmp_path):  # noqa: F811
     march_in_the_district(web)
-    facts = Reads(web.app).fresh().bulletins.bulletin(web.world.district, "汉阳区", "2026-03", SCHEME, date(2026, 4, 2))
+    facts = web.reads().bulletins.bulletin(web.world.district, "汉阳区", "2026-03", SCHEME, date(2026, 4, 2))
     shown = render(bulletin_document(facts), ".docx", tmp_path, keep_as="bulletin")
     _printed(shown)
     lines = shown.lines
@@ -82,7 +81,7 @@ def test_the_bulletin_renders_with_its_title_sections_and_tables(web, tmp_path):
 def test_the_ledger_workbook_renders_with_its_title_and_header_row(web, tmp_path):  # noqa: F811
     web.item("改造月湖片区口袋公园", lead="A", co=["B"])
     web.item("整治背街小巷环境", lead="C")
-    rows = Reads(web.app).fresh().ledger.rows(web.world.district, date(2026, 3, 2), kinds=("item",))
+    rows = web.reads().ledger.rows(web.world.district, date(2026, 3, 2), kinds=("item",))
     data = ledger_workbook(rows, LedgerSheet(district="汉阳区", ledger="督办事项台账", as_of=date(2026, 3, 2)))
     assert load_workbook(BytesIO(data)).active.max_row == 4
     shown = render(data, ".xlsx", tmp_path, keep_as="ledger")

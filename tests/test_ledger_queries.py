@@ -10,7 +10,6 @@ adjusted working weekends, so working days are Monday to Friday):
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -20,13 +19,7 @@ from domain.rectification import ProblemSource, Severity
 from domain.sources import SourceKind
 from projections.ledger import ALL_KINDS, LedgerQueries
 from projections.read_side import ReadSide
-from projections.warnings import (
-    Colour,
-    ColourWarning,
-    WarningQueries,
-    WarningRules,
-    warning_for,
-)
+from projections.warnings import Colour, WarningQueries, WarningRules
 
 MAR02, MAR09, MAR13, MAR16, MAR18 = date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 13), date(2026, 3, 16), date(2026, 3, 18)
 MAR20, MAR23, MAR24, MAR25, MAR31 = date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24), date(2026, 3, 25), date(2026, 3, 31)
@@ -264,17 +257,25 @@ def test_the_rules_are_configurable(warned):
     assert got["进度滞后"][1] == "yellow.behind_schedule"
 
 
-def test_behind_schedule_boundary_and_due_today(warned):
-    world, wq = warned
-    rows = {w.row.title: w.row for w in wq.rows(world.district, MAR20)}
-    calendar = wq.ledger.calendar
-    behind = rows["进度滞后"]  # opened 03-02, deadline 03-31: 14 of 21 working days gone, 66.7% - 30 = 36.7
-    assert warning_for(replace(behind, progress=36), MAR20, calendar).rule == "yellow.behind_schedule"
-    assert warning_for(replace(behind, progress=37), MAR20, calendar) == ColourWarning(Colour.NONE, None, "")
-    due_today = replace(behind, deadline=MAR20, progress=100)
-    assert warning_for(due_today, MAR20, calendar) == ColourWarning(Colour.BLUE, "blue.due_soon", "今日到期")
-    # waiting on the office's verification: not judged on pace
-    assert warning_for(replace(behind, status="completion_reported"), MAR20, calendar).colour is Colour.NONE
+def test_behind_schedule_boundary_and_due_today(app, clock):
+    """Opened 03-02, deadline 03-31: on 03-20, 14 of 21 working days are gone, 66.7% - 30 = 36.7."""
+    world = DistrictBuilder(app).units(A="区住建局").build()
+    items = {title: world.item(lead="A", sign=True, title=title, deadline=deadline)
+             for title, deadline in (("三十六", MAR31), ("三十七", MAR31), ("今日到期", MAR20), ("待核验", MAR31))}
+    clock.set(MAR09)
+    for title, percent in (("三十六", 36), ("三十七", 37), ("今日到期", 100), ("待核验", 10)):
+        app.report_item_progress(items[title], percent, "推进中", world.unit("A"))
+    app.report_completion(items["待核验"], "已完成", world.unit("A"))
+    clock.set(MAR20)
+    read_side = ReadSide(app.store)
+    read_side.catch_up()
+    got = colours(WarningQueries(LedgerQueries(read_side.read_models)).rows(world.district, MAR20))
+    assert got == {
+        "三十六": (Colour.YELLOW, "yellow.behind_schedule", "进度36%，时限已过67%"),
+        "三十七": (Colour.NONE, None, ""),
+        "今日到期": (Colour.BLUE, "blue.due_soon", "今日到期"),
+        "待核验": (Colour.NONE, None, ""),  # waiting on the office's verification: not judged on pace
+    }
 
 
 def test_counts_by_colour_per_unit_and_per_leader(warned):

@@ -69,7 +69,8 @@ def test_scores_ranks_and_explanations_under_the_first_scheme(scored):
 
 def test_every_score_line_names_the_events_that_produced_it(scored, app):
     world, queries = scored
-    b = by_name(queries.ranking(world.district, "2026-Q1", "2026-v1"))["区城管局"]
+    b = queries.explanation(world.district, world.unit_ids["B"].hex, "2026-Q1", "2026-v1")
+    assert (b.unit_name, b.score, b.rank) == ("区城管局", 94.0, 3)
     for line in b.lines:
         topics = [app.store.recorder.select_notifications(start=n, limit=1)[0].topic for n in line.notification_ids]
         expected = {"urged": "Urged", "deadline_missed": "DeadlineMissed", "completed_late": "SignedOff",
@@ -119,6 +120,8 @@ def test_items_still_open_and_overdue_at_the_end_count_against_the_unit(scored, 
     world, queries = scored
     b = by_name(queries.ranking(world.district, "2026-03", "2026-v1", as_of=date(2026, 3, 24)))["区城管局"]
     # 100 - 3 (deadline missed) - 1 (urged twice) - 2 (still open and overdue on the 24th) = 94
+    assert b.score == 94.0 and b.count("open_overdue") == 1
+    b = queries.explanation(world.district, world.unit_ids["B"].hex, "2026-03", "2026-v1", as_of=date(2026, 3, 24))
     assert b.score == 94.0 and b.count("open_overdue") == 1
     line = next(line for line in b.lines if line.fact == "open_overdue")
     topic = app.store.recorder.select_notifications(start=line.notification_ids[0], limit=1)[0].topic

@@ -89,8 +89,11 @@ def test_a_killed_catch_up_resumes_without_loss_or_double_counting(demo):
         pass
 
     class CrashingProjector:
-        def apply(self, sql, event, notification_id):
-            if notification_id == 555:
+        def prefetch(self, batch, events):
+            pass
+
+        def apply(self, batch, event):
+            if event.notification_id == 555:
                 raise Crash
 
     read_side.projectors.append(CrashingProjector())

@@ -81,6 +81,14 @@ class WebWorld:
         kwargs.setdefault("decision_date", DECIDED)
         return self.world.item(lead=lead, co=list(co), sign=sign, title=title, **kwargs)
 
+    def reads(self):
+        """The read side's queries once the app's in-process worker has passed every recorded event."""
+        from web.context import Reads
+
+        reads = Reads(self.app)
+        assert reads.caught_up_to(self.app.saved_position, timeout=10), "the worker did not catch up"
+        return reads
+
     def close(self) -> None:
         self.clients.clear()  # never entered, so nothing to shut down
 

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from litestar import Litestar, get
+from litestar.datastructures import State
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
@@ -19,7 +20,9 @@ from litestar.template import TemplateConfig
 from domain.errors import DomainError
 from duban.application import Duban
 from web.auth import build_session_auth, login, login_page, logout
+from duban.worker import Worker
 from web.context import Reads
+from web.freshness import freshness_middleware, reads_provider
 from web.controllers import CONTROLLERS
 from web.controllers.api import API_DESCRIPTION
 from web.errors import domain_error_handler, http_error_handler, not_authorized_handler
@@ -33,8 +36,17 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str | None = None) -> Litestar:
-    reads = Reads(duban)
+def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str | None = None,
+               worker: Worker | bool = True) -> Litestar:
+    """The web application over ``duban``.  ``worker``: the worker to run in this process (True: one
+    that keeps the read models caught up but leaves the daily watch to ``duban serve`` or ``duban
+    worker``; False: the worker runs elsewhere, as in production on PostgreSQL)."""
+    reads = Reads(duban)  # applies the read-model migrations
+    if worker is True:
+        worker = Worker(duban, watch=False)
+    if worker:
+        worker.start()
+        duban.on_close.append(worker.stop)
     templates = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine,
                                engine_callback=lambda engine: register_filters(engine.engine))
     return Litestar(
@@ -42,10 +54,12 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
                         create_static_files_router(path="/static", directories=[HERE / "static"])],
         dependencies={
             "duban": Provide(lambda: duban, sync_to_thread=False),
-            "reads": Provide(lambda: reads.fresh(), sync_to_thread=True),
+            "reads": Provide(reads_provider(reads, in_process_worker=bool(worker)), sync_to_thread=True),
         },
-        on_startup=[reads.fresh],  # the read models caught up before the first page
+        on_shutdown=[lambda _app: worker.stop()] if worker else [],
+        middleware=[freshness_middleware(secure_cookies)],
         on_app_init=[build_session_auth(duban, secure_cookies=secure_cookies).on_app_init],
+        state=State({"reads": reads}),
         csrf_config=CSRFConfig(secret=csrf_secret or os.environ.get("DUBAN_SECRET") or secrets.token_hex(32),
                                cookie_samesite="lax", cookie_secure=secure_cookies, exclude=["/healthz"]),
         template_config=templates,

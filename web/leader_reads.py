@@ -17,11 +17,11 @@ from markupsafe import Markup
 
 from domain.actor import Actor
 from domain.errors import InvalidInput
-from domain.leadership import Leader
 from duban.application import Duban
 from projections.ranking import Period, Scheme, ScoreLine, UnitScore, available_schemes
 from projections.score_evidence import Evidence, ScoreEvidence
-from projections.timeline import TimelineEntry, timeline
+from projections.directory import LeaderEntry
+from projections.timeline import TimelineEntry
 from projections.trend import MonthCounts
 from web.charts import Bar, Category, Series, number, trend_chart
 from web.context import Reads
@@ -35,9 +35,9 @@ TREND_SERIES = (  # (name, MonthCounts field, CSS class, colour)
 
 
 # -- who and which units ------------------------------------------------------------------------------
-def leader_post(duban: Duban, actor: Actor) -> Leader | None:
+def leader_post(reads: Reads, actor: Actor) -> LeaderEntry | None:
     """The actor's leader post (区长, 副区长 …), if it exists in their district."""
-    return next((l for l in duban.leaders(actor.district) if l.id == actor.leader), None)
+    return reads.directory.leader(actor.district, actor.leader)
 
 
 def in_sight(units: frozenset[UUID] | None, unit: UUID | str | None) -> bool:
@@ -63,17 +63,17 @@ class PortfolioUnit:
 
 def portfolio(duban: Duban, reads: Reads, actor: Actor, day: date) -> list[PortfolioUnit]:
     """The active units the leader sees today, each with open and overdue items and rectification
-    tasks it leads, and its open entries per warning colour (三色预警)."""
+    tasks it leads, and its open entries per warning colour (三色预警): counted in the database."""
     units = duban.visible_units(actor, day)
-    mine = [PortfolioUnit(u.id, u.name) for u in sorted(duban.units(actor.district), key=lambda u: u.code)
+    mine = [PortfolioUnit(u.id, u.name) for u in reads.directory.units(actor.district)
             if u.active and in_sight(units, u.id)]
     by_hex = {u.id.hex: u for u in mine}
-    for row in reads.ledger.rows(actor.district, day, open_only=True):
-        found = by_hex.get(row.lead_unit_id or "")
-        if found is not None:
-            found.open += 1
-            found.overdue += row.working_days_overdue > 0
-    for key, tally in reads.warnings.by_unit(actor.district, day).items():
+    within = {} if units is None else {"lead_units": list(by_hex)}
+    opened = reads.ledger.count_by_lead_unit(actor.district, day, open_only=True, **within)
+    overdue = reads.ledger.count_by_lead_unit(actor.district, day, open_only=True, overdue_only=True, **within)
+    for key, unit in by_hex.items():
+        unit.open, unit.overdue = opened.get(key, 0), overdue.get(key, 0)
+    for key, tally in reads.warnings.by_unit(actor.district, day, **within).items():
         if key in by_hex:
             by_hex[key].colours = Counter({c.value: n for c, n in tally.counts.items()})
     return mine
@@ -119,46 +119,30 @@ def _last(entries: list[TimelineEntry], what: str) -> TimelineEntry | None:
 
 def referral_proposal(duban: Duban, record_id: UUID) -> TimelineEntry | None:
     """The office's referral proposal (提出移交纪检监察) of a record: when, by whom, why."""
-    return _last(timeline(duban.store, [record_id]), "提出移交纪检监察")
+    return _last(duban.history([record_id]), "提出移交纪检监察")
 
 
-def pending_decisions(duban: Duban, actor: Actor, day: date) -> list[PendingDecision]:
+def pending_decisions(duban: Duban, reads: Reads, actor: Actor, day: date) -> list[PendingDecision]:
     """Extension requests and referral proposals on items and rectification tasks of the units
-    the leader decides for today (the lead unit decides whose leader approves)."""
+    the leader decides for today (the lead unit decides whose leader approves): from the ledger."""
     units = duban.visible_units(actor, day)
-    names = duban.unit_names(actor.district)
+    within = {} if units is None else {"lead_units": list(units)}
+    ledger, district = reads.ledger, actor.district
     found: list[PendingDecision] = []
-    for item in duban.items(actor.district):
-        if not in_sight(units, item.lead_unit):
-            continue
-        unit = names.get(item.lead_unit, "")
-        href = f"/leader/items/{item.id.hex}"
-        if item.pending_extension and not item.status.is_closed:
-            ask = item.pending_extension
-            found.append(PendingDecision(
-                "extension", "延期申请", item.number_label, item.title, unit, ask["on"],
-                f"申请将时限由{item.deadline.isoformat()}延至{ask['new_deadline'].isoformat()}；理由：{ask['reasons']}",
-                href))
-        if item.referral == "proposed":
-            proposal = referral_proposal(duban, item.id)
-            found.append(PendingDecision(
-                "referral", "移交纪检监察建议", item.number_label, item.title, unit,
-                proposal.on if proposal else None, _reasons(proposal), href))
-    for task in duban.rectifications(actor.district):
-        if in_sight(units, task.unit) and task.referral == "proposed":
-            proposal = referral_proposal(duban, task.id)
-            found.append(PendingDecision(
-                "rectification_referral", "整改任务移交纪检监察建议", task.number_label, task.problem,
-                names.get(task.unit, ""), proposal.on if proposal else None, _reasons(proposal),
-                f"/leader/rectifications/{task.id.hex}"))
+    for row in ledger.rows(district, day, kinds=("item",), open_only=True, asking_extension=True, **within):
+        found.append(PendingDecision(
+            "extension", "延期申请", row.number, row.title, row.lead_unit, row.extension_on,
+            f"申请将时限由{row.deadline.isoformat()}延至{row.extension_to.isoformat()}；理由：{row.extension_reasons}",
+            f"/leader/items/{row.entry_id}"))
+    for row in ledger.rows(district, day, kinds=("item", "rectification"), referral="proposed", **within):
+        item = row.kind == "item"
+        found.append(PendingDecision(
+            "referral" if item else "rectification_referral", "移交纪检监察建议" if item else "整改任务移交纪检监察建议",
+            row.number, row.title, row.lead_unit, row.referral_on,
+            f"理由：{row.referral_reasons}" if row.referral_reasons else "",
+            f"/leader/{'items' if item else 'rectifications'}/{row.entry_id}"))
     found.sort(key=lambda d: (d.since or date.min, d.number))
     return found
-
-
-def _reasons(proposal: TimelineEntry | None) -> str:
-    if proposal is None:
-        return ""
-    return "；".join(f"{name}：{value}" for name, value in proposal.details)
 
 
 # -- ranking choices --------------------------------------------------------------------------------

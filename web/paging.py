@@ -29,6 +29,12 @@ class Pager(Generic[T]):
         start = (number - 1) * per_page
         return cls(list(rows[start:start + per_page]), number, pages, len(rows), kept)
 
+    @classmethod
+    def of_page(cls, found: Any, query: dict[str, Any]) -> "Pager[T]":
+        """A page the database answered (``projections.ledger.LedgerPage``)."""
+        kept = {k: str(v) for k, v in query.items() if v not in (None, "", False) and k not in ("page", "done")}
+        return cls(list(found.rows), found.number, found.pages, found.total, kept)
+
     def link(self, number: int) -> str:
         return "?" + urlencode({**self.query, "page": number})
 

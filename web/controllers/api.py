@@ -22,16 +22,18 @@ from msgspec import Struct
 from domain.actor import Role
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.escalation import RULES
+from domain.item import ItemStatus
+from domain.rectification import RectificationStatus
 from domain.sources import SourceKind
 from domain.users import UserAccount
 from domain.versioned import versions
 from duban.application import Duban
-from projections.dossier import referral_dossier
 from projections.ledger import LedgerRow
 from projections.ranking import ScoreLine, UnitScore, latest_scheme
 from projections.warnings import warning_for
 from web.auth import actor_in, actor_of
-from web.context import Reads, today, visible_rows
+from web.context import Reads, today, visible_filters, visible_rows
+from web.records import case_file
 from web.controllers.api_answers import (ApiError, Choice, DefaultDeadlineOut, DossierOut, Me, ReferredCase, UnitOut, choice,
                                          timeline_out)
 
@@ -173,13 +175,13 @@ class ApiController(Controller):
                   actor.leader)
 
     @get("/units", sync_to_thread=True, responses=ERRORS, summary="本区单位")
-    def units(self, request: Request, duban: NamedDependency[Duban]) -> list[UnitOut]:
+    def units(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> list[UnitOut]:
         """The district's units, with the leader in charge of each today."""
         actor = actor_of(request)
         day = today(duban)
-        roster = duban.roster(actor.district)
-        return [UnitOut(u.id, u.code, u.name, choice(u.kind), u.active, roster.leader_in_charge(u.id, day))
-                for u in duban.units(actor.district)]
+        in_charge = reads.directory.in_charge(actor.district, day)
+        return [UnitOut(u.id, u.code, u.name, choice(u.kind), u.active, in_charge.get(u.id))
+                for u in reads.directory.units(actor.district)]
 
     @get("/ledger", sync_to_thread=True, responses=ERRORS, summary="台账")
     def ledger(self, request: Request, reads: NamedDependency[Reads], unit: FromQuery[UUID | None] = None,
@@ -197,12 +199,13 @@ class ApiController(Controller):
             raise InvalidInput("ledger.open_and_closed", "“仅未办结”与“仅已办结”不能同时选择。", field="closed_only")
         if page < 1 or not 1 <= page_size <= 500:
             raise InvalidInput("ledger.bad_page", "页码应从1开始，每页1至500条。", field="page" if page < 1 else "page_size")
-        rows = visible_rows(reads, actor, today(reads.app), unit=unit, leader=leader, status=status, source=source,
-                            opened_from=opened_from, opened_to=opened_to, overdue_only=overdue_only,
-                            open_only=open_only, closed_only=closed_only, as_of=as_of,
-                            kinds=tuple(kinds or ("item", "rectification")), sort=sort)
-        start = (page - 1) * page_size
-        return LedgerPage(rows[start:start + page_size], len(rows), page, page_size)
+        filters = dict(unit=unit, leader=leader, status=status, source=source, opened_from=opened_from,
+                       opened_to=opened_to, overdue_only=overdue_only, open_only=open_only, closed_only=closed_only,
+                       as_of=as_of, kinds=tuple(kinds or ("item", "rectification")))
+        day = today(reads.app)
+        total = reads.ledger.count(actor.district, day, **visible_filters(reads, actor, day, filters))
+        rows = visible_rows(reads, actor, day, sort=sort, limit=page_size, offset=(page - 1) * page_size, **filters)
+        return LedgerPage(rows, total, page, page_size)
 
     @get("/warnings", sync_to_thread=True, responses=ERRORS, summary="三色预警")
     def warnings(self, request: Request, reads: NamedDependency[Reads], as_of: FromQuery[date | None] = None,
@@ -211,11 +214,10 @@ class ApiController(Controller):
         """The open entries the actor may see, each with its colour and the rule that set it."""
         actor = actor_of(request)
         day = today(reads.app)
-        rows = visible_rows(reads, actor, day, open_only=True, as_of=as_of,
+        rows = visible_rows(reads, actor, day, open_only=True, as_of=as_of, colour=colour,
                             kinds=tuple(kinds or ("item", "subtask", "rectification", "notice")))
-        found = [(r, warning_for(r, as_of or day, reads.ledger.calendar)) for r in rows]
-        return [WarnedRowOut(r, Choice(w.colour.value, w.colour.label), w.rule, w.reason) for r, w in found
-                if colour is None or w.colour.value == colour]
+        found = [(r, warning_for(r)) for r in rows]
+        return [WarnedRowOut(r, Choice(w.colour.value, w.colour.label), w.rule, w.reason) for r, w in found]
 
     @get("/inbox", sync_to_thread=True, responses=ERRORS, summary="单位待办")
     def inbox(self, request: Request, reads: NamedDependency[Reads]) -> InboxOut:
@@ -256,9 +258,9 @@ class ApiController(Controller):
         actor = actor_of(request)
         reads.app.unit(unit_id, actor)  # another district's unit: 404
         scores, period, scheme = self._scores(request, reads, period, scheme, as_of)
-        found = next((s for s in scores if s.unit_id == unit_id.hex), None)
-        if found is None:
+        if not any(s.unit_id == unit_id.hex for s in scores):
             raise NotAllowed("ranking.not_yours", "该单位不在您的查看范围内。")
+        found = reads.rankings.explanation(actor.district, unit_id.hex, period, scheme, as_of=as_of)
         return ScoreExplained(period, scheme, found.unit_id, found.unit_name, found.score, found.rank,
                               found.interview_candidate, found.lines)
 
@@ -280,7 +282,7 @@ class ApiController(Controller):
                              [score_out(s) for s in view.rankings])
 
     @get("/default-deadline", sync_to_thread=True, responses=ERRORS, summary="按规则计算办理时限")
-    def default_deadline(self, request: Request, duban: NamedDependency[Duban],
+    def default_deadline(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                          source: FromQuery[str] = SourceKind.EXECUTIVE_MEETING.value,
                          decision_date: FromQuery[date | None] = None, deadline: FromQuery[date | None] = None,
                          working_days: FromQuery[int | None] = None) -> DefaultDeadlineOut:
@@ -302,22 +304,23 @@ class ApiController(Controller):
 
     # -- the discipline body's cases -----------------------------------------------------------------
     @get("/dossiers", sync_to_thread=True, responses=ERRORS, summary="移交案件")
-    def dossiers(self, request: Request, duban: NamedDependency[Duban]) -> list[ReferredCase]:
+    def dossiers(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> list[ReferredCase]:
         """The cases referred to the discipline body (approved referrals), newest first."""
-        actor = actor_of(request)
-        items = [ReferredCase(i.id, "item", i.number_label, i.title, choice(i.status))
-                 for i in duban.referred_items(actor)]
-        return items + [ReferredCase(t.id, "rectification", t.number_label, t.problem, choice(t.status))
-                        for t in duban.referred_rectifications(actor)]
+        actor = actor_in(request, Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交案件")
+        day = today(reads.app)
+        return [ReferredCase(UUID(r.entry_id), kind, r.number, r.title,
+                             choice(ItemStatus(r.status) if kind == "item" else RectificationStatus(r.status)))
+                for kind in ("item", "rectification")
+                for r in reads.ledger.rows(actor.district, day, kinds=(kind,), referred_only=True, sort="newest")]
 
     @get("/dossiers/{item_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="移交材料")
-    def dossier(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> DossierOut:
+    def dossier(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> DossierOut:
         """A referred item's full, unalterable history with its notices (移交材料)."""
         actor = actor_in(request, Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交材料")
-        item, notices = duban.case_file(item_id, actor)
+        item, notices = case_file(duban, reads, item_id, actor)
         if item.referral != "approved":
             raise NotFound("dossier.not_found", f"督办事项{item.number_label}尚未移交纪检监察，没有移交材料。")
-        found = referral_dossier(duban.store, item, notices)
+        found = duban.referral_dossier(item, notices)
         numbers = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
         return DossierOut(item.id, found.number, found.title, found.source, found.reference, found.deadline,
                           found.status, list(found.notices), sorted(found.actors),

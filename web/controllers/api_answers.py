@@ -12,8 +12,9 @@ from msgspec import Struct
 from domain.inspection import Inspection
 from domain.item import ItemStatus, Satisfaction, SupervisedItem
 from domain.labels import Labelled
-from domain.notice import SupervisionNotice, TaskState
-from domain.rectification import RectificationTask
+from domain.notice import NoticeStatus, SupervisionNotice, TaskState
+from domain.rectification import RectificationStatus, RectificationTask, Severity
+from projections.ledger import LedgerRow
 from projections.timeline import TimelineEntry
 
 
@@ -287,6 +288,13 @@ class NoticeSummary(Struct):
     status: Choice
 
 
+def notice_row_summary(row: LedgerRow) -> NoticeSummary:
+    """A notice's summary from its ledger row (lists read no notice records)."""
+    return NoticeSummary(UUID(row.entry_id), row.number, row.title, UnitRef(UUID(row.lead_unit_id), row.lead_unit),
+                         row.subject_kind or "", UUID(row.parent_id), row.deadline, row.opened_on,
+                         choice(NoticeStatus(row.status)))
+
+
 def notice_summary(notice: SupervisionNotice, names: dict[UUID, str]) -> NoticeSummary:
     return NoticeSummary(notice.id, notice.number_label, notice.title, UnitRef(notice.unit, names.get(notice.unit, "")),
                          notice.subject_kind, notice.subject_id, notice.reply_deadline, notice.issued_on,
@@ -351,6 +359,13 @@ class RectificationSummary(Struct):
     deadline: date
     status: Choice
     referral: str | None
+
+
+def rectification_row_summary(row: LedgerRow) -> RectificationSummary:
+    """A rectification task's summary from its ledger row."""
+    return RectificationSummary(UUID(row.entry_id), row.number, UnitRef(UUID(row.lead_unit_id), row.lead_unit),
+                                row.title, choice(Severity(row.severity)), row.deadline,
+                                choice(RectificationStatus(row.status)), row.referral)
 
 
 def rectification_summary(task: RectificationTask, names: dict[UUID, str]) -> RectificationSummary:

@@ -19,8 +19,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from domain.actor import Actor, Role
 from domain.inspection import Inspection, InspectionStatus
 from duban.application import Duban
-from projections.timeline import timeline
 from web.auth import actor_of
+from web.context import Reads
 from web.controllers.api import ERRORS
 from web.controllers.api_answers import (CommandResult, FindingResult, InspectionOut, InspectionSummary,
                                          TimelineEntryOut, command_result, finding_result, inspection_out,
@@ -59,22 +59,24 @@ class InspectionsApiController(Controller):
 
     # -- reading -------------------------------------------------------------------------------------
     @get("/", sync_to_thread=True, responses=ERRORS, summary="督查检查列表")
-    def list(self, request: Request, duban: NamedDependency[Duban], open_only: FromQuery[bool] = False,
+    def list(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+             open_only: FromQuery[bool] = False,
              unit: FromQuery[UUID | None] = None) -> list[InspectionSummary]:
         """The inspections the actor may read (a unit those that target it or that it organises — an
         unannounced one only once conducted —, a leader those touching their portfolio), oldest first;
         ``unit``: those targeting that unit; ``open_only``: not closed or refused."""
         actor = actor_of(request)
-        names = duban.unit_names(actor.district)
+        names = reads.directory.unit_names(actor.district)
         return [inspection_summary(i, names) for i in duban.visible_inspections(actor)
                 if (not open_only or i.status not in CLOSED) and (unit is None or unit in i.target_units)]
 
     @get("/{inspection_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="督查检查")
-    def read(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID]) -> InspectionOut:
+    def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+             inspection_id: FromPath[UUID]) -> InspectionOut:
         """The inspection, with the findings and results about the units the actor may see."""
         actor = actor_of(request)
         inspection = duban.readable_inspection(inspection_id, actor)
-        return inspection_out(inspection, duban.unit_names(actor.district), seen_units(duban, inspection, actor),
+        return inspection_out(inspection, reads.directory.unit_names(actor.district), seen_units(duban, inspection, actor),
                               inspection_actions(inspection, actor))
 
     @get("/{inspection_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="督查检查过程")
@@ -82,7 +84,7 @@ class InspectionsApiController(Controller):
                 inspection_id: FromPath[UUID]) -> list[TimelineEntryOut]:
         inspection = duban.readable_inspection(inspection_id, actor_of(request))
         numbers = {inspection.id: inspection.number_label}
-        return timeline_out(timeline(duban.store, numbers), numbers)
+        return timeline_out(duban.history(numbers), numbers)
 
     # -- commands ------------------------------------------------------------------------------------
     @staticmethod

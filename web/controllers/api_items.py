@@ -20,8 +20,9 @@ from domain.errors import NotFound
 from domain.item import ItemStatus, SupervisedItem
 from domain.item_actions import office_actions
 from duban.application import Duban
-from projections.timeline import timeline
 from web.auth import actor_of
+from web.context import Reads
+from web.records import case_file
 from web.controllers.api import ERRORS
 from web.controllers.api_answers import CommandResult, ItemOut, TimelineEntryOut, command_result, item_out, timeline_out
 from web.controllers.api_bodies import (AssignItem, CompleteSubtask, Commend, Criticise, DecideExtension,
@@ -71,8 +72,8 @@ class ItemsApiController(Controller):
 
     # -- reading -------------------------------------------------------------------------------------
     @get("/{item_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="督办事项")
-    def read(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-             as_of: FromQuery[date | None] = None) -> ItemOut:
+    def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+             item_id: FromPath[UUID], as_of: FromQuery[date | None] = None) -> ItemOut:
         """The item as the actor may read it (as it stood at the end of ``as_of``, if given), with
         the command routes worth offering them."""
         actor = actor_of(request)
@@ -82,15 +83,15 @@ class ItemsApiController(Controller):
             if item is None:
                 raise NotFound("item.not_yet_registered", f"该督办事项在{as_of.isoformat()}尚未登记。", field="as_of")
         actions = item_actions(item, actor, duban.clock.today()) if as_of is None else []
-        return item_out(item, duban.unit_names(actor.district), actions)
+        return item_out(item, reads.directory.unit_names(actor.district), actions)
 
     @get("/{item_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="办理过程")
-    def history(self, request: Request, duban: NamedDependency[Duban],
+    def history(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                 item_id: FromPath[UUID]) -> list[TimelineEntryOut]:
         """Every fact of the item and of the notices issued about it, in business-date order."""
-        item, notices = duban.case_file(item_id, actor_of(request))
+        item, notices = case_file(duban, reads, item_id, actor_of(request))
         numbers = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
-        return timeline_out(timeline(duban.store, numbers), numbers)
+        return timeline_out(duban.history(numbers), numbers)
 
     # -- commands ------------------------------------------------------------------------------------
     @staticmethod

@@ -15,38 +15,19 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.actor import Actor, Role
-from domain.notice import NoticeStatus, SupervisionNotice
-from domain.rectification import RectificationStatus, RectificationTask
+from domain.notice import SupervisionNotice
+from domain.rectification import RectificationTask
 from duban.application import Duban
-from projections.timeline import timeline
 from web.auth import actor_of
+from web.context import Reads, today, visible_filters, visible_rows
 from web.controllers.api import ERRORS
 from web.controllers.api_answers import (CommandResult, NoticeOut, NoticeSummary, RectificationOut,
                                          RectificationSummary, TimelineEntryOut, command_result, notice_out,
-                                         notice_summary, rectification_out, rectification_summary, timeline_out)
+                                         notice_row_summary, rectification_out, rectification_row_summary, timeline_out)
 from web.controllers.api_bodies import (IssueNotice, Note, NoticeReply, Reasons, RecordRectification, Reopen,
                                         Rectified, RectificationCriticise, RectificationInterview, RectificationPlan,
                                         ReportRectificationProgress, RectificationReferralDecision, ReviewReply, Verify,
                                         VersionedCommand, attachments)
-
-
-def _readable_notices(duban: Duban, actor: Actor) -> list[SupervisionNotice]:
-    """The district's notices ``actor`` may read, by the rules of ``duban.readable_notice``."""
-    notices = duban.notices(actor.district)
-    if actor.role is Role.DISCIPLINE:
-        referred = {i.id for i in duban.referred_items(actor)} | {t.id for t in duban.referred_rectifications(actor)}
-        return [n for n in notices if n.subject_id in referred]
-    units = duban.visible_units(actor)
-    return notices if units is None else [n for n in notices if n.unit in units]
-
-
-def _readable_rectifications(duban: Duban, actor: Actor) -> list[RectificationTask]:
-    """The district's rectification tasks ``actor`` may read (as ``duban.readable_rectification``)."""
-    if actor.role is Role.DISCIPLINE:
-        return list(reversed(duban.referred_rectifications(actor)))
-    tasks = duban.rectifications(actor.district)
-    units = duban.visible_units(actor)
-    return tasks if units is None else [t for t in tasks if t.unit in units]
 
 
 class NoticesApiController(Controller):
@@ -54,27 +35,30 @@ class NoticesApiController(Controller):
     tags = ["notices 督办通知"]
 
     @get("/", sync_to_thread=True, responses=ERRORS, summary="督办通知列表")
-    def list(self, request: Request, duban: NamedDependency[Duban], open_only: FromQuery[bool] = False,
+    def list(self, request: Request, reads: NamedDependency[Reads], open_only: FromQuery[bool] = False,
              unit: FromQuery[UUID | None] = None, subject_id: FromQuery[UUID | None] = None) -> list[NoticeSummary]:
         """The notices the actor may read (a unit those sent to it, a leader those to their
         portfolio, the discipline body those about referred cases), oldest first."""
         actor = actor_of(request)
-        names = duban.unit_names(actor.district)
-        return [notice_summary(n, names) for n in _readable_notices(duban, actor)
-                if (not open_only or n.status is not NoticeStatus.CLOSED) and unit in (None, n.unit)
-                and subject_id in (None, n.subject_id)]
+        day = today(reads.app)
+        filters = ({"subject_referred": True} if actor.role is Role.DISCIPLINE
+                   else visible_filters(reads, actor, day, {}))
+        return [notice_row_summary(r) for r in reads.ledger.rows(
+            actor.district, day, kinds=("notice",), open_only=open_only, lead_unit=unit, parent=subject_id,
+            **filters)]
 
     @get("/{notice_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="督办通知")
-    def read(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> NoticeOut:
+    def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+             notice_id: FromPath[UUID]) -> NoticeOut:
         actor = actor_of(request)
-        return notice_out(duban.readable_notice(notice_id, actor), duban.unit_names(actor.district))
+        return notice_out(duban.readable_notice(notice_id, actor), reads.directory.unit_names(actor.district))
 
     @get("/{notice_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="督办通知办理过程")
     def history(self, request: Request, duban: NamedDependency[Duban],
                 notice_id: FromPath[UUID]) -> list[TimelineEntryOut]:
         notice = duban.readable_notice(notice_id, actor_of(request))
         numbers = {notice.id: notice.number_label}
-        return timeline_out(timeline(duban.store, numbers), numbers)
+        return timeline_out(duban.history(numbers), numbers)
 
     # -- commands ------------------------------------------------------------------------------------
     @staticmethod
@@ -125,25 +109,27 @@ class RectificationsApiController(Controller):
     tags = ["rectifications 整改任务"]
 
     @get("/", sync_to_thread=True, responses=ERRORS, summary="整改任务列表")
-    def list(self, request: Request, duban: NamedDependency[Duban], open_only: FromQuery[bool] = False,
+    def list(self, request: Request, reads: NamedDependency[Reads], open_only: FromQuery[bool] = False,
              unit: FromQuery[UUID | None] = None) -> list[RectificationSummary]:
         """The rectification tasks the actor may read, oldest first."""
         actor = actor_of(request)
-        names = duban.unit_names(actor.district)
-        return [rectification_summary(t, names) for t in _readable_rectifications(duban, actor)
-                if (not open_only or t.status is not RectificationStatus.SIGNED_OFF) and unit in (None, t.unit)]
+        day = today(reads.app)
+        return [rectification_row_summary(r) for r in visible_rows(
+            reads, actor, day, kinds=("rectification",), open_only=open_only, lead_unit=unit)]
 
     @get("/{task_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="整改任务")
-    def read(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> RectificationOut:
+    def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+             task_id: FromPath[UUID]) -> RectificationOut:
         actor = actor_of(request)
-        return rectification_out(duban.readable_rectification(task_id, actor), duban.unit_names(actor.district))
+        return rectification_out(duban.readable_rectification(task_id, actor),
+                                 reads.directory.unit_names(actor.district))
 
     @get("/{task_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="整改过程")
     def history(self, request: Request, duban: NamedDependency[Duban],
                 task_id: FromPath[UUID]) -> list[TimelineEntryOut]:
         task = duban.readable_rectification(task_id, actor_of(request))
         numbers = {task.id: task.number_label}
-        return timeline_out(timeline(duban.store, numbers), numbers)
+        return timeline_out(duban.history(numbers), numbers)
 
     # -- commands ------------------------------------------------------------------------------------
     @staticmethod

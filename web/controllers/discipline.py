@@ -22,10 +22,10 @@ from documents.dossier_docx import dossier_document, dossier_filename
 from documents.official import DOCX
 from domain.actor import Actor, Role
 from duban.application import Duban
-from projections.dossier import referral_dossier
-from projections.timeline import TimelineEntry, timeline
+from projections.timeline import TimelineEntry
 from web.auth import actor_in
-from web.context import page, today
+from web.context import Reads, page, today
+from web.records import case_file
 from web.downloads import download
 
 APPROVED = "批准移交纪检监察"
@@ -53,19 +53,19 @@ def _approval(entries: list[TimelineEntry]) -> TimelineEntry | None:
     return found[-1] if found else None
 
 
-def referred_cases(duban: Duban, actor: Actor) -> list[ReferredCase]:
-    names = duban.unit_names(actor.district)
+def referred_cases(duban: Duban, reads: Reads, actor: Actor) -> list[ReferredCase]:
+    """The cases referred to the discipline body, listed from the ledger, each with its approval
+    read from its own history; newest referral first."""
+    day = today(duban)
     cases = []
-    for item in duban.referred_items(actor):
-        approval = _approval(timeline(duban.store, [item.id]))
-        cases.append(ReferredCase("督办事项", item.number_label, item.title, names.get(item.lead_unit, ""),
+    rows = [row for kind in ("item", "rectification")
+            for row in reads.ledger.rows(actor.district, day, kinds=(kind,), referred_only=True, sort="newest")]
+    for row in rows:
+        approval = _approval(duban.history([UUID(row.entry_id)]))
+        item = row.kind == "item"
+        cases.append(ReferredCase("督办事项" if item else "整改任务", row.number, row.title, row.lead_unit,
                                   approval.on if approval else None, approval.actor if approval else "",
-                                  f"/discipline/items/{item.id.hex}"))
-    for task in duban.referred_rectifications(actor):
-        approval = _approval(timeline(duban.store, [task.id]))
-        cases.append(ReferredCase("整改任务", task.number_label, task.problem, names.get(task.unit, ""),
-                                  approval.on if approval else None, approval.actor if approval else "",
-                                  f"/discipline/rectifications/{task.id.hex}"))
+                                  f"/discipline/{'items' if item else 'rectifications'}/{row.entry_id}"))
     cases.sort(key=lambda c: c.referred_on or date.min, reverse=True)
     return cases
 
@@ -74,42 +74,42 @@ class DisciplineController(Controller):
     path = "/discipline"
 
     @get("/", sync_to_thread=True)
-    def cases(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+    def cases(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = discipline_actor(request)
-        return page("discipline/cases.html", actor, today(duban), cases=referred_cases(duban, actor))
+        return page("discipline/cases.html", actor, today(duban), cases=referred_cases(duban, reads, actor))
 
     @get("/items/{item_id:uuid}", sync_to_thread=True)
-    def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
+    def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
         actor = discipline_actor(request)
-        item, notices = duban.case_file(item_id, actor)
-        names = duban.unit_names(actor.district)
+        item, notices = case_file(duban, reads, item_id, actor)
+        names = reads.directory.unit_names(actor.district)
         records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
         return page("discipline/item.html", actor, today(duban), item=item, notices=notices, names=names,
-                    records=records, dossier=referral_dossier(duban.store, item, notices))
+                    records=records, dossier=duban.referral_dossier(item, notices))
 
     @get("/items/{item_id:uuid}/dossier.docx", sync_to_thread=True)
-    def dossier_docx(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Response:
+    def dossier_docx(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Response:
         """The referral dossier as a Word document, with its verification code printed."""
         actor = discipline_actor(request)
-        item, notices = duban.case_file(item_id, actor)
-        dossier = referral_dossier(duban.store, item, notices)
-        content = dossier_document(dossier, lead_unit=duban.unit_names(actor.district).get(item.lead_unit, ""),
+        item, notices = case_file(duban, reads, item_id, actor)
+        dossier = duban.referral_dossier(item, notices)
+        content = dossier_document(dossier, lead_unit=reads.directory.unit_names(actor.district).get(item.lead_unit, ""),
                                    produced_on=today(duban), records={n.id: n.number_label for n in notices})
         return download(content, dossier_filename(dossier), DOCX)
 
     @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
-    def rectification(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
+    def rectification(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
         actor = discipline_actor(request)
         task = duban.readable_rectification(task_id, actor)
-        names = duban.unit_names(actor.district)
+        names = reads.directory.unit_names(actor.district)
         return page("discipline/rectification.html", actor, today(duban), task=task, unit=names.get(task.unit, ""),
-                    records={task.id: task.number_label}, entries=timeline(duban.store, [task.id]))
+                    records={task.id: task.number_label}, entries=duban.history([task.id]))
 
     @get("/items/{item_id:uuid}/verify", sync_to_thread=True)
-    def verify(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def verify(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                code: FromQuery[str | None] = None) -> Template:
         """Check a dossier's verification code (校验码) against the record as it stands now."""
         actor = discipline_actor(request)
-        item, _ = duban.case_file(item_id, actor)
-        checked = duban.verify_dossier(item_id, code, actor) if code else None
+        item, notices = case_file(duban, reads, item_id, actor)
+        checked = duban.verify_dossier(item_id, code, actor, notice_ids=[n.id for n in notices]) if code else None
         return page("discipline/verify.html", actor, today(duban), item=item, code=code or "", checked=checked)

@@ -27,14 +27,17 @@ from domain.item import SupervisedItem
 from domain.rectification import RectificationTask
 from duban.application import Duban
 from projections.ranking import Period, Scheme, latest_scheme
-from projections.timeline import timeline
 from web.auth import actor_in
 from web.charts import bar_chart, number
-from web.context import Reads, done, page, today, visible_rows
+from web.context import Reads, done, page, reads_of, today, visible_page, visible_rows
+from web.records import case_file
 from web.forms import NO_FORM, Form, FormBody, FormState
 from web.leader_reads import (explain, in_sight, leader_post, pending_decisions, period_label,
                               period_options, portfolio, portfolio_trend, ranking_bars, referral_proposal,
                               scheme_options, trend_svg)
+
+
+OPEN_ITEMS_SHOWN = 50  # the portfolio lists the open items with the nearest deadlines
 
 
 def leader_actor(request: Request) -> Actor:
@@ -51,11 +54,12 @@ class LeaderController(Controller):
         day = today(duban)
         units = portfolio(duban, reads, actor, day)
         sight = duban.visible_units(actor, day)
-        open_items = visible_rows(reads, actor, day, open_only=True, kinds=("item",), sort="deadline")
+        open_items = visible_page(reads, actor, day, 1, per_page=OPEN_ITEMS_SHOWN, open_only=True, kinds=("item",),
+                                  sort="deadline")
         trend = portfolio_trend(reads, actor, sight, day)
-        return page("leader/portfolio.html", actor, day, post=leader_post(duban, actor), units=units,
-                    whole_district=sight is None, open_items=open_items, trend=trend, trend_chart=trend_svg(trend),
-                    pending=len(pending_decisions(duban, actor, day)))
+        return page("leader/portfolio.html", actor, day, post=leader_post(reads, actor), units=units,
+                    whole_district=sight is None, open_items=open_items.rows, open_total=open_items.total,
+                    trend=trend, trend_chart=trend_svg(trend), pending=len(pending_decisions(duban, reads, actor, day)))
 
     # -- ranking -------------------------------------------------------------------------------
     @get("/ranking", sync_to_thread=True)
@@ -93,7 +97,7 @@ class LeaderController(Controller):
         parsed = Period.parse(period or str(day.year))  # a bad choice: the error page (422)
         rules = Scheme.load(scheme or latest_scheme())
         scores = reads.rankings.ranking(actor.district, parsed, rules, as_of=day)
-        score = next((s for s in scores if s.unit_id == unit_id.hex), None)
+        score = reads.rankings.explanation(actor.district, unit_id.hex, parsed, rules, as_of=day, ranked=scores)
         if score is None:
             raise NotFound("unit.not_found", "没有这个单位，或该单位不参加本期排名。")
         units = duban.visible_units(actor, day)
@@ -110,18 +114,18 @@ class LeaderController(Controller):
         filters = {"unit": unit} if unit else {}
         rows = visible_rows(reads, actor, day, open_only=True, overdue_only=True, sort="overdue", **filters)
         return page("leader/overdue.html", actor, day, rows=rows,
-                    unit_name=duban.unit_names(actor.district).get(unit, "") if unit else "")
+                    unit_name=reads.directory.unit_names(actor.district).get(unit, "") if unit else "")
 
     @get("/approvals", sync_to_thread=True)
-    def approvals(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+    def approvals(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = leader_actor(request)
         day = today(duban)
-        return page("leader/approvals.html", actor, day, pending=pending_decisions(duban, actor, day))
+        return page("leader/approvals.html", actor, day, pending=pending_decisions(duban, reads, actor, day))
 
     # -- one item ------------------------------------------------------------------------------
     @get("/items/{item_id:uuid}", sync_to_thread=True)
-    def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
-        return self._item_page(duban, leader_actor(request), item_id, NO_FORM)
+    def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
+        return self._item_page(duban, reads, leader_actor(request), item_id, NO_FORM)
 
     def _item_command(self, request: Request, duban: Duban, item_id: UUID, data: dict, action: str,
                       command: Callable[[Form, Actor, SupervisedItem], str]) -> Template | Redirect:
@@ -134,11 +138,12 @@ class LeaderController(Controller):
         try:
             message = command(form, actor, item)
         except DomainError as error:
-            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
+            return self._item_page(duban, reads_of(request), actor, item_id, form.refused(error),
+                                   status_code=Form.status(error))
         return done(f"/leader/items/{item_id.hex}", message)
 
     @post("/items/{item_id:uuid}/extension", sync_to_thread=True)
-    def decide_extension(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def decide_extension(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                          data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor, _item: SupervisedItem) -> str:
             grant = form.decision("decision", "grant", "refuse", "审批意见（同意或不同意）")
@@ -149,7 +154,7 @@ class LeaderController(Controller):
         return self._item_command(request, duban, item_id, data, "extension", command)
 
     @post("/items/{item_id:uuid}/referral", sync_to_thread=True)
-    def decide_referral(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def decide_referral(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                         data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor, _item: SupervisedItem) -> str:
             approve = form.decision("decision", "approve", "decline", "审批意见（同意或不同意移交）")
@@ -158,7 +163,7 @@ class LeaderController(Controller):
         return self._item_command(request, duban, item_id, data, "referral", command)
 
     @post("/items/{item_id:uuid}/interview", sync_to_thread=True)
-    def interview(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def interview(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor, item: SupervisedItem) -> str:
             if not in_sight(duban.visible_units(actor), item.lead_unit):
@@ -168,27 +173,27 @@ class LeaderController(Controller):
             return "已登记约谈。"
         return self._item_command(request, duban, item_id, data, "interview", command)
 
-    def _item_page(self, duban: Duban, actor: Actor, item_id: UUID, form: FormState, *,
+    def _item_page(self, duban: Duban, reads: Reads, actor: Actor, item_id: UUID, form: FormState, *,
                    status_code: int = 200) -> Template:
         day = today(duban)
-        item, notices = duban.case_file(item_id, actor)
-        names = duban.unit_names(actor.district)
+        item, notices = case_file(duban, reads, item_id, actor)
+        names = reads.directory.unit_names(actor.district)
         records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
         proposal = referral_proposal(duban, item.id) if item.referral == "proposed" else None
-        post_ = leader_post(duban, actor)
+        post_ = leader_post(reads, actor)
         return page("leader/item.html", actor, day, status_code=status_code, item=item, notices=notices,
-                    names=names, records=records, entries=timeline(duban.store, records),
+                    names=names, records=records, entries=duban.history(records),
                     proposal=proposal, form=form, held_by=post_.portfolio_label if post_ else "",
                     may_interview=not item.status.is_closed and in_sight(duban.visible_units(actor, day),
                                                                           item.lead_unit))
 
     # -- one rectification task ----------------------------------------------------------------
     @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
-    def rectification(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
-        return self._rectification_page(duban, leader_actor(request), task_id, NO_FORM)
+    def rectification(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
+        return self._rectification_page(duban, reads, leader_actor(request), task_id, NO_FORM)
 
     @post("/rectifications/{task_id:uuid}/referral", sync_to_thread=True)
-    def decide_rectification_referral(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def decide_rectification_referral(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                                       data: FormBody) -> Template | Redirect:
         actor = leader_actor(request)
         duban.readable_rectification(task_id, actor)
@@ -198,14 +203,14 @@ class LeaderController(Controller):
             duban.decide_rectification_referral(task_id, approve, form.text("note", "审批意见", required=False),
                                                 actor)
         except DomainError as error:
-            return self._rectification_page(duban, actor, task_id, form.refused(error),
+            return self._rectification_page(duban, reads, actor, task_id, form.refused(error),
                                             status_code=Form.status(error))
         return done(f"/leader/rectifications/{task_id.hex}", "已同意移交纪检监察机关。" if approve else "已不同意移交。")
 
-    def _rectification_page(self, duban: Duban, actor: Actor, task_id: UUID, form: FormState, *,
+    def _rectification_page(self, duban: Duban, reads: Reads, actor: Actor, task_id: UUID, form: FormState, *,
                             status_code: int = 200) -> Template:
         task: RectificationTask = duban.readable_rectification(task_id, actor)
         proposal = referral_proposal(duban, task.id) if task.referral == "proposed" else None
         return page("leader/rectification.html", actor, today(duban), status_code=status_code, task=task,
-                    unit=duban.unit_names(actor.district).get(task.unit, ""), proposal=proposal, form=form,
-                    entries=timeline(duban.store, [task.id]))
+                    unit=reads.directory.unit_names(actor.district).get(task.unit, ""), proposal=proposal, form=form,
+                    entries=duban.history([task.id]))

@@ -4,7 +4,6 @@ actions the rules allow at that moment (``domain.item_actions``), each as a smal
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
@@ -29,11 +28,10 @@ from domain.sources import SourceKind
 from duban.application import Duban
 from duban.application.imports import ImportRefused, ImportResult
 from projections.ledger import SORTS, LedgerRow
-from projections.timeline import timeline
 from projections.warnings import ColourWarning, warning_for
 from web.auth import office_actor
-from web.context import Reads, done, page, today, visible_rows
-from web.paging import Pager
+from web.context import Reads, done, page, today, visible_page, visible_rows
+from web.records import case_file
 from web.downloads import xlsx_download
 from web.forms import NO_FORM, Form, FormBody, FormState
 
@@ -244,22 +242,21 @@ class OfficeController(Controller):
     def dashboard(self, request: Request, reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
         day = today(reads.app)
-        items = reads.ledger.rows(actor.district, day, kinds=("item",))
-        by_status = Counter(r.status for r in items)
-        open_rows = reads.ledger.rows(actor.district, day, open_only=True)
-        kinds = {r.entry_id: r.kind for r in open_rows}
-        warned = reads.warnings.rows(actor.district, day, kinds=("item", "subtask", "rectification"))
-        colours = Counter(w.warning.colour.value for w in warned)
-        overdue = sorted((r for r in open_rows if r.working_days_overdue), key=lambda r: -r.working_days_overdue)
-        due_soon = [w for w in warned if w.warning.colour.value == "blue"]
-        queue = reads.escalation.queue(actor.district, day, DASHBOARD_RULES)
+        ledger, district = reads.ledger, actor.district
+        by_status = {status: n for (_, status), n in ledger.status_counts(district, day, kinds=("item",)).items()}
+        overdue = ledger.rows(district, day, open_only=True, overdue_only=True, sort="overdue", limit=20)
+        due_soon = reads.warnings.rows(district, day, kinds=("item", "subtask", "rectification"), colour="blue",
+                                       limit=20)
+        queue = reads.escalation.queue(district, day, DASHBOARD_RULES)
         return page("office/dashboard.html", actor, day,
                     statuses=[(s, by_status.get(s.value, 0)) for s in ItemStatus],
-                    rectifications=reads.ledger.counts(actor.district, day, kinds=("rectification",)),
-                    colours=colours, open=sum(1 for r in open_rows if r.kind == "item"),
-                    overdue=[(r, entry_link(r.kind, r.entry_id)) for r in overdue[:20]],
-                    due_soon=[(w, entry_link(w.row.kind, w.row.entry_id)) for w in due_soon[:20]],
-                    queue=[(r, entry_link(kinds.get(r.entry_id, "item"), r.entry_id)) for r in queue[:30]],
+                    rectifications=ledger.counts(district, day, kinds=("rectification",)),
+                    colours={c.value: n for c, n in reads.warnings.counts(
+                        district, day, kinds=("item", "subtask", "rectification")).items()},
+                    open=ledger.count(district, day, kinds=("item",), open_only=True),
+                    overdue=[(r, entry_link(r.kind, r.entry_id)) for r in overdue],
+                    due_soon=[(w, entry_link(w.row.kind, w.row.entry_id)) for w in due_soon],
+                    queue=[(r, entry_link(r.kind, r.entry_id)) for r in queue[:30]],
                     rules=DASHBOARD_RULES)
 
     # -- 督办台账 ----------------------------------------------------------------------------------
@@ -269,7 +266,7 @@ class OfficeController(Controller):
         actor = office_actor(request)
         day = today(duban)
         query = {k: request.query_params.get(k) or "" for k in request.query_params.keys()}
-        filters = LedgerFilters.read(query, {u.id for u in duban.units(actor.district)}, day)
+        filters = LedgerFilters.read(query, {u.id for u in reads.directory.units(actor.district)}, day)
         rows = visible_rows(reads, actor, day, kinds=LEDGER_KINDS, **filters.ledger_filters())
         sheet = LedgerSheet(district=duban.district(actor.district).name,
                             ledger="督办事项已销号台账" if filters.closed else "督办事项台账", as_of=filters.as_of or day)
@@ -279,7 +276,7 @@ class OfficeController(Controller):
     def ledger(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
         day = today(duban)
-        units = duban.units(actor.district)
+        units = reads.directory.units(actor.district)
         query = {k: request.query_params.get(k) or "" for k in request.query_params.keys()}
         state = FormState(action="filters", values=dict(query))
         context: dict[str, Any] = {
@@ -295,17 +292,14 @@ class OfficeController(Controller):
         except DomainError as error:
             return page("office/ledger.html", actor, day, status_code=Form.status(error),
                         **{**context, "state": FormState(action="filters", values=dict(query), error=error)})
-        rows = visible_rows(reads, actor, day, kinds=LEDGER_KINDS, **filters.ledger_filters())
-        pager = Pager.of(rows, wanted, {})
-        current, pages = pager.number, pager.pages
-        judged_on = filters.as_of or day
-        shown = [ShownRow(r, warning_for(r, judged_on, reads.ledger.calendar), entry_link(r.kind, r.entry_id))
-                 for r in pager.rows]
+        found = visible_page(reads, actor, day, wanted, kinds=LEDGER_KINDS, **filters.ledger_filters())
+        current, pages = found.number, found.pages
+        shown = [ShownRow(r, warning_for(r), entry_link(r.kind, r.entry_id)) for r in found.rows]
 
         def url(number: int) -> str:
             return "/office/ledger?" + urlencode({**filters.query_args(), "page": number})
 
-        context.update(rows=shown, total=len(rows), page=current, pages=pages, filters=filters,
+        context.update(rows=shown, total=found.total, page=current, pages=pages, filters=filters,
                        xlsx_url="/office/ledger.xlsx?" + urlencode(filters.query_args()),
                        previous_url=url(current - 1) if current > 1 else None,
                        next_url=url(current + 1) if current < pages else None,
@@ -316,7 +310,7 @@ class OfficeController(Controller):
 
     # -- 登记督办事项 -------------------------------------------------------------------------------
     @get("/items/new", sync_to_thread=True)
-    def new_item(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+    def new_item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """The registration form; with ``?preview=1`` (the 计算默认时限 button) it also shows the
         deadline the working-day rules give for what was typed, keeping every value."""
         actor = office_actor(request)
@@ -335,7 +329,7 @@ class OfficeController(Controller):
         return self._new_item_page(actor, today(duban), FormState(action="register", values=query), preview=preview)
 
     @post("/items", sync_to_thread=True)
-    def register_item(self, request: Request, duban: NamedDependency[Duban], data: FormBody) -> Template | Redirect:
+    def register_item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], data: FormBody) -> Template | Redirect:
         actor = office_actor(request)
         form = Form(data, action="register")
         try:
@@ -363,7 +357,7 @@ class OfficeController(Controller):
 
     # -- 批量导入 ----------------------------------------------------------------------------------
     @get("/import", sync_to_thread=True)
-    def import_page(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+    def import_page(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
         return _import_page(actor, today(duban))
 
@@ -373,7 +367,7 @@ class OfficeController(Controller):
         return xlsx_download(import_template(), "督办事项导入模板.xlsx")
 
     @post("/import")
-    async def import_items(self, request: Request, duban: NamedDependency[Duban]) -> Template | Redirect:
+    async def import_items(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template | Redirect:
         """Upload a filled-in template (multipart, field ``file``): all rows or none, every error listed."""
         actor = office_actor(request)
         day = today(duban)
@@ -397,13 +391,14 @@ class OfficeController(Controller):
 
     # -- 事项详情 ----------------------------------------------------------------------------------
     @get("/items/{item_id:uuid}", sync_to_thread=True)
-    def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
+    def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+             item_id: FromPath[UUID]) -> Template:
         actor = office_actor(request)
-        return self._item_page(duban, actor, item_id, NO_FORM)
+        return self._item_page(duban, reads, actor, item_id, NO_FORM)
 
     @post("/items/{item_id:uuid}/{action:str}", sync_to_thread=True)
-    def act(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID], action: FromPath[str],
-            data: FormBody) -> Template | Redirect:
+    def act(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+            item_id: FromPath[UUID], action: FromPath[str], data: FormBody) -> Template | Redirect:
         """One of the item's actions (交办, 催办, 下发督办通知, 办结销号 …), by its route name."""
         actor = office_actor(request)
         chosen = next((a for a in ItemAction if a.value == action), None)
@@ -418,25 +413,26 @@ class OfficeController(Controller):
             message = COMMANDS[chosen](duban, item, form, actor)
         except DomainError as error:
             placed = _placed(error)
-            return self._item_page(duban, actor, item_id, form.refused(placed), status_code=Form.status(placed))
+            return self._item_page(duban, reads, actor, item_id, form.refused(placed), status_code=Form.status(placed))
         return done(f"/office/items/{item_id.hex}", message)
 
     @staticmethod
-    def _item_page(duban: Duban, actor: Actor, item_id: UUID, state: FormState, status_code: int = 200) -> Template:
-        item, notices = duban.case_file(item_id, actor)
+    def _item_page(duban: Duban, reads: Reads, actor: Actor, item_id: UUID, state: FormState,
+                   status_code: int = 200) -> Template:
+        item, notices = case_file(duban, reads, item_id, actor)
         day = today(duban)
-        units = duban.units(actor.district)
+        units = reads.directory.units(actor.district)
         names = {u.id: u.name for u in units}
 
         def unit_name(value: Any) -> str:
             return names.get(_as_uuid(value), "") or "（未知单位）"
 
-        leader = duban.leader_in_charge(actor.district, item.lead_unit, day) if item.lead_unit else None
+        in_charge = reads.directory.in_charge(actor.district, day).get(item.lead_unit) if item.lead_unit else None
+        leader = reads.directory.leader(actor.district, in_charge)
         records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
-        entries = timeline(duban.store, list(records))
-        overdue = 0
-        if item.overdue_on(day):
-            overdue = max(duban.calendar().working_days_between(item.deadline, day), 1)
+        entries = duban.history(list(records))
+        (row,) = reads.ledger.rows(actor.district, day, kinds=("item",), entry_ids=[item.id.hex]) or (None,)
+        overdue = row.working_days_overdue if row is not None and item.overdue_on(day) else 0
         assigned = [(u.hex, unit_name(u)) for u in item.assigned_units]
         actions = office_actions(item) if actor.role is Role.OFFICE else []  # the administrator only reads
         # a refusal of an action no longer offered (the item moved on) has no form to sit beside
@@ -461,7 +457,7 @@ def _import_page(actor: Actor, day: date, *, error: str | None = None, problems:
 
 
 def _import_file(duban: Duban, actor: Actor, content: bytes) -> ImportResult:
-    units = {u.name: u.id for u in duban.units(actor.district) if u.active}
+    units = {u.name: u.id for u in duban.units(actor.district) if u.active}  # the command checks these again
     return duban.import_items(read_items(content, units), actor)
 
 

@@ -19,8 +19,7 @@ from domain.errors import DomainError, InvalidInput
 from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.rectification import Severity
 from duban.application import Duban
-from projections.timeline import timeline
-from web.context import done, page, today
+from web.context import Reads, done, page, reads_of, today
 from web.auth import office_actor
 from web.controllers.oversight_support import enum_options, page_number, unit_options
 from web.paging import Pager
@@ -74,22 +73,22 @@ class OfficeInspectionController(Controller):
     path = "/office/inspections"
 
     @get("/", sync_to_thread=True)
-    def inspections(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+    def inspections(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """督查检查, newest first, 50 a page."""
         actor = office_actor(request)
         found = sorted(duban.inspections(actor.district), key=lambda i: (i.year, i.number), reverse=True)
         pager = Pager.of(found, page_number(request.query_params.get("page", 1)), {})
         return page("office/inspections.html", actor, today(duban), pager=pager,
-                    units=duban.unit_names(actor.district), inspection_url=inspection_url)
+                    units=reads.directory.unit_names(actor.district), inspection_url=inspection_url)
 
     # -- planning ------------------------------------------------------------------------------
     @get("/new", sync_to_thread=True)
-    def new(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+    def new(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
-        return self._new_page(duban, actor, NO_FORM)
+        return self._new_page(duban, reads, actor, NO_FORM)
 
     @post("/", sync_to_thread=True)
-    def plan(self, request: Request, duban: NamedDependency[Duban], data: FormBody) -> Template | Redirect:
+    def plan(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], data: FormBody) -> Template | Redirect:
         """列入年度督查计划."""
         actor = office_actor(request)
         form = Form(data, action="plan")
@@ -98,21 +97,21 @@ class OfficeInspectionController(Controller):
                 kind=form.choice("kind", "督查类型", InspectionKind), title=form.text("title", "督查名称", max_length=200),
                 target_units=form.uuids("target_units", "被督查单位"), planned_month=planned_month(form), actor=actor)
         except DomainError as error:
-            return self._new_page(duban, actor, form.refused(error), status_code=Form.status(error))
+            return self._new_page(duban, reads, actor, form.refused(error), status_code=Form.status(error))
         return done(inspection_url(inspection.id), f"已将{inspection.number_label}列入督查计划。")
 
     @staticmethod
-    def _new_page(duban: Duban, actor: Actor, state: FormState, *, status_code: int = 200) -> Template:
+    def _new_page(duban: Duban, reads: Reads, actor: Actor, state: FormState, *, status_code: int = 200) -> Template:
         day = today(duban)
         return page("office/inspection_new.html", actor, day, status_code=status_code, form=state,
-                    kinds=enum_options(InspectionKind), units=unit_options(duban, actor.district),
+                    kinds=enum_options(InspectionKind), units=unit_options(reads, actor.district),
                     month=f"{day.year:04d}-{day.month:02d}")
 
     # -- one inspection --------------------------------------------------------------------------
     @get("/{inspection_id:uuid}", sync_to_thread=True)
-    def detail(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID]) -> Template:
+    def detail(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID]) -> Template:
         actor = office_actor(request)
-        return self._inspection_page(duban, actor, inspection_id, NO_FORM)
+        return self._inspection_page(duban, reads, actor, inspection_id, NO_FORM)
 
     def _act(self, request: Request, duban: Duban, inspection_id: UUID, data: dict, action: str,
              command: Callable[[Form, Actor, Inspection], str]) -> Template | Redirect:
@@ -122,12 +121,12 @@ class OfficeInspectionController(Controller):
         try:
             message = command(form, actor, inspection)
         except DomainError as error:
-            return self._inspection_page(duban, actor, inspection_id, form.refused(error),
+            return self._inspection_page(duban, reads_of(request), actor, inspection_id, form.refused(error),
                                          status_code=Form.status(error))
         return done(inspection_url(inspection_id), message)
 
     @post("/{inspection_id:uuid}/decide", sync_to_thread=True)
-    def decide(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
+    def decide(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
         """审批 a department's written request to inspect."""
         def command(form: Form, actor: Actor, inspection: Inspection) -> str:
@@ -137,7 +136,7 @@ class OfficeInspectionController(Controller):
         return self._act(request, duban, inspection_id, data, "decide", command)
 
     @post("/{inspection_id:uuid}/conduct", sync_to_thread=True)
-    def conduct(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
+    def conduct(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor, inspection: Inspection) -> str:
             duban.conduct_inspection(inspection_id, actor)
@@ -145,7 +144,7 @@ class OfficeInspectionController(Controller):
         return self._act(request, duban, inspection_id, data, "conduct", command)
 
     @post("/{inspection_id:uuid}/findings", sync_to_thread=True)
-    def finding(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
+    def finding(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
         """登记问题: the finding enters the 整改台账 as a rectification task."""
         def command(form: Form, actor: Actor, inspection: Inspection) -> str:
@@ -157,17 +156,17 @@ class OfficeInspectionController(Controller):
         return self._act(request, duban, inspection_id, data, "finding", command)
 
     @post("/{inspection_id:uuid}/results", sync_to_thread=True)
-    def results(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
+    def results(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
         """登记督查结果: per-unit scores and problem counts for the composite ranking."""
         def command(form: Form, actor: Actor, inspection: Inspection) -> str:
-            rows = results_of(form, inspection, duban.unit_names(actor.district))
+            rows = results_of(form, inspection, reads.directory.unit_names(actor.district))
             duban.record_inspection_results(inspection_id, rows, actor)
             return f"已登记{inspection.number_label}的督查结果。"
         return self._act(request, duban, inspection_id, data, "results", command)
 
     @post("/{inspection_id:uuid}/close", sync_to_thread=True)
-    def close(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
+    def close(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor, inspection: Inspection) -> str:
             duban.close_inspection(inspection_id, actor)
@@ -175,17 +174,17 @@ class OfficeInspectionController(Controller):
         return self._act(request, duban, inspection_id, data, "close", command)
 
     @staticmethod
-    def _inspection_page(duban: Duban, actor: Actor, inspection_id: UUID, state: FormState, *,
+    def _inspection_page(duban: Duban, reads: Reads, actor: Actor, inspection_id: UUID, state: FormState, *,
                          status_code: int = 200) -> Template:
         inspection = duban.inspection(inspection_id, actor)
-        names = duban.unit_names(actor.district)
+        names = reads.directory.unit_names(actor.district)
         findings = [(f["unit"], duban.readable_rectification(f["rectification"], actor)) for f in inspection.findings]
         offered = ACTIONS.get(inspection.status, ()) if actor.role is Role.OFFICE else ()
         return page("office/inspection.html", actor, today(duban), status_code=status_code, inspection=inspection,
                     units=names, findings=findings, form=state, offered=list(offered),
-                    targets=unit_options(duban, actor.district, only=inspection.target_units),
+                    targets=unit_options(reads, actor.district, only=inspection.target_units),
                     severities=enum_options(Severity), url=inspection_url(inspection.id),
-                    history=timeline(duban.store, [inspection.id]),
+                    history=duban.history([inspection.id]),
                     decisions=[("approve", "批准"), ("refuse", "不批准")],
                     result_fields=["results", *(f"{kind}_{u.hex}" for u in inspection.target_units
                                                 for kind in ("score", "problems"))])

@@ -18,10 +18,9 @@ from domain.actor import Actor, Role
 from domain.errors import DomainError
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from duban.application import Duban
-from projections.timeline import timeline
-from web.context import Reads, done, page, today, visible_rows
+from web.context import Reads, done, page, today, visible_page
 from web.auth import office_actor
-from web.controllers.oversight_support import notice_state, page_number
+from web.controllers.oversight_support import notice_state, page_number, row_notice_state
 from web.downloads import download
 from web.paging import Pager
 from web.forms import NO_FORM, Form, FormBody, FormState
@@ -33,10 +32,11 @@ def notice_url(notice_id: UUID) -> str:
     return f"/office/notices/{notice_id.hex}"
 
 
-def subject_url(kind: str, subject_id: UUID) -> str:
+def subject_url(kind: str, subject_id: UUID | str) -> str:
+    key = subject_id.hex if isinstance(subject_id, UUID) else subject_id
     if kind == "item":
-        return f"/office/items/{subject_id.hex}"
-    return f"/office/rectifications/{subject_id.hex}"
+        return f"/office/items/{key}"
+    return f"/office/rectifications/{key}"
 
 
 class OfficeOversightController(Controller):
@@ -49,25 +49,22 @@ class OfficeOversightController(Controller):
         day = today(duban)
         state = request.query_params.get("state", "")
         state = state if state in STATES else ""
-        found = sorted(duban.notices(actor.district), key=lambda n: (n.year, n.number), reverse=True)
-        if state == "open":
-            found = [n for n in found if n.status is not NoticeStatus.CLOSED]
-        elif state == "closed":
-            found = [n for n in found if n.status is NoticeStatus.CLOSED]
-        pager = Pager.of(found, page_number(request.query_params.get("page", 1)), {"state": state})
-        subjects = {r.entry_id: r for r in visible_rows(reads, actor, day, kinds=("item", "rectification"))}
-        return page("office/notices.html", actor, day, pager=pager, state=state, states=STATES,
-                    units=duban.unit_names(actor.district), subjects=subjects,
-                    summaries={n.id: notice_state(n, day) for n in pager.rows}, subject_url=subject_url,
+        found = visible_page(reads, actor, day, page_number(request.query_params.get("page", 1)), kinds=("notice",),
+                             sort="newest", open_only=state == "open", closed_only=state == "closed")
+        pager = Pager.of_page(found, {"state": state})
+        subjects = {r.entry_id: r for r in reads.ledger.rows(
+            actor.district, day, kinds=("item", "rectification"), entry_ids=[n.parent_id for n in pager.rows])}
+        return page("office/notices.html", actor, day, pager=pager, state=state, states=STATES, subjects=subjects,
+                    summaries={n.entry_id: row_notice_state(n, day) for n in pager.rows}, subject_url=subject_url,
                     notice_url=notice_url)
 
     @get("/notices/{notice_id:uuid}", sync_to_thread=True)
-    def notice(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> Template:
+    def notice(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Template:
         actor = office_actor(request)
-        return self._notice_page(duban, actor, notice_id, NO_FORM)
+        return self._notice_page(duban, reads, actor, notice_id, NO_FORM)
 
     @get("/notices/{notice_id:uuid}/document.docx", sync_to_thread=True)
-    def notice_docx(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> Response:
+    def notice_docx(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Response:
         """The notice as a Word document in the official-document layout (督办通知 .docx)."""
         actor = office_actor(request)
         notice: SupervisionNotice = duban.readable_notice(notice_id, actor)
@@ -79,12 +76,12 @@ class OfficeOversightController(Controller):
             subject = f"整改任务{task.number_label}“{task.problem}”"
         district = duban.district(actor.district).name
         content = notice_document(notice, district_name=district, subject_label=subject,
-                                  unit_name=duban.unit_names(actor.district).get(notice.unit, ""),
+                                  unit_name=reads.directory.unit_names(actor.district).get(notice.unit, ""),
                                   issued_by=f"{district}人民政府督查室")
         return download(content, notice_filename(notice), DOCX)
 
     @post("/notices/{notice_id:uuid}/review", sync_to_thread=True)
-    def review(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
+    def review(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
         """审核 one task's reply: accept, or send back with a reason."""
         actor = office_actor(request)
@@ -96,11 +93,11 @@ class OfficeOversightController(Controller):
             note = form.text("note", "审核意见", required=False)
             duban.review_notice_reply(notice_id, task, accept, actor, note=note)
         except DomainError as error:
-            return self._notice_page(duban, actor, notice_id, form.refused(error), status_code=Form.status(error))
+            return self._notice_page(duban, reads, actor, notice_id, form.refused(error), status_code=Form.status(error))
         return done(notice_url(notice_id), f"任务{task}的回复已{'审核通过' if accept else '退回'}。")
 
     @post("/notices/{notice_id:uuid}/close", sync_to_thread=True)
-    def close(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
+    def close(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
         """办结通知 once every task's reply is accepted."""
         actor = office_actor(request)
@@ -109,12 +106,12 @@ class OfficeOversightController(Controller):
         try:
             duban.close_notice(notice_id, actor, note=form.text("note", "办结意见", required=False))
         except DomainError as error:
-            return self._notice_page(duban, actor, notice_id, form.refused(error), status_code=Form.status(error))
+            return self._notice_page(duban, reads, actor, notice_id, form.refused(error), status_code=Form.status(error))
         return done(notice_url(notice_id), f"督办通知{notice.number_label}已办结。")
 
     # -- the page ---------------------------------------------------------------------------------
     @staticmethod
-    def _notice_page(duban: Duban, actor: Actor, notice_id: UUID, state: FormState, *,
+    def _notice_page(duban: Duban, reads: Reads, actor: Actor, notice_id: UUID, state: FormState, *,
                      status_code: int = 200) -> Template:
         notice: SupervisionNotice = duban.readable_notice(notice_id, actor)
         day = today(duban)
@@ -125,7 +122,7 @@ class OfficeOversightController(Controller):
         tasks = sorted(notice.tasks.values(), key=lambda t: int(t["key"][1:]))
         return page("office/notice.html", actor, day, status_code=status_code, notice=notice, tasks=tasks,
                     subject=subject, subject_link=subject_url(notice.subject_kind, notice.subject_id),
-                    unit=duban.unit_names(actor.district).get(notice.unit, ""), summary=notice_state(notice, day),
-                    history=timeline(duban.store, [notice.id]), form=state, TaskState=TaskState,
+                    unit=reads.directory.unit_names(actor.district).get(notice.unit, ""),
+                    summary=notice_state(notice, day), history=duban.history([notice.id]), form=state, TaskState=TaskState,
                     can_act=actor.role is Role.OFFICE and notice.status is not NoticeStatus.CLOSED,
                     decisions=[("accept", "通过"), ("reject", "退回")], notice_url=notice_url(notice.id))

@@ -19,8 +19,7 @@ from domain.errors import DomainError, InvalidInput
 from domain.rectification import ProblemSource, RectificationStatus, RectificationTask, Severity
 from domain.rectification_actions import RectificationAction, office_actions
 from duban.application import Duban
-from projections.timeline import timeline
-from web.context import Reads, done, page, today, visible_rows
+from web.context import Reads, done, page, today, visible_page, visible_rows
 from web.auth import office_actor
 from web.controllers.oversight_support import (
     enum_options, leader_options, not_after_today, optional_choice, page_number,
@@ -28,6 +27,7 @@ from web.controllers.oversight_support import (
 )
 from web.downloads import xlsx_download
 from web.paging import Pager
+from web.records import notices_about
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 LEDGERS = {"": "全部", "open": "在账（未销号）", "closed": "已销号"}
@@ -51,16 +51,16 @@ class OfficeRectificationController(Controller):
         day = today(duban)
         query = {k: request.query_params.get(k, "") for k in (*FILTER_FIELDS, "page")}
         form = Form({k: v for k, v in query.items() if k in FILTER_FIELDS}, action="filter")
-        rows, state, status_code = [], NO_FORM, 200
+        kept = {k: v for k, v in query.items() if k in FILTER_FIELDS}
+        pager, state, status_code = Pager.of([], 1, kept), NO_FORM, 200
         try:
-            rows, _ = self._rows(reads, actor, day, form, query["ledger"])
+            filters, _ = self._filters(actor, day, form, query["ledger"])
+            pager = Pager.of_page(visible_page(reads, actor, day, page_number(query["page"]), **filters), kept)
             state = FormState(action="filter", values=form.data)
         except DomainError as error:
             state, status_code = form.refused(error), Form.status(error)
-        kept = {k: v for k, v in query.items() if k in FILTER_FIELDS}
-        pager = Pager.of(rows, page_number(query["page"]), kept)
         return page("office/rectifications.html", actor, day, status_code=status_code, pager=pager, form=state,
-                    units=unit_options(duban, actor.district, retired_too=True),
+                    units=unit_options(reads, actor.district, retired_too=True),
                     statuses=enum_options(RectificationStatus), sources=enum_options(ProblemSource),
                     ledgers=LEDGERS, rectification_url=rectification_url,
                     xlsx_url="/office/rectifications/ledger.xlsx?" + urlencode({k: v for k, v in kept.items() if v}))
@@ -71,34 +71,33 @@ class OfficeRectificationController(Controller):
         actor = office_actor(request)
         day = today(duban)
         query = {k: request.query_params.get(k, "") for k in FILTER_FIELDS}
-        rows, as_of = self._rows(reads, actor, day, Form(query, action="filter"), query["ledger"])
+        filters, as_of = self._filters(actor, day, Form(query, action="filter"), query["ledger"])
+        rows = visible_rows(reads, actor, day, **filters)
         sheet = LedgerSheet(district=duban.district(actor.district).name,
                             ledger="整改已销号台账" if query["ledger"] == "closed" else "整改台账", as_of=as_of or day)
         return xlsx_download(ledger_workbook(rows, sheet), f"{sheet.ledger}-{sheet.as_of.isoformat()}.xlsx")
 
     @staticmethod
-    def _rows(reads: Reads, actor: Actor, day, form: Form, ledger: str):
-        """The ledger rows the filters select, and the as-of date (refusals raise with the field)."""
+    def _filters(actor: Actor, day, form: Form, ledger: str) -> tuple[dict, object]:
+        """The ledger filters the form selects, and the as-of date (refusals raise with the field)."""
         if ledger not in LEDGERS:
             raise InvalidInput("form.bad_choice", "请选择台账范围。", field="ledger")
         unit = form.uuid("unit", "单位", required=False)
         status = optional_choice(form, "status", "状态", RectificationStatus)
         source = optional_choice(form, "source", "问题来源", ProblemSource)
         as_of = not_after_today(form.day("as_of", "查询日期", required=False), day, "as_of", "查询日期")
-        rows = visible_rows(reads, actor, day, kinds=("rectification",), unit=unit,
-                            status=status.value if status else None, source=source.value if source else None,
-                            overdue_only=form.flag("overdue"), open_only=ledger == "open",
-                            closed_only=ledger == "closed", as_of=as_of)
-        return rows, as_of
+        return dict(kinds=("rectification",), unit=unit, status=status.value if status else None,
+                    source=source.value if source else None, overdue_only=form.flag("overdue"),
+                    open_only=ledger == "open", closed_only=ledger == "closed", as_of=as_of), as_of
 
     # -- recording a task ------------------------------------------------------------------------
     @get("/new", sync_to_thread=True)
-    def new(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+    def new(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
-        return self._new_page(duban, actor, NO_FORM)
+        return self._new_page(duban, reads, actor, NO_FORM)
 
     @post("/", sync_to_thread=True)
-    def record(self, request: Request, duban: NamedDependency[Duban], data: FormBody) -> Template | Redirect:
+    def record(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], data: FormBody) -> Template | Redirect:
         """登记整改任务 (入账) from an audit, the media or the public."""
         actor = office_actor(request)
         form = Form(data, action="record")
@@ -109,22 +108,22 @@ class OfficeRectificationController(Controller):
                 problem=form.text("problem", "问题描述"), severity=form.choice("severity", "严重程度", Severity),
                 deadline=form.day("deadline", "整改时限"), actor=actor)
         except DomainError as error:
-            return self._new_page(duban, actor, form.refused(error), status_code=Form.status(error))
+            return self._new_page(duban, reads, actor, form.refused(error), status_code=Form.status(error))
         return done(rectification_url(task.id), f"已登记整改任务{task.number_label}。")
 
     @staticmethod
-    def _new_page(duban: Duban, actor: Actor, state: FormState, *, status_code: int = 200) -> Template:
+    def _new_page(duban: Duban, reads: Reads, actor: Actor, state: FormState, *, status_code: int = 200) -> Template:
         return page("office/rectification_new.html", actor, today(duban), status_code=status_code, form=state,
-                    units=unit_options(duban, actor.district), sources=enum_options(ProblemSource, DIRECT_SOURCES),
+                    units=unit_options(reads, actor.district), sources=enum_options(ProblemSource, DIRECT_SOURCES),
                     severities=enum_options(Severity))
 
     # -- one task --------------------------------------------------------------------------------
     @get("/{task_id:uuid}", sync_to_thread=True)
-    def detail(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
+    def detail(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
         actor = office_actor(request)
-        return self._task_page(duban, actor, task_id, NO_FORM)
+        return self._task_page(duban, reads, actor, task_id, NO_FORM)
 
-    def _act(self, request: Request, duban: Duban, task_id: UUID, data: dict, action: RectificationAction,
+    def _act(self, request: Request, duban: Duban, reads: Reads, task_id: UUID, data: dict, action: RectificationAction,
              command: Callable[[Form, Actor], str]) -> Template | Redirect:
         """Run one office action from its form; ``command`` answers the message to show."""
         actor = office_actor(request)
@@ -133,54 +132,54 @@ class OfficeRectificationController(Controller):
         try:
             message = command(form, actor)
         except DomainError as error:
-            return self._task_page(duban, actor, task_id, form.refused(error), status_code=Form.status(error))
+            return self._task_page(duban, reads, actor, task_id, form.refused(error), status_code=Form.status(error))
         return done(rectification_url(task_id), message.format(number=task.number_label))
 
     @post("/{task_id:uuid}/verify", sync_to_thread=True)
-    def verify(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def verify(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> str:
             passed = form.decision("result", "passed", "failed", "核验结论")
             duban.verify_rectification(task_id, passed, actor, note=form.text("note", "核验意见", required=False))
             return "整改任务{number}核验通过，可以销号。" if passed else "整改任务{number}核验未通过，已退回单位继续整改。"
-        return self._act(request, duban, task_id, data, RectificationAction.VERIFY, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.VERIFY, command)
 
     @post("/{task_id:uuid}/sign-off", sync_to_thread=True)
-    def sign_off(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def sign_off(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                  data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> str:
             duban.sign_off_rectification(task_id, actor, note=form.text("note", "销号意见", required=False))
             return "整改任务{number}已销号。"
-        return self._act(request, duban, task_id, data, RectificationAction.SIGN_OFF, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.SIGN_OFF, command)
 
     @post("/{task_id:uuid}/reopen", sync_to_thread=True)
-    def reopen(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def reopen(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> str:
             duban.reopen_rectification(task_id, form.text("finding", "回头看发现的问题"),
                                        form.day("new_deadline", "新的整改时限"), actor)
             return "整改任务{number}已经回头看重新打开。"
-        return self._act(request, duban, task_id, data, RectificationAction.REOPEN, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.REOPEN, command)
 
     @post("/{task_id:uuid}/urge", sync_to_thread=True)
-    def urge(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def urge(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
              data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> str:
             duban.urge_rectification(task_id, form.text("note", "催办意见", required=False), actor)
             return "已催办整改任务{number}。"
-        return self._act(request, duban, task_id, data, RectificationAction.URGE, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.URGE, command)
 
     @post("/{task_id:uuid}/criticise", sync_to_thread=True)
-    def criticise(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def criticise(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> str:
             duban.criticise_rectification(task_id, form.text("note", "通报批评的事由"), actor,
                                           document=form.text("document", "通报文号", required=False, max_length=100))
             return "已就整改任务{number}通报批评。"
-        return self._act(request, duban, task_id, data, RectificationAction.CRITICISE, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.CRITICISE, command)
 
     @post("/{task_id:uuid}/interview", sync_to_thread=True)
-    def interview(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def interview(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> str:
             duban.record_rectification_interview(
@@ -188,24 +187,25 @@ class OfficeRectificationController(Controller):
                 form.text("interviewee", "被约谈人（职务）", max_length=100), actor,
                 leader=form.uuid("leader", "约谈领导", required=False), note=form.text("note", "约谈情况", required=False))
             return "已登记整改任务{number}的约谈。"
-        return self._act(request, duban, task_id, data, RectificationAction.INTERVIEW, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.INTERVIEW, command)
 
     @post("/{task_id:uuid}/refer", sync_to_thread=True)
-    def refer(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def refer(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> str:
             duban.propose_rectification_referral(task_id, form.text("reasons", "移交理由"), actor)
             return "已就整改任务{number}提出移交纪检监察，待分管领导审批。"
-        return self._act(request, duban, task_id, data, RectificationAction.PROPOSE_REFERRAL, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.PROPOSE_REFERRAL, command)
 
     @staticmethod
-    def _task_page(duban: Duban, actor: Actor, task_id: UUID, state: FormState, *, status_code: int = 200) -> Template:
+    def _task_page(duban: Duban, reads: Reads, actor: Actor, task_id: UUID, state: FormState, *,
+                   status_code: int = 200) -> Template:
         task: RectificationTask = duban.readable_rectification(task_id, actor)
         inspection = duban.inspection(task.inspection, actor) if task.inspection else None
-        notices = [n for n in duban.notices(actor.district) if n.subject_id == task.id]
+        notices = notices_about(duban, reads, task.id, actor)
         offered = office_actions(task.status, task.referral) if actor.role is Role.OFFICE else ()
         return page("office/rectification.html", actor, today(duban), status_code=status_code, task=task,
-                    unit=duban.unit_names(actor.district).get(task.unit, ""), inspection=inspection, notices=notices,
-                    history=timeline(duban.store, [task.id]), form=state, offered=[a.value for a in offered],
-                    leaders=leader_options(duban, actor.district), url=rectification_url(task.id),
+                    unit=reads.directory.unit_names(actor.district).get(task.unit, ""), inspection=inspection,
+                    notices=notices, history=duban.history([task.id]), form=state, offered=[a.value for a in offered],
+                    leaders=leader_options(reads, actor.district), url=rectification_url(task.id),
                     verdicts=[("passed", "通过"), ("failed", "不通过")])

@@ -11,16 +11,17 @@ from uuid import UUID
 from domain.errors import InvalidInput
 from domain.labels import Labelled
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
-from duban.application import Duban
+from projections.ledger import LedgerRow
+from web.context import Reads
 from web.forms import Form
 
 E = TypeVar("E", bound=Labelled)
 
 
-def unit_options(duban: Duban, district: str, only: Sequence[UUID] | None = None,
+def unit_options(reads: Reads, district: str, only: Sequence[UUID] | None = None,
                  retired_too: bool = False) -> list[tuple[str, str]]:
     """(hex, name) of the active units (or of ``only``, or of all with ``retired_too``), for a select."""
-    units = duban.units(district)
+    units = reads.directory.units(district)
     if retired_too:
         return [(u.id.hex, u.name if u.active else f"{u.name}（已撤销）") for u in units]
     if only is not None:
@@ -29,8 +30,9 @@ def unit_options(duban: Duban, district: str, only: Sequence[UUID] | None = None
     return [(u.id.hex, u.name) for u in units if u.active]
 
 
-def leader_options(duban: Duban, district: str) -> list[tuple[str, str]]:
-    return [(l.id.hex, f"{l.title.label}（{l.portfolio_label or l.code}）") for l in duban.leaders(district) if l.active]
+def leader_options(reads: Reads, district: str) -> list[tuple[str, str]]:
+    return [(l.id.hex, f"{l.title.label}（{l.portfolio_label or l.code}）") for l in reads.directory.leaders(district)
+            if l.active]
 
 
 def enum_options(kind: type[E], members: Sequence[E] | None = None) -> list[tuple[str, str]]:
@@ -64,19 +66,31 @@ class NoticeState:
 
 
 def notice_state(notice: SupervisionNotice, today: date) -> NoticeState:
-    tasks = notice.tasks.values()
-    open_notice = notice.status is not NoticeStatus.CLOSED
+    tasks = [{"key": t["key"], "deadline": t["deadline"], "state": t["state"],
+              "reply_on": t["reply"]["on"] if t["reply"] else None} for t in notice.tasks.values()]
+    return tasks_state(notice.status is not NoticeStatus.CLOSED, notice.reply_deadline, tasks, today)
+
+
+def row_notice_state(row: LedgerRow, today: date) -> NoticeState:
+    """The same glance at a notice from its ledger row (the notices list reads no notice records)."""
+    tasks = [{**t, "deadline": date.fromisoformat(t["deadline"]),
+              "reply_on": date.fromisoformat(t["reply_on"]) if t["reply_on"] else None} for t in row.tasks]
+    return tasks_state(row.status != NoticeStatus.CLOSED.value, row.deadline, tasks, today)
+
+
+def tasks_state(open_notice: bool, reply_deadline: date, tasks: list[dict], today: date) -> NoticeState:
+    """Each task: key, deadline, state, reply_on (the day of its latest reply)."""
     unanswered = [t for t in tasks if t["state"] in (TaskState.OPEN.value, TaskState.REJECTED.value)]
     late: list[str] = []
     for t in tasks:
-        answered_in_time = t["state"] == TaskState.REPLIED.value and t["reply"]["on"] <= t["deadline"]
+        answered_in_time = t["state"] == TaskState.REPLIED.value and t["reply_on"] <= t["deadline"]
         if open_notice and today > t["deadline"] and t["state"] != TaskState.ACCEPTED.value and not answered_in_time:
             late.append(t["key"])
     return NoticeState(
-        total=len(notice.tasks),
+        total=len(tasks),
         awaiting_review=sum(t["state"] == TaskState.REPLIED.value for t in tasks),
         accepted=sum(t["state"] == TaskState.ACCEPTED.value for t in tasks),
-        reply_overdue=open_notice and today > notice.reply_deadline and bool(unanswered),
+        reply_overdue=open_notice and today > reply_deadline and bool(unanswered),
         overdue_tasks=tuple(late),
     )
 

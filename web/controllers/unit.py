@@ -26,10 +26,10 @@ from domain.item import ItemStatus, Satisfaction, SupervisedItem
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from domain.rectification import RectificationStatus, RectificationTask
 from duban.application import Duban
-from projections.timeline import TimelineEntry, timeline
+from projections.timeline import TimelineEntry
 from web.auth import actor_in
-from web.context import Reads, done, page, today, visible_rows
-from web.paging import Pager
+from web.context import Reads, done, page, reads_of, today, visible_page, visible_rows
+from web.records import case_file, notices_about
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 PageQuery = Annotated[int, QueryParameter(name="page")]  # ?page=2
@@ -105,9 +105,9 @@ def _list_page(reads: Reads, actor: Actor, kind: str, template: str, closed: str
     ``closed=1`` for closed ones, 50 a page."""
     day = today(reads.app)
     show_closed = closed == "1"
-    rows = visible_rows(reads, actor, day, kinds=(kind,), open_only=not show_closed, closed_only=show_closed)
-    shown = Pager.of(rows, page_number, {})
-    return page(template, actor, day, rows=shown.rows, total=len(rows), closed=show_closed,
+    shown = visible_page(reads, actor, day, page_number, kinds=(kind,), open_only=not show_closed,
+                         closed_only=show_closed)
+    return page(template, actor, day, rows=shown.rows, total=shown.total, closed=show_closed,
                 page_number=shown.number, pages=shown.pages, **context)
 
 
@@ -138,26 +138,26 @@ class UnitController(Controller):
                           unit_hex=actor.unit.hex if actor.unit else "")
 
     @get("/items/{item_id:uuid}", sync_to_thread=True)
-    def item(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID]) -> Template:
-        return self._item_page(duban, unit_actor(request), item_id, NO_FORM)
+    def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
+        return self._item_page(duban, reads, unit_actor(request), item_id, NO_FORM)
 
-    def _item_page(self, duban: Duban, actor: Actor, item_id: UUID, state: FormState, *,
+    def _item_page(self, duban: Duban, reads: Reads, actor: Actor, item_id: UUID, state: FormState, *,
                    status_code: int = 200) -> Template:
-        item, notices = duban.case_file(item_id, actor)
+        item, notices = case_file(duban, reads, item_id, actor)
         notices = [n for n in notices if n.unit == actor.unit]  # the unit reads only its own notices
         day = today(duban)
         assert actor.unit is not None
         may = item_actions(item, actor.unit, day)
         return page(
             "unit/item.html", actor, day, status_code=status_code, item=item, notices=notices, may=may,
-            state=state, orphan=orphan_error(state, may.shown()), names=duban.unit_names(actor.district),
+            state=state, orphan=orphan_error(state, may.shown()), names=reads.directory.unit_names(actor.district),
             is_lead=item.lead_unit == actor.unit, signed_on=item.signed_for.get(actor.unit.hex),
             my_subtasks=[(k, s) for k, s in item.subtasks.items() if s["unit"] == actor.unit],
             open_subtasks=open_subtasks(item, actor.unit),
             subtask_options=[(k, f"{k} {s['title']}") for k, s in open_subtasks(item, actor.unit)],
             satisfaction_labels={s.value: s.label for s in Satisfaction},
             my_reports=[r for r in item.reports if r["unit"] == actor.unit],
-            entries=readable_timeline(timeline(duban.store, [item.id, *(n.id for n in notices)])),
+            entries=readable_timeline(duban.history([item.id, *(n.id for n in notices)])),
         )
 
     def _item_command(self, request: Request, duban: Duban, item_id: UUID, data: dict, action: str,
@@ -168,17 +168,17 @@ class UnitController(Controller):
         try:
             command(form, actor)
         except DomainError as error:
-            return self._item_page(duban, actor, item_id, form.refused(error), status_code=Form.status(error))
+            return self._item_page(duban, reads_of(request), actor, item_id, form.refused(error), status_code=Form.status(error))
         return done(f"/unit/items/{item_id.hex}", message)
 
     @post("/items/{item_id:uuid}/sign-for", sync_to_thread=True)
-    def sign_for(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def sign_for(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                  data: FormBody) -> Template | Redirect:
         return self._item_command(request, duban, item_id, data, "sign-for",
                                   lambda form, actor: duban.sign_for_item(item_id, actor), "已签收该事项。")
 
     @post("/items/{item_id:uuid}/progress", sync_to_thread=True)
-    def progress(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def progress(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                  data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> None:
             percent = form.integer("percent", "完成进度", low=0, high=100)
@@ -188,7 +188,7 @@ class UnitController(Controller):
         return self._item_command(request, duban, item_id, data, "progress", command, "进展已报送。")
 
     @post("/items/{item_id:uuid}/extension", sync_to_thread=True)
-    def extension(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def extension(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> None:
             new_deadline = form.day("new_deadline", "申请的新时限")
@@ -198,7 +198,7 @@ class UnitController(Controller):
                                   "延期申请已提交，等待审批。")
 
     @post("/items/{item_id:uuid}/cannot-implement", sync_to_thread=True)
-    def cannot_implement(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def cannot_implement(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                          data: FormBody) -> Template | Redirect:
         return self._item_command(
             request, duban, item_id, data, "cannot-implement",
@@ -206,7 +206,7 @@ class UnitController(Controller):
             "已报告不能办理，等待督查室审核。")
 
     @post("/items/{item_id:uuid}/completion", sync_to_thread=True)
-    def completion(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def completion(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                    data: FormBody) -> Template | Redirect:
         return self._item_command(
             request, duban, item_id, data, "completion",
@@ -214,7 +214,7 @@ class UnitController(Controller):
             "已报告办结，等待督查室核验。")
 
     @post("/items/{item_id:uuid}/subtask", sync_to_thread=True)
-    def subtask(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def subtask(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> None:
             key = form.text("subtask", "子任务")
@@ -223,7 +223,7 @@ class UnitController(Controller):
         return self._item_command(request, duban, item_id, data, "subtask", command, "子任务已报告完成。")
 
     @post("/items/{item_id:uuid}/formal-reply", sync_to_thread=True)
-    def formal_reply(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
+    def formal_reply(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                      data: FormBody) -> Template | Redirect:
         return self._item_command(
             request, duban, item_id, data, "formal-reply",
@@ -237,7 +237,7 @@ class UnitController(Controller):
         return _list_page(reads, unit_actor(request), "notice", "unit/notices.html", closed, page_number)
 
     @get("/notices/{notice_id:uuid}", sync_to_thread=True)
-    def notice(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID]) -> Template:
+    def notice(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Template:
         return self._notice_page(duban, unit_actor(request), notice_id, NO_FORM)
 
     def _notice_page(self, duban: Duban, actor: Actor, notice_id: UUID, state: FormState, *,
@@ -256,7 +256,7 @@ class UnitController(Controller):
             subject_href=(f"/unit/items/{notice.subject_id.hex}" if notice.subject_kind == "item"
                           else f"/unit/rectifications/{notice.subject_id.hex}"),
             subject_label=self._subject_label(duban, actor, notice),
-            entries=timeline(duban.store, [notice.id]),
+            entries=duban.history([notice.id]),
         )
 
     @staticmethod
@@ -282,14 +282,14 @@ class UnitController(Controller):
         return done(f"/unit/notices/{notice_id.hex}", message)
 
     @post("/notices/{notice_id:uuid}/acknowledge", sync_to_thread=True)
-    def acknowledge(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
+    def acknowledge(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
                     data: FormBody) -> Template | Redirect:
         return self._notice_command(request, duban, notice_id, data, "acknowledge",
                                     lambda form, actor: duban.acknowledge_notice(notice_id, actor),
                                     "已签收督办通知。")
 
     @post("/notices/{notice_id:uuid}/reply", sync_to_thread=True)
-    def reply(self, request: Request, duban: NamedDependency[Duban], notice_id: FromPath[UUID],
+    def reply(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
         task = str((data or {}).get("task", "")).strip()
 
@@ -306,13 +306,13 @@ class UnitController(Controller):
                           page_number)
 
     @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
-    def rectification(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID]) -> Template:
-        return self._rectification_page(duban, unit_actor(request), task_id, NO_FORM)
+    def rectification(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
+        return self._rectification_page(duban, reads, unit_actor(request), task_id, NO_FORM)
 
-    def _rectification_page(self, duban: Duban, actor: Actor, task_id: UUID, state: FormState, *,
+    def _rectification_page(self, duban: Duban, reads: Reads, actor: Actor, task_id: UUID, state: FormState, *,
                             status_code: int = 200) -> Template:
         task: RectificationTask = duban.readable_rectification(task_id, actor)
-        notices = [n for n in duban.notices(actor.district) if n.subject_id == task.id and n.unit == actor.unit]
+        notices = [n for n in notices_about(duban, reads, task.id, actor) if n.unit == actor.unit]
         day = today(duban)
         rectifying = task.status is RectificationStatus.RECTIFYING
         shown = set()
@@ -323,7 +323,7 @@ class UnitController(Controller):
         return page(
             "unit/rectification.html", actor, day, status_code=status_code, task=task, state=state, shown=shown,
             orphan=orphan_error(state, shown), notices=notices,
-            entries=timeline(duban.store, [task.id, *(n.id for n in notices)]),
+            entries=duban.history([task.id, *(n.id for n in notices)]),
         )
 
     def _rectification_command(self, request: Request, duban: Duban, task_id: UUID, data: dict, action: str,
@@ -334,12 +334,12 @@ class UnitController(Controller):
         try:
             command(form, actor)
         except DomainError as error:
-            return self._rectification_page(duban, actor, task_id, form.refused(error),
+            return self._rectification_page(duban, reads_of(request), actor, task_id, form.refused(error),
                                             status_code=Form.status(error))
         return done(f"/unit/rectifications/{task_id.hex}", message)
 
     @post("/rectifications/{task_id:uuid}/plan", sync_to_thread=True)
-    def plan(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def plan(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
              data: FormBody) -> Template | Redirect:
         return self._rectification_command(
             request, duban, task_id, data, "plan",
@@ -347,7 +347,7 @@ class UnitController(Controller):
             "整改方案已提交。")
 
     @post("/rectifications/{task_id:uuid}/progress", sync_to_thread=True)
-    def rectification_progress(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def rectification_progress(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                                data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> None:
             percent = form.integer("percent", "完成进度", low=0, high=100)
@@ -355,7 +355,7 @@ class UnitController(Controller):
         return self._rectification_command(request, duban, task_id, data, "progress", command, "整改进展已报送。")
 
     @post("/rectifications/{task_id:uuid}/rectified", sync_to_thread=True)
-    def rectified(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
+    def rectified(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> None:
             summary = form.text("summary", "整改情况")
