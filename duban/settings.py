@@ -8,12 +8,22 @@ from typing import Mapping
 from urllib.parse import unquote, urlparse
 
 DEFAULT_SQLITE_PATH = Path("var") / "duban.sqlite3"
+SQLITE_LOCK_TIMEOUT = "5"  # seconds
+# PostgreSQL connections per process: POOL_SIZE kept open, up to MAX_OVERFLOW more under load.  A
+# web process runs up to 40 request threads (anyio's default), but each holds a connection for
+# one statement or transaction only, so the others wait for one briefly: up to
+# POSTGRES_CONNECT_TIMEOUT seconds, which eventsourcing passes to psycopg_pool as that wait.
+# ``?pool_size=&max_overflow=`` in DATABASE_URL change them (several web workers share the
+# server's max_connections, 100 by default).
+POSTGRES_POOL_SIZE = "5"
+POSTGRES_MAX_OVERFLOW = "10"
 
 
 def store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The eventsourcing settings for the configured store.
 
-    ``DATABASE_URL=postgresql://user:pass@host:5432/db?schema=name`` selects PostgreSQL;
+    ``DATABASE_URL=postgresql://user:pass@host:5432/db?schema=name`` selects PostgreSQL (also
+    ``pool_size``, ``max_overflow``: its connection pool);
     otherwise ``DUBAN_DB`` (default ``var/duban.sqlite3``) names the SQLite file, created on
     first use with its folder.
     """
@@ -23,7 +33,11 @@ def store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
         return postgres_env(url)
     path = Path(environ.get("DUBAN_DB") or DEFAULT_SQLITE_PATH)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+    # Writers wait rather than fail with "database is locked": in one process eventsourcing's pool
+    # hands out one writing connection at a time (the others wait for it, up to 5 s); a writer in
+    # another process is waited for up to SQLITE_LOCK_TIMEOUT seconds (SQLite's busy timeout).
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
+            "SQLITE_LOCK_TIMEOUT": SQLITE_LOCK_TIMEOUT}
 
 
 def postgres_env(url: str) -> dict[str, str]:
@@ -39,6 +53,8 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_USER": unquote(parsed.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parsed.password or ""),
         "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_POOL_SIZE": query.get("pool_size", POSTGRES_POOL_SIZE),
+        "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", POSTGRES_MAX_OVERFLOW),
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"]

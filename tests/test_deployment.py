@@ -130,3 +130,14 @@ def _page_as(username: str, base: str, path: str) -> str:
     form = urllib.parse.urlencode({"username": username, "password": "duban-demo-2026", "_csrf_token": token})
     opener.open(f"{base}/login", data=form.encode(), timeout=10).read()
     return opener.open(f"{base}{path}", timeout=10).read().decode("utf-8")
+
+
+def test_the_store_settings_say_how_writers_wait_and_how_many_connections_a_process_opens(tmp_path):
+    from duban.settings import postgres_env, store_env
+
+    sqlite = store_env({"DUBAN_DB": str(tmp_path / "duban.sqlite3")})
+    assert sqlite["SQLITE_LOCK_TIMEOUT"] == "5"  # another process's writer is waited for, not "database is locked"
+    pg = postgres_env("postgresql://duban:secret@db:5432/duban")
+    assert (pg["POSTGRES_POOL_SIZE"], pg["POSTGRES_MAX_OVERFLOW"]) == ("5", "10")
+    tuned = postgres_env("postgresql://duban:secret@db:5432/duban?schema=s&pool_size=3&max_overflow=4")
+    assert (tuned["POSTGRES_SCHEMA"], tuned["POSTGRES_POOL_SIZE"], tuned["POSTGRES_MAX_OVERFLOW"]) == ("s", "3", "4")

@@ -44,9 +44,9 @@ def propose(app, units):
                                   reasons="燃气安全隐患排查", actor=clerk(units["D01"]))
 
 
-def find(app, inspection, unit, actor, problem="消防通道堵塞"):
+def find(app, inspection, unit, actor, problem="消防通道堵塞", **more):
     return app.record_inspection_finding(inspection.id, unit=unit.id, problem=problem, severity=Severity.SERIOUS,
-                                         deadline=date(2026, 4, 30), actor=actor)
+                                         deadline=date(2026, 4, 30), actor=actor, **more)
 
 
 # ---- planning and approval ------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def test_a_finding_outside_the_approved_scope_is_refused_and_creates_no_task(app
 
 def test_a_finding_and_its_task_are_saved_together_or_not_at_all(app, store_env, clock, units, office, monkeypatch):
     inspection = plan(app, office, units)
-    app.conduct_inspection(inspection.id, office)
+    seen = app.conduct_inspection(inspection.id, office).version  # the version the user acts on
     other = Duban(env=store_env, clock=clock)  # a colleague changes the inspection meanwhile
     load = app._get
 
@@ -147,7 +147,8 @@ def test_a_finding_and_its_task_are_saved_together_or_not_at_all(app, store_env,
 
     monkeypatch.setattr(app, "_get", load_then_race)
     try:
-        refused(app, ConcurrentChange, "concurrency.conflict", lambda: find(app, inspection, units["S01"], office),
+        refused(app, ConcurrentChange, "concurrency.conflict",
+                lambda: find(app, inspection, units["S01"], office, expected_version=seen),
                 RECT_REGISTER, RectificationTask.id_for(D, 2026, 1))
     finally:
         other.close()
@@ -155,7 +156,7 @@ def test_a_finding_and_its_task_are_saved_together_or_not_at_all(app, store_env,
     assert app.rectifications(D) == []
     stored = app.inspection(inspection.id, office)
     assert stored.findings == [] and list(stored.results) == [units["S01"].id.hex]
-    task = find(app, inspection, units["S01"], office)  # retried, it is saved with the inspection
+    task = find(app, inspection, units["S01"], office)  # tried again, it is saved with the inspection
     assert app.inspection(inspection.id, office).findings == [{"unit": units["S01"].id, "rectification": task.id}]
 
 

@@ -77,6 +77,31 @@ def test_a_good_file_registers_and_assigns_every_row_and_a_second_import_creates
     assert len(app.items(world.district)) == 3
 
 
+def test_an_import_that_loses_the_race_for_the_numbers_is_run_again_whole_and_lists_each_row_once(
+        web, monkeypatch):
+    app, world = web.app, web.world
+    plan = read_items(workbook(GOOD), units(web))
+    load = app._register
+    meanwhile = []
+
+    def load_then_someone_registers(district, kind, year, on):
+        found = load(district, kind, year, on)
+        if kind == "item" and not meanwhile:
+            meanwhile.append(None)  # once: the registration below loads the register too
+            meanwhile.append(app.register_item(
+                source=SourceKind.EXECUTIVE_MEETING, reference="区政府第4次常务会议", decision_date=date(2026, 2, 27),
+                title="同时登记的事项", deadline=date(2026, 6, 30), actor=world.office))
+        return found
+
+    monkeypatch.setattr(app, "_register", load_then_someone_registers)
+    result = app.import_items(plan, world.office)
+    monkeypatch.undo()
+    assert meanwhile[1].number == 1
+    assert result.message == "已导入3项，跳过0项（已存在）"
+    assert [i.number for i in result.imported] == [7, 8, 9]
+    assert sorted(i.number for i in app.items(world.district)) == [1, 7, 8, 9]
+
+
 def test_rows_without_a_number_are_recognised_by_what_they_are(web):
     """Unnumbered rows: (source, reference, decision date, title) is the identity, whatever the row order."""
     app, world = web.app, web.world

@@ -218,44 +218,61 @@ def test_a_stale_expected_version_is_a_conflict_and_the_first_write_stands(app, 
     assert app.report_item_progress(item_id, 50, "过半", world.unit("A"), expected_version=seen + 1).version == seen + 2
 
 
-def test_two_writers_racing_on_one_item_one_wins_one_conflicts(app, world, item_id, store_env, clock, monkeypatch):
+@pytest.mark.parametrize("seen_version", [True, False], ids=["expected-version", "no-expected-version"])
+def test_two_writers_racing_on_one_item(app, world, item_id, store_env, clock, monkeypatch, seen_version):
+    """Both load the same version, then both save.  With the version they saw (``expected_version``)
+    one wins and the other gets ConcurrentChange at once; without, the loser is retried on the
+    fresh item and both reports are recorded."""
     barrier = threading.Barrier(2, timeout=20)
     original = SupervisedItem.report_progress
+    waited: set[int] = set()
 
     def report_then_wait(self, *args, **kwargs):
         original(self, *args, **kwargs)  # validated and applied in memory ...
-        barrier.wait()  # ... and neither saves before both have loaded the same version
+        if threading.get_ident() not in waited:  # ... and neither saves before both have loaded
+            waited.add(threading.get_ident())
+            barrier.wait()
 
     monkeypatch.setattr(SupervisedItem, "report_progress", report_then_wait)
     version = app.item(item_id, world.office).version
+    expected = version if seen_version else None
     second = Duban(env=store_env, clock=clock)
     outcomes: dict[str, object] = {}
 
     def write(name, duban, unit, percent):
         try:
-            duban.report_item_progress(item_id, percent, f"{name}报送", world.unit(unit))
+            duban.report_item_progress(item_id, percent, f"{name}报送", world.unit(unit), expected_version=expected)
             outcomes[name] = "ok"
         except Exception as error:  # noqa: BLE001 - recorded and asserted below
             outcomes[name] = error
 
     try:
-        threads = [threading.Thread(target=write, args=("牵头", app, "A", 30)),
-                   threading.Thread(target=write, args=("协办", second, "B", 70))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
+        with capture_logs() as logs:
+            threads = [threading.Thread(target=write, args=("牵头", app, "A", 30)),
+                       threading.Thread(target=write, args=("协办", second, "B", 70))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=60)
     finally:
         second.close()
 
     assert sorted(outcomes) == ["协办", "牵头"], outcomes
     winners = [name for name, outcome in outcomes.items() if outcome == "ok"]
     losers = [outcome for outcome in outcomes.values() if outcome != "ok"]
-    assert len(winners) == 1, outcomes
-    assert len(losers) == 1 and isinstance(losers[0], ConcurrentChange), outcomes
+    retries = [line for line in logs if line["event"] == "command_retry"]
     item = app.item(item_id, world.office)
-    assert item.version == version + 1
-    assert [r["text"] for r in item.reports] == [f"{winners[0]}报送"]
+    if seen_version:
+        assert len(winners) == 1, outcomes
+        assert len(losers) == 1 and isinstance(losers[0], ConcurrentChange), outcomes
+        assert retries == []
+        assert item.version == version + 1
+        assert [r["text"] for r in item.reports] == [f"{winners[0]}报送"]
+    else:
+        assert losers == [], outcomes
+        assert [(r["command"], r["attempt"]) for r in retries] == [("report_item_progress", 1)]
+        assert item.version == version + 2
+        assert sorted(r["text"] for r in item.reports) == ["协办报送", "牵头报送"]
 
 
 # ---------------------------------------------------------------------------------------- structured log

@@ -352,6 +352,27 @@ def test_the_escalation_ladder_and_cannot_implement_from_the_item_page(web):
     assert _item(web, item_id).status is ItemStatus.IN_PROGRESS
 
 
+def test_a_change_saved_between_the_page_check_and_the_command_is_409_not_applied_over_it(web, monkeypatch):
+    """The form's hidden version travels with the command (``expected_version``): someone who acts
+    after the page's version was checked, but before the command saves, is not overwritten by a
+    silent retry."""
+    office = web.client("duchashi")
+    item_id = web.item("整治背街小巷", lead="A", sign=True)
+    seen = _item(web, item_id).version
+    load = web.app.readable_item
+
+    def load_then_someone_urges(item, actor):
+        found = load(item, actor)
+        monkeypatch.setattr(web.app, "readable_item", load)  # once
+        web.app.urge_item(item_id, "电话催办", web.world.office)
+        return found
+
+    monkeypatch.setattr(web.app, "readable_item", load_then_someone_urges)
+    late = _post(web, office, f"/office/items/{item_id.hex}/urge", note="再次催办", version=str(seen))
+    assert late.status_code == 409 and "已被他人修改" in late.text
+    assert (_item(web, item_id).urges, _item(web, item_id).version) == (1, seen + 1)
+
+
 def test_the_proposers_rating_of_a_formal_reply(web):
     office = web.client("duchashi")
     item_id = web.item("增设公交站点", lead="A", sign=True, source=SourceKind.NPC_SUGGESTION, reference="第45号")

@@ -69,6 +69,8 @@ class ImportCommands(ItemCommands):
         result = ImportResult()
 
         def work() -> list:
+            result.imported.clear()  # run again after a conflicting save: start the answer afresh
+            result.skipped.clear()
             actor.must_be(Role.OFFICE, doing="导入督办事项")
             if not plan.ok:
                 raise ImportRefused(list(plan.errors))

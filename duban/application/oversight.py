@@ -252,7 +252,7 @@ class OversightCommands(ItemCommands):
             self._claim_number(register, RectificationTask, number, task.id, day, "整改任务编号")
             return [found, register, task]
 
-        return self._run("record_inspection_finding", actor, inspection, work)[2]
+        return self._run("record_inspection_finding", actor, inspection, work, retry=expected_version is None)[2]
 
     def record_inspection_results(self, inspection: UUID, results: list[dict], actor: Actor, on: date | None = None,
                                   expected_version: int | None = None):

@@ -185,10 +185,12 @@ class WatcherCommands(OversightCommands):
                 report.automatic_urges += 1
 
     def _save_facts(self, command: str, aggregate, actor: Actor, report: TickReport) -> bool:
+        """Save facts already applied to ``aggregate`` (loaded and changed outside ``_run``), so a
+        conflict is not retried: saving the same stale aggregate again would only conflict again."""
         if not aggregate.pending_events:
             return False
         try:
-            self._run(command, actor, aggregate.id, lambda: [aggregate])
+            self._run(command, actor, aggregate.id, lambda: [aggregate], retry=False)
         except ConcurrentChange:
             report.conflicts += 1  # someone acted meanwhile: the next run records it
             return False

@@ -138,57 +138,60 @@ def _unit(form: Form) -> UUID | None:
     return form.uuid("unit", "对象单位", required=False)
 
 
-def _assign(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+def _assign(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
     lead = form.uuid("lead_unit", "牵头单位")
     co_units = form.uuids("co_units", "协办单位")
-    duban.assign_item(item.id, lead, co_units, actor)
+    duban.assign_item(item.id, lead, co_units, actor, expected_version=seen)
     return f"已交办督办事项{item.number_label}。"
 
 
-def _split(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+def _split(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
     unit = form.uuid("subtask_unit", "承办单位")
     title = form.text("subtask_title", "子任务内容")
     deadline = form.day("subtask_deadline", "子任务时限")
-    duban.split_item(item.id, [{"unit": unit, "title": title, "deadline": deadline}], actor)
+    duban.split_item(item.id, [{"unit": unit, "title": title, "deadline": deadline}], actor, expected_version=seen)
     return "已分解子任务。"
 
 
-def _sign_off(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
-    duban.sign_off_item(item.id, actor, note=form.text("note", "核验意见", required=False))
+def _sign_off(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
+    duban.sign_off_item(item.id, actor, note=form.text("note", "核验意见", required=False), expected_version=seen)
     return f"督办事项{item.number_label}已办结销号。"
 
 
-def _send_back(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
-    duban.send_back_item(item.id, form.text("reasons", "退回理由", required=False), actor)
+def _send_back(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
+    duban.send_back_item(item.id, form.text("reasons", "退回理由", required=False), actor, expected_version=seen)
     return "已退回重办。"
 
 
-def _cannot_implement(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+def _cannot_implement(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
     accept = form.decision("decision", "accept", "reject", "审核结论")
-    duban.decide_cannot_implement(item.id, accept, form.text("note", "审核意见", required=False), actor)
+    duban.decide_cannot_implement(item.id, accept, form.text("note", "审核意见", required=False), actor,
+                                  expected_version=seen)
     return "已同意终止办理。" if accept else "已退回，继续办理。"
 
 
-def _extension(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+def _extension(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
     grant = form.decision("decision", "grant", "refuse", "审批结论")
     new_deadline = form.day("new_deadline", "批准的新时限", required=False)
     duban.decide_extension(item.id, grant, form.text("note", "审批意见", required=False), actor,
-                           new_deadline=new_deadline if grant else None)
+                           new_deadline=new_deadline if grant else None, expected_version=seen)
     return "已同意延期。" if grant else "已不同意延期。"
 
 
-def _satisfaction(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+def _satisfaction(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
     rating = form.choice("satisfaction", "测评结果", Satisfaction)
-    duban.record_satisfaction(item.id, rating, actor, comment=form.text("comment", "测评意见", required=False))
+    duban.record_satisfaction(item.id, rating, actor, comment=form.text("comment", "测评意见", required=False),
+                              expected_version=seen)
     return f"已登记满意度测评：{rating.label}。"
 
 
-def _urge(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
-    duban.urge_item(item.id, form.text("note", "催办意见", required=False), actor, unit=_unit(form))
+def _urge(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
+    duban.urge_item(item.id, form.text("note", "催办意见", required=False), actor, unit=_unit(form),
+                    expected_version=seen)
     return "已催办。"
 
 
-def _notice(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+def _notice(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
     unit = form.uuid("unit", "接收单位")
     title = form.text("title", "通知标题")
     task = form.text("task", "任务内容")
@@ -201,30 +204,35 @@ def _notice(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str
     return f"已下发督办通知{notice.number_label}，书面回复时限{notice.reply_deadline.isoformat()}。"
 
 
-def _criticise(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+def _criticise(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
     duban.criticise_item(item.id, form.text("note", "通报事由", required=False), actor,
-                         document=form.text("document", "通报文号", required=False), unit=_unit(form))
+                         document=form.text("document", "通报文号", required=False), unit=_unit(form),
+                         expected_version=seen)
     return "已通报批评。"
 
 
-def _interview(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
+def _interview(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
     duban.record_interview(item.id, form.text("held_by", "约谈人", required=False),
                            form.text("interviewee", "被约谈人", required=False), actor,
-                           note=form.text("note", "约谈情况", required=False), unit=_unit(form))
+                           note=form.text("note", "约谈情况", required=False), unit=_unit(form),
+                           expected_version=seen)
     return "已登记约谈。"
 
 
-def _referral(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
-    duban.propose_referral(item.id, form.text("reasons", "移交理由", required=False), actor)
+def _referral(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
+    duban.propose_referral(item.id, form.text("reasons", "移交理由", required=False), actor, expected_version=seen)
     return "已提出移交纪检监察，待领导审批。"
 
 
-def _commend(duban: Duban, item: SupervisedItem, form: Form, actor: Actor) -> str:
-    duban.commend_item(item.id, form.text("note", "激励事由", required=False), actor, unit=_unit(form))
+def _commend(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
+    duban.commend_item(item.id, form.text("note", "激励事由", required=False), actor, unit=_unit(form),
+                       expected_version=seen)
     return "已通报激励。"
 
 
-COMMANDS: dict[ItemAction, Callable[[Duban, SupervisedItem, Form, Actor], str]] = {
+# ``seen``: the version the page showed (the form's hidden ``version``); a command on the item
+# carries it as ``expected_version``, so a change by someone else since is a 409, never retried
+COMMANDS: dict[ItemAction, Callable[[Duban, SupervisedItem, Form, Actor, int | None], str]] = {
     ItemAction.ASSIGN: _assign, ItemAction.SPLIT: _split, ItemAction.SIGN_OFF: _sign_off,
     ItemAction.SEND_BACK: _send_back, ItemAction.CANNOT_IMPLEMENT: _cannot_implement,
     ItemAction.EXTENSION: _extension, ItemAction.SATISFACTION: _satisfaction, ItemAction.URGE: _urge,
@@ -410,7 +418,7 @@ class OfficeController(Controller):
             seen = form.integer("version", "页面版本", required=False)
             if seen is not None and seen != item.version:  # acted on a page that is out of date
                 raise ConcurrentChange(item.label)
-            message = COMMANDS[chosen](duban, item, form, actor)
+            message = COMMANDS[chosen](duban, item, form, actor, seen)
         except DomainError as error:
             placed = _placed(error)
             return self._item_page(duban, reads, actor, item_id, form.refused(placed), status_code=Form.status(placed))
