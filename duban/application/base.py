@@ -69,8 +69,16 @@ class ServiceBase:
         self.store = EventStore(env=self.env)
         self.clock: Clock = clock or SystemClock()
         self._calendar: WorkingDayCalendar | None = None
+        self._closing: list[Callable[[], None]] = []
+
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the service closes (connections opened beside the event store's,
+        such as the web sessions')."""
+        self._closing.append(callback)
 
     def close(self) -> None:
+        for callback in self._closing:
+            callback()
         self.store.close()
 
     # -- reading aggregates ------------------------------------------------------------------
