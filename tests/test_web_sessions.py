@@ -1,14 +1,99 @@
-"""Sessions live in the store's database: a litestar ``Store`` on the table ``web_sessions``."""
+"""Sessions live in the store's database: a login survives a restart of the web process;
+logging out ends it everywhere; an expired session is refused."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import date, timedelta
 
 import anyio
 import pytest
+from builders import DistrictBuilder
+from litestar.testing import TestClient
+from web_helpers import PASSWORD, login
 
+from domain.actor import Role
+from duban.application import Duban
+from duban.clock import FixedClock
 from duban.sessions import DatabaseSessionStore
 from projections.database import migrate
+from web.app import create_app
+from web.auth import SESSION_COOKIE
+
+TODAY = date(2026, 3, 2)
+SECRET = "k" * 32
+
+
+def _office_user(app: Duban) -> None:
+    world = DistrictBuilder(app).units(A="区住建局").build()
+    app.add_user(username="office1", password=PASSWORD, role=Role.OFFICE, district=world.district, actor=world.admin)
+
+
+@pytest.fixture
+def served(app, store_env, clock):
+    """A logged-in client of one web app, and a maker of further apps (each on its own ``Duban``,
+    as another process or the restarted one would have) on the same store."""
+    clock.set(TODAY)
+    _office_user(app)
+    first = TestClient(app=create_app(app, csrf_secret=SECRET))
+    assert login(first, "office1").status_code in (302, 303)
+    assert first.get("/api/me").json()["user"] == "office1"
+    others: list[Duban] = []
+
+    def another_app(cookies) -> TestClient:
+        duban = Duban(env=store_env, clock=FixedClock(TODAY))
+        others.append(duban)
+        return TestClient(app=create_app(duban, csrf_secret=SECRET), cookies=cookies)
+
+    yield first, another_app
+    for duban in others:
+        duban.close()
+
+
+@pytest.mark.storage
+def test_a_login_survives_a_restart_of_the_web_process(served):
+    first, another_app = served
+    restarted = another_app(first.cookies)
+    answer = restarted.get("/api/me")
+    assert answer.status_code == 200 and answer.json()["user"] == "office1"
+    assert "督查室工作台" in restarted.get("/office").text
+
+
+@pytest.mark.storage
+def test_rebuilding_the_read_models_logs_nobody_out(served, app):
+    from projections.read_side import ReadSide
+
+    first, _ = served
+    ReadSide(app.store).rebuild()  # `duban projections rebuild`: the sessions are no read model
+    assert first.get("/api/me").json()["user"] == "office1"
+
+
+@pytest.mark.storage
+def test_logging_out_through_one_process_ends_the_session_in_every_other(served, store_env):
+    first, another_app = served
+    session_id = first.cookies[SESSION_COOKIE]
+    other = another_app(first.cookies)
+    assert other.get("/api/me").status_code == 200
+    out = first.post("/logout", data={"_csrf_token": first.cookies.get("csrftoken")}, follow_redirects=False)
+    assert out.status_code in (302, 303) and out.headers["location"] == "/login"
+    assert other.get("/api/me").status_code == 401
+    page = other.get("/office", follow_redirects=False)
+    assert page.status_code in (302, 303) and page.headers["location"].startswith("/login")
+    assert not anyio.run(DatabaseSessionStore(store_env).exists, session_id), "the session's row is deleted"
+
+
+@pytest.mark.storage
+def test_an_expired_session_is_refused(served, store_env):
+    first, another_app = served
+    session_id = first.cookies[SESSION_COOKIE]
+    store = DatabaseSessionStore(store_env)
+    data = anyio.run(store.get, session_id)
+    assert data is not None
+    nine_hours_ago = DatabaseSessionStore(store_env, now=lambda: time.time() - 9 * 3600)
+    anyio.run(nine_hours_ago.set, session_id, data, 8 * 3600)  # as if logged in 9 h ago, idle since
+    assert first.get("/api/me").status_code == 401
+    assert another_app(first.cookies).get("/api/me").status_code == 401
+    assert not anyio.run(store.exists, session_id)
 
 
 class Ticking:

@@ -18,7 +18,8 @@ from litestar.template import TemplateConfig
 
 from domain.errors import DomainError
 from duban.application import Duban
-from web.auth import build_session_auth, login, login_page, logout
+from duban.sessions import open_session_store
+from web.auth import SESSION_STORE, build_session_auth, login, login_page, logout
 from web.context import Reads
 from web.controllers import CONTROLLERS
 from web.controllers.api import API_DESCRIPTION
@@ -34,7 +35,9 @@ def healthz() -> dict[str, str]:
 
 
 def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str | None = None) -> Litestar:
-    reads = Reads(duban)
+    """The web application over ``duban``.  Sessions live in the store's database, so every app
+    on the same store (another worker, the app after a restart) knows every login."""
+    reads = Reads(duban)  # applies the read-model migrations, the sessions table among them
     templates = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine,
                                engine_callback=lambda engine: register_filters(engine.engine))
     return Litestar(
@@ -46,6 +49,7 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
         },
         on_startup=[reads.fresh],  # the read models caught up before the first page
         on_app_init=[build_session_auth(duban, secure_cookies=secure_cookies).on_app_init],
+        stores={SESSION_STORE: open_session_store(duban)},
         csrf_config=CSRFConfig(secret=csrf_secret or os.environ.get("DUBAN_SECRET") or secrets.token_hex(32),
                                cookie_samesite="lax", cookie_secure=secure_cookies, exclude=["/healthz"]),
         template_config=templates,
