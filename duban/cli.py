@@ -16,7 +16,7 @@ from domain.calendar import parse_schedule
 from domain.errors import DomainError
 from duban import logging as duban_logging
 from duban.clock import FixedClock, SystemClock
-from duban.settings import describe, store_env
+from duban.settings import describe, secure_cookies, store_env
 
 console = Console(width=None if sys.stdout.isatty() else 180)
 
@@ -135,7 +135,7 @@ def _serve(host: str, port: int, today: date | None, logins=None, staged=()) -> 
     from web.app import create_app
 
     app = _open_app(today)
-    secure = os.environ.get("DUBAN_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
+    secure = secure_cookies()
     console.print(f"存储：{describe(app.env)} · 正在更新台账与排名读模型 …")
     web_app = create_app(app, secure_cookies=secure)  # applies the read-model migrations
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -150,11 +150,50 @@ def _serve(host: str, port: int, today: date | None, logins=None, staged=()) -> 
               help="Address to listen on (0.0.0.0 in a container).")
 @click.option("--port", default=8000, show_default=True, type=int, envvar="DUBAN_PORT")
 @click.option("--today", callback=_date, help="Pretend today is this day (for demos and training).")
-def serve(host: str, port: int, today: date | None) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), envvar="DUBAN_WORKERS",
+              help="Web processes; they share the sessions, which live in the store's database.")
+def serve(host: str, port: int, today: date | None, workers: int) -> None:
     """Run the web application on the configured store (read-model migrations are applied and
     the read models caught up on start).  DUBAN_SECRET signs CSRF tokens; set
     DUBAN_SECURE_COOKIES=1 behind HTTPS."""
-    _serve(host, port, today)
+    if workers > 1:
+        _serve_workers(host, port, today, workers)
+    else:
+        _serve(host, port, today)
+
+
+def _serve_workers(host: str, port: int, today: date | None, workers: int) -> None:
+    """Several web processes (uvicorn workers, each building its app with
+    ``web.asgi:create_app_from_env``).  The migrations are applied and the read models caught up
+    once, here, before the workers start; the workers get what they share through the
+    environment: the CSRF secret (one made up here when DUBAN_SECRET is not set), --today, the
+    log settings."""
+    import secrets
+
+    import uvicorn
+
+    from projections.read_side import ReadSide
+
+    app = _open_app(today)
+    try:
+        console.print(f"存储：{describe(app.env)} · 正在更新台账与排名读模型 …")
+        ReadSide(app.store).catch_up()
+    finally:
+        app.close()
+    if not os.environ.get("DUBAN_SECRET"):
+        os.environ["DUBAN_SECRET"] = secrets.token_hex(32)
+    if today:
+        os.environ["DUBAN_TODAY"] = today.isoformat()
+    else:
+        os.environ.pop("DUBAN_TODAY", None)
+    root = click.get_current_context().find_root().params
+    os.environ["DUBAN_LOG_LEVEL"] = root.get("log_level") or "INFO"
+    if root.get("log_file"):
+        os.environ["DUBAN_LOG_FILE"] = str(Path(root["log_file"]).resolve())
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    console.print(f"\n[bold]督查督办系统已启动：http://{shown}:{port}/[/]  （{workers} 个进程，Ctrl+C 退出）")
+    uvicorn.run("web.asgi:create_app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
 @main.group()

@@ -1,12 +1,20 @@
-"""Sessions live in the store's database: a login survives a restart of the web process;
-logging out ends it everywhere; an expired session is refused."""
+"""Sessions live in the store's database: a login survives a restart of the web process and is
+known to every web worker (`duban serve --workers N`); logging out ends it everywhere; an
+expired session is refused."""
 
 from __future__ import annotations
 
+import os
+import re
+import socket
+import subprocess
+import sys
 import time
+from contextlib import closing
 from datetime import date, timedelta
 
 import anyio
+import httpx
 import pytest
 from builders import DistrictBuilder
 from litestar.testing import TestClient
@@ -22,6 +30,7 @@ from web.auth import SESSION_COOKIE
 
 TODAY = date(2026, 3, 2)
 SECRET = "k" * 32
+DUBAN = os.path.join(os.path.dirname(sys.executable), "duban")
 
 
 def _office_user(app: Duban) -> None:
@@ -198,3 +207,87 @@ def test_an_unchanged_session_is_not_written_back_on_every_request(store_env):
         assert await other.get("s") is None, "the request finishing afterwards does not bring the session back"
 
     anyio.run(scenario)
+
+
+# -- duban serve --workers 2 ----------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _on_a_new_connection(base: str, cookies: dict[str, str]) -> tuple[httpx.Client, int]:
+    """A client on a fresh connection, and the process that connection reached (a kept-alive
+    connection stays with the worker that accepted it)."""
+    client = httpx.Client(base_url=base, cookies=cookies, timeout=10)
+    return client, client.get("/healthz").json()["worker"]
+
+
+def test_duban_serve_with_two_workers_shares_the_login_between_them(tmp_path, clock):
+    db = tmp_path / "events.sqlite3"
+    clock.set(TODAY)
+    app = Duban(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db)}, clock=clock)
+    _office_user(app)
+    app.close()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DUBAN_SECRET")}
+    env["DUBAN_DB"] = str(db)
+    process = subprocess.Popen([DUBAN, "serve", "--workers", "2", "--port", str(port), "--today", TODAY.isoformat()],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/healthz", timeout=2).raise_for_status()
+                break
+            except httpx.HTTPError:
+                assert process.poll() is None, f"duban serve stopped: {process.stdout.read()}"
+                assert time.monotonic() < deadline, "duban serve --workers 2 did not answer within 60 s"
+                time.sleep(0.2)
+
+        def reach(other_than: int | None = None, cookies: dict[str, str] | None = None) -> tuple[httpx.Client, int]:
+            """A connection to a worker (other than ``other_than``)."""
+            for _ in range(60):
+                client, worker = _on_a_new_connection(base, cookies or {})
+                if worker != other_than:
+                    return client, worker
+                client.close()
+            pytest.fail(f"60 new connections all reached worker {other_than}")
+
+        # the login form from one worker, posted to the other: the CSRF secret is the same in both
+        form_client, form_worker = reach()
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', form_client.get("/login").text)[1]
+        csrf_cookie = {"csrftoken": form_client.cookies["csrftoken"]}
+        login_client, login_worker = reach(other_than=form_worker, cookies=csrf_cookie)
+        answer = login_client.post("/login", data={"username": "office1", "password": PASSWORD, "_csrf_token": token})
+        assert answer.status_code in (302, 303), answer.text[:300]
+        cookies = {**csrf_cookie, SESSION_COOKIE: answer.cookies[SESSION_COOKIE]}
+
+        answered_by: dict[int, int] = {}
+        for _ in range(12):
+            client, worker = _on_a_new_connection(base, cookies)
+            with closing(client):
+                me = client.get("/api/me")
+                assert me.status_code == 200 and me.json()["user"] == "office1", f"worker {worker}: {me.status_code}"
+                answered_by[worker] = answered_by.get(worker, 0) + 1
+        other_client, other_worker = reach(other_than=login_worker, cookies=cookies)
+        with closing(other_client):
+            assert other_client.get("/api/me").json()["user"] == "office1"
+        answered_by[other_worker] = answered_by.get(other_worker, 0) + 1
+        assert set(answered_by) == {login_worker, other_worker}, answered_by
+
+        # logging out on one worker ends the session on the other
+        with closing(reach(other_than=login_worker, cookies=cookies)[0]) as out_client:
+            out = out_client.post("/logout", data={"_csrf_token": cookies["csrftoken"]})
+            assert out.status_code in (302, 303)
+        with closing(reach(other_than=other_worker, cookies=cookies)[0]) as after:
+            assert after.get("/api/me").status_code == 401
+        form_client.close()
+        login_client.close()
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "2 个进程" in output

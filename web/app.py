@@ -30,8 +30,9 @@ HERE = Path(__file__).resolve().parent
 
 
 @get("/healthz", sync_to_thread=False)
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+def healthz() -> dict[str, str | int]:
+    """Alive; ``worker`` names the web process that answered (``duban serve --workers N``)."""
+    return {"status": "ok", "worker": os.getpid()}
 
 
 def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str | None = None) -> Litestar:
