@@ -13,9 +13,9 @@ import time
 from contextlib import closing
 from datetime import date, timedelta
 
-import anyio
 import httpx
 import pytest
+from anyio.from_thread import start_blocking_portal
 from builders import DistrictBuilder
 from litestar.testing import TestClient
 from web_helpers import PASSWORD, login
@@ -31,6 +31,13 @@ from web.auth import SESSION_COOKIE
 TODAY = date(2026, 3, 2)
 SECRET = "k" * 32
 DUBAN = os.path.join(os.path.dirname(sys.executable), "duban")
+
+
+def _run(call, *args):
+    """Run an async store call to its end, on an event loop in a thread of its own (the browser
+    tests leave a loop running in this thread for the rest of the session)."""
+    with start_blocking_portal() as portal:
+        return portal.call(call, *args)
 
 
 def _office_user(app: Duban) -> None:
@@ -59,6 +66,21 @@ def served(app, store_env, clock):
         duban.close()
 
 
+@pytest.fixture
+def session_store(store_env):
+    """A maker of session stores on the test's store (each as another process would have it),
+    closed after the test."""
+    made: list[DatabaseSessionStore] = []
+
+    def make(**options) -> DatabaseSessionStore:
+        made.append(DatabaseSessionStore(store_env, **options))
+        return made[-1]
+
+    yield make
+    for store in made:
+        store.close()
+
+
 @pytest.mark.storage
 def test_a_login_survives_a_restart_of_the_web_process(served):
     first, another_app = served
@@ -78,7 +100,7 @@ def test_rebuilding_the_read_models_logs_nobody_out(served, app):
 
 
 @pytest.mark.storage
-def test_logging_out_through_one_process_ends_the_session_in_every_other(served, store_env):
+def test_logging_out_through_one_process_ends_the_session_in_every_other(served, session_store):
     first, another_app = served
     session_id = first.cookies[SESSION_COOKIE]
     other = another_app(first.cookies)
@@ -88,21 +110,21 @@ def test_logging_out_through_one_process_ends_the_session_in_every_other(served,
     assert other.get("/api/me").status_code == 401
     page = other.get("/office", follow_redirects=False)
     assert page.status_code in (302, 303) and page.headers["location"].startswith("/login")
-    assert not anyio.run(DatabaseSessionStore(store_env).exists, session_id), "the session's row is deleted"
+    assert not _run(session_store().exists, session_id), "the session's row is deleted"
 
 
 @pytest.mark.storage
-def test_an_expired_session_is_refused(served, store_env):
+def test_an_expired_session_is_refused(served, session_store):
     first, another_app = served
     session_id = first.cookies[SESSION_COOKIE]
-    store = DatabaseSessionStore(store_env)
-    data = anyio.run(store.get, session_id)
+    store = session_store()
+    data = _run(store.get, session_id)
     assert data is not None
-    nine_hours_ago = DatabaseSessionStore(store_env, now=lambda: time.time() - 9 * 3600)
-    anyio.run(nine_hours_ago.set, session_id, data, 8 * 3600)  # as if logged in 9 h ago, idle since
+    nine_hours_ago = session_store(now=lambda: time.time() - 9 * 3600)
+    _run(nine_hours_ago.set, session_id, data, 8 * 3600)  # as if logged in 9 h ago, idle since
     assert first.get("/api/me").status_code == 401
     assert another_app(first.cookies).get("/api/me").status_code == 401
-    assert not anyio.run(store.exists, session_id)
+    assert not _run(store.exists, session_id)
 
 
 class Ticking:
@@ -130,11 +152,11 @@ def _stored_keys(store_env) -> set[str]:
 
 
 @pytest.mark.storage
-def test_the_store_keeps_values_until_they_expire_on_every_store(store_env):
+def test_the_store_keeps_values_until_they_expire_on_every_store(store_env, session_store):
     migrate(store_env)
     clock = Ticking()
-    store = DatabaseSessionStore(store_env, now=clock, sweep_every=3600)
-    other = DatabaseSessionStore(store_env, now=clock)  # another process on the same database
+    store = session_store(now=clock, sweep_every=3600)
+    other = session_store(now=clock)  # another process on the same database
 
     async def scenario() -> None:
         assert await store.get("a") is None and not await store.exists("a") and await store.expires_in("a") is None
@@ -162,14 +184,14 @@ def test_the_store_keeps_values_until_they_expire_on_every_store(store_env):
         await store.delete_all()
         assert not await other.exists("forever") and not await other.exists("c")
 
-    anyio.run(scenario)
+    _run(scenario)
 
 
 @pytest.mark.storage
-def test_expired_sessions_are_swept_on_a_later_write(store_env):
+def test_expired_sessions_are_swept_on_a_later_write(store_env, session_store):
     migrate(store_env)
     clock = Ticking()
-    store = DatabaseSessionStore(store_env, now=clock, sweep_every=600)
+    store = session_store(now=clock, sweep_every=600)
 
     async def scenario() -> None:
         for key in ("old-1", "old-2"):
@@ -178,18 +200,18 @@ def test_expired_sessions_are_swept_on_a_later_write(store_env):
         clock.now += 601
         await store.set("new", b"{}", expires_in=60)
 
-    anyio.run(scenario)
+    _run(scenario)
     assert _stored_keys(store_env) == {"live", "new"}
 
 
 @pytest.mark.storage
-def test_an_unchanged_session_is_not_written_back_on_every_request(store_env):
+def test_an_unchanged_session_is_not_written_back_on_every_request(store_env, session_store):
     """litestar stores the session at the end of every request; the row is only written when
     its data change or its expiry would move by more than ``touch_after``."""
     migrate(store_env)
     clock = Ticking()
-    store = DatabaseSessionStore(store_env, now=clock, touch_after=300)
-    other = DatabaseSessionStore(store_env, now=clock)
+    store = session_store(now=clock, touch_after=300)
+    other = session_store(now=clock)
 
     async def scenario() -> None:
         await store.set("s", b'{"user":"office1"}', expires_in=3600)
@@ -206,7 +228,7 @@ def test_an_unchanged_session_is_not_written_back_on_every_request(store_env):
         await store.set("s", b'{"user":"other"}', expires_in=3600)
         assert await other.get("s") is None, "the request finishing afterwards does not bring the session back"
 
-    anyio.run(scenario)
+    _run(scenario)
 
 
 # -- duban serve --workers 2 ----------------------------------------------------------------------
