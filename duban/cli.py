@@ -16,7 +16,7 @@ from domain.calendar import parse_schedule
 from domain.errors import DomainError
 from duban import logging as duban_logging
 from duban.clock import FixedClock, SystemClock
-from duban.settings import describe, store_env
+from duban.settings import describe, secure_cookies, store_env
 
 console = Console(width=None if sys.stdout.isatty() else 180)
 
@@ -137,11 +137,10 @@ def _serve(host: str, port: int, today: date | None, logins=None, staged=(), wit
     from duban.worker import Worker
 
     app = _open_app(today)
-    secure = os.environ.get("DUBAN_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
+    secure = secure_cookies()
     embedded = "sqlite" in app.env.get("PERSISTENCE_MODULE", "")
     in_process = embedded if with_worker is None else with_worker
-    console.print(f"存储：{describe(app.env)}"
-                  + (" · 后台任务（读模型更新、每日巡查）在本进程中运行" if in_process else " · 后台任务由 duban worker 运行"))
+    console.print(f"存储：{describe(app.env)}" + _worker_note(in_process))
     web_app = create_app(app, secure_cookies=secure,  # applies the read-model migrations
                          worker=Worker(app, watch=True) if in_process else False)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -156,13 +155,62 @@ def _serve(host: str, port: int, today: date | None, logins=None, staged=(), wit
               help="Address to listen on (0.0.0.0 in a container).")
 @click.option("--port", default=8000, show_default=True, type=int, envvar="DUBAN_PORT")
 @click.option("--today", callback=_date, help="Pretend today is this day (for demos and training).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), envvar="DUBAN_WORKERS",
+              help="Web processes; they share the sessions, which live in the store's database.")
 @click.option("--worker/--no-worker", "with_worker", default=None,
               help="Run the worker (read models, daily watch) in this process; default: on the embedded store only.")
-def serve(host: str, port: int, today: date | None, with_worker: bool | None) -> None:
+def serve(host: str, port: int, today: date | None, workers: int, with_worker: bool | None) -> None:
     """Run the web application on the configured store (read-model migrations are applied on
     start).  On the embedded SQLite store the worker runs in the same process; on PostgreSQL run
     ``duban worker`` beside it.  DUBAN_SECRET signs CSRF tokens; set DUBAN_SECURE_COOKIES=1 behind HTTPS."""
-    _serve(host, port, today, with_worker=with_worker)
+    if workers > 1:
+        _serve_workers(host, port, today, workers, with_worker)
+    else:
+        _serve(host, port, today, with_worker=with_worker)
+
+
+def _worker_note(in_process: bool) -> str:
+    return " · 后台任务（读模型更新、每日巡查）在本进程中运行" if in_process else " · 后台任务由 duban worker 运行"
+
+
+def _serve_workers(host: str, port: int, today: date | None, workers: int, with_worker: bool | None) -> None:
+    """Several web processes (uvicorn workers, each building its app with
+    ``web.asgi:create_app_from_env``).  The migrations are applied here, before the workers start,
+    and on the embedded store (or with ``--worker``) the worker runs in this parent process; the
+    web processes get what they share through the environment: the CSRF secret (one made up here
+    when DUBAN_SECRET is not set), --today, the log settings."""
+    import secrets
+
+    import uvicorn
+
+    from duban.worker import Worker
+    from projections.read_side import ReadSide
+
+    app = _open_app(today)
+    embedded = "sqlite" in app.env.get("PERSISTENCE_MODULE", "")
+    in_process = embedded if with_worker is None else with_worker
+    console.print(f"存储：{describe(app.env)}" + _worker_note(in_process))
+    ReadSide(app.store, writer=False)  # the migrations, once, before the web processes start
+    worker = Worker(app, watch=True).start() if in_process else None
+    if not os.environ.get("DUBAN_SECRET"):
+        os.environ["DUBAN_SECRET"] = secrets.token_hex(32)
+    if today:
+        os.environ["DUBAN_TODAY"] = today.isoformat()
+    else:
+        os.environ.pop("DUBAN_TODAY", None)
+    root = click.get_current_context().find_root().params
+    os.environ["DUBAN_LOG_LEVEL"] = root.get("log_level") or "INFO"
+    if root.get("log_file"):
+        os.environ["DUBAN_LOG_FILE"] = str(Path(root["log_file"]).resolve())
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    console.print(f"\n[bold]督查督办系统已启动：http://{shown}:{port}/[/]  （{workers} 个进程，Ctrl+C 退出）")
+    try:
+        uvicorn.run("web.asgi:create_app_from_env", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning")
+    finally:
+        if worker is not None:
+            worker.stop()
+        app.close()
 
 
 @main.command()

@@ -61,6 +61,12 @@ def postgres_env(url: str) -> dict[str, str]:
     return env
 
 
+def secure_cookies(environ: Mapping[str, str] | None = None) -> bool:
+    """``DUBAN_SECURE_COOKIES=1`` behind HTTPS: cookies only travel over HTTPS."""
+    environ = os.environ if environ is None else environ
+    return environ.get("DUBAN_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
+
+
 def describe(env: Mapping[str, str]) -> str:
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         schema = env.get("POSTGRES_SCHEMA")

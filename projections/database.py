@@ -141,15 +141,19 @@ def _migration_lock(env) -> Iterator[None]:
 def migrate(env) -> list[str]:
     """Apply the pending migrations; returns the ids of those applied."""
     with _migration_lock(env):
-        backend = get_backend(migration_uri(env))
-        try:
-            migrations = read_migrations(str(MIGRATIONS))
-            with backend.lock():
-                pending = backend.to_apply(migrations)
-                backend.apply_migrations(pending)
-            return [m.id for m in pending]
-        finally:
-            backend.connection.close()
+        return _apply_migrations(env)
+
+
+def _apply_migrations(env) -> list[str]:
+    backend = get_backend(migration_uri(env))
+    try:
+        migrations = read_migrations(str(MIGRATIONS))
+        with backend.lock():
+            pending = backend.to_apply(migrations)
+            backend.apply_migrations(pending)
+        return [m.id for m in pending]
+    finally:
+        backend.connection.close()
 
 
 def needs_rebuild(applied: list[str]) -> bool:
@@ -195,8 +199,9 @@ def open_read_models(store, *, writer: bool = True) -> SQLiteReadModels | Postgr
         recorder_class = SQLiteReadModels
     else:
         raise ValueError("read models need the SQLite or PostgreSQL store")
-    applied = migrate(env)
-    read_models = store.factory.tracking_recorder(recorder_class)
-    if writer and (needs_rebuild(applied) or not _calendar_current(read_models)):
-        reset(read_models)  # new official calendar data can move any working-day count: replay all
+    with _migration_lock(env):  # the schema, and the writer's first fill, once even when processes start together
+        applied = _apply_migrations(env)
+        read_models = store.factory.tracking_recorder(recorder_class)
+        if writer and (needs_rebuild(applied) or not _calendar_current(read_models)):
+            reset(read_models)  # new official calendar data can move any working-day count: replay all
     return read_models

@@ -28,6 +28,7 @@ def test_compose_runs_postgres_and_the_app_which_waits_for_it():
     url = app["environment"]["DATABASE_URL"]
     assert url.startswith("postgresql://") and "@db:5432/" in url
     assert app["command"][:2] == ["duban", "serve"] and "0.0.0.0" in app["command"]
+    assert app["command"][app["command"].index("--workers") + 1] == "2"
     assert any(str(p).endswith(":8000") for p in app["ports"])
     assert "DUBAN_SECRET" in app["environment"]
 

@@ -19,8 +19,9 @@ from litestar.template import TemplateConfig
 
 from domain.errors import DomainError
 from duban.application import Duban
-from web.auth import build_session_auth, login, login_page, logout
+from duban.sessions import open_session_store
 from duban.worker import Worker
+from web.auth import SESSION_STORE, build_session_auth, login, login_page, logout
 from web.context import Reads
 from web.freshness import freshness_middleware, reads_provider
 from web.controllers import CONTROLLERS
@@ -32,21 +33,24 @@ HERE = Path(__file__).resolve().parent
 
 
 @get("/healthz", sync_to_thread=False)
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+def healthz() -> dict[str, str | int]:
+    """Alive; ``worker`` names the web process that answered (``duban serve --workers N``)."""
+    return {"status": "ok", "worker": os.getpid()}
 
 
 def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str | None = None,
                worker: Worker | bool = True) -> Litestar:
-    """The web application over ``duban``.  ``worker``: the worker to run in this process (True: one
-    that keeps the read models caught up but leaves the daily watch to ``duban serve`` or ``duban
-    worker``; False: the worker runs elsewhere, as in production on PostgreSQL)."""
-    reads = Reads(duban)  # applies the read-model migrations
+    """The web application over ``duban``.  Sessions live in the store's database, so every app
+    on the same store (another worker, the app after a restart) knows every login.  ``worker``:
+    the worker to run in this process (True: one that keeps the read models caught up but leaves
+    the daily watch to ``duban serve`` or ``duban worker``; False: the worker runs elsewhere, as
+    with several web processes or on PostgreSQL)."""
+    reads = Reads(duban)  # applies the read-model migrations, the sessions table among them
     if worker is True:
         worker = Worker(duban, watch=False)
     if worker:
         worker.start()
-        duban.on_close.append(worker.stop)
+        duban.on_close(worker.stop)
     templates = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine,
                                engine_callback=lambda engine: register_filters(engine.engine))
     return Litestar(
@@ -60,6 +64,7 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
         middleware=[freshness_middleware(secure_cookies)],
         on_app_init=[build_session_auth(duban, secure_cookies=secure_cookies).on_app_init],
         state=State({"reads": reads}),
+        stores={SESSION_STORE: open_session_store(duban)},
         csrf_config=CSRFConfig(secret=csrf_secret or os.environ.get("DUBAN_SECRET") or secrets.token_hex(32),
                                cookie_samesite="lax", cookie_secure=secure_cookies, exclude=["/healthz"]),
         template_config=templates,

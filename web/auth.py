@@ -19,9 +19,13 @@ from domain.users import UserAccount
 from duban.application import Duban
 
 SESSION_COOKIE = "duban_session"
+SESSION_STORE = "sessions"  # the name of the app's session store (``Litestar(stores=…)``)
 
 
 def build_session_auth(app: Duban, *, secure_cookies: bool) -> SessionAuth:
+    """Server-side sessions in the store registered as ``SESSION_STORE`` (the database: see
+    ``create_app``); the session middleware skips the paths that never use a session, so a
+    health check or a style sheet neither reads nor writes one."""
     def retrieve_user(session: dict[str, Any], connection: ASGIConnection) -> UserAccount | None:
         account = app.user(session.get("user", ""))
         return account if account is not None and account.active else None
@@ -29,7 +33,8 @@ def build_session_auth(app: Duban, *, secure_cookies: bool) -> SessionAuth:
     return SessionAuth[UserAccount, Any](
         retrieve_user_handler=retrieve_user,
         session_backend_config=ServerSideSessionConfig(
-            key=SESSION_COOKIE, httponly=True, samesite="lax", secure=secure_cookies, max_age=8 * 3600),
+            key=SESSION_COOKIE, httponly=True, samesite="lax", secure=secure_cookies, max_age=8 * 3600,
+            store=SESSION_STORE, exclude=["/static", "/schema", "/healthz"]),
         exclude=["/login", "/static", "/schema", "/healthz"],
     )
 
@@ -75,5 +80,5 @@ def login(request: Request, duban: NamedDependency[Duban],
 
 @post("/logout", sync_to_thread=False)
 def logout(request: Request) -> Redirect:
-    request.clear_session()
+    request.clear_session()  # the session middleware then deletes the stored session
     return Redirect("/login")

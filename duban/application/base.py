@@ -83,11 +83,16 @@ class ServiceBase:
         self._calendar: WorkingDayCalendar | None = None
         self.saved_position = 0  # the newest notification id this process recorded
         self.on_saved: list[Callable[[int], None]] = []  # told each new position (an in-process worker)
-        self.on_close: list[Callable[[], None]] = []
+        self._closing: list[Callable[[], None]] = []
+
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the service closes (an in-process worker, connections opened beside
+        the event store's, such as the web sessions'); the last registered runs first."""
+        self._closing.append(callback)
 
     def close(self) -> None:
-        for hook in reversed(self.on_close):
-            hook()
+        for callback in reversed(self._closing):
+            callback()
         self.store.close()
 
     # -- reading aggregates ------------------------------------------------------------------
