@@ -8,11 +8,13 @@ command loads only the aggregate it changes (no ``app.items()`` or ``tick()`` in
 
 ``DistrictSpec(watch=True)`` adds what the deadline watcher would record (a missed deadline, the
 monthly reports missed) for items still open after their deadline, so rankings see
-``deadline_missed``, ``report_missed`` and ``open_overdue`` facts; ``users=True`` adds the
-accounts a web benchmark logs in with (an office user, a vice head, one user per unit).
+``deadline_missed``, ``report_missed`` and ``open_overdue`` facts; ``manifest=True`` returns what a
+web benchmark needs to know about the district (ids, the accounts' names, items open for reports).
 
 ``build_history`` writes several such districts into one store, optionally with parallel worker
-processes (districts are independent), and returns a manifest the web benchmarks use.
+processes (districts are independent), then (``accounts=True``) the accounts a web benchmark logs
+in with — an office user, a vice head, one user per unit of the first district — timed apart,
+since hashing their passwords (argon2) is slow by design and is no part of the write rate.
 """
 
 from __future__ import annotations
@@ -83,11 +85,7 @@ class DistrictSpec:
     name: str = "汉阳区"
     seed: str = "duban-benchmark-read-models"
     watch: bool = False  # record missed deadlines / monthly reports as the watcher would
-    users: bool = False  # add the web benchmark's accounts
-
-    @property
-    def org_events(self) -> int:
-        return ORG_EVENTS + (2 * (UNITS + 2) if self.users else 0)
+    manifest: bool = False  # describe the district for the web benchmarks
 
 
 def office_user(code: str) -> str:
@@ -226,17 +224,17 @@ def _script(plan: ItemPlan, rng: random.Random, watch: bool) -> None:
     act((verify, "sign_off", ()))
 
 
-def planned_events(spec: DistrictSpec, plans: list[ItemPlan]) -> float:
-    return spec.org_events + sum(EVENTS[kind] for p in plans for _, kind, _ in p.actions)
+def planned_events(plans: list[ItemPlan]) -> float:
+    return ORG_EVENTS + sum(EVENTS[kind] for p in plans for _, kind, _ in p.actions)
 
 
 def plan_for(spec: DistrictSpec, target: int) -> list[ItemPlan]:
     """The item count whose planned history is closest to ``target`` events (deterministic)."""
-    count = max(1, round((target - spec.org_events) / 9))
+    count = max(1, round((target - ORG_EVENTS) / 9))
     for _ in range(4):
         plans = plan_items(spec, count)
-        per_item = (planned_events(spec, plans) - spec.org_events) / count
-        better = max(1, round((target - spec.org_events) / per_item))
+        per_item = (planned_events(plans) - ORG_EVENTS) / count
+        better = max(1, round((target - ORG_EVENTS) / per_item))
         if better == count:
             break
         count = better
@@ -297,8 +295,6 @@ def generate(app: Duban, clock: FixedClock, target: int, progress: Callable[[str
         leaders.append(app.register_leader(f"L{n + 1}", title, f"分管领域{n + 1}", admin, on=OPENED).id)
     for n, unit in enumerate(units):
         app.place_unit(unit, leaders[n % LEADERS], date(YEAR, 1, 1), admin, on=OPENED)
-    if spec.users:
-        _add_users(app, spec.code, admin, units, leaders)
     unit_actors = [Actor(f"unit-{u.hex[:6]}", Role.UNIT, spec.code, unit=u) for u in units]
     watcher = system_actor(spec.code)
 
@@ -342,18 +338,26 @@ def generate(app: Duban, clock: FixedClock, target: int, progress: Callable[[str
             refused += 1
     clock.set(TODAY)
     events = app.store.recorder.max_notification_id() or 0
-    manifest = _manifest(spec, plans, ids, units, leaders) if spec.users else {}
+    manifest = _manifest(spec, plans, ids, units, leaders) if spec.manifest else {}
     return Generated(len(plans), events, time.perf_counter() - started, refused, manifest)
 
 
-def _add_users(app: Duban, code: str, admin: Actor, units: list[uuid.UUID], leaders: list[uuid.UUID]) -> None:
-    retrying(lambda: app.add_user(username=office_user(code), password=PASSWORD, role=Role.OFFICE, district=code,
-                                  actor=admin, on=OPENED))
-    retrying(lambda: app.add_user(username=leader_user(code), password=PASSWORD, role=Role.LEADER, district=code,
-                                  actor=admin, leader=leaders[VICE_HEAD], on=OPENED))
-    for n, unit in enumerate(units):
-        retrying(lambda: app.add_user(username=unit_user(code, n), password=PASSWORD, role=Role.UNIT, district=code,
-                                      actor=admin, unit=unit, on=OPENED))
+def add_accounts(env: dict[str, str], manifest: dict[str, Any]) -> float:
+    """The web benchmark's accounts in the manifest's district (``app.add_user``); returns the seconds taken."""
+    started = time.perf_counter()
+    code = manifest["district"]
+    admin = Actor("admin", Role.ADMIN, code)
+    app = Duban(env=env, clock=FixedClock(TODAY))
+    try:
+        app.add_user(username=manifest["office_user"], password=PASSWORD, role=Role.OFFICE, district=code, actor=admin)
+        app.add_user(username=manifest["leader_user"], password=PASSWORD, role=Role.LEADER, district=code,
+                     actor=admin, leader=uuid.UUID(manifest["leaders"][VICE_HEAD]))
+        for name, unit in zip(manifest["unit_users"], manifest["units"]):
+            app.add_user(username=name, password=PASSWORD, role=Role.UNIT, district=code, actor=admin,
+                         unit=uuid.UUID(unit))
+    finally:
+        app.close()
+    return time.perf_counter() - started
 
 
 def _manifest(spec: DistrictSpec, plans: list[ItemPlan], ids: dict[int, uuid.UUID], units: list[uuid.UUID],
@@ -385,7 +389,7 @@ def district_specs(events: int, district_events: int, seed: str) -> list[tuple[D
         code = str(420105 + n)
         name = DISTRICT_NAMES[n] if n < len(DISTRICT_NAMES) else f"第{n + 1}区"
         target = events // count + (1 if n < events % count else 0)
-        specs.append((DistrictSpec(code, name, f"{seed}-{code}", watch=True, users=n == 0), target))
+        specs.append((DistrictSpec(code, name, f"{seed}-{code}", watch=True, manifest=n == 0), target))
     return specs
 
 
@@ -414,19 +418,28 @@ class Built:
     districts: int
     items: int
     refused: int
-    seconds: float
+    seconds: float  # the districts' generation (wall time), accounts excluded
     workers: int
     manifest: dict[str, Any]
+    accounts: int = 0
+    accounts_seconds: float = 0.0
+
+    @property
+    def account_events(self) -> int:
+        return 2 * self.accounts  # add_user: the user-name register's claim and the account
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def build_history(env: dict[str, str], events: int, district_events: int, seed: str, workers: int) -> Built:
-    """Every district of an ``events``-event history into the store ``env`` names, ``workers`` at a time."""
+def build_history(env: dict[str, str], events: int, district_events: int, seed: str, workers: int,
+                  accounts: bool = True) -> Built:
+    """Every district of an ``events``-event history into the store ``env`` names, ``workers`` at a
+    time, then (``accounts``) the web benchmark's accounts."""
     specs = district_specs(events, district_events, seed)
     workers = max(1, min(workers, len(specs)))
     started = time.perf_counter()
+    Duban(env=env).close()  # the store's tables, made once before parallel generators race to make them
     results = []
     if workers == 1:
         results = [_generate_district(env, spec, target) for spec, target in specs]
@@ -442,9 +455,14 @@ def build_history(env: dict[str, str], events: int, district_events: int, seed: 
                 process.terminate()
             raise
         pool.shutdown()
+    seconds = time.perf_counter() - started
     first = next(r for r in results if r["manifest"])
-    return Built(len(specs), sum(r["items"] for r in results), sum(r["refused"] for r in results),
-                 time.perf_counter() - started, workers, first["manifest"])
+    built = Built(len(specs), sum(r["items"] for r in results), sum(r["refused"] for r in results), seconds,
+                  workers, first["manifest"])
+    if accounts:
+        built.accounts_seconds = add_accounts(env, built.manifest)
+        built.accounts = 2 + len(built.manifest["unit_users"])
+    return built
 
 
 def default_workers(store: str) -> int:
