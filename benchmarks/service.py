@@ -96,7 +96,7 @@ class Bench:
     reference_described: dict[str, Any] = field(default_factory=dict)
     features: Features | None = None
     server: DubanServer | None = None
-    server_error: str | None = None
+    server_error: Exception | None = None  # why the server could not be started (kept for later parts)
     jars: dict[str, Jar] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
@@ -140,6 +140,10 @@ def obtain_history(b: Bench, events: int, label: str) -> tuple[Location, dict[st
         if found:
             say(f"[{label}] reusing {location.describe()}: {found['events']:,} events, generated "
                 f"{found['generated_at']} at {found['rate']:,.0f} events/s")
+            now = location.count_events()
+            if now != found["events"]:
+                b.notes.append(f"the reused {label} now holds {now:,} events: {now - found['events']:,} more than "
+                               f"generated, from earlier runs' write measurements")
             return location, found
         if location.exists():
             say(f"[{label}] {location.describe()} is incomplete (no completion marker): generating it again")
@@ -278,8 +282,8 @@ def wait_caught_up(location: Location, timeout: float) -> float:
 def ensure_server(b: Bench) -> DubanServer:
     if b.server is not None:
         return b.server
-    if b.server_error:
-        raise RuntimeError(b.server_error)
+    if b.server_error is not None:
+        raise b.server_error
     try:
         b.features = Features.read(subprocess_env(b.history.server_env))
         if not b.features.worker:
@@ -297,7 +301,7 @@ def ensure_server(b: Bench) -> DubanServer:
         b.jars = asyncio.run(log_in(server.port, b.manifest))
         return server
     except Exception as error:
-        b.server_error = f"server: {describe(error)}"
+        b.server_error = error
         raise
 
 
@@ -313,17 +317,17 @@ async def log_in(port: int, manifest: dict[str, Any]) -> dict[str, Jar]:
 
 
 # -- part: pages, one client -----------------------------------------------------------------------------------
+PAGES = ("ranking page", "score explanation (one unit)", "leader portfolio (vice head)", "unit inbox", "item page")
+
+
 def pages(b: Bench) -> dict[str, tuple[str, str]]:
-    """The single pages measured: label -> (session, path)."""
+    """The single pages measured (``PAGES``): label -> (session, path)."""
     m = b.manifest
     unit = uuid.UUID(m["units"][m["portfolio_unit"]])
-    return {
-        "ranking page": ("leader", f"/leader/ranking?period={m['year']}"),
-        "score explanation (one unit)": ("leader", f"/leader/ranking/{unit}?period={m['year']}"),
-        "leader portfolio (vice head)": ("leader", "/leader/"),
-        "unit inbox": ("unit", "/unit/"),
-        "item page": ("office", f"/office/items/{uuid.UUID(m['item'])}"),
-    }
+    paths = [("leader", f"/leader/ranking?period={m['year']}"),
+             ("leader", f"/leader/ranking/{unit}?period={m['year']}"),
+             ("leader", "/leader/"), ("unit", "/unit/"), ("office", f"/office/items/{uuid.UUID(m['item'])}")]
+    return dict(zip(PAGES, paths))
 
 
 def form_options(html: str, name: str) -> list[str] | None:
@@ -386,14 +390,14 @@ def part_pages(b: Bench) -> list[Row]:
             f"combinations × {b.args.ledger_repeat} …")
         singles, combos = asyncio.run(measure_pages(b, ledger))
     except Exception as error:  # noqa: BLE001
-        return [fail(b, n, "p95 ≤ 20 ms", error) for n in ["ledger first page, worst filter × sort",
-                                                                       *pages_labels()]]
+        return [fail(b, n, "p95 ≤ 20 ms", error) for n in ["ledger first page, worst filter × sort", *PAGES]]
     worst_label, worst = max(combos.items(), key=lambda kv: (bool(kv[1].errors), kv[1].p95 if kv[1].seconds else 0))
     rows = [p95_row(f"ledger first page, worst of {len(combos)}: {worst_label}", worst)]
     rows += [p95_row(label, sampled) for label, sampled in singles.items()]
     capped = [label for label, s in {**singles, **combos}.items() if s.capped]
     if capped:
-        b.details.append(f"{len(capped)} URL(s) sampled fewer times (over {b.args.sample_cap_seconds:.0f} s each)")
+        b.details.append(f"sampled fewer times (each stopped after {b.args.sample_cap_seconds:.0f} s): "
+                         + "; ".join(capped))
     listing = sorted(combos.items(), key=lambda kv: -(kv[1].p95 if kv[1].seconds else float("inf")))
     cells = [f"{label} {'ERR' if s.errors else f'{s.p95 * 1000:.1f} ms'}" for label, s in listing]
     b.details.append("ledger first page p95 by filter × sort (worst first):\n      " + "\n      ".join(
@@ -406,10 +410,6 @@ def part_pages(b: Bench) -> list[Row]:
             b.details.append(f"{label}: p50 {percentile(s.seconds, 50) * 1000:.1f} ms, p95 {s.p95 * 1000:.1f} ms "
                              f"over {len(s.seconds)} requests")
     return rows
-
-
-def pages_labels() -> list[str]:
-    return ["ranking page", "score explanation (one unit)", "leader portfolio (vice head)", "unit inbox", "item page"]
 
 
 # -- part: concurrent load ---------------------------------------------------------------------------------------
@@ -450,6 +450,10 @@ def part_load(b: Bench) -> list[Row]:
         for kind, v in sorted(result.by_kind.items())))
     if result.error_examples:
         b.details.append("load errors: " + "; ".join(f"{k} ×{v}" for k, v in result.error_examples.items()))
+    for process in server.processes:
+        if process is not server.web:
+            b.details.append(f"{process.name} (not a web process): VmRSS {(status_kib(process.pid) or 0) / MB:,.0f} MB"
+                             f" after the load, VmHWM {(status_kib(process.pid, 'VmHWM') or 0) / MB:,.0f} MB")
     b.details.append("server processes, peak VmRSS during the load / VmHWM: " + "; ".join(
         f"pid {pid} {kib / MB:,.0f} MB / {(status_kib(pid, 'VmHWM') or 0) / MB:,.0f} MB ({command_line(pid)[:60]})"
         for pid, kib in sorted(watch.peak_kib.items())))
@@ -596,9 +600,9 @@ def part_writes(b: Bench) -> list[Row]:
             continue
         rows.append(ratio_at_least(http_name, http.per_second, raw.per_second, fmt, 0.25, goals[0]))
         rows.append(ratio_at_least(service_name, service.per_second, raw.per_second, fmt, 0.5, goals[1]))
-        b.details.append(f"writes, {clients} client(s): raw {raw.done:,} commits ({raw.per_second:,.0f}/s), service "
-                         f"{service.done:,} ({service.per_second:,.1f}/s), HTTP {http.done:,} ({http.per_second:,.1f}/s)"
-                         + refusals(raw, service, http))
+        b.details.append(f"writes, {clients} client(s): raw {raw.done:,} commits ({raw.per_second:,.0f}/s), "
+                         f"service {service.done:,} ({service.per_second:,.1f}/s), "
+                         f"HTTP {http.done:,} ({http.per_second:,.1f}/s)" + refusals(raw, service, http))
     return rows
 
 
@@ -659,16 +663,16 @@ def history_line(label: str, location: Location, d: dict[str, Any], reused: bool
 
 # -- running it ----------------------------------------------------------------------------------------------------
 def fail(b: Bench, name: str, goal: str, error: BaseException) -> Row:
-    """A row for a part that failed; the whole reason goes to the details once."""
-    reason = describe(error)
-    if f"error: {reason}" not in b.details:
-        b.details.append(f"error: {reason}")
-    return failed(name, goal, reason)
+    """A row for a part that failed (the reason's first line); the whole reason goes to the details once."""
+    whole = f"error: {error.__class__.__name__}: {error}".strip().replace("\n", "\n      ")
+    if whole not in b.details:
+        b.details.append(whole)
+    return failed(name, goal, describe(error))
 
 
 def describe(error: BaseException) -> str:
-    text = f"{error.__class__.__name__}: {error}".strip()
-    return text.splitlines()[0] if "\n" in text and len(text) > 200 else text
+    """An error's class and the first line of its message."""
+    return f"{error.__class__.__name__}: {error}".strip().splitlines()[0]
 
 
 PART_FUNCTIONS: dict[str, Callable[[Bench], list[Row]]] = {
@@ -682,15 +686,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--events", type=int, required=True, help="events in the history")
     parser.add_argument("--store", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--pg-url", default=PG_URL, help="PostgreSQL server and database")
-    parser.add_argument("--district-events", type=int, default=50_000, help="events per district (a large district's year)")
-    parser.add_argument("--reference-events", type=int, default=100_000, help="the reference history for the per-event ratio")
+    parser.add_argument("--district-events", type=int, default=50_000,
+                        help="events per district (a large district's year)")
+    parser.add_argument("--reference-events", type=int, default=100_000,
+                        help="the reference history for the per-event ratio")
     parser.add_argument("--seed", default=SEED)
     parser.add_argument("--reuse", action="store_true", help="keep generated histories and reuse complete ones")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts to run")
-    parser.add_argument("--gen-workers", type=int, default=0, help="generator processes (0: 2 on PostgreSQL, 1 on SQLite)")
+    parser.add_argument("--gen-workers", type=int, default=0,
+                        help="generator processes (0: 2 on PostgreSQL, 1 on SQLite)")
     parser.add_argument("--batch-size", type=int, default=0, help="catch-up batch size (0: ReadSide's default)")
     parser.add_argument("--web-workers", type=int, default=2, help="web processes, if `duban serve` takes --workers")
-    parser.add_argument("--server-timeout", type=float, default=900, help="seconds to wait for the server to be healthy")
+    parser.add_argument("--server-timeout", type=float, default=900,
+                        help="seconds to wait for the server to be healthy")
     parser.add_argument("--repeat", type=int, default=40, help="requests per page for its p95")
     parser.add_argument("--ledger-repeat", type=int, default=20, help="requests per ledger filter × sort")
     parser.add_argument("--sample-cap-seconds", type=float, default=15, help="stop sampling one URL after this long")
