@@ -21,23 +21,22 @@ SQLite runs in a temporary directory; PostgreSQL (``--pg-url``, default the loca
 database, or ``DUBAN_TEST_DATABASE_URL``) in throwaway schemas that are dropped afterwards,
 even on error.  An unreachable PostgreSQL is reported loudly and skipped.
 
-The history is generated without ``app.items()`` or ``tick()`` in the loop (they load every
-aggregate): the generator plans every action up front and keeps its own bookkeeping, so each
-command loads just the one item it changes.
+The history comes from ``benchmarks/history.py`` (shared with ``service.py``), generated without
+``app.items()`` or ``tick()`` in the loop (they load every aggregate): the generator plans every
+action up front and keeps its own bookkeeping, so each command loads just the one item it changes.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -45,235 +44,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from domain.actor import Actor, Role  # noqa: E402
-from domain.errors import DomainError  # noqa: E402
-from domain.leadership import LeaderTitle  # noqa: E402
-from domain.organisation import UnitKind  # noqa: E402
-from domain.sources import SourceKind  # noqa: E402
 from duban.application import Duban  # noqa: E402
 from duban.clock import FixedClock  # noqa: E402
 from duban.logging import configure as configure_logging  # noqa: E402
 from duban.settings import postgres_env  # noqa: E402
+from history import OPENED, TODAY, YEAR, Generated, generate  # noqa: E402  (the shared history generator)
 from projections.ledger import LedgerQueries  # noqa: E402
 from projections.read_side import ReadSide  # noqa: E402
 
-DISTRICT = "420105"
-YEAR = 2025
-OPENED = date(YEAR, 1, 2)
-TODAY = date(YEAR, 12, 31)
+DISTRICT = "420105"  # history.DistrictSpec()'s district
 AS_OF = date(YEAR, 7, 1)  # the mid-year as-of query
-UNITS = 40
-LEADERS = 6
-SEED = "duban-benchmark-read-models"
 PG_URL = os.environ.get("DUBAN_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-# Sources without the formal reply / satisfaction rating, so completion needs no extra steps.
-SOURCES = [
-    (SourceKind.EXECUTIVE_MEETING, "区政府第{n}次常务会议"),
-    (SourceKind.TOPIC_MEETING, "专题会议纪要第{n}期"),
-    (SourceKind.LEADER_INSTRUCTION, "区长批示件第{n}号"),
-    (SourceKind.SUPERIOR_ASSIGNMENT, "市督查室交办〔%d〕{n}号" % YEAR),
-    (SourceKind.WORK_REPORT, "政府工作报告第{n}条"),
-    (SourceKind.HOTLINE, "12345工单 %d{n:05d}" % YEAR),
-    (SourceKind.AUDIT_FINDING, "区审计局审计报告〔%d〕{n}号" % YEAR),
-    (SourceKind.IMPORTANT_DOCUMENT, "阳政办〔%d〕{n}号" % YEAR),
-]
-TITLES = ["推进老旧小区改造", "汛期排水防涝隐患排查", "盘活闲置低效用地", "解决学校周边交通拥堵", "营商环境问题整改",
-          "新增普惠托育托位", "增设社区养老服务站", "小区二次供水水压不足", "背街小巷环境整治", "农贸市场改造提升"]
-
-# Fixed per-organisation event counts: open_district = 3 (register, district, roster);
-# register_unit / register_leader = 2 (register claim + aggregate); place_unit = 1.
-ORG_EVENTS = 3 + 2 * UNITS + 2 * LEADERS + UNITS
-# Per action kind: events it saves.  "register" = register_item (claim + item) + assign_item.
-EVENTS = {"register": 3, "sign": 1, "report": 1, "urge": 1, "complete": 1, "send_back": 1, "sign_off": 1}
-RANK = {"register": 0, "sign": 1, "report": 2, "urge": 3, "complete": 4, "send_back": 5, "sign_off": 6}
-
-
-# -- planning the year ----------------------------------------------------------------------------
-@dataclass
-class ItemPlan:
-    index: int
-    registered: date
-    decided: date
-    deadline: date
-    source: SourceKind
-    reference: str
-    title: str
-    lead: int
-    co: list[int]
-    actions: list[tuple[date, str, tuple]] = field(default_factory=list)
-
-
-def working_days(first: date, last: date) -> list[date]:
-    days, day = [], first
-    while day <= last:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
-def next_monday(day: date) -> date:
-    return day + timedelta(days=(7 - day.weekday()) % 7 or 7)
-
-
-def plan_items(count: int) -> list[ItemPlan]:
-    """``count`` items spread over the working days of the year, each with its whole story."""
-    rng = random.Random(f"{SEED}-{count}")
-    days = working_days(date(YEAR, 1, 6), date(YEAR, 12, 19))
-    plans = []
-    for i in range(count):
-        registered = days[i * len(days) // count]
-        source, pattern = SOURCES[rng.randrange(len(SOURCES))]
-        decided = registered - timedelta(days=rng.randint(0, 5))
-        deadline = registered + timedelta(days=rng.choice([30, 45, 60, 60, 90, 90, 120, 180]))
-        lead = rng.randrange(UNITS)
-        co = rng.sample([u for u in range(UNITS) if u != lead], rng.choice([0, 0, 1, 1, 1, 2]))
-        plan = ItemPlan(i, registered, decided, deadline, source, pattern.format(n=i + 1),
-                        f"{TITLES[i % len(TITLES)]}（{i + 1}）", lead, co)
-        _script(plan, rng)
-        plan.actions = [a for a in plan.actions if a[0] <= TODAY]
-        plans.append(plan)
-    return plans
-
-
-def _script(plan: ItemPlan, rng: random.Random) -> None:
-    act = plan.actions.append
-    style = rng.choices(["diligent", "late", "silent"], [6, 3, 1])[0]
-    reg = plan.registered
-    act((reg, "register", ()))
-    lead_signed = reg + timedelta(days={"diligent": 1, "late": 5, "silent": 20}[style] + rng.randint(0, 2))
-    act((lead_signed, "sign", (plan.lead,)))
-    co_signed = {}
-    for unit in plan.co:
-        co_signed[unit] = reg + timedelta(days=rng.randint(1, 8))
-        act((co_signed[unit], "sign", (unit,)))
-    span = (plan.deadline - reg).days
-    if style == "diligent":
-        finish: date | None = reg + timedelta(days=max(14, int(span * rng.uniform(0.5, 0.95))))
-    elif style == "late":
-        finish = plan.deadline + timedelta(days=rng.randint(5, 45))
-    else:
-        finish = plan.deadline + timedelta(days=rng.randint(30, 90)) if rng.random() < 0.4 else None
-    end = finish or TODAY + timedelta(days=1)
-    # monthly reports (按月专报) by the lead unit, now and then by a co-unit
-    skip = {"diligent": 0.05, "late": 0.35, "silent": 0.8}[style]
-    percent, month = 0, date(reg.year, reg.month, 1)
-    while True:
-        month = (month + timedelta(days=32)).replace(day=1)
-        day = month + timedelta(days=rng.randint(8, 20))
-        if day >= end or day > TODAY:
-            break
-        if day > lead_signed and rng.random() >= skip:
-            percent = min(95, percent + rng.randint(10, 30))
-            act((day, "report", (plan.lead, percent)))
-        for unit in plan.co:
-            if day > co_signed[unit] and rng.random() < 0.3:
-                act((day, "report", (unit, min(95, percent + 5))))
-    # urged (催办) on the Mondays after the deadline passes, at most twice, while still open
-    urge = next_monday(plan.deadline + timedelta(days=2))
-    for _ in range(2):
-        if urge < end and urge > lead_signed and rng.random() < 0.8:
-            act((urge, "urge", ()))
-        urge += timedelta(days=14)
-    if finish is None:
-        return
-    act((finish, "complete", (percent,)))
-    verify = finish + timedelta(days=rng.randint(3, 8))
-    if rng.random() < 0.12:  # 退回, then completed again
-        act((verify, "send_back", ()))
-        finish = verify + timedelta(days=rng.randint(10, 25))
-        act((finish, "complete", (percent,)))
-        verify = finish + timedelta(days=rng.randint(3, 8))
-    act((verify, "sign_off", ()))
-
-
-def planned_events(plans: list[ItemPlan]) -> int:
-    return ORG_EVENTS + sum(EVENTS[kind] for p in plans for _, kind, _ in p.actions)
-
-
-def plan_for(target: int) -> list[ItemPlan]:
-    """The item count whose planned history is closest to ``target`` events (deterministic)."""
-    count = max(1, round((target - ORG_EVENTS) / 9))
-    for _ in range(4):
-        plans = plan_items(count)
-        per_item = (planned_events(plans) - ORG_EVENTS) / count
-        better = max(1, round((target - ORG_EVENTS) / per_item))
-        if better == count:
-            break
-        count = better
-    return plan_items(count)
-
-
-# -- writing the year through the service ----------------------------------------------------------
-@dataclass
-class Generated:
-    items: int
-    events: int
-    seconds: float
-    refused: int
-
-
-def generate(app: Duban, clock: FixedClock, target: int, progress: Callable[[str], None]) -> Generated:
-    started = time.perf_counter()
-    plans = plan_for(target)
-    admin = Actor("admin", Role.ADMIN, DISTRICT)
-    office = Actor("duchashi", Role.OFFICE, DISTRICT)
-    clock.set(OPENED)
-    app.open_district(DISTRICT, "汉阳区", admin, on=OPENED)
-    units = []
-    for n in range(UNITS):
-        kind = UnitKind.SUBDISTRICT if n < 11 else UnitKind.DEPARTMENT
-        name = f"第{n + 1}街道" if n < 11 else f"区直部门{n - 10:02d}"
-        units.append(app.register_unit(f"U{n + 1:02d}", name, kind, admin, on=OPENED).id)
-    leaders = []
-    for n in range(LEADERS):
-        title = LeaderTitle.DISTRICT_HEAD if n == 0 else (
-            LeaderTitle.EXECUTIVE_VICE_HEAD if n == 1 else LeaderTitle.VICE_HEAD)
-        leaders.append(app.register_leader(f"L{n + 1}", title, f"分管领域{n + 1}", admin, on=OPENED).id)
-    for n, unit in enumerate(units):
-        app.place_unit(unit, leaders[n % LEADERS], date(YEAR, 1, 1), admin, on=OPENED)
-    unit_actors = [Actor(f"unit-{u.hex[:6]}", Role.UNIT, DISTRICT, unit=u) for u in units]
-
-    actions = sorted(((day, p.index, RANK[kind], kind, args) for p in plans for day, kind, args in p.actions),
-                     key=lambda a: a[:3])
-    ids: dict[int, uuid.UUID] = {}
-    refused = 0
-    current = None
-    for n, (day, index, _, kind, args) in enumerate(actions):
-        if day != current:
-            current = day
-            clock.set(day)
-            if day.day == 1:
-                progress(f"{day:%Y-%m} ({n}/{len(actions)} actions)")
-        plan = plans[index]
-        try:
-            if kind == "register":
-                item = app.register_item(source=plan.source, reference=plan.reference, decision_date=plan.decided,
-                                         title=plan.title, deadline=plan.deadline, actor=office, on=day)
-                ids[index] = item.id
-                app.assign_item(item.id, units[plan.lead], [units[u] for u in plan.co], office, on=day)
-            elif kind == "sign":
-                app.sign_for_item(ids[index], unit_actors[args[0]], on=day)
-            elif kind == "report":
-                unit, percent = args
-                app.report_item_progress(
-                    ids[index], percent, f"本月按计划推进，累计完成约{percent}%。", unit_actors[unit],
-                    attachments=[{"name": f"进展材料-{day:%Y%m}.pdf", "size": 120_000 + percent}], on=day)
-            elif kind == "urge":
-                app.urge_item(ids[index], "已超过办理时限，请抓紧办理并报送进展。", office, on=day)
-            elif kind == "complete":
-                app.report_completion(ids[index], "各项任务已按要求完成，现申请办结。", unit_actors[plan.lead],
-                                      attachments=[{"name": "办结报告.pdf", "size": 256_000}], on=day)
-            elif kind == "send_back":
-                app.send_back_item(ids[index], "佐证材料不全，部分点位尚未整改到位。", office, on=day)
-            elif kind == "sign_off":
-                app.sign_off_item(ids[index], office, note="经检查复核，同意办结销号。", on=day)
-        except DomainError:
-            refused += 1
-    clock.set(TODAY)
-    events = app.store.recorder.max_notification_id() or 0
-    return Generated(len(plans), events, time.perf_counter() - started, refused)
 
 
 # -- stores -----------------------------------------------------------------------------------------
