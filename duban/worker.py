@@ -119,8 +119,9 @@ class Worker:
     """Catches up and watches while it holds the lock; a standby until then."""
 
     def __init__(self, app: Duban, *, watch: bool = True, poll_seconds: float = 0.2, standby_seconds: float = 2.0,
-                 batch_size: int = 2000) -> None:
+                 batch_size: int = 5000, extra_projectors: list | None = None) -> None:
         self.app = app
+        self.extra_projectors = list(extra_projectors or [])  # tests: a projector that fails on purpose
         self.watch_enabled = watch
         self.poll_seconds = poll_seconds
         self.standby_seconds = standby_seconds
@@ -155,6 +156,7 @@ class Worker:
     def _act(self) -> None:
         log.info("worker.acting", pid=os.getpid())
         self.read_side = ReadSide(self.app.store, writer=True)
+        self.read_side.projectors.extend(self.extra_projectors)
         if self.lock.postgres:
             install_notify_trigger(self.lock.connection, self.lock.channel)
             self.lock.connection.execute(f"LISTEN {self.lock.channel}")

@@ -4,8 +4,9 @@
 --   facts pages list without loading aggregates (a pending extension request, a referral proposal,
 --   the subject of a notice and its tasks' states, a task's severity, the first day of the
 --   completion being checked);
--- * rm_ledger_history keeps every state as typed columns with the days it was valid
---   [valid_from, valid_to), so "as of a day" is a WHERE clause, not a scan of JSON;
+-- * rm_ledger_history keeps every state that has been replaced, as typed columns with the days it
+--   was the state at the end of the day [last_on, valid_to) (never rewritten); with the current
+--   states in rm_ledger, "as of a day" is a WHERE clause, not a scan of JSON;
 -- * rm_workdays numbers the working days (day -> running count), so working-day arithmetic is SQL;
 -- * rm_fact_totals adds up each unit's facts per month, quarter and year for the ranking;
 -- * rm_month_end holds what closed states contributed to each month's end (the trend and the
@@ -112,12 +113,11 @@ CREATE TABLE rm_ledger_history (
     last_urged_on TEXT,
     severity TEXT,
     tasks TEXT,
-    valid_to TEXT,
+    valid_to TEXT NOT NULL,
     PRIMARY KEY (entry_id, version)
 );
 
-CREATE INDEX rm_ledger_history_order ON rm_ledger_history (district, kind, sort_key, last_on, valid_to);
-CREATE INDEX rm_ledger_history_lead ON rm_ledger_history (district, lead_unit, last_on, valid_to);
+CREATE INDEX rm_ledger_history_valid ON rm_ledger_history (district, valid_to, last_on);
 
 CREATE TABLE rm_workdays (
     day TEXT PRIMARY KEY,

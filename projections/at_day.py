@@ -5,7 +5,7 @@ a missed deadline recorded (the ranking's 期末仍逾期未办结).
 A state counts for the days it was the entry's state.  For a month's end, ``rm_month_end`` holds
 what every state that has since been replaced counted for; the entries' current states add
 theirs in SQL.  A day after every recorded change reads the current states alone; any other past
-day reads the states of ``rm_ledger_history`` valid at its end.
+day reads the states valid at its end (``projections.ledger.states_on``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
+from projections.ledger import states_on
 from projections.rules import month_end
+
+COLUMNS = "kind, lead_unit, opened_on, status, closed_on, still_due, deadline, deadlines_missed"
 
 Counts = list[int]  # opened, signed_off, overdue, overdue_missed
 _SUMS = (
@@ -65,11 +68,11 @@ def counts_at(sql, district: str, days: Iterable[str], kinds: Iterable[str] = ("
             " GROUP BY month, unit_id", [district, *kinds, *months]).rows()
         _add(result, [{**r, "day": months[r["month"]]} for r in found])
     for day in in_history:
+        states, params = states_on(district, day, COLUMNS)
         found = sql.execute(
-            f"SELECT ? AS day, l.lead_unit AS unit, {_SUMS.format(day='?')} FROM rm_ledger_history l"
-            f" WHERE l.district = ? AND l.kind IN ({_marks(kinds)}) AND l.last_on <= ?"
-            " AND (l.valid_to IS NULL OR l.valid_to > ?) GROUP BY l.lead_unit",
-            [day, day, day, day, day, district, *kinds, day, day]).rows()
+            f"SELECT ? AS day, l.lead_unit AS unit, {_SUMS.format(day='?')} FROM {states} l"
+            f" WHERE l.kind IN ({_marks(kinds)}) GROUP BY l.lead_unit",
+            [day, day, day, day, day, *params, *kinds]).rows()
         _add(result, found)
     return result
 

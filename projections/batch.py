@@ -1,15 +1,15 @@
 """One batch of catch-up (一批事件): the read-model rows its events change, held in memory and written
-together, one multi-row statement per table, in the transaction that records the batch's position.
+together, one statement per table for all its rows, in the transaction that records the batch's position.
 
 Projectors read and change rows through the batch, never with a statement per event: the ledger
 rows a batch touches are read first in a few ``IN (…)`` queries, every event of the batch is folded
 into them in memory, and ``flush`` writes
 
 * each changed ledger entry's newest state (``rm_ledger``),
-* every state it passed through (``rm_ledger_history``), each with the days it was valid, and the
-  end of validity of the state it replaced,
-* what each state that stopped being valid counted for at the month ends it covered
-  (``rm_month_end``),
+* every state it replaced (``rm_ledger_history``), with the days it was the state at the end of
+  the day — written once, never updated; a state replaced the same day is no day's state and is
+  not kept,
+* what each replaced state counted for at the month ends it covered (``rm_month_end``),
 * the unit facts (``rm_unit_facts``) and their running totals per month, quarter and year
   (``rm_fact_totals``), the assignments (``rm_assignments``).
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any, Iterable, Sequence
 
 from projections.database import Sql
@@ -35,9 +36,9 @@ LEDGER_COLUMNS = (
     "referral_reasons", "last_urged_on", "severity", "tasks",
 )
 HISTORY_COLUMNS = (*LEDGER_COLUMNS, "valid_to")
+_columns = itemgetter(*LEDGER_COLUMNS)  # a state's values in the tables' column order
 FACT_COLUMNS = ("notification_id", "fact", "district", "unit_id", "on_date", "entry_id", "event", "amount")
 CHUNK_IDS = 400  # ids per IN (…) list
-MAX_PARAMS = 30000  # placeholders per statement (SQLite allows 32766)
 
 
 def new_entry(**fields: Any) -> dict[str, Any]:
@@ -147,67 +148,44 @@ class Batch:
 
     # -- writing ----------------------------------------------------------------------------------
     def flush(self) -> None:
-        newest, history, ended, month_ends = [], [], [], defaultdict(lambda: [0, 0, 0, 0])
+        newest, history, month_ends = [], [], defaultdict(lambda: [0, 0, 0, 0])
         for entry_id, states in self.states.items():
-            newest.append(states[-1])
-            previous = self.before.get(entry_id)
-            if previous is not None:  # its state from an earlier batch stops being valid
-                ended.append((states[0]["last_on"], entry_id, previous["version"]))
-                _count_month_ends(month_ends, previous, states[0]["last_on"])
-            for state, following in zip(states, states[1:]):
-                history.append({**state, "valid_to": following["last_on"]})
-                _count_month_ends(month_ends, state, following["last_on"])
-            history.append({**states[-1], "valid_to": None})
-        self._insert("rm_assignments", ("entry_id", "unit_id", "district", "role", "assigned_on", "signed_on"),
-                     [(*a, None) for a in self.assigned])
-        if self.signed:
-            self._update_from("UPDATE rm_assignments SET signed_on = v.column3 FROM (VALUES {}) AS v"
-                              " WHERE rm_assignments.entry_id = v.column1 AND rm_assignments.unit_id = v.column2",
-                              [(e, u, on) for (e, u), on in self.signed.items()])
-        if newest:
-            updates = ", ".join(f"{c} = excluded.{c}" for c in LEDGER_COLUMNS[1:])
-            self._insert("rm_ledger", LEDGER_COLUMNS, [tuple(s[c] for c in LEDGER_COLUMNS) for s in newest],
-                         suffix=f" ON CONFLICT (entry_id) DO UPDATE SET {updates}")
-        if ended:
-            self._update_from("UPDATE rm_ledger_history SET valid_to = v.column1 FROM (VALUES {}) AS v"
-                              " WHERE rm_ledger_history.entry_id = v.column2 AND rm_ledger_history.version = v.column3",
-                              ended)
-        self._insert("rm_ledger_history", HISTORY_COLUMNS, [tuple(h[c] for c in HISTORY_COLUMNS) for h in history])
-        self._insert("rm_unit_facts", FACT_COLUMNS, self.facts)
-        self._insert("rm_fact_totals", ("district", "period", "unit_id", "fact", "n", "amount_centi", "below_centi"),
-                     [(*key, *total) for key, total in sorted(self.totals.items())],
-                     suffix=" ON CONFLICT (district, period, unit_id, fact) DO UPDATE SET"
-                            " n = rm_fact_totals.n + excluded.n,"
-                            " amount_centi = rm_fact_totals.amount_centi + excluded.amount_centi,"
-                            " below_centi = rm_fact_totals.below_centi + excluded.below_centi")
-        self._insert("rm_month_end", ("district", "month", "kind", "unit_id", "opened", "signed_off", "overdue",
-                                      "overdue_missed"),
-                     [(*key, *counts) for key, counts in sorted(month_ends.items())],
-                     suffix=" ON CONFLICT (district, month, kind, unit_id) DO UPDATE SET"
-                            " opened = rm_month_end.opened + excluded.opened,"
-                            " signed_off = rm_month_end.signed_off + excluded.signed_off,"
-                            " overdue = rm_month_end.overdue + excluded.overdue,"
-                            " overdue_missed = rm_month_end.overdue_missed + excluded.overdue_missed")
-
-    def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], suffix: str = "") -> None:
-        if not rows:
-            return
-        one = "(" + ", ".join("?" for _ in columns) + ")"
-        per_statement = max(1, MAX_PARAMS // len(columns))
-        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        for chunk in _chunks(rows, per_statement):
-            self.sql.execute(head + ", ".join(one for _ in chunk) + suffix, [v for row in chunk for v in row])
-
-    def _update_from(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
-            return
-        one = "(" + ", ".join("?" for _ in rows[0]) + ")"
-        for chunk in _chunks(rows, MAX_PARAMS // len(rows[0])):
-            self.sql.execute(statement.format(", ".join(one for _ in chunk)), [v for row in chunk for v in row])
+            newest.append(_columns(states[-1]))
+            previous = self.before.get(entry_id)  # its state from an earlier batch, replaced now
+            chain = states if previous is None else [previous, *states]
+            for state, following in zip(chain, chain[1:]):
+                if state["last_on"] < following["last_on"]:  # replaced the same day: never a day's state
+                    history.append((*_columns(state), following["last_on"]))
+                    _count_month_ends(month_ends, state, following["last_on"])
+        sql = self.sql
+        sql.insert_rows("rm_assignments", ("entry_id", "unit_id", "district", "role", "assigned_on", "signed_on"),
+                        [(*a, None) for a in self.assigned])
+        sql.executemany("UPDATE rm_assignments SET signed_on = ? WHERE entry_id = ? AND unit_id = ?",
+                        [(on, e, u) for (e, u), on in self.signed.items()])
+        updates = ", ".join(f"{c} = excluded.{c}" for c in LEDGER_COLUMNS[1:])
+        sql.insert_rows("rm_ledger", LEDGER_COLUMNS, newest, on_conflict=f"(entry_id) DO UPDATE SET {updates}")
+        sql.insert_rows("rm_ledger_history", HISTORY_COLUMNS, history)
+        sql.insert_rows("rm_unit_facts", FACT_COLUMNS, self.facts)
+        sql.insert_rows("rm_fact_totals", ("district", "period", "unit_id", "fact", "n", "amount_centi", "below_centi"),
+                        [(*key, *total) for key, total in sorted(self.totals.items())],
+                        on_conflict="(district, period, unit_id, fact) DO UPDATE SET"
+                                    " n = rm_fact_totals.n + excluded.n,"
+                                    " amount_centi = rm_fact_totals.amount_centi + excluded.amount_centi,"
+                                    " below_centi = rm_fact_totals.below_centi + excluded.below_centi")
+        sql.insert_rows("rm_month_end", ("district", "month", "kind", "unit_id", "opened", "signed_off", "overdue",
+                                         "overdue_missed"),
+                        [(*key, *counts) for key, counts in sorted(month_ends.items())],
+                        on_conflict="(district, month, kind, unit_id) DO UPDATE SET"
+                                    " opened = rm_month_end.opened + excluded.opened,"
+                                    " signed_off = rm_month_end.signed_off + excluded.signed_off,"
+                                    " overdue = rm_month_end.overdue + excluded.overdue,"
+                                    " overdue_missed = rm_month_end.overdue_missed + excluded.overdue_missed")
 
 
 def _count_month_ends(month_ends: dict, state: dict[str, Any], valid_to: str) -> None:
     """Add what ``state`` counted for at each month end it was the state of: [valid from, valid_to)."""
+    if state["last_on"][:7] == valid_to[:7]:
+        return  # replaced within its month: no month's end passed
     for end in month_ends_between(state["last_on"], valid_to):
         counts = month_end_counts(state, end)
         if any(counts):

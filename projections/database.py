@@ -45,6 +45,42 @@ class Sql:
         self._cursor.execute(statement, tuple(params))
         return self
 
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> "Sql":
+        """One statement for many rows: parsed once; psycopg sends the rows in one pipeline."""
+        if rows:
+            if self._postgres:
+                statement = statement.replace("%", "%%").replace("?", "%s").replace("{C}", ' COLLATE "C"')
+            else:
+                statement = statement.replace("{C}", "")
+            self._cursor.executemany(statement, [tuple(r) for r in rows])
+        return self
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                    on_conflict: str = "") -> "Sql":
+        """Insert many rows at once: PostgreSQL copies them in (COPY, through a temporary table when
+        ``on_conflict`` says how to merge them, e.g. ``(key) DO UPDATE SET …``); SQLite runs one
+        prepared statement over them."""
+        if not rows:
+            return self
+        names = ", ".join(columns)
+        if not self._postgres:
+            marks = ", ".join("?" for _ in columns)
+            suffix = f" ON CONFLICT {on_conflict}" if on_conflict else ""
+            self._cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}){suffix}", [tuple(r) for r in rows])
+            return self
+        target = table
+        if on_conflict:
+            target = f"incoming_{table}"
+            self._cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {target} (LIKE {table}) ON COMMIT DELETE ROWS")
+        with self._cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        if on_conflict:
+            self._cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {target}"
+                                 f" ON CONFLICT {on_conflict}")
+            self._cursor.execute(f"DELETE FROM {target}")
+        return self
+
     def rows(self) -> list[dict[str, Any]]:
         fetched = self._cursor.fetchall()
         return [dict(r) if not isinstance(r, dict) else r for r in fetched]

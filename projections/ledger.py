@@ -3,8 +3,9 @@
 One row per supervised item, sub-task, rectification task and notice, with the unit and the
 leader in charge named, the current deadline, status, latest progress, working days overdue and
 its three-colour warning.  Filters, sorts, counts and paging run in the database with indexes:
-"now" reads ``rm_ledger``; "as of a day" reads the states of ``rm_ledger_history`` valid at the end
-of that day; working days come from ``rm_workdays``.  Nothing here loads a whole district.
+"now" reads ``rm_ledger``; "as of a day" reads the replaced states of ``rm_ledger_history`` valid
+at the end of that day with the current states recorded by then; working days come from
+``rm_workdays``.  Nothing here loads a whole district.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from domain.item import ItemStatus
 from domain.notice import NoticeStatus
 from domain.rectification import ProblemSource, RectificationStatus
 from domain.sources import SourceKind
+from projections.batch import LEDGER_COLUMNS
 from projections.colours import RULES, ColourWarning, WarningRules, rule_sql, warning_of
 from projections.rules import STILL_DUE, past_deadline
 
@@ -153,6 +155,15 @@ def _values(value: str | Iterable[str] | None) -> list[str] | None:
 
 def _marks(values: Iterable[Any]) -> str:
     return ", ".join("?" for _ in values)
+
+
+def states_on(district: str, day: str, columns: str = "*") -> tuple[str, list[Any]]:
+    """The SQL relation of the district's entries as they stood at the end of ``day`` (ISO text):
+    the replaced states valid that day and the current states already recorded by then."""
+    current = columns if columns != "*" else ", ".join(LEDGER_COLUMNS)
+    return (f"(SELECT {current} FROM rm_ledger_history WHERE district = ? AND valid_to > ? AND last_on <= ?"
+            f" UNION ALL SELECT {current} FROM rm_ledger WHERE district = ? AND last_on <= ?)",
+            [district, day, day, district, day])
 
 
 IN_CHARGE = (
@@ -314,11 +325,13 @@ class _Query:
             raise ValueError("open_only and closed_only exclude each other")
         day = (as_of or today).isoformat()
         self.day = day
-        params: list[Any] = [day]  # the cross-joined ordinal of the day judged on
+        params: list[Any] = []
         if as_of is None:
             relation = "rm_ledger l"
         else:
-            relation = "rm_ledger_history l"
+            states, params = states_on(district, day)
+            relation = f"{states} l"
+        params.append(day)  # the cross-joined ordinal of the day judged on
         overdue = ("(CASE WHEN l.still_due = 1 AND l.deadline < ? THEN CASE WHEN t.o - wd.ordinal > 1"
                    " THEN t.o - wd.ordinal ELSE 1 END ELSE 0 END)")
         self.rule = rule_sql(day="?", today_ordinal="t.o", deadline_ordinal="wd.ordinal",
@@ -346,9 +359,6 @@ class _Query:
         params += [district, day, day]  # IN_CHARGE
         where = ["l.district = ?"]
         params.append(district)
-        if as_of is not None:
-            where.append("l.last_on <= ? AND (l.valid_to IS NULL OR l.valid_to > ?)")
-            params += [day, day]
         kinds = list(kinds)
         where.append(f"l.kind IN ({_marks(kinds)})" if kinds else "1 = 0")
         params += kinds

@@ -20,6 +20,7 @@ from domain.versioned import read_version, versions
 from projections.at_day import counts_at
 from projections.batch import centi
 from projections.facts_projector import FACT_LABELS
+from projections.ledger import states_on
 
 SCHEMES = Path(__file__).resolve().parent / "schemes"
 
@@ -207,12 +208,12 @@ class RankingQueries:
         """The unit's items still open and past their deadline at the end of ``last`` (未办结且逾期),
         each traced to the newest event that recorded its deadline as missed by then."""
         day = last.isoformat()
+        states, params = states_on(district, day, "entry_id, kind, lead_unit, still_due, deadline")
         return [{"fact": "open_overdue", "amount": 1.0, "notification_id": r["notification_id"]} for r in sql.execute(
-            "SELECT MAX(f.notification_id) AS notification_id FROM rm_ledger_history l"
+            f"SELECT MAX(f.notification_id) AS notification_id FROM {states} l"
             " JOIN rm_unit_facts f ON f.entry_id = l.entry_id AND f.fact = 'deadline_missed' AND f.on_date <= ?"
-            " WHERE l.district = ? AND l.lead_unit = ? AND l.kind = 'item' AND l.last_on <= ?"
-            " AND (l.valid_to IS NULL OR l.valid_to > ?) AND l.still_due = 1 AND l.deadline < ?"
-            " GROUP BY l.entry_id ORDER BY 1", (day, district, unit_id, day, day, day)).rows()]
+            " WHERE l.lead_unit = ? AND l.kind = 'item' AND l.still_due = 1 AND l.deadline < ?"
+            " GROUP BY l.entry_id ORDER BY 1", (*params, day, unit_id, day)).rows()]
 
 
 def _score(unit_id: str, name: str, totals: dict[str, list[int]], scheme: Scheme,

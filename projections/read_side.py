@@ -21,12 +21,12 @@ class ReadSide:
         self.read_models = open_read_models(store, writer=writer)
         self.projectors = [LedgerProjector(), FactsProjector()]  # in this order: facts read the ledger
 
-    def catch_up(self, *, batch_size: int = 2000, progress: Callable[[int, int], None] | None = None,
+    def catch_up(self, *, batch_size: int = 5000, progress: Callable[[int, int], None] | None = None,
                  stop_after_batches: int | None = None, on_batch: Callable[[int], None] | None = None) -> CatchUpReport:
         return catch_up(self.store, self.read_models, self.projectors, batch_size=batch_size, progress=progress,
                         stop_after_batches=stop_after_batches, on_batch=on_batch)
 
-    def rebuild(self, *, batch_size: int = 2000, progress: Callable[[int, int], None] | None = None) -> CatchUpReport:
+    def rebuild(self, *, batch_size: int = 5000, progress: Callable[[int, int], None] | None = None) -> CatchUpReport:
         """Drop every read model's rows and apply all events again."""
         reset(self.read_models)
         return self.catch_up(batch_size=batch_size, progress=progress)

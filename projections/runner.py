@@ -10,6 +10,7 @@ applied exactly once; a runner killed half way resumes from the last committed b
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol
 
@@ -38,7 +39,7 @@ class CatchUpReport:
     seconds: float = 0.0
 
 
-def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size: int = 2000,
+def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size: int = 5000,
              progress: Callable[[int, int], None] | None = None, stop_after_batches: int | None = None,
              on_batch: Callable[[int], None] | None = None) -> CatchUpReport:
     """Apply every event after the recorded position; returns where it got to.  ``on_batch`` hears
@@ -48,29 +49,36 @@ def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size:
     start = position = read_models.position()
     last = store.recorder.max_notification_id() or 0
     events = batches = 0
-    while position < last:
-        notifications = store.recorder.select_notifications(start=position + 1, limit=batch_size)
-        if not notifications:
-            break
-        recorded = decode_all(notifications)
-        with read_models.transaction(commit=True) as sql:
-            batch = Batch(sql)
-            for projector in projectors:
-                projector.prefetch(batch, recorded)
-            for event in recorded:
+
+    def fetch(after: int) -> list[Recorded]:
+        return decode_all(store.recorder.select_notifications(start=after + 1, limit=batch_size))
+
+    # the next batch is read and decoded while this one is written (the database wait frees the GIL)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catch-up-read") as reader:
+        coming: Future | None = reader.submit(fetch, position) if position < last else None
+        while coming is not None:
+            recorded = coming.result()
+            if not recorded:
+                break
+            following = recorded[-1].notification_id
+            more = following < last and (stop_after_batches is None or batches + 1 < stop_after_batches)
+            coming = reader.submit(fetch, following) if more else None
+            with read_models.transaction(commit=True) as sql:
+                batch = Batch(sql)
                 for projector in projectors:
-                    projector.apply(batch, event)
-            batch.flush()
-            read_models.record_position(sql, recorded[-1].notification_id)
-        position = recorded[-1].notification_id
-        events += len(recorded)
-        batches += 1
-        if on_batch:
-            on_batch(position)
-        if progress:
-            progress(position, last)
-        if stop_after_batches is not None and batches >= stop_after_batches:
-            break
+                    projector.prefetch(batch, recorded)
+                for event in recorded:
+                    for projector in projectors:
+                        projector.apply(batch, event)
+                batch.flush()
+                read_models.record_position(sql, following)
+            position = following
+            events += len(recorded)
+            batches += 1
+            if on_batch:
+                on_batch(position)
+            if progress:
+                progress(position, last)
     seconds = time.perf_counter() - started
     if events:
         log.info("projections.caught_up", start=start, position=position, events=events, batches=batches,

@@ -99,7 +99,8 @@ def _token(client: TestClient) -> str:
     return found[1] if found else ""
 
 
-def build_web_world(app: Duban) -> WebWorld:
+def build_web_world(app: Duban, *, worker: object = True) -> WebWorld:
+    """The world and its web app; ``worker`` as ``create_app`` takes it (default: one in-process)."""
     from web.app import create_app
 
     world = (DistrictBuilder(app).units(A="区住建局", B="晴川街", C="区城管局")
@@ -113,7 +114,7 @@ def build_web_world(app: Duban) -> WebWorld:
                  actor=other.admin)
     app.add_user(username="other-unit", password=PASSWORD, role=Role.UNIT, district=OTHER_DISTRICT,
                  actor=other.admin, unit=other.unit_ids["X"])
-    return WebWorld(app=app, world=world, other=other, asgi=create_app(app, csrf_secret="w" * 32))
+    return WebWorld(app=app, world=world, other=other, asgi=create_app(app, csrf_secret="w" * 32, worker=worker))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import structlog
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, InternalError, OperationalError
 
 from domain.actor import Actor
 from domain.base import DistrictAggregate, not_found
@@ -59,6 +59,19 @@ def _log_refusals(method: Callable) -> Callable:
     return wrapper
 
 
+def _open_store(env: Mapping[str, str]) -> EventStore:
+    """The event store; its tables are created on first use, and processes starting together
+    (web workers and the worker) can collide on PostgreSQL's catalog: try again a moment later."""
+    for attempt in range(5):
+        try:
+            return EventStore(env=env)
+        except (InternalError, OperationalError):
+            if attempt == 4:
+                raise
+            time.sleep(0.2 + random.random() * 0.3)
+    raise AssertionError("unreachable")
+
+
 class ServiceBase:
     """The application service (服务层): commands in, events saved, one log line out."""
 
@@ -78,7 +91,7 @@ class ServiceBase:
 
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
         self.env = dict(env) if env is not None else store_env()
-        self.store = EventStore(env=self.env)
+        self.store = _open_store(self.env)
         self.clock: Clock = clock or SystemClock()
         self._calendar: WorkingDayCalendar | None = None
         self.saved_position = 0  # the newest notification id this process recorded
