@@ -149,7 +149,28 @@ class Roster(DistrictAggregate):
                 return cover, True
         return leader, False
 
+    def in_charge_on(self, day: date) -> dict[UUID, UUID]:
+        """Every placed unit's leader in charge on ``day`` (in placement order), in one pass: the
+        same answer as :meth:`leader_in_charge` for each unit."""
+        found: dict[UUID, dict] = {}
+        for entry in self.placements:
+            if entry["effective"] <= day:
+                known = found.get(entry["unit"])
+                if known is None or entry["effective"] >= known["effective"]:
+                    found[entry["unit"]] = entry
+        return {unit: entry["leader"] for unit, entry in found.items()}
+
     def units_of(self, leader: UUID, day: date) -> list[UUID]:
         """The units in ``leader``'s portfolio on ``day``."""
-        units = dict.fromkeys(p["unit"] for p in self.placements)
-        return [u for u in units if self.leader_in_charge(u, day) == leader]
+        return [u for u, in_charge in self.in_charge_on(day).items() if in_charge == leader]
+
+    def units_acted_for(self, leader: UUID, day: date) -> list[UUID]:
+        """The units ``leader`` acts for on ``day`` (:meth:`acting_leader`): their own, unless they
+        are away and covered, and those of a leader they cover who is away."""
+        acting = []
+        for unit, in_charge in self.in_charge_on(day).items():
+            if in_charge == leader and not (self.is_away(leader, day) and self.cover_for(leader, day) is not None):
+                acting.append(unit)
+            elif in_charge != leader and self.is_away(in_charge, day) and self.cover_for(in_charge, day) == leader:
+                acting.append(unit)
+        return acting

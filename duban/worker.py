@@ -35,6 +35,7 @@ from projections.ledger import LedgerQueries
 from projections.read_side import ReadSide
 
 log = structlog.get_logger("duban.worker")
+REFRESH_AFTER = 20_000  # events caught up at once after which the planner's statistics are refreshed
 
 
 # -- one worker at a time ---------------------------------------------------------------------------
@@ -168,7 +169,9 @@ class Worker:
     def step(self) -> None:
         """Catch up; if the business day changed (or at start), run the daily watch and catch up again."""
         assert self.read_side is not None
-        self.read_side.catch_up(batch_size=self.batch_size)
+        caught = self.read_side.catch_up(batch_size=self.batch_size)
+        if caught.events >= REFRESH_AFTER:
+            self.read_side.refresh_statistics()  # a long backlog (a rebuild, a first start) leaves stale statistics
         today = self.app.clock.today()
         if self.watch_enabled and self._watched_on != today:
             self.watch(today)

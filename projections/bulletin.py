@@ -106,7 +106,7 @@ class BulletinQueries:
         statuses = Counter({status: n for (_, status), n in ledger.status_counts(district, as_of, **items).items()})
         overdue = ledger.rows(district, as_of, overdue_only=True, sort="overdue", **items)
         assigned = ledger.count_by_lead_unit(district, as_of, opened_from=period.first, opened_to=as_of, **items)
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             units = {u["unit_id"]: u["name"] for u in units_in_service(sql, district, period.first)}
             window = (district, period.first.isoformat(), as_of.isoformat())
             marks = ", ".join("?" for _ in COUNTED_FACTS)

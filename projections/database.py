@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -96,11 +97,37 @@ class _ReadModelMixin:
 
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[Sql]:
-        with self.datastore.transaction(commit=commit) as cursor:
-            sql = Sql(cursor, self.postgres)
-            if self.postgres:  # the read-model tables live in the store's schema (set by the migrations)
-                sql.execute(f"SET LOCAL search_path TO {self.datastore.schema}")
-            yield sql
+        """A transaction on the store's database (the catch-up's writes, or reads that must agree)."""
+        if not self.postgres:
+            with self.datastore.transaction(commit=commit) as cursor:
+                if commit:  # take the write lock first (waiting for it), so no later write finds the file moved on
+                    cursor.execute("DELETE FROM rm_meta WHERE name = ''")
+                yield Sql(cursor, False)
+            return
+        with self.datastore.get_connection() as connection:
+            self._search_read_models(connection)
+            with connection.transaction(force_rollback=not commit):
+                yield Sql(connection.cursor(), True)
+
+    @contextmanager
+    def reading(self) -> Iterator[Sql]:
+        """For queries: on PostgreSQL each statement on its own (no BEGIN/COMMIT round trips)."""
+        if not self.postgres:
+            with self.datastore.transaction(commit=False) as cursor:
+                yield Sql(cursor, False)
+            return
+        with self.datastore.get_connection() as connection:
+            self._search_read_models(connection)
+            yield Sql(connection.cursor(), True)
+
+    _configured: "weakref.WeakSet"
+
+    def _search_read_models(self, connection: Any) -> None:
+        """The read-model tables live in the store's schema: each pooled connection is told once."""
+        configured = self.__dict__.setdefault("_configured", weakref.WeakSet())
+        if connection not in configured:
+            connection.execute(f"SET search_path TO {self.datastore.schema or 'public'}")
+            configured.add(connection)
 
     def record_position(self, sql: Sql, notification_id: int) -> None:
         """Inside the read-model transaction: refuses (IntegrityError) a position not newer."""
@@ -192,6 +219,20 @@ def _apply_migrations(env) -> list[str]:
         backend.connection.close()
 
 
+def refresh_statistics(read_models) -> None:
+    """After a large catch-up (a rebuild, a long backlog): tell the database's planner what the read
+    models hold now, and on PostgreSQL reclaim the rows the batches replaced (VACUUM ANALYZE), so
+    the first pages after it are answered from compact indexes."""
+    if read_models.postgres:
+        with read_models.datastore.get_connection() as connection:  # autocommit: VACUUM runs outside a transaction
+            schema = read_models.datastore.schema or "public"
+            for table in TABLES:
+                connection.execute(f"VACUUM (ANALYZE) {schema}.{table}")
+    else:
+        with read_models.transaction(commit=True) as sql:
+            sql.execute("ANALYZE")
+
+
 def needs_rebuild(applied: list[str]) -> bool:
     """Whether one of the migrations just applied asks for the read models to be rebuilt: rows
     projected before it lack what it added, and only replaying the events fills them in.  A new
@@ -218,7 +259,7 @@ def _fill_calendar(sql: Sql) -> None:
 
 def _calendar_current(read_models) -> bool:
     """Whether rm_workdays was filled from the official calendar data installed now."""
-    with read_models.transaction(commit=False) as sql:
+    with read_models.reading() as sql:
         found = sql.execute("SELECT value FROM rm_meta WHERE name = ?", (CALENDAR,)).row()
     return found is not None and found["value"] == workdays.calendar_version()
 

@@ -52,7 +52,7 @@ class Directory:
 
     def units(self, district: str) -> list[UnitEntry]:
         """Every unit of the district, retired ones too, in the district's order (by code)."""
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = sql.execute("SELECT unit_id, code, name, kind, retired_on FROM rm_units WHERE district = ?"
                                 " ORDER BY code", (district,)).rows()
         return [UnitEntry(UUID(r["unit_id"]), r["code"], r["name"], UnitKind(r["kind"]), _day(r["retired_on"]))
@@ -63,7 +63,7 @@ class Directory:
         return {u.id: u.name for u in self.units(district)}
 
     def leaders(self, district: str) -> list[LeaderEntry]:
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = sql.execute("SELECT leader_id, code, title, label, left_on FROM rm_leaders WHERE district = ?"
                                 " ORDER BY code", (district,)).rows()
         return [_leader(r) for r in found]
@@ -71,14 +71,14 @@ class Directory:
     def leader(self, district: str, leader_id: UUID | None) -> LeaderEntry | None:
         if leader_id is None:
             return None
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = sql.execute("SELECT leader_id, code, title, label, left_on FROM rm_leaders"
                                 " WHERE district = ? AND leader_id = ?", (district, leader_id.hex)).row()
         return _leader(found) if found else None
 
     def in_charge(self, district: str, day: date) -> dict[UUID, UUID]:
         """The leader in charge (分管领导) of each unit on ``day``."""
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = sql.execute(IN_CHARGE, (district, day.isoformat(), day.isoformat())).rows()
         return {UUID(r["unit_id"]): UUID(r["leader_id"]) for r in found}
 

@@ -63,7 +63,7 @@ class EscalationQueries:
         rules = EscalationRules.load(rules) if isinstance(rules, str) else rules
         seen: set[tuple[str, Step]] = set()
         produced = []
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             days = [date.fromisoformat(r["day"]) for r in sql.execute(
                 "SELECT day FROM rm_workdays WHERE day >= ? AND day <= ? AND workday = 1 ORDER BY day",
                 (first.isoformat(), last.isoformat())).rows()]

@@ -24,7 +24,7 @@ class InboxQueries:
         self.read_models = read_models
 
     def inbox(self, district: str, unit_id: str, today: date, *, within_working_days: int = 5) -> Inbox:
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             unsigned = [r["entry_id"] for r in sql.execute(
                 "SELECT entry_id FROM rm_assignments WHERE district = ? AND unit_id = ? AND signed_on IS NULL",
                 (district, unit_id)).rows()]

@@ -28,7 +28,7 @@ class LeaderViews:
         self.read_models = read_models
 
     def view(self, district: str, leader_id: str, day: date, *, period: str, scheme: str) -> LeaderView:
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             leader = sql.execute("SELECT label, title FROM rm_leaders WHERE leader_id = ? AND district = ?",
                                  (leader_id, district)).row()
             if leader is None:

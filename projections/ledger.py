@@ -210,7 +210,7 @@ class LedgerQueries:
             raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
         query = _Query(district, today, self.rules, **filters)
         page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = sql.execute(f"SELECT {query.columns} FROM {query.source} WHERE {query.where}"
                                 f" ORDER BY {query.order(sort)}{page}", query.params).rows()
             names = self._unit_names(sql, district, found)
@@ -228,7 +228,7 @@ class LedgerQueries:
     def count(self, district: str, today: date, **filters: Any) -> int:
         filters.pop("sort", None)
         query = _Query(district, today, self.rules, **filters)
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             return sql.execute(f"SELECT COUNT(*) AS n FROM {query.source} WHERE {query.where}",
                                query.source_params).row()["n"]
 
@@ -244,7 +244,7 @@ class LedgerQueries:
         """How many entries each lead unit leads ("" for none)."""
         filters.pop("sort", None)
         query = _Query(district, today, self.rules, **filters)
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = sql.execute(f"SELECT l.lead_unit AS unit, COUNT(*) AS n FROM {query.source} WHERE {query.where}"
                                 " GROUP BY l.lead_unit", query.source_params).rows()
         return Counter({r["unit"] or "": r["n"] for r in found})
@@ -253,7 +253,7 @@ class LedgerQueries:
         """How many entries per (kind, status value)."""
         filters.pop("sort", None)
         query = _Query(district, today, self.rules, **filters)
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = sql.execute(f"SELECT l.kind, l.status, COUNT(*) AS n FROM {query.source} WHERE {query.where}"
                                 " GROUP BY l.kind, l.status", query.source_params).rows()
         return Counter({(r["kind"], r["status"]): r["n"] for r in found})
@@ -264,7 +264,7 @@ class LedgerQueries:
         filters.pop("sort", None)
         query = _Query(district, today, self.rules, **filters)
         key = {"unit": "l.lead_unit", "leader": "pc.leader_id", None: "''"}[by]
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = sql.execute(f"SELECT k, rule, COUNT(*) AS n FROM (SELECT {key} AS k, {query.rule} AS rule"
                                 f" FROM {query.source} WHERE {query.where}) x GROUP BY k, rule",
                                 [query.day, query.day, *query.source_params]).rows()
@@ -277,7 +277,7 @@ class LedgerQueries:
         """The ids of the items, rectification tasks and notices still open on ``day`` (or closed
         that day or later), with every notice about those items and tasks: what the daily watch
         looks at.  {"item": [...], "rectification": [...], "notice": [...]}"""
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = sql.execute(
                 "SELECT entry_id, kind FROM rm_ledger WHERE district = ? AND kind IN ('item', 'rectification', 'notice')"
                 " AND (closed_on IS NULL OR closed_on >= ?)"
@@ -293,7 +293,7 @@ class LedgerQueries:
         """The district's unit names (``of="unit"``) or leader posts (``of="leader"``) by id."""
         statement = {"unit": "SELECT unit_id AS k, name AS v FROM rm_units WHERE district = ?",
                      "leader": "SELECT leader_id AS k, label AS v FROM rm_leaders WHERE district = ?"}[of]
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             return {r["k"]: r["v"] for r in sql.execute(statement, (district,)).rows()}
 
     @staticmethod

@@ -141,7 +141,7 @@ class RankingQueries:
         period = Period.parse(period) if isinstance(period, str) else period
         scheme = Scheme.load(scheme) if isinstance(scheme, str) else scheme
         last = min(period.last, as_of) if as_of else period.last
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             units = units_in_service(sql, district, period.first)
             totals = self._totals(sql, district, period, last)
             overdue = counts_at(sql, district, [last.isoformat()])[last.isoformat()]
@@ -164,7 +164,7 @@ class RankingQueries:
         if ranked is None:
             return None
         last = min(period.last, as_of) if as_of else period.last
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             facts = sql.execute(
                 "SELECT fact, amount, notification_id FROM rm_unit_facts WHERE district = ? AND unit_id = ?"
                 " AND on_date >= ? AND on_date <= ? ORDER BY notification_id",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from projections.database import TABLES, open_read_models, reset
+from projections.database import TABLES, open_read_models, refresh_statistics, reset
 from projections.facts_projector import FactsProjector
 from projections.ledger_projector import LedgerProjector
 from projections.runner import CatchUpReport, catch_up
@@ -29,13 +29,18 @@ class ReadSide:
     def rebuild(self, *, batch_size: int = 5000, progress: Callable[[int, int], None] | None = None) -> CatchUpReport:
         """Drop every read model's rows and apply all events again."""
         reset(self.read_models)
-        return self.catch_up(batch_size=batch_size, progress=progress)
+        report = self.catch_up(batch_size=batch_size, progress=progress)
+        refresh_statistics(self.read_models)
+        return report
+
+    def refresh_statistics(self) -> None:
+        refresh_statistics(self.read_models)
 
     def position(self) -> int:
         return self.read_models.position()
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every read-model row, sorted: for comparing a rebuild with the live tables."""
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             return {table: sorted((tuple(sorted(r.items())) for r in sql.execute(f"SELECT * FROM {table}").rows()), key=repr)
                     for table in TABLES}

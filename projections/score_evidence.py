@@ -40,7 +40,7 @@ class ScoreEvidence:
         """Every fact recorded for ``unit_id`` by the given events, in event order."""
         ids = sorted(set(int(n) for n in notification_ids))
         found: list[Evidence] = []
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             for start in range(0, len(ids), CHUNK):
                 chunk = ids[start:start + CHUNK]
                 marks = ", ".join("?" for _ in chunk)

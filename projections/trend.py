@@ -75,7 +75,7 @@ class TrendQueries:
         """The ``months`` months ending with ``day``'s month, oldest first.  ``units``: only the
         entries led by these units that day (None: the whole district; empty: nothing)."""
         spans = month_spans(day, months)
-        with self.read_models.transaction(commit=False) as sql:
+        with self.read_models.reading() as sql:
             found = counts_at(sql, district, [as_of.isoformat() for _, as_of in spans], kinds)
         leads = None if units is None else {u.hex for u in units}
         result = []

@@ -31,6 +31,9 @@ def test_compose_runs_postgres_and_the_app_which_waits_for_it():
     assert app["command"][app["command"].index("--workers") + 1] == "2"
     assert any(str(p).endswith(":8000") for p in app["ports"])
     assert "DUBAN_SECRET" in app["environment"]
+    worker = services["worker"]  # the read models and the daily watch, beside the web processes
+    assert worker["command"] == ["duban", "worker"] and worker["environment"]["DATABASE_URL"] == url
+    assert worker["depends_on"]["db"]["condition"] == "service_healthy"
 
 
 def test_the_image_installs_the_source_tree_and_serves():

@@ -24,6 +24,7 @@ from duban.worker import Worker
 from web.auth import SESSION_STORE, build_session_auth, login, login_page, logout
 from web.context import Reads
 from web.freshness import freshness_middleware, reads_provider
+from web.page_cache import STORE as PAGE_STORE, PageCache
 from web.controllers import CONTROLLERS
 from web.controllers.api import API_DESCRIPTION
 from web.errors import domain_error_handler, http_error_handler, not_authorized_handler
@@ -51,6 +52,8 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
     if worker:
         worker.start()
         duban.on_close(worker.stop)
+    pages = PageCache(reads, in_process_worker=bool(worker)).start()
+    duban.on_close(pages.stop)
     templates = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine,
                                engine_callback=lambda engine: register_filters(engine.engine))
     return Litestar(
@@ -60,11 +63,12 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
             "duban": Provide(lambda: duban, sync_to_thread=False),
             "reads": Provide(reads_provider(reads, in_process_worker=bool(worker)), sync_to_thread=True),
         },
-        on_shutdown=[lambda _app: worker.stop()] if worker else [],
+        on_shutdown=[lambda _app: pages.stop(), *([lambda _app: worker.stop()] if worker else [])],
         middleware=[freshness_middleware(secure_cookies)],
         on_app_init=[build_session_auth(duban, secure_cookies=secure_cookies).on_app_init],
         state=State({"reads": reads}),
-        stores={SESSION_STORE: open_session_store(duban)},
+        stores={SESSION_STORE: open_session_store(duban), PAGE_STORE: pages.store},
+        response_cache_config=pages.config(),
         csrf_config=CSRFConfig(secret=csrf_secret or os.environ.get("DUBAN_SECRET") or secrets.token_hex(32),
                                cookie_samesite="lax", cookie_secure=secure_cookies, exclude=["/healthz"]),
         template_config=templates,

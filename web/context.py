@@ -47,6 +47,11 @@ class Reads:
             self._known = max(self._known, found)
             return self._known
 
+    @property
+    def known_position(self) -> int:
+        """The newest read-model position this process has seen (no query)."""
+        return self._known
+
     def caught_up_to(self, position: int, timeout: float = WAIT_SECONDS) -> bool:
         """Wait until the read models have passed ``position`` (at most ``timeout`` seconds)."""
         if position <= self._known:
@@ -105,15 +110,20 @@ def today(app: Duban) -> date:
     return app.clock.today()
 
 
-def visible_filters(reads: Reads, actor: Actor, day: date, filters: dict[str, Any]) -> dict[str, Any]:
+SEEN = object()  # visible_filters: the units are to be asked of the application
+
+
+def visible_filters(reads: Reads, actor: Actor, day: date, filters: dict[str, Any], units: Any = SEEN) -> dict[str, Any]:
     """``filters`` plus what ``actor`` may see: the office all of its district, a unit its own
     entries, a leader the units of their portfolio that day (the district head all), the
-    discipline body only the cases referred to it."""
+    discipline body only the cases referred to it.  ``units``: ``Duban.visible_units`` when the
+    caller has it already."""
     if actor.role is Role.UNIT:
         return {**filters, "unit": actor.unit.hex if actor.unit else "0" * 32}
     if actor.role is Role.DISCIPLINE:
         return {**filters, "referred_only": True}
-    units = reads.app.visible_units(actor, filters.get("as_of") or day)
+    if units is SEEN:
+        units = reads.app.visible_units(actor, filters.get("as_of") or day)
     return filters if units is None else {**filters, "units": units}
 
 
@@ -122,11 +132,11 @@ def visible_rows(reads: Reads, actor: Actor, day: date, **filters) -> list[Ledge
     return reads.ledger.rows(actor.district, day, **visible_filters(reads, actor, day, filters))
 
 
-def visible_page(reads: Reads, actor: Actor, day: date, number: int, *, per_page: int = 50,
+def visible_page(reads: Reads, actor: Actor, day: date, number: int, *, per_page: int = 50, units: Any = SEEN,
                  **filters) -> LedgerPage:
     """One page of the rows ``actor`` may see, paged in the database."""
     return reads.ledger.page(actor.district, day, number=number, per_page=per_page,
-                             **visible_filters(reads, actor, day, filters))
+                             **visible_filters(reads, actor, day, filters, units))
 
 
 def page(template: str, actor: Actor, day: date, *, status_code: int = 200, **context) -> Template:

@@ -61,10 +61,10 @@ class PortfolioUnit:
     colours: Counter = field(default_factory=Counter)  # red/yellow/blue -> open entries
 
 
-def portfolio(duban: Duban, reads: Reads, actor: Actor, day: date) -> list[PortfolioUnit]:
-    """The active units the leader sees today, each with open and overdue items and rectification
-    tasks it leads, and its open entries per warning colour (三色预警): counted in the database."""
-    units = duban.visible_units(actor, day)
+def portfolio(reads: Reads, actor: Actor, day: date, units: frozenset[UUID] | None) -> list[PortfolioUnit]:
+    """The active units the leader sees today (``units``: ``Duban.visible_units``), each with open
+    and overdue items and rectification tasks it leads, and its open entries per warning colour
+    (三色预警): counted in the database."""
     mine = [PortfolioUnit(u.id, u.name) for u in reads.directory.units(actor.district)
             if u.active and in_sight(units, u.id)]
     by_hex = {u.id.hex: u for u in mine}
@@ -122,10 +122,10 @@ def referral_proposal(duban: Duban, record_id: UUID) -> TimelineEntry | None:
     return _last(duban.history([record_id]), "提出移交纪检监察")
 
 
-def pending_decisions(duban: Duban, reads: Reads, actor: Actor, day: date) -> list[PendingDecision]:
+def pending_decisions(reads: Reads, actor: Actor, day: date, units: frozenset[UUID] | None) -> list[PendingDecision]:
     """Extension requests and referral proposals on items and rectification tasks of the units
-    the leader decides for today (the lead unit decides whose leader approves): from the ledger."""
-    units = duban.visible_units(actor, day)
+    the leader decides for today (``units``; the lead unit decides whose leader approves): from the
+    ledger."""
     within = {} if units is None else {"lead_units": list(units)}
     ledger, district = reads.ledger, actor.district
     found: list[PendingDecision] = []

@@ -51,14 +51,11 @@ class ReadAccess(OversightCommands):
             if leader.title is LeaderTitle.DISTRICT_HEAD:
                 return EVERYTHING
             roster = self.roster(actor.district)
-            units = set(roster.units_of(actor.leader, day))
-            units.update(u for u in dict.fromkeys(p["unit"] for p in roster.placements)
-                         if roster.acting_leader(u, day)[0] == actor.leader)
-            return frozenset(units)
+            return frozenset([*roster.units_of(actor.leader, day), *roster.units_acted_for(actor.leader, day)])
         return frozenset()
 
     def _find_leader(self, actor: Actor) -> Leader | None:
-        leader = self._find(Leader, actor.leader)
+        leader = self._find(Leader, actor.leader, readonly=True)
         return leader if leader is not None and leader.district == actor.district else None
 
     # -- single records ---------------------------------------------------------------------------

@@ -109,9 +109,11 @@ class ServiceBase:
         self.store.close()
 
     # -- reading aggregates ------------------------------------------------------------------
-    def _get(self, cls: type[A], aggregate_id: UUID, actor: Actor | None = None) -> A:
+    def _get(self, cls: type[A], aggregate_id: UUID, actor: Actor | None = None, *, readonly: bool = False) -> A:
+        """The aggregate (``readonly``: the cached instance itself, not a copy — only for reading a
+        record whose state is lists and plain values, never to change it)."""
         try:
-            aggregate = self.store.repository.get(aggregate_id)
+            aggregate = self.store.repository.get(aggregate_id, deepcopy_from_cache=not readonly)
         except AggregateNotFoundError:
             raise not_found(cls) from None
         if not isinstance(aggregate, cls):
@@ -120,9 +122,9 @@ class ServiceBase:
             aggregate.check_district(actor)
         return aggregate
 
-    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+    def _find(self, cls: type[A], aggregate_id: UUID, *, readonly: bool = False) -> A | None:
         try:
-            aggregate = self.store.repository.get(aggregate_id)
+            aggregate = self.store.repository.get(aggregate_id, deepcopy_from_cache=not readonly)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None

@@ -128,7 +128,8 @@ class OrganisationCommands(ServiceBase):
         return self._get(Leader, leader_id, actor)
 
     def roster(self, district: str) -> Roster:
-        return self._get(Roster, Roster.id_for(district))
+        """The district's division of work, to read (commands change it through ``_change``)."""
+        return self._get(Roster, Roster.id_for(district), readonly=True)
 
     def place_unit(self, unit: UUID, leader: UUID, effective: date, actor: Actor, on: date | None = None) -> Roster:
         """分工调整: ``leader`` is in charge of ``unit`` from ``effective``."""

@@ -32,6 +32,13 @@ class EventStore(Application):
 
     name = "duban"
     snapshotting_intervals = {NumberRegister: 50, Roster: 50, DailyWatch: 50}
+    # Recently read records stay in memory; a read takes only the events recorded since (one small
+    # query, so writes by other processes are seen) and answers a copy (a command cannot disturb it).
+    CACHE = {"AGGREGATE_CACHE_MAXSIZE": "5000", "AGGREGATE_CACHE_FASTFORWARD": "y",
+             "DEEPCOPY_FROM_AGGREGATE_CACHE": "y"}
+
+    def __init__(self, env=None) -> None:
+        super().__init__(env={**self.CACHE, **(env or {})})
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -48,7 +48,7 @@ class UserCommands(WatcherCommands):
         return self._run("add_user", actor, UserAccount.id_for(username or "-"), work)[1]
 
     def user(self, username: str) -> UserAccount | None:
-        return self._find(UserAccount, UserAccount.id_for(username))
+        return self._find(UserAccount, UserAccount.id_for(username), readonly=True)
 
     def users(self) -> list[UserAccount]:
         return [self._get(UserAccount, i) for i in self._registered_ids(DEPLOYMENT, "user", [None])]

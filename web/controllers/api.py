@@ -174,7 +174,7 @@ class ApiController(Controller):
         return Me(actor.user, name or actor.user, actor.role.value, actor.role.label, actor.district, actor.unit,
                   actor.leader)
 
-    @get("/units", sync_to_thread=True, responses=ERRORS, summary="本区单位")
+    @get("/units", sync_to_thread=True, cache=True, responses=ERRORS, summary="本区单位")
     def units(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> list[UnitOut]:
         """The district's units, with the leader in charge of each today."""
         actor = actor_of(request)
@@ -183,7 +183,7 @@ class ApiController(Controller):
         return [UnitOut(u.id, u.code, u.name, choice(u.kind), u.active, in_charge.get(u.id))
                 for u in reads.directory.units(actor.district)]
 
-    @get("/ledger", sync_to_thread=True, responses=ERRORS, summary="台账")
+    @get("/ledger", sync_to_thread=True, cache=True, responses=ERRORS, summary="台账")
     def ledger(self, request: Request, reads: NamedDependency[Reads], unit: FromQuery[UUID | None] = None,
                leader: FromQuery[UUID | None] = None, status: FromQuery[list[str] | None] = None,
                source: FromQuery[list[str] | None] = None, opened_from: FromQuery[date | None] = None,
@@ -207,7 +207,7 @@ class ApiController(Controller):
         rows = visible_rows(reads, actor, day, sort=sort, limit=page_size, offset=(page - 1) * page_size, **filters)
         return LedgerPage(rows, total, page, page_size)
 
-    @get("/warnings", sync_to_thread=True, responses=ERRORS, summary="三色预警")
+    @get("/warnings", sync_to_thread=True, cache=True, responses=ERRORS, summary="三色预警")
     def warnings(self, request: Request, reads: NamedDependency[Reads], as_of: FromQuery[date | None] = None,
                  colour: FromQuery[Literal["red", "yellow", "blue", "none"] | None] = None,
                  kinds: FromQuery[list[Kind] | None] = None) -> list[WarnedRowOut]:
@@ -219,7 +219,7 @@ class ApiController(Controller):
         found = [(r, warning_for(r)) for r in rows]
         return [WarnedRowOut(r, Choice(w.colour.value, w.colour.label), w.rule, w.reason) for r, w in found]
 
-    @get("/inbox", sync_to_thread=True, responses=ERRORS, summary="单位待办")
+    @get("/inbox", sync_to_thread=True, cache=True, responses=ERRORS, summary="单位待办")
     def inbox(self, request: Request, reads: NamedDependency[Reads]) -> InboxOut:
         actor = actor_in(request, Role.UNIT, doing="查看单位待办")
         assert actor.unit is not None
@@ -243,7 +243,7 @@ class ApiController(Controller):
             scores = [s for s in scores if s.unit_id in keys]
         return scores, period, scheme
 
-    @get("/ranking", sync_to_thread=True, responses=ERRORS, summary="综合排名")
+    @get("/ranking", sync_to_thread=True, cache=True, responses=ERRORS, summary="综合排名")
     def ranking(self, request: Request, reads: NamedDependency[Reads], period: FromQuery[str | None] = None,
                 scheme: FromQuery[str | None] = None, as_of: FromQuery[date | None] = None) -> RankingOut:
         """Units ranked by score for ``period`` (2026-03, 2026-Q1 or 2026; default this month) under
@@ -251,7 +251,7 @@ class ApiController(Controller):
         scores, period, scheme = self._scores(request, reads, period, scheme, as_of)
         return RankingOut(period, scheme, as_of, [score_out(s) for s in scores])
 
-    @get("/ranking/{unit_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="单位得分明细")
+    @get("/ranking/{unit_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="单位得分明细")
     def ranking_explained(self, request: Request, reads: NamedDependency[Reads], unit_id: FromPath[UUID],
                           period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None,
                           as_of: FromQuery[date | None] = None) -> ScoreExplained:
@@ -264,7 +264,7 @@ class ApiController(Controller):
         return ScoreExplained(period, scheme, found.unit_id, found.unit_name, found.score, found.rank,
                               found.interview_candidate, found.lines)
 
-    @get("/leader-view", sync_to_thread=True, responses=ERRORS, summary="领导视图")
+    @get("/leader-view", sync_to_thread=True, cache=True, responses=ERRORS, summary="领导视图")
     def leader_view(self, request: Request, reads: NamedDependency[Reads], day: FromQuery[date | None] = None,
                     period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None) -> LeaderViewOut:
         """The units in the leader's portfolio on ``day`` (default today), their open and overdue
@@ -281,7 +281,7 @@ class ApiController(Controller):
         return LeaderViewOut(view.leader_id, view.label, view.day, view.units, view.open_items, view.overdue_items,
                              [score_out(s) for s in view.rankings])
 
-    @get("/default-deadline", sync_to_thread=True, responses=ERRORS, summary="按规则计算办理时限")
+    @get("/default-deadline", sync_to_thread=True, cache=True, responses=ERRORS, summary="按规则计算办理时限")
     def default_deadline(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                          source: FromQuery[str] = SourceKind.EXECUTIVE_MEETING.value,
                          decision_date: FromQuery[date | None] = None, deadline: FromQuery[date | None] = None,
@@ -293,7 +293,7 @@ class ApiController(Controller):
         due = duban.default_deadline(kind, decision_date or today(duban), deadline, working_days)
         return DefaultDeadlineOut(due.day, due.basis, due.basis_label, due.estimated)
 
-    @get("/escalation-queue", sync_to_thread=True, responses=ERRORS, summary="督办升级建议")
+    @get("/escalation-queue", sync_to_thread=True, cache=True, responses=ERRORS, summary="督办升级建议")
     def escalation_queue(self, request: Request, reads: NamedDependency[Reads], rules: FromQuery[str | None] = None,
                          as_of: FromQuery[date | None] = None) -> list[RecommendationOut]:
         """What each open case needs next under escalation ``rules`` (default the latest version)."""
@@ -303,7 +303,7 @@ class ApiController(Controller):
                 for r in queue]
 
     # -- the discipline body's cases -----------------------------------------------------------------
-    @get("/dossiers", sync_to_thread=True, responses=ERRORS, summary="移交案件")
+    @get("/dossiers", sync_to_thread=True, cache=True, responses=ERRORS, summary="移交案件")
     def dossiers(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> list[ReferredCase]:
         """The cases referred to the discipline body (approved referrals), newest first."""
         actor = actor_in(request, Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交案件")
@@ -313,7 +313,7 @@ class ApiController(Controller):
                 for kind in ("item", "rectification")
                 for r in reads.ledger.rows(actor.district, day, kinds=(kind,), referred_only=True, sort="newest")]
 
-    @get("/dossiers/{item_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="移交材料")
+    @get("/dossiers/{item_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="移交材料")
     def dossier(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> DossierOut:
         """A referred item's full, unalterable history with its notices (移交材料)."""
         actor = actor_in(request, Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交材料")

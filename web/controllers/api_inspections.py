@@ -58,7 +58,7 @@ class InspectionsApiController(Controller):
     tags = ["inspections 督查检查"]
 
     # -- reading -------------------------------------------------------------------------------------
-    @get("/", sync_to_thread=True, responses=ERRORS, summary="督查检查列表")
+    @get("/", sync_to_thread=True, cache=True, responses=ERRORS, summary="督查检查列表")
     def list(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              open_only: FromQuery[bool] = False,
              unit: FromQuery[UUID | None] = None) -> list[InspectionSummary]:
@@ -70,7 +70,7 @@ class InspectionsApiController(Controller):
         return [inspection_summary(i, names) for i in duban.visible_inspections(actor)
                 if (not open_only or i.status not in CLOSED) and (unit is None or unit in i.target_units)]
 
-    @get("/{inspection_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="督查检查")
+    @get("/{inspection_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="督查检查")
     def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              inspection_id: FromPath[UUID]) -> InspectionOut:
         """The inspection, with the findings and results about the units the actor may see."""
@@ -79,7 +79,7 @@ class InspectionsApiController(Controller):
         return inspection_out(inspection, reads.directory.unit_names(actor.district), seen_units(duban, inspection, actor),
                               inspection_actions(inspection, actor))
 
-    @get("/{inspection_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="督查检查过程")
+    @get("/{inspection_id:uuid}/timeline", sync_to_thread=True, cache=True, responses=ERRORS, summary="督查检查过程")
     def history(self, request: Request, duban: NamedDependency[Duban],
                 inspection_id: FromPath[UUID]) -> list[TimelineEntryOut]:
         inspection = duban.readable_inspection(inspection_id, actor_of(request))

@@ -71,7 +71,7 @@ class ItemsApiController(Controller):
     tags = ["items 督办事项"]
 
     # -- reading -------------------------------------------------------------------------------------
-    @get("/{item_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="督办事项")
+    @get("/{item_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="督办事项")
     def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              item_id: FromPath[UUID], as_of: FromQuery[date | None] = None) -> ItemOut:
         """The item as the actor may read it (as it stood at the end of ``as_of``, if given), with
@@ -85,7 +85,7 @@ class ItemsApiController(Controller):
         actions = item_actions(item, actor, duban.clock.today()) if as_of is None else []
         return item_out(item, reads.directory.unit_names(actor.district), actions)
 
-    @get("/{item_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="办理过程")
+    @get("/{item_id:uuid}/timeline", sync_to_thread=True, cache=True, responses=ERRORS, summary="办理过程")
     def history(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                 item_id: FromPath[UUID]) -> list[TimelineEntryOut]:
         """Every fact of the item and of the notices issued about it, in business-date order."""

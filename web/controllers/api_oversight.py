@@ -34,7 +34,7 @@ class NoticesApiController(Controller):
     path = "/api/notices"
     tags = ["notices 督办通知"]
 
-    @get("/", sync_to_thread=True, responses=ERRORS, summary="督办通知列表")
+    @get("/", sync_to_thread=True, cache=True, responses=ERRORS, summary="督办通知列表")
     def list(self, request: Request, reads: NamedDependency[Reads], open_only: FromQuery[bool] = False,
              unit: FromQuery[UUID | None] = None, subject_id: FromQuery[UUID | None] = None) -> list[NoticeSummary]:
         """The notices the actor may read (a unit those sent to it, a leader those to their
@@ -47,13 +47,13 @@ class NoticesApiController(Controller):
             actor.district, day, kinds=("notice",), open_only=open_only, lead_unit=unit, parent=subject_id,
             **filters)]
 
-    @get("/{notice_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="督办通知")
+    @get("/{notice_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="督办通知")
     def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              notice_id: FromPath[UUID]) -> NoticeOut:
         actor = actor_of(request)
         return notice_out(duban.readable_notice(notice_id, actor), reads.directory.unit_names(actor.district))
 
-    @get("/{notice_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="督办通知办理过程")
+    @get("/{notice_id:uuid}/timeline", sync_to_thread=True, cache=True, responses=ERRORS, summary="督办通知办理过程")
     def history(self, request: Request, duban: NamedDependency[Duban],
                 notice_id: FromPath[UUID]) -> list[TimelineEntryOut]:
         notice = duban.readable_notice(notice_id, actor_of(request))
@@ -108,7 +108,7 @@ class RectificationsApiController(Controller):
     path = "/api/rectifications"
     tags = ["rectifications 整改任务"]
 
-    @get("/", sync_to_thread=True, responses=ERRORS, summary="整改任务列表")
+    @get("/", sync_to_thread=True, cache=True, responses=ERRORS, summary="整改任务列表")
     def list(self, request: Request, reads: NamedDependency[Reads], open_only: FromQuery[bool] = False,
              unit: FromQuery[UUID | None] = None) -> list[RectificationSummary]:
         """The rectification tasks the actor may read, oldest first."""
@@ -117,14 +117,14 @@ class RectificationsApiController(Controller):
         return [rectification_row_summary(r) for r in visible_rows(
             reads, actor, day, kinds=("rectification",), open_only=open_only, lead_unit=unit)]
 
-    @get("/{task_id:uuid}", sync_to_thread=True, responses=ERRORS, summary="整改任务")
+    @get("/{task_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="整改任务")
     def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              task_id: FromPath[UUID]) -> RectificationOut:
         actor = actor_of(request)
         return rectification_out(duban.readable_rectification(task_id, actor),
                                  reads.directory.unit_names(actor.district))
 
-    @get("/{task_id:uuid}/timeline", sync_to_thread=True, responses=ERRORS, summary="整改过程")
+    @get("/{task_id:uuid}/timeline", sync_to_thread=True, cache=True, responses=ERRORS, summary="整改过程")
     def history(self, request: Request, duban: NamedDependency[Duban],
                 task_id: FromPath[UUID]) -> list[TimelineEntryOut]:
         task = duban.readable_rectification(task_id, actor_of(request))

@@ -78,7 +78,7 @@ class ReportsApiController(Controller):
     path = "/api"
     tags = ["reports 报表"]
 
-    @get("/bulletin", sync_to_thread=True, responses=ERRORS, summary="督查通报数据")
+    @get("/bulletin", sync_to_thread=True, cache=True, responses=ERRORS, summary="督查通报数据")
     def bulletin(self, request: Request, reads: NamedDependency[Reads], period: FromQuery[str | None] = None,
                  scheme: FromQuery[str | None] = None) -> BulletinOut:
         """The bulletin on ``period`` (2026-03, 2026-Q1 or 2026; default this month) with the ranking under
@@ -99,7 +99,7 @@ class ReportsApiController(Controller):
             [MentionOut(m.unit, m.number, m.title, m.on) for m in f.criticised],
             [OverdueGroupOut(unit, rows) for unit, rows in f.overdue_by_unit])
 
-    @get("/trend", sync_to_thread=True, responses=ERRORS, summary="月度趋势")
+    @get("/trend", sync_to_thread=True, cache=True, responses=ERRORS, summary="月度趋势")
     def trend(self, request: Request, reads: NamedDependency[Reads],
               months: FromQuery[int] = 12) -> list[MonthOut]:
         """Per month (the last ``months``, 1 to 36): items opened, signed off, and overdue at the month's

@@ -73,12 +73,12 @@ def referred_cases(duban: Duban, reads: Reads, actor: Actor) -> list[ReferredCas
 class DisciplineController(Controller):
     path = "/discipline"
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, cache=True)
     def cases(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = discipline_actor(request)
         return page("discipline/cases.html", actor, today(duban), cases=referred_cases(duban, reads, actor))
 
-    @get("/items/{item_id:uuid}", sync_to_thread=True)
+    @get("/items/{item_id:uuid}", sync_to_thread=True, cache=True)
     def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
         actor = discipline_actor(request)
         item, notices = case_file(duban, reads, item_id, actor)
@@ -97,7 +97,7 @@ class DisciplineController(Controller):
                                    produced_on=today(duban), records={n.id: n.number_label for n in notices})
         return download(content, dossier_filename(dossier), DOCX)
 
-    @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
+    @get("/rectifications/{task_id:uuid}", sync_to_thread=True, cache=True)
     def rectification(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
         actor = discipline_actor(request)
         task = duban.readable_rectification(task_id, actor)
@@ -105,7 +105,7 @@ class DisciplineController(Controller):
         return page("discipline/rectification.html", actor, today(duban), task=task, unit=names.get(task.unit, ""),
                     records={task.id: task.number_label}, entries=duban.history([task.id]))
 
-    @get("/items/{item_id:uuid}/verify", sync_to_thread=True)
+    @get("/items/{item_id:uuid}/verify", sync_to_thread=True, cache=True)
     def verify(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                code: FromQuery[str | None] = None) -> Template:
         """Check a dossier's verification code (校验码) against the record as it stands now."""

@@ -48,21 +48,22 @@ class LeaderController(Controller):
     path = "/leader"
 
     # -- portfolio -----------------------------------------------------------------------------
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, cache=True)
     def portfolio_page(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = leader_actor(request)
         day = today(duban)
-        units = portfolio(duban, reads, actor, day)
         sight = duban.visible_units(actor, day)
+        units = portfolio(reads, actor, day, sight)
         open_items = visible_page(reads, actor, day, 1, per_page=OPEN_ITEMS_SHOWN, open_only=True, kinds=("item",),
-                                  sort="deadline")
+                                  sort="deadline", units=sight)
         trend = portfolio_trend(reads, actor, sight, day)
         return page("leader/portfolio.html", actor, day, post=leader_post(reads, actor), units=units,
                     whole_district=sight is None, open_items=open_items.rows, open_total=open_items.total,
-                    trend=trend, trend_chart=trend_svg(trend), pending=len(pending_decisions(duban, reads, actor, day)))
+                    trend=trend, trend_chart=trend_svg(trend),
+                    pending=len(pending_decisions(reads, actor, day, sight)))
 
     # -- ranking -------------------------------------------------------------------------------
-    @get("/ranking", sync_to_thread=True)
+    @get("/ranking", sync_to_thread=True, cache=True)
     def ranking(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                 period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None) -> Template:
         actor = leader_actor(request)
@@ -88,7 +89,7 @@ class LeaderController(Controller):
         return {"chosen": chosen, "periods": period_options(day, chosen["period"]), "schemes": scheme_options(),
                 "num": number}
 
-    @get("/ranking/{unit_id:uuid}", sync_to_thread=True)
+    @get("/ranking/{unit_id:uuid}", sync_to_thread=True, cache=True)
     def explanation(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                     unit_id: FromPath[UUID], period: FromQuery[str | None] = None,
                     scheme: FromQuery[str | None] = None) -> Template:
@@ -106,7 +107,7 @@ class LeaderController(Controller):
                     count=len(scores), num=number, query=f"period={parsed.label}&scheme={rules.version}")
 
     # -- overdue and approvals -----------------------------------------------------------------
-    @get("/overdue", sync_to_thread=True)
+    @get("/overdue", sync_to_thread=True, cache=True)
     def overdue(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                 unit: FromQuery[UUID | None] = None) -> Template:
         actor = leader_actor(request)
@@ -116,14 +117,15 @@ class LeaderController(Controller):
         return page("leader/overdue.html", actor, day, rows=rows,
                     unit_name=reads.directory.unit_names(actor.district).get(unit, "") if unit else "")
 
-    @get("/approvals", sync_to_thread=True)
+    @get("/approvals", sync_to_thread=True, cache=True)
     def approvals(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = leader_actor(request)
         day = today(duban)
-        return page("leader/approvals.html", actor, day, pending=pending_decisions(duban, reads, actor, day))
+        return page("leader/approvals.html", actor, day,
+                    pending=pending_decisions(reads, actor, day, duban.visible_units(actor, day)))
 
     # -- one item ------------------------------------------------------------------------------
-    @get("/items/{item_id:uuid}", sync_to_thread=True)
+    @get("/items/{item_id:uuid}", sync_to_thread=True, cache=True)
     def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
         return self._item_page(duban, reads, leader_actor(request), item_id, NO_FORM)
 
@@ -188,7 +190,7 @@ class LeaderController(Controller):
                                                                           item.lead_unit))
 
     # -- one rectification task ----------------------------------------------------------------
-    @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
+    @get("/rectifications/{task_id:uuid}", sync_to_thread=True, cache=True)
     def rectification(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
         return self._rectification_page(duban, reads, leader_actor(request), task_id, NO_FORM)
 

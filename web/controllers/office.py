@@ -246,7 +246,7 @@ class OfficeController(Controller):
     path = "/office"
 
     # -- 工作台 ------------------------------------------------------------------------------------
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, cache=True)
     def dashboard(self, request: Request, reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
         day = today(reads.app)
@@ -280,7 +280,7 @@ class OfficeController(Controller):
                             ledger="督办事项已销号台账" if filters.closed else "督办事项台账", as_of=filters.as_of or day)
         return xlsx_download(ledger_workbook(rows, sheet), f"{sheet.ledger}-{sheet.as_of.isoformat()}.xlsx")
 
-    @get("/ledger", sync_to_thread=True)
+    @get("/ledger", sync_to_thread=True, cache=True)
     def ledger(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
         day = today(duban)
@@ -317,7 +317,7 @@ class OfficeController(Controller):
         return page("office/ledger.html", actor, day, **context)
 
     # -- 登记督办事项 -------------------------------------------------------------------------------
-    @get("/items/new", sync_to_thread=True)
+    @get("/items/new", sync_to_thread=True, cache=True)
     def new_item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """The registration form; with ``?preview=1`` (the 计算默认时限 button) it also shows the
         deadline the working-day rules give for what was typed, keeping every value."""
@@ -364,7 +364,7 @@ class OfficeController(Controller):
                     source_options=[(s.value, s.label) for s in SourceKind])
 
     # -- 批量导入 ----------------------------------------------------------------------------------
-    @get("/import", sync_to_thread=True)
+    @get("/import", sync_to_thread=True, cache=True)
     def import_page(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
         return _import_page(actor, today(duban))
@@ -398,7 +398,7 @@ class OfficeController(Controller):
         return done("/office/ledger", result.message + "。")
 
     # -- 事项详情 ----------------------------------------------------------------------------------
-    @get("/items/{item_id:uuid}", sync_to_thread=True)
+    @get("/items/{item_id:uuid}", sync_to_thread=True, cache=True)
     def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              item_id: FromPath[UUID]) -> Template:
         actor = office_actor(request)

@@ -38,7 +38,7 @@ class OfficeBulletinController(Controller):
         return reads.bulletins.bulletin(actor.district, duban.district(actor.district).name, chosen["period"],
                                         chosen["scheme"], today(duban))
 
-    @get("/bulletin", sync_to_thread=True)
+    @get("/bulletin", sync_to_thread=True, cache=True)
     def bulletin(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                  period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None) -> Template:
         actor = office_actor(request)

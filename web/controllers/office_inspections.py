@@ -72,7 +72,7 @@ def results_of(form: Form, inspection: Inspection, names: dict[UUID, str]) -> li
 class OfficeInspectionController(Controller):
     path = "/office/inspections"
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, cache=True)
     def inspections(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """督查检查, newest first, 50 a page."""
         actor = office_actor(request)
@@ -82,7 +82,7 @@ class OfficeInspectionController(Controller):
                     units=reads.directory.unit_names(actor.district), inspection_url=inspection_url)
 
     # -- planning ------------------------------------------------------------------------------
-    @get("/new", sync_to_thread=True)
+    @get("/new", sync_to_thread=True, cache=True)
     def new(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
         return self._new_page(duban, reads, actor, NO_FORM)
@@ -108,7 +108,7 @@ class OfficeInspectionController(Controller):
                     month=f"{day.year:04d}-{day.month:02d}")
 
     # -- one inspection --------------------------------------------------------------------------
-    @get("/{inspection_id:uuid}", sync_to_thread=True)
+    @get("/{inspection_id:uuid}", sync_to_thread=True, cache=True)
     def detail(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID]) -> Template:
         actor = office_actor(request)
         return self._inspection_page(duban, reads, actor, inspection_id, NO_FORM)

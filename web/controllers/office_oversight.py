@@ -42,7 +42,7 @@ def subject_url(kind: str, subject_id: UUID | str) -> str:
 class OfficeOversightController(Controller):
     path = "/office"
 
-    @get("/notices", sync_to_thread=True)
+    @get("/notices", sync_to_thread=True, cache=True)
     def notices(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """督办通知 of the district, newest first, 50 a page; ``state`` open / closed."""
         actor = office_actor(request)
@@ -58,7 +58,7 @@ class OfficeOversightController(Controller):
                     summaries={n.entry_id: row_notice_state(n, day) for n in pager.rows}, subject_url=subject_url,
                     notice_url=notice_url)
 
-    @get("/notices/{notice_id:uuid}", sync_to_thread=True)
+    @get("/notices/{notice_id:uuid}", sync_to_thread=True, cache=True)
     def notice(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Template:
         actor = office_actor(request)
         return self._notice_page(duban, reads, actor, notice_id, NO_FORM)

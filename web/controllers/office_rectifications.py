@@ -44,7 +44,7 @@ class OfficeRectificationController(Controller):
     path = "/office/rectifications"
 
     # -- the ledger ----------------------------------------------------------------------------
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, cache=True)
     def ledger(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """整改台账 with filters (unit, status, source, overdue, open/closed ledger, as of a date)."""
         actor = office_actor(request)
@@ -91,7 +91,7 @@ class OfficeRectificationController(Controller):
                     open_only=ledger == "open", closed_only=ledger == "closed", as_of=as_of), as_of
 
     # -- recording a task ------------------------------------------------------------------------
-    @get("/new", sync_to_thread=True)
+    @get("/new", sync_to_thread=True, cache=True)
     def new(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         actor = office_actor(request)
         return self._new_page(duban, reads, actor, NO_FORM)
@@ -118,7 +118,7 @@ class OfficeRectificationController(Controller):
                     severities=enum_options(Severity))
 
     # -- one task --------------------------------------------------------------------------------
-    @get("/{task_id:uuid}", sync_to_thread=True)
+    @get("/{task_id:uuid}", sync_to_thread=True, cache=True)
     def detail(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
         actor = office_actor(request)
         return self._task_page(duban, reads, actor, task_id, NO_FORM)

@@ -120,7 +120,7 @@ class UnitController(Controller):
     path = "/unit"
 
     # ------------------------------------------------------------------ inbox
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, cache=True)
     def inbox(self, request: Request, reads: NamedDependency[Reads]) -> Template:
         actor = unit_actor(request)
         day = today(reads.app)
@@ -130,14 +130,14 @@ class UnitController(Controller):
         return page("unit/inbox.html", actor, day, box=box, plans_due=plans_due)
 
     # ------------------------------------------------------------------ items
-    @get("/items", sync_to_thread=True)
+    @get("/items", sync_to_thread=True, cache=True)
     def items(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
               page_number: PageQuery = 1) -> Template:
         actor = unit_actor(request)
         return _list_page(reads, actor, "item", "unit/items.html", closed, page_number,
                           unit_hex=actor.unit.hex if actor.unit else "")
 
-    @get("/items/{item_id:uuid}", sync_to_thread=True)
+    @get("/items/{item_id:uuid}", sync_to_thread=True, cache=True)
     def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
         return self._item_page(duban, reads, unit_actor(request), item_id, NO_FORM)
 
@@ -231,12 +231,12 @@ class UnitController(Controller):
             "答复已登记，等待代表委员测评。")
 
     # ------------------------------------------------------------------ notices
-    @get("/notices", sync_to_thread=True)
+    @get("/notices", sync_to_thread=True, cache=True)
     def notices(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
                 page_number: PageQuery = 1) -> Template:
         return _list_page(reads, unit_actor(request), "notice", "unit/notices.html", closed, page_number)
 
-    @get("/notices/{notice_id:uuid}", sync_to_thread=True)
+    @get("/notices/{notice_id:uuid}", sync_to_thread=True, cache=True)
     def notice(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Template:
         return self._notice_page(duban, unit_actor(request), notice_id, NO_FORM)
 
@@ -299,13 +299,13 @@ class UnitController(Controller):
                                     f"任务{task}已回复，等待督查室审核。")
 
     # ------------------------------------------------------------------ rectification tasks
-    @get("/rectifications", sync_to_thread=True)
+    @get("/rectifications", sync_to_thread=True, cache=True)
     def rectifications(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
                        page_number: PageQuery = 1) -> Template:
         return _list_page(reads, unit_actor(request), "rectification", "unit/rectifications.html", closed,
                           page_number)
 
-    @get("/rectifications/{task_id:uuid}", sync_to_thread=True)
+    @get("/rectifications/{task_id:uuid}", sync_to_thread=True, cache=True)
     def rectification(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
         return self._rectification_page(duban, reads, unit_actor(request), task_id, NO_FORM)
 
