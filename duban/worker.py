@@ -1,8 +1,8 @@
 """The worker (后台任务进程): the one place work runs without a person asking.
 
-* It keeps the read models caught up: woken by PostgreSQL ``LISTEN/NOTIFY`` after each save (a
-  trigger on the events table notifies), by the application itself when they share a process,
-  and by polling as a fallback (the only way on SQLite across processes).
+* It keeps the read models caught up: woken by PostgreSQL ``LISTEN/NOTIFY`` after each save (the
+  event store notifies its channel in the saving transaction), by the application itself when
+  they share a process, and by polling as a fallback (the only way on SQLite across processes).
 * It runs the daily watch (每日巡查) by itself: after midnight Beijing time, and at start for any
   day it missed, each business day exactly once per district (``DailyWatch`` records the days),
   looking only at the records the read side says are open.
@@ -49,12 +49,9 @@ class WorkerLock:
         self.connection: Any = None  # PostgreSQL: the lock's session, also the LISTEN connection
         self._file: Any = None
 
-    @property
-    def channel(self) -> str:
-        return f"duban_events_{self.env.get('POSTGRES_SCHEMA') or 'public'}"[:63]
-
     def _key(self) -> int:
-        digest = hashlib.sha256(f"duban-worker:{self.env.get('POSTGRES_DBNAME')}:{self.channel}".encode()).digest()
+        place = f"{self.env.get('POSTGRES_DBNAME')}:{self.env.get('POSTGRES_SCHEMA') or 'public'}"
+        digest = hashlib.sha256(f"duban-worker:{place}".encode()).digest()
         return int.from_bytes(digest[:8], "big", signed=True)
 
     def try_acquire(self) -> bool:
@@ -105,16 +102,6 @@ def connect(env: Mapping[str, str]):
     return connection
 
 
-def install_notify_trigger(connection, channel: str, table: str = "duban_events") -> None:
-    """After each insert into the events table, NOTIFY ``channel`` (delivered at commit, once per
-    transaction and channel), so a listening worker catches up at once."""
-    connection.execute(
-        "CREATE OR REPLACE FUNCTION duban_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$"
-        f" BEGIN PERFORM pg_notify('{channel}', ''); RETURN NULL; END $$")
-    connection.execute(f"CREATE OR REPLACE TRIGGER duban_events_notify AFTER INSERT ON {table}"
-                       " FOR EACH STATEMENT EXECUTE FUNCTION duban_notify_events()")
-
-
 # -- the worker ----------------------------------------------------------------------------------------
 class Worker:
     """Catches up and watches while it holds the lock; a standby until then."""
@@ -158,9 +145,8 @@ class Worker:
         log.info("worker.acting", pid=os.getpid())
         self.read_side = ReadSide(self.app.store, writer=True)
         self.read_side.projectors.extend(self.extra_projectors)
-        if self.lock.postgres:
-            install_notify_trigger(self.lock.connection, self.lock.channel)
-            self.lock.connection.execute(f"LISTEN {self.lock.channel}")
+        if self.lock.postgres:  # the event store NOTIFYs this channel with every save (eventsourcing)
+            self.lock.connection.execute(f'LISTEN "{self.app.store.recorder.channel_name}"')
         self.acting.set()
         while not self._stop.is_set():
             self.step()
@@ -201,9 +187,13 @@ class Worker:
         return watched
 
     def _wait(self) -> None:
+        """Until an event is saved (NOTIFY; this process's own saves; on SQLite, the next poll) or
+        ``poll_seconds`` pass; a stop is heard within a second."""
         if self.lock.postgres and self.lock.connection is not None:
-            if not self._wake.is_set():
-                for _ in self.lock.connection.notifies(timeout=self.poll_seconds, stop_after=1):
+            deadline = time.monotonic() + self.poll_seconds
+            while not (self._wake.is_set() or self._stop.is_set()) and time.monotonic() < deadline:
+                slice_ = min(1.0, max(deadline - time.monotonic(), 0.0))
+                if any(True for _ in self.lock.connection.notifies(timeout=slice_, stop_after=1)):
                     break
         else:
             self._wake.wait(self.poll_seconds)
@@ -275,5 +265,5 @@ def run_forever(app: Duban, **options) -> None:
         worker.stop()
 
 
-__all__ = ["Worker", "WorkerLock", "WorkerBusy", "install_notify_trigger", "exclusive_read_side",
+__all__ = ["Worker", "WorkerLock", "WorkerBusy", "exclusive_read_side",
            "caught_up_read_side", "run_forever"]

@@ -2,9 +2,9 @@
 
 The projectors need the event's name, its record, its version and its data, with ids as hex text
 and dates as ISO text — exactly how the read models store them.  So a notification is decoded
-with msgspec (no event objects are built, nothing is converted twice): the library's typed
-values (``{"_type_": "uuid_hex", "_data_": "…"}``, dates, timestamps) are unwrapped to their text
-before decoding.  Upcasting is not used by duban's events; a stored event with a transcoding this
+with msgspec into the few fields projectors read (no event objects are built, nothing is
+converted twice): the library's typed values (``{"_type_": "uuid_hex", "_data_": "…"}``, dates,
+timestamps) are unwrapped to their text before decoding.  Upcasting is not used by duban's events; a stored event with a transcoding this
 module does not know keeps its wrapped form, which no projector reads.
 """
 
@@ -17,7 +17,21 @@ from typing import Any, Iterable
 import msgspec
 
 _WRAPPED = re.compile(rb'\{"_type_":"(?:uuid_hex|date_iso|datetime_iso)","_data_":("[^"]*")\}')
-_decode = msgspec.json.Decoder().decode
+
+# What the projectors read of an event; other fields (the actor, the timestamp …) are skipped
+# unread.  A field an event does not have reads as None, as ``dict.get`` would.
+FIELDS = (
+    "on", "district", "year", "number", "code", "name", "kind", "title", "portfolio_label", "unit", "leader",
+    "effective", "lead_unit", "co_units", "source", "reference", "source_ref", "problem", "severity", "deadline",
+    "deadline_estimated", "decision_date", "description", "subtasks", "subtask", "percent", "text", "summary",
+    "new_deadline", "reasons", "satisfaction", "subject_id", "subject_kind", "reply_deadline",
+    "reply_deadline_estimated", "tasks", "task", "results", "holidays", "workdays",
+)
+EventData = msgspec.defstruct(
+    "EventData", [(name, Any, None) for name in FIELDS], frozen=True,
+    namespace={"__getitem__": lambda self, key: getattr(self, key),
+               "get": lambda self, key, default=None: getattr(self, key, default)})
+_decode = msgspec.json.Decoder(EventData).decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +43,7 @@ class Recorded:
     name: str
     record: str
     version: int
-    data: dict[str, Any]
+    data: Any  # EventData: read as data["on"] or data.get("unit")
 
 
 def decode(notification: Any) -> Recorded:
