@@ -149,7 +149,8 @@ class DubanServer:
         env = subprocess_env({**self.store_env, "DUBAN_SECRET": os.urandom(16).hex()})  # one secret for every worker
         self.port = free_port()
         if self.features.worker:
-            worker = Process("duban worker", [*duban_command(), "worker"], env, self.folder / "worker.log")
+            today = ["--today", self.today] if self.features.serve_today else []  # the history's day, as the server's
+            worker = Process("duban worker", [*duban_command(), "worker", *today], env, self.folder / "worker.log")
             worker.start()
             self.processes.append(worker)
             self.notes.append("`duban worker` started beside the server")

@@ -289,7 +289,9 @@ def ensure_server(b: Bench) -> DubanServer:
         if not b.features.worker:
             events, seconds = catch_up_here(b.history)
             b.notes.append(f"read models caught up before serving: {events:,} events in {seconds:.1f} s")
-        server = DubanServer(b.history.server_env, b.features, b.folder, b.manifest["today"], b.args.web_workers,
+        env = {**b.history.server_env, "DUBAN_PAGE_CACHE": "1" if b.args.page_cache == "on" else "0"}
+        b.notes.append(f"page cache {b.args.page_cache} (DUBAN_PAGE_CACHE)")
+        server = DubanServer(env, b.features, b.folder, b.manifest["today"], b.args.web_workers,
                              b.args.server_timeout)
         b.cleanup.add("stop duban serve", server.stop)
         say("[web] starting duban serve …")
@@ -707,6 +709,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ranking-seconds", type=float, default=10, help="each side of the ranking comparison")
     parser.add_argument("--write-clients", default="1,8,32")
     parser.add_argument("--write-seconds", type=float, default=5, help="each write measurement")
+    parser.add_argument("--page-cache", choices=["on", "off"], default="on",
+                        help="the web processes' page cache; off: every page computed, to show what that costs")
     args = parser.parse_args(argv)
     unknown = set(args.only.split(",")) - set(PARTS)
     if unknown:

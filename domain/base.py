@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -36,6 +37,11 @@ class DistrictAggregate(Aggregate):
             on = getattr(self, "on", None)
             if on is not None:
                 aggregate.last_on = on
+
+    def __deepcopy__(self, memo: dict) -> "DistrictAggregate":
+        """A copy (the store's cache answers copies): through pickle, several times faster than
+        copying attribute by attribute, and every state here is plain values, lists and dicts."""
+        return pickle.loads(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
 
     # -- guards shared by every aggregate -------------------------------------------------
     label = "记录"

@@ -35,7 +35,7 @@ from projections.ledger import LedgerQueries
 from projections.read_side import ReadSide
 
 log = structlog.get_logger("duban.worker")
-REFRESH_AFTER = 20_000  # events caught up at once after which the planner's statistics are refreshed
+REFRESH_AFTER = 5_000  # events caught up at once after which the planner's statistics are refreshed
 
 
 # -- one worker at a time ---------------------------------------------------------------------------

@@ -245,8 +245,11 @@ def reset(read_models) -> None:
     """Empty every read model and forget the position, in one transaction: the next catch-up
     replays every event (the working-day table starts again from the official calendar)."""
     with read_models.transaction(commit=True) as sql:
-        for table in TABLES:
-            sql.execute(f"DELETE FROM {table}")
+        if read_models.postgres:
+            sql.execute(f"TRUNCATE {', '.join(TABLES)}")  # all of it at once, inside the transaction
+        else:
+            for table in TABLES:
+                sql.execute(f"DELETE FROM {table}")
         _fill_calendar(sql)
         read_models.forget_position(sql)
 

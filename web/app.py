@@ -52,7 +52,8 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
     if worker:
         worker.start()
         duban.on_close(worker.stop)
-    pages = PageCache(reads, in_process_worker=bool(worker)).start()
+    pages = PageCache(reads, in_process_worker=bool(worker),
+                      enabled=os.environ.get("DUBAN_PAGE_CACHE", "1").lower() not in ("0", "false", "no")).start()
     duban.on_close(pages.stop)
     templates = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine,
                                engine_callback=lambda engine: register_filters(engine.engine))

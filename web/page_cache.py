@@ -88,8 +88,10 @@ class BoundedMemoryStore(Store):
 class PageCache:
     """The cache's key and keep rules over one read side; ``start`` the position watcher."""
 
-    def __init__(self, reads: Reads, *, in_process_worker: bool, every: float = 0.02, size: int = 500) -> None:
+    def __init__(self, reads: Reads, *, in_process_worker: bool, every: float = 0.02, size: int = 500,
+                 enabled: bool = True) -> None:
         self.reads = reads
+        self.enabled = enabled  # off (DUBAN_PAGE_CACHE=0): every page is computed, e.g. to measure that
         self.in_process_worker = in_process_worker
         self.every = every
         self.store = BoundedMemoryStore(size)
@@ -126,7 +128,7 @@ class PageCache:
         if seen > known:
             known = self.reads.position()  # perhaps passed since the watcher last looked
         session = request.cookies.get(SESSION_COOKIE, "")
-        if seen > known or not session:
+        if seen > known or not session or not self.enabled:
             state[SKIP] = True
             key = f"skip:{uuid.uuid4().hex}"
         else:

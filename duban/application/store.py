@@ -38,7 +38,10 @@ class EventStore(Application):
              "DEEPCOPY_FROM_AGGREGATE_CACHE": "y"}
 
     def __init__(self, env=None) -> None:
-        super().__init__(env={**self.CACHE, **(env or {})})
+        env = {**self.CACHE, **(env or {})}
+        if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":  # a save is one round trip
+            env.setdefault("APPLICATION_RECORDER_TOPIC", "duban.application.pg_recorder:OneTripRecorder")
+        super().__init__(env=env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
