@@ -19,7 +19,6 @@ the same rows as a live catch-up in batches of 37 (amounts are added up in hundr
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from operator import itemgetter
 from typing import Any, Iterable, Sequence
@@ -200,8 +199,4 @@ def _chunks(values: Sequence, size: int) -> Iterable[Sequence]:
         yield values[start:start + size]
 
 
-def co_units(row: dict[str, Any]) -> list[str]:
-    return json.loads(row["co_units"])
-
-
-__all__ = ["Batch", "LEDGER_COLUMNS", "HISTORY_COLUMNS", "new_entry", "periods_of", "co_units"]
+__all__ = ["Batch", "LEDGER_COLUMNS", "HISTORY_COLUMNS", "new_entry", "periods_of"]

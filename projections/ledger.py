@@ -24,7 +24,7 @@ from domain.rectification import ProblemSource, RectificationStatus
 from domain.sources import SourceKind
 from projections.batch import LEDGER_COLUMNS
 from projections.colours import RULES, ColourWarning, WarningRules, rule_sql, warning_of
-from projections.rules import STILL_DUE, past_deadline
+from projections.rules import STILL_DUE
 
 KIND_LABELS = {"item": "督办事项", "subtask": "子任务", "rectification": "整改任务", "notice": "督办通知"}
 ALL_KINDS = ("item", "subtask", "rectification", "notice")
@@ -480,4 +480,4 @@ def status_counts(rows: list[LedgerRow]) -> Counter:
 
 
 __all__ = ["LedgerQueries", "LedgerRow", "LedgerPage", "KIND_LABELS", "ALL_KINDS", "SORTS", "STILL_DUE",
-           "past_deadline", "status_label", "source_label", "status_counts"]
+           "status_label", "source_label", "status_counts"]

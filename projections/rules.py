@@ -1,7 +1,8 @@
 """What the ledger's states mean, said once for the projectors and the queries.
 
 * still due (仍在办理时限内) — open and waiting on the unit, not on the office: the deadline runs;
-* overdue on a day (逾期) — still due and the deadline passed before that day;
+* overdue on a day (逾期) — still due and the deadline passed before that day (in SQL:
+  ``still_due = 1 AND deadline < day``);
 * what a state counts for at the end of a month (月末) — opened in the month, signed off in the
   month, overdue at the month's end, and overdue with a missed deadline recorded (the ranking's
   期末仍逾期未办结).
@@ -24,11 +25,6 @@ SIGNED_OFF = "signed_off"  # 办结销号 (items), 销号 (rectification tasks),
 
 def still_due(kind: str, status: str) -> bool:
     return status in STILL_DUE[kind]
-
-
-def past_deadline(kind: str, status: str, deadline: date | None, day: date) -> bool:
-    """Still due (waiting on the unit) and its deadline passed before ``day``: overdue (逾期)."""
-    return status in STILL_DUE[kind] and deadline is not None and day > deadline
 
 
 # -- month ends -------------------------------------------------------------------------------------
@@ -67,5 +63,5 @@ def month_end_counts(state: dict[str, Any], end: str) -> tuple[int, int, int, in
     return opened, signed_off, overdue, int(overdue and state["deadlines_missed"] > 0)
 
 
-__all__ = ["STILL_DUE", "SIGNED_OFF", "still_due", "past_deadline", "month_key", "month_end",
+__all__ = ["STILL_DUE", "SIGNED_OFF", "still_due", "month_key", "month_end",
            "month_ends_between", "month_end_counts"]
