@@ -65,6 +65,7 @@ CREATE TABLE rm_ledger (
 
 CREATE INDEX rm_ledger_order ON rm_ledger (district, kind, sort_key);
 CREATE INDEX rm_ledger_open ON rm_ledger (district, kind, sort_key) WHERE closed_on IS NULL;
+CREATE INDEX rm_ledger_closed ON rm_ledger (district, kind, sort_key) WHERE closed_on IS NOT NULL;
 CREATE INDEX rm_ledger_lead ON rm_ledger (district, lead_unit, kind);
 CREATE INDEX rm_ledger_due ON rm_ledger (district, deadline) WHERE still_due = 1;
 CREATE INDEX rm_ledger_parent ON rm_ledger (parent_id);

@@ -59,11 +59,30 @@ def centi(amount: float) -> int:
     return int(round(amount * 100))
 
 
+class Carried:
+    """Ledger rows as the batches before left them, kept across the batches of one catch-up so a
+    batch reads from the database only the rows no recent batch touched.  Only committed batches
+    are kept (``keep``), and a batch works on copies, so a failed batch leaves nothing here."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self.entries: dict[str, dict[str, Any] | None] = {}
+        self.children: dict[str, list[str]] = {}
+
+    def keep(self, batch: "Batch") -> None:
+        if len(self.entries) > self.limit:
+            self.entries.clear()
+            self.children.clear()
+        self.entries.update(batch.entries)
+        self.children.update(batch.children)
+
+
 class Batch:
     """The working set of one batch; ``flush`` writes it."""
 
-    def __init__(self, sql: Sql) -> None:
+    def __init__(self, sql: Sql, carried: Carried | None = None) -> None:
         self.sql = sql
+        self.carried = carried or Carried()
         self.entries: dict[str, dict[str, Any] | None] = {}  # entry id -> its state now (None: not in the ledger)
         self.before: dict[str, dict[str, Any]] = {}  # entry id -> its state when the batch began
         self.children: dict[str, list[str]] = {}  # item id -> its sub-task entry ids
@@ -76,7 +95,17 @@ class Batch:
     # -- reading ---------------------------------------------------------------------------------
     def prefetch(self, entry_ids: Iterable[str], parents: Iterable[str] = ()) -> None:
         """Read the ledger rows of ``entry_ids`` and the sub-tasks of ``parents`` not yet held."""
-        wanted = [i for i in dict.fromkeys(entry_ids) if i not in self.entries]
+        wanted = []
+        for entry_id in dict.fromkeys(entry_ids):
+            if entry_id in self.entries:
+                continue
+            if entry_id in self.carried.entries:
+                known = self.carried.entries[entry_id]
+                self.entries[entry_id] = None if known is None else dict(known)
+                if known is not None:
+                    self.before[entry_id] = known
+            else:
+                wanted.append(entry_id)
         for chunk in _chunks(wanted, CHUNK_IDS):
             marks = ", ".join("?" for _ in chunk)
             found = {r["entry_id"]: r for r in self.sql.execute(
@@ -84,6 +113,10 @@ class Batch:
             for entry_id in chunk:
                 self._hold(entry_id, found.get(entry_id))
         parents = [p for p in dict.fromkeys(parents) if p not in self.children]
+        for parent in [p for p in parents if p in self.carried.children]:
+            self.children[parent] = list(self.carried.children[parent])
+            self.prefetch(self.children[parent])
+        parents = [p for p in parents if p not in self.children]
         for chunk in _chunks(parents, CHUNK_IDS):
             marks = ", ".join("?" for _ in chunk)
             for parent in chunk:

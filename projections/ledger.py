@@ -208,11 +208,9 @@ class LedgerQueries:
         """
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-        query = _Query(district, today, self.rules, **filters)
-        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        statement, params = _Query(district, today, self.rules, **filters).rows(sort, limit, offset)
         with self.read_models.reading() as sql:
-            found = sql.execute(f"SELECT {query.columns} FROM {query.source} WHERE {query.where}"
-                                f" ORDER BY {query.order(sort)}{page}", query.params).rows()
+            found = sql.execute(statement, params).rows()
             names = self._unit_names(sql, district, found)
         return [_row(r, names) for r in found]
 
@@ -227,10 +225,9 @@ class LedgerQueries:
 
     def count(self, district: str, today: date, **filters: Any) -> int:
         filters.pop("sort", None)
-        query = _Query(district, today, self.rules, **filters)
+        statement, params = _Query(district, today, self.rules, **filters).count()
         with self.read_models.reading() as sql:
-            return sql.execute(f"SELECT COUNT(*) AS n FROM {query.source} WHERE {query.where}",
-                               query.source_params).row()["n"]
+            return sql.execute(statement, params).row()["n"]
 
     def counts(self, district: str, today: date, **filters: Any) -> Counter:
         """How many entries per status label (e.g. 办理中, 已销号) for the same arguments as :meth:`rows`.
@@ -243,19 +240,17 @@ class LedgerQueries:
     def count_by_lead_unit(self, district: str, today: date, **filters: Any) -> Counter:
         """How many entries each lead unit leads ("" for none)."""
         filters.pop("sort", None)
-        query = _Query(district, today, self.rules, **filters)
+        statement, params = _Query(district, today, self.rules, **filters).count("l.lead_unit AS unit, COUNT(*) AS n")
         with self.read_models.reading() as sql:
-            found = sql.execute(f"SELECT l.lead_unit AS unit, COUNT(*) AS n FROM {query.source} WHERE {query.where}"
-                                " GROUP BY l.lead_unit", query.source_params).rows()
+            found = sql.execute(statement + " GROUP BY l.lead_unit", params).rows()
         return Counter({r["unit"] or "": r["n"] for r in found})
 
     def status_counts(self, district: str, today: date, **filters: Any) -> Counter:
         """How many entries per (kind, status value)."""
         filters.pop("sort", None)
-        query = _Query(district, today, self.rules, **filters)
+        statement, params = _Query(district, today, self.rules, **filters).count("l.kind, l.status, COUNT(*) AS n")
         with self.read_models.reading() as sql:
-            found = sql.execute(f"SELECT l.kind, l.status, COUNT(*) AS n FROM {query.source} WHERE {query.where}"
-                                " GROUP BY l.kind, l.status", query.source_params).rows()
+            found = sql.execute(statement + " GROUP BY l.kind, l.status", params).rows()
         return Counter({(r["kind"], r["status"]): r["n"] for r in found})
 
     def warning_counts(self, district: str, today: date, *, by: str | None = None, **filters: Any) -> dict:
@@ -264,10 +259,10 @@ class LedgerQueries:
         filters.pop("sort", None)
         query = _Query(district, today, self.rules, **filters)
         key = {"unit": "l.lead_unit", "leader": "pc.leader_id", None: "''"}[by]
+        source, params = query.source({"t", "wd", "wo", *(["pc"] if by == "leader" else [])})
         with self.read_models.reading() as sql:
             found = sql.execute(f"SELECT k, rule, COUNT(*) AS n FROM (SELECT {key} AS k, {query.rule} AS rule"
-                                f" FROM {query.source} WHERE {query.where}) x GROUP BY k, rule",
-                                [query.day, query.day, *query.source_params]).rows()
+                                f" FROM {source}) x GROUP BY k, rule", [query.day, query.day, *params]).rows()
         counted: dict[str, Counter] = {}
         for r in found:
             counted.setdefault(r["k"] or "", Counter())[r["rule"]] += r["n"]
@@ -308,7 +303,10 @@ class LedgerQueries:
 
 
 class _Query:
-    """The FROM, WHERE and computed columns of one ledger question, with its parameters."""
+    """One ledger question as SQL: the relation (now, or as of a day), its filters, and the joins and
+    computed columns (names, leader in charge, working days, warning) a page shows.  Counts join only
+    what the filters need; a page is chosen first (ORDER BY … LIMIT on the ledger alone, with what the
+    order needs) and only its rows are joined for display."""
 
     def __init__(self, district: str, today: date, rules: WarningRules, *, as_of: date | None = None,
                  kinds: Iterable[str] = ("item", "rectification"), open_only: bool = False, closed_only: bool = False,
@@ -325,20 +323,24 @@ class _Query:
             raise ValueError("open_only and closed_only exclude each other")
         day = (as_of or today).isoformat()
         self.day = day
-        params: list[Any] = []
+        self.joins_sql = {
+            "t": ("CROSS JOIN (SELECT ordinal AS o FROM rm_workdays WHERE day = ?) t", [day]),
+            "wd": ("LEFT JOIN rm_workdays wd ON wd.day = l.deadline", []),
+            "wo": ("LEFT JOIN rm_workdays wo ON wo.day = l.opened_on", []),
+            "u": ("LEFT JOIN rm_units u ON u.unit_id = l.lead_unit", []),
+            "pc": (f"LEFT JOIN ({IN_CHARGE}) pc ON pc.unit_id = l.lead_unit", [district, day, day]),
+            "ld": ("LEFT JOIN rm_leaders ld ON ld.leader_id = pc.leader_id", []),
+        }
         if as_of is None:
-            relation = "rm_ledger l"
+            self.relation, self.relation_params = "rm_ledger l", []
         else:
-            states, params = states_on(district, day)
-            relation = f"{states} l"
-        params.append(day)  # the cross-joined ordinal of the day judged on
+            states, self.relation_params = states_on(district, day)
+            self.relation = f"{states} l"
         overdue = ("(CASE WHEN l.still_due = 1 AND l.deadline < ? THEN CASE WHEN t.o - wd.ordinal > 1"
                    " THEN t.o - wd.ordinal ELSE 1 END ELSE 0 END)")
+        self.overdue = overdue
         self.rule = rule_sql(day="?", today_ordinal="t.o", deadline_ordinal="wd.ordinal",
                              opened_ordinal="wo.ordinal", overdue=overdue, rules=rules)
-        self.overdue = overdue
-        # placeholders inside the computed columns, in the order they appear in SELECT
-        self.column_params = [day, day, day]  # overdue; the rule's overdue and its day
         self.columns = (
             f"l.*, u.name AS lead_name, pc.leader_id AS leader_in_charge, ld.label AS leader_label,"
             f" {overdue} AS overdue_days, {self.rule} AS warning_rule,"
@@ -347,18 +349,10 @@ class _Query:
             " ELSE wd.ordinal - wo.ordinal END AS wd_elapsed,"
             " wd.ordinal - t.o AS wd_left"
         )
-        self.source = (
-            f"{relation}"
-            " CROSS JOIN (SELECT ordinal AS o FROM rm_workdays WHERE day = ?) t"
-            " LEFT JOIN rm_workdays wd ON wd.day = l.deadline"
-            " LEFT JOIN rm_workdays wo ON wo.day = l.opened_on"
-            " LEFT JOIN rm_units u ON u.unit_id = l.lead_unit"
-            f" LEFT JOIN ({IN_CHARGE}) pc ON pc.unit_id = l.lead_unit"
-            " LEFT JOIN rm_leaders ld ON ld.leader_id = pc.leader_id"
-        )
-        params += [district, day, day]  # IN_CHARGE
+        self.column_params = [day, day, day]  # the overdue column; the rule's overdue and its day
+        self.where_needs: set[str] = set()
         where = ["l.district = ?"]
-        params.append(district)
+        params: list[Any] = [district]
         kinds = list(kinds)
         where.append(f"l.kind IN ({_marks(kinds)})" if kinds else "1 = 0")
         params += kinds
@@ -392,6 +386,7 @@ class _Query:
         if leader is not None:
             where.append("pc.leader_id = ?")
             params.append(_key(leader))
+            self.where_needs.add("pc")
         for column, value in (("l.status", _values(status)), ("l.source", _values(source))):
             if value is not None:
                 where.append(f"{column} IN ({_marks(value)})" if value else "1 = 0")
@@ -421,6 +416,7 @@ class _Query:
         if asking_extension:
             where.append("l.extension_to IS NOT NULL")
         if colour is not None:
+            self.where_needs |= {"t", "wd", "wo"}
             if colour == "none":
                 where.append(f"({self.rule}) IS NULL")
                 params += [day, day]
@@ -436,19 +432,47 @@ class _Query:
             where.append(f"l.entry_id IN ({_marks(ids)})" if ids else "1 = 0")
             params += ids
         self.where = " AND ".join(where)
-        self.source_params = params  # FROM and WHERE
-        self.params = [*self.column_params, *params]  # SELECT {columns}, FROM and WHERE
+        self.where_params = params
 
-    def order(self, sort: str) -> str:
+    def joins(self, needs: set[str]) -> tuple[str, list[Any]]:
+        """The joins named (and those they rest on), in a fixed order, with their parameters."""
+        if "ld" in needs:
+            needs = needs | {"pc"}
+        chosen = [name for name in self.joins_sql if name in needs]
+        return (" ".join(self.joins_sql[n][0] for n in chosen), [p for n in chosen for p in self.joins_sql[n][1]])
+
+    def source(self, needs: set[str]) -> tuple[str, list[Any]]:
+        """FROM … WHERE … with the joins ``needs`` and the filters' own."""
+        joins, params = self.joins(needs | self.where_needs)
+        return (f"{self.relation} {joins} WHERE {self.where}", [*self.relation_params, *params, *self.where_params])
+
+    def count(self, select: str = "COUNT(*) AS n") -> tuple[str, list[Any]]:
+        source, params = self.source(set())
+        return f"SELECT {select} FROM {source}", params
+
+    def rows(self, sort: str, limit: int | None, offset: int) -> tuple[str, list[Any]]:
+        inner_extra, inner_params, needs, inner_order, outer_order = self._order(sort)
+        source, source_params = self.source(needs)
+        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        inner = f"SELECT l.*{inner_extra} FROM {source} ORDER BY {inner_order}{page}"
+        joins, join_params = self.joins({"t", "wd", "wo", "u", "pc", "ld"})
+        return (f"SELECT {self.columns} FROM ({inner}) l {joins} ORDER BY {outer_order}",
+                [*self.column_params, *inner_params, *source_params, *join_params])
+
+    def _order(self, sort: str) -> tuple[str, list[Any], set[str], str, str]:
+        """(inner extra columns, their parameters, joins the order needs, inner order, outer order)."""
         if sort == "deadline":
-            return "CASE WHEN l.deadline IS NULL THEN 1 ELSE 0 END, l.deadline, l.sort_key"
+            order = "CASE WHEN l.deadline IS NULL THEN 1 ELSE 0 END, l.deadline, l.sort_key"
+            return "", [], set(), order, order
         if sort == "overdue":
-            return "overdue_days DESC, l.sort_key"
+            return (f", {self.overdue} AS sort_overdue", [self.day], {"t", "wd"}, "sort_overdue DESC, l.sort_key",
+                    "l.sort_overdue DESC, l.sort_key")
         if sort == "unit":
-            return "CASE WHEN u.name IS NULL THEN 1 ELSE 0 END, u.name {C}, l.sort_key"
+            return (", u.name AS sort_unit", [], {"u"}, "CASE WHEN u.name IS NULL THEN 1 ELSE 0 END, u.name {C}, l.sort_key",
+                    "CASE WHEN l.sort_unit IS NULL THEN 1 ELSE 0 END, l.sort_unit {C}, l.sort_key")
         if sort == "newest":
-            return "l.sort_key DESC"
-        return "l.sort_key"
+            return "", [], set(), "l.sort_key DESC", "l.sort_key DESC"
+        return "", [], set(), "l.sort_key", "l.sort_key"
 
 
 def _row(r: dict[str, Any], names: dict[str, str]) -> LedgerRow:

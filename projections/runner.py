@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Protocol
 
 import structlog
 
-from projections.batch import Batch
+from projections.batch import Batch, Carried
 from projections.events import Recorded, decode_all
 
 log = structlog.get_logger("duban.projections")
@@ -49,6 +49,7 @@ def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size:
     start = position = read_models.position()
     last = store.recorder.max_notification_id() or 0
     events = batches = 0
+    carried = Carried()
 
     def fetch(after: int) -> list[Recorded]:
         return decode_all(store.recorder.select_notifications(start=after + 1, limit=batch_size))
@@ -64,7 +65,7 @@ def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size:
             more = following < last and (stop_after_batches is None or batches + 1 < stop_after_batches)
             coming = reader.submit(fetch, following) if more else None
             with read_models.transaction(commit=True) as sql:
-                batch = Batch(sql)
+                batch = Batch(sql, carried)
                 for projector in projectors:
                     projector.prefetch(batch, recorded)
                 for event in recorded:
@@ -72,6 +73,7 @@ def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size:
                         projector.apply(batch, event)
                 batch.flush()
                 read_models.record_position(sql, following)
+            carried.keep(batch)  # committed: its rows are what the next batch starts from
             position = following
             events += len(recorded)
             batches += 1
