@@ -10,7 +10,8 @@
 -- * rm_workdays numbers the working days (day -> running count), so working-day arithmetic is SQL;
 -- * rm_fact_totals adds up each unit's facts per month, quarter and year for the ranking;
 -- * rm_month_end holds what closed states contributed to each month's end (the trend and the
---   ranking's "still overdue at the end of the period").
+--   ranking's "still overdue at the end of the period");
+-- * rm_inspections lists the inspections with what their list and read rule need.
 -- rebuild: read models
 -- depends: 0005_ledger_registration
 
@@ -154,6 +155,23 @@ CREATE TABLE rm_month_end (
     overdue_missed INTEGER NOT NULL,
     PRIMARY KEY (district, month, kind, unit_id)
 );
+
+DROP TABLE rm_inspections;
+CREATE TABLE rm_inspections (
+    inspection_id TEXT PRIMARY KEY,
+    district TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    planned_month TEXT NOT NULL,
+    organiser TEXT,
+    targets TEXT NOT NULL,
+    findings INTEGER NOT NULL,
+    conducted_on TEXT
+);
+CREATE INDEX rm_inspections_district ON rm_inspections (district, sort_key);
 
 CREATE INDEX rm_unit_facts_unit ON rm_unit_facts (district, unit_id, on_date);
 CREATE INDEX rm_unit_facts_entry ON rm_unit_facts (entry_id, fact);

@@ -25,7 +25,8 @@ FIELDS = (
     "effective", "lead_unit", "co_units", "source", "reference", "source_ref", "problem", "severity", "deadline",
     "deadline_estimated", "decision_date", "description", "subtasks", "subtask", "percent", "text", "summary",
     "new_deadline", "reasons", "satisfaction", "subject_id", "subject_kind", "reply_deadline",
-    "reply_deadline_estimated", "tasks", "task", "results", "holidays", "workdays",
+    "reply_deadline_estimated", "tasks", "task", "results", "holidays", "workdays", "status", "planned_month",
+    "organiser", "target_units",
 )
 EventData = msgspec.defstruct(
     "EventData", [(name, Any, None) for name in FIELDS], frozen=True,

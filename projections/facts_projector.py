@@ -8,6 +8,7 @@ reads.
 
 from __future__ import annotations
 
+import json
 from typing import Callable
 
 from domain.inspection import inspection_number_label
@@ -84,8 +85,20 @@ def _rectification_signed_off(batch: Batch, e: Recorded) -> None:
 
 def _inspection_created(batch: Batch, e: Recorded) -> None:
     d = e.data
-    batch.sql.execute("INSERT INTO rm_inspections (inspection_id, district, kind, number) VALUES (?, ?, ?, ?)",
-                      (e.record, d["district"], d["kind"], inspection_number_label(d["year"], d["number"])))
+    batch.sql.execute(
+        "INSERT INTO rm_inspections (inspection_id, district, kind, number, sort_key, title, status, planned_month,"
+        " organiser, targets, findings, conducted_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)",
+        (e.record, d["district"], d["kind"], inspection_number_label(d["year"], d["number"]),
+         f"{d['year']:04d}-{d['number']:06d}", d["title"], d["status"], d["planned_month"], d.get("organiser"),
+         json.dumps(d["target_units"])))
+
+
+def _inspection_change(assignments: str, *values: str) -> Handler:
+    """An inspection's list row after its status changes (审批, 实施, 结束) or a finding is recorded."""
+    def handle(batch: Batch, e: Recorded) -> None:
+        params = [e.data["on"] if v == "@on" else v for v in values]
+        batch.sql.execute(f"UPDATE rm_inspections SET {assignments} WHERE inspection_id = ?", (*params, e.record))
+    return handle
 
 
 def _inspection_results(batch: Batch, e: Recorded) -> None:
@@ -118,6 +131,11 @@ class FactsProjector:
             "RectificationTask.Criticised": _for_event_unit("criticised"),
             "RectificationTask.Interviewed": _for_event_unit("interviewed"),
             "Inspection.Created": _inspection_created,
+            "Inspection.Approved": _inspection_change("status = ?", "planned"),
+            "Inspection.Refused": _inspection_change("status = ?", "refused"),
+            "Inspection.Conducted": _inspection_change("status = ?, conducted_on = ?", "conducted", "@on"),
+            "Inspection.FindingRecorded": _inspection_change("findings = findings + 1"),
+            "Inspection.Closed": _inspection_change("status = ?", "closed"),
             "Inspection.ResultsRecorded": _inspection_results,
         }
 

@@ -21,6 +21,7 @@ from projections.bulletin import BulletinQueries
 from projections.directory import Directory
 from projections.escalation import EscalationQueries
 from projections.inbox import InboxQueries
+from projections.inspections import InspectionQueries
 from projections.leader_view import LeaderViews
 from projections.ledger import LedgerPage, LedgerQueries, LedgerRow
 from projections.ranking import RankingQueries
@@ -99,6 +100,10 @@ class Reads:
     @property
     def directory(self) -> Directory:
         return Directory(self.read_models)
+
+    @property
+    def inspections(self) -> InspectionQueries:
+        return InspectionQueries(self.read_models)
 
 
 def reads_of(request: Any) -> Reads:

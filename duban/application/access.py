@@ -18,7 +18,7 @@ district that is not one's business answers 403 with the rule that refused it.
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable
+from typing import Iterable, TypeVar
 from uuid import UUID
 
 from domain.actor import Actor, Role
@@ -33,6 +33,7 @@ from projections.dossier import Dossier, Verification, check_dossier, referral_d
 from projections.timeline import TimelineEntry, timeline
 
 EVERYTHING = None  # visible_units() answer for "every unit of the district"
+I = TypeVar("I")  # an inspection, or a list's row of one
 
 
 class ReadAccess(OversightCommands):
@@ -113,7 +114,8 @@ class ReadAccess(OversightCommands):
     @staticmethod
     def _inspection_refusal(inspection: Inspection, actor: Actor,
                             units: frozenset[UUID] | None) -> NotAllowed | None:
-        """Why ``actor`` (who sees ``units``) may not read ``inspection``; None if they may."""
+        """Why ``actor`` (who sees ``units``) may not read ``inspection`` (the record, or a list's row
+        with the same attributes); None if they may."""
         label = inspection.number_label
         if actor.role is Role.DISCIPLINE:
             return NotAllowed("inspection.not_referred", f"督查检查{label}不属于移交纪检监察的案件，无权查看。")
@@ -165,12 +167,14 @@ class ReadAccess(OversightCommands):
         return check_dossier(self.store, item, notices, code)
 
     # -- lists -------------------------------------------------------------------------------------
-    def visible_inspections(self, actor: Actor) -> list[Inspection]:
-        """The district's inspections ``actor`` may read (as :meth:`readable_inspection`), oldest first."""
+    def visible_inspections(self, actor: Actor, listed: Iterable[I] | None = None) -> list[I]:
+        """The inspections ``actor`` may read (as :meth:`readable_inspection`), in the order given:
+        ``listed`` (the read side's rows), or else every inspection of the district loaded."""
         if actor.role is Role.DISCIPLINE:
             return []
         units = self.visible_units(actor)
-        return [i for i in self.inspections(actor.district) if self._inspection_refusal(i, actor, units) is None]
+        found = self.inspections(actor.district) if listed is None else listed
+        return [i for i in found if self._inspection_refusal(i, actor, units) is None]
 
     def referred_items(self, actor: Actor) -> list[SupervisedItem]:
         """The cases referred to the discipline body (approved referrals), newest first."""

@@ -14,6 +14,7 @@ from domain.item import ItemStatus, Satisfaction, SupervisedItem
 from domain.labels import Labelled
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from domain.rectification import RectificationStatus, RectificationTask, Severity
+from projections.inspections import InspectionRow
 from projections.ledger import LedgerRow
 from projections.timeline import TimelineEntry
 
@@ -437,7 +438,7 @@ class InspectionSummary(Struct):
     conducted_on: date | None
 
 
-def inspection_summary(inspection: Inspection, names: dict[UUID, str]) -> InspectionSummary:
+def inspection_summary(inspection: "Inspection | InspectionRow", names: dict[UUID, str]) -> InspectionSummary:
     return InspectionSummary(inspection.id, inspection.number_label, inspection.title, choice(inspection.kind),
                              choice(inspection.status), unit_ref(inspection.organiser, names),
                              inspection.planned_month, [UnitRef(u, names.get(u, "")) for u in inspection.target_units],

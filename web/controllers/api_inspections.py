@@ -67,7 +67,8 @@ class InspectionsApiController(Controller):
         ``unit``: those targeting that unit; ``open_only``: not closed or refused."""
         actor = actor_of(request)
         names = reads.directory.unit_names(actor.district)
-        return [inspection_summary(i, names) for i in duban.visible_inspections(actor)
+        listed = reads.inspections.rows(actor.district)
+        return [inspection_summary(i, names) for i in duban.visible_inspections(actor, listed)
                 if (not open_only or i.status not in CLOSED) and (unit is None or unit in i.target_units)]
 
     @get("/{inspection_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="督查检查")

@@ -76,7 +76,7 @@ class OfficeInspectionController(Controller):
     def inspections(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """督查检查, newest first, 50 a page."""
         actor = office_actor(request)
-        found = sorted(duban.inspections(actor.district), key=lambda i: (i.year, i.number), reverse=True)
+        found = reads.inspections.rows(actor.district, newest_first=True)
         pager = Pager.of(found, page_number(request.query_params.get("page", 1)), {})
         return page("office/inspections.html", actor, today(duban), pager=pager,
                     units=reads.directory.unit_names(actor.district), inspection_url=inspection_url)
