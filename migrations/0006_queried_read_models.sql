@@ -70,6 +70,7 @@ CREATE INDEX rm_ledger_closed ON rm_ledger (district, kind, sort_key) WHERE clos
 CREATE INDEX rm_ledger_lead ON rm_ledger (district, lead_unit, kind);
 CREATE INDEX rm_ledger_due ON rm_ledger (district, deadline) WHERE still_due = 1;
 CREATE INDEX rm_ledger_parent ON rm_ledger (parent_id);
+CREATE INDEX rm_ledger_last ON rm_ledger (district, last_on);
 
 CREATE TABLE rm_ledger_history (
     entry_id TEXT NOT NULL,

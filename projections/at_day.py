@@ -51,13 +51,22 @@ def counts_at(sql, district: str, days: Iterable[str], kinds: Iterable[str] = ("
     replaced_ends = [d for d in current if d < newest]
     in_history = [d for d in days if d not in current]
     if current:
-        window = current[0][:7] + "-01"
+        days = f"(VALUES {', '.join('(?)' for _ in current)}) AS m"
+        # a current state counts as opened or signed off at a month's end only if nothing changed it
+        # after that month: it was last changed in the same month, by that day
         found = sql.execute(
-            f"SELECT m.column1 AS day, l.lead_unit AS unit, {_SUMS.format(day='m.column1')}"
-            f" FROM (VALUES {', '.join('(?)' for _ in current)}) AS m"
+            f"SELECT m.column1 AS day, l.lead_unit AS unit, {_SUMS.format(day='m.column1')} FROM {days}"
+            " JOIN rm_ledger l ON l.last_on <= m.column1 AND l.last_on >= substr(m.column1, 1, 7) || '-01'"
+            f" WHERE l.district = ? AND l.kind IN ({_marks(kinds)}) AND l.still_due = 0"
+            " GROUP BY m.column1, l.lead_unit", [*current, district, *kinds]).rows()
+        _add(result, found)
+        # still due: counted on every day after its deadline (and opened or signed off as above)
+        found = sql.execute(
+            f"SELECT m.column1 AS day, l.lead_unit AS unit, {_SUMS.format(day='m.column1')} FROM {days}"
             " JOIN rm_ledger l ON l.last_on <= m.column1"
-            f" WHERE l.district = ? AND l.kind IN ({_marks(kinds)}) AND (l.last_on >= ? OR l.still_due = 1)"
-            " GROUP BY m.column1, l.lead_unit", [*current, district, *kinds, window]).rows()
+            " AND (l.deadline < m.column1 OR l.last_on >= substr(m.column1, 1, 7) || '-01')"
+            f" WHERE l.district = ? AND l.kind IN ({_marks(kinds)}) AND l.still_due = 1"
+            " GROUP BY m.column1, l.lead_unit", [*current, district, *kinds]).rows()
         _add(result, found)
     if replaced_ends:
         months = {d[:7]: d for d in replaced_ends}

@@ -360,17 +360,17 @@ class _Query:
             where.append("l.closed_on IS NULL")
         if closed_only:
             where.append("l.closed_on IS NOT NULL")
-        co_unit = ("EXISTS (SELECT 1 FROM rm_assignments a WHERE a.entry_id = l.entry_id AND a.role = 'co'"
-                   " AND a.assigned_on <= ? AND a.unit_id {})")
+        co_unit = ("l.entry_id IN (SELECT a.entry_id FROM rm_assignments a WHERE a.district = ? AND a.unit_id {}"
+                   " AND a.role = 'co' AND a.assigned_on <= ?)")  # a co-unit (协办单位) of the item that day
         if unit is not None:
             key = _key(unit)
             where.append(f"(l.lead_unit = ? OR {co_unit.format('= ?')})")
-            params += [key, day, key]
+            params += [key, district, key, day]
         if units is not None:
             keys = sorted({_key(u) for u in units})
             if keys:
                 where.append(f"(l.lead_unit IN ({_marks(keys)}) OR {co_unit.format(f'IN ({_marks(keys)})')})")
-                params += [*keys, day, *keys]
+                params += [*keys, district, *keys, day]
             else:
                 where.append("1 = 0")
         if lead_unit is not None:
