@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Request, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
@@ -26,8 +27,9 @@ def build_session_auth(app: Duban, *, secure_cookies: bool) -> SessionAuth:
     """Server-side sessions in the store registered as ``SESSION_STORE`` (the database: see
     ``create_app``); the session middleware skips the paths that never use a session, so a
     health check or a style sheet neither reads nor writes one."""
-    def retrieve_user(session: dict[str, Any], connection: ASGIConnection) -> UserAccount | None:
-        account = app.user(session.get("user", ""))
+    async def retrieve_user(session: dict[str, Any], connection: ASGIConnection) -> UserAccount | None:
+        # the account is read from the store: in a worker thread, so the event loop serves others meanwhile
+        account = await anyio.to_thread.run_sync(app.user, session.get("user", ""))
         return account if account is not None and account.active else None
 
     return SessionAuth[UserAccount, Any](

@@ -60,9 +60,12 @@ class ReadAccess(OversightCommands):
         return leader if leader is not None and leader.district == actor.district else None
 
     # -- single records ---------------------------------------------------------------------------
-    def readable_item(self, item_id: UUID, actor: Actor) -> SupervisedItem:
-        """The item, if ``actor`` may read it; else NotFound (other district) or NotAllowed."""
-        item = self._get(SupervisedItem, item_id, actor)
+    def readable_item(self, item_id: UUID, actor: Actor, *, readonly: bool = False) -> SupervisedItem:
+        """The item, if ``actor`` may read it; else NotFound (other district) or NotAllowed.
+
+        ``readonly`` (here and in the other ``readable_*``): the cached record itself, not a copy, for
+        a check before a command, whose answer only says yes or no."""
+        item = self._get(SupervisedItem, item_id, actor, readonly=readonly)
         if actor.role is Role.DISCIPLINE:
             if item.referral != "approved":
                 raise NotAllowed("referral.not_referred", "该事项未移交纪检监察机关，无权查看。")
@@ -74,14 +77,14 @@ class ReadAccess(OversightCommands):
             raise NotAllowed("item.not_in_portfolio", f"督办事项{item.number_label}不在您的分管范围内，无权查看。")
         return item
 
-    def readable_notice(self, notice_id: UUID, actor: Actor) -> SupervisionNotice:
-        notice = self._get(SupervisionNotice, notice_id, actor)
+    def readable_notice(self, notice_id: UUID, actor: Actor, *, readonly: bool = False) -> SupervisionNotice:
+        notice = self._get(SupervisionNotice, notice_id, actor, readonly=readonly)
         if actor.role is Role.DISCIPLINE:  # a notice belongs to the case file of its referred subject
             if notice.subject_kind == "item":
-                self.readable_item(notice.subject_id, actor)
+                self.readable_item(notice.subject_id, actor, readonly=True)
                 return notice
             if notice.subject_kind == "rectification":
-                self.readable_rectification(notice.subject_id, actor)
+                self.readable_rectification(notice.subject_id, actor, readonly=True)
                 return notice
             raise NotAllowed("referral.not_referred", "该通知所涉事项未移交纪检监察机关，无权查看。")
         units = self.visible_units(actor)
@@ -90,8 +93,8 @@ class ReadAccess(OversightCommands):
                              if actor.role is Role.UNIT else f"督办通知{notice.number_label}不在您的分管范围内，无权查看。")
         return notice
 
-    def readable_rectification(self, task_id: UUID, actor: Actor) -> RectificationTask:
-        task = self._get(RectificationTask, task_id, actor)
+    def readable_rectification(self, task_id: UUID, actor: Actor, *, readonly: bool = False) -> RectificationTask:
+        task = self._get(RectificationTask, task_id, actor, readonly=readonly)
         if actor.role is Role.DISCIPLINE:
             if task.referral != "approved":
                 raise NotAllowed("referral.not_referred", "该整改任务未移交纪检监察机关，无权查看。")
@@ -102,10 +105,10 @@ class ReadAccess(OversightCommands):
                              if actor.role is Role.UNIT else f"整改任务{task.number_label}不在您的分管范围内，无权查看。")
         return task
 
-    def readable_inspection(self, inspection_id: UUID, actor: Actor) -> Inspection:
+    def readable_inspection(self, inspection_id: UUID, actor: Actor, *, readonly: bool = False) -> Inspection:
         """The inspection (督查检查), if ``actor`` may read it; else NotFound (another district's, as
         for a missing one) or NotAllowed."""
-        inspection = self._get(Inspection, inspection_id, actor)
+        inspection = self._get(Inspection, inspection_id, actor, readonly=readonly)
         refusal = self._inspection_refusal(inspection, actor, self.visible_units(actor))
         if refusal is not None:
             raise refusal

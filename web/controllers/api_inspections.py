@@ -92,7 +92,7 @@ class InspectionsApiController(Controller):
     def _run(request: Request, duban: Duban, inspection_id: UUID,
              command: Callable[[Actor], Inspection]) -> CommandResult:
         actor = actor_of(request)
-        duban.readable_inspection(inspection_id, actor)  # one may act only on what one may read
+        duban.readable_inspection(inspection_id, actor, readonly=True)  # one may act only on what one may read
         return command_result(command(actor))
 
     @post("/", status_code=201, sync_to_thread=True, responses=ERRORS, summary="列入督查计划")
@@ -133,7 +133,7 @@ class InspectionsApiController(Controller):
         """The finding enters the ledger as a rectification task of ``unit`` (a target unit), saved
         with the inspection in one transaction; the answer names the task."""
         actor = actor_of(request)
-        duban.readable_inspection(inspection_id, actor)
+        duban.readable_inspection(inspection_id, actor, readonly=True)
         task = duban.record_inspection_finding(
             inspection_id, unit=data.unit, problem=data.problem, severity=data.severity, deadline=data.deadline,
             actor=actor, on=data.on, expected_version=data.expected_version)

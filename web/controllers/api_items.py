@@ -98,7 +98,7 @@ class ItemsApiController(Controller):
     def _run(request: Request, duban: Duban, item_id: UUID,
              command: Callable[[Actor], SupervisedItem]) -> CommandResult:
         actor = actor_of(request)
-        duban.readable_item(item_id, actor)  # one may act only on what one may read
+        duban.readable_item(item_id, actor, readonly=True)  # one may act only on what one may read
         return command_result(command(actor))
 
     @post("/", status_code=201, sync_to_thread=True, responses=ERRORS, summary="登记督办事项")

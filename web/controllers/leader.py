@@ -198,7 +198,7 @@ class LeaderController(Controller):
     def decide_rectification_referral(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                                       data: FormBody) -> Template | Redirect:
         actor = leader_actor(request)
-        duban.readable_rectification(task_id, actor)
+        duban.readable_rectification(task_id, actor, readonly=True)
         form = Form(data, action="referral")
         try:
             approve = form.decision("decision", "approve", "decline", "审批意见（同意或不同意移交）")

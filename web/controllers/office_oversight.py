@@ -85,7 +85,7 @@ class OfficeOversightController(Controller):
                data: FormBody) -> Template | Redirect:
         """审核 one task's reply: accept, or send back with a reason."""
         actor = office_actor(request)
-        duban.readable_notice(notice_id, actor)  # 404 / 403 before anything else
+        duban.readable_notice(notice_id, actor, readonly=True)  # 404 / 403 before anything else
         task = str(data.get("task", "")).strip()
         form = Form(data, action=f"review-{task}")
         try:

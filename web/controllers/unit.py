@@ -163,7 +163,7 @@ class UnitController(Controller):
     def _item_command(self, request: Request, duban: Duban, item_id: UUID, data: dict, action: str,
                       command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
         actor = unit_actor(request)
-        duban.readable_item(item_id, actor)  # another district: 404; not this unit's: 403
+        duban.readable_item(item_id, actor, readonly=True)  # another district: 404; not this unit's: 403
         form = Form(data, action=action)
         try:
             command(form, actor)
@@ -273,7 +273,7 @@ class UnitController(Controller):
     def _notice_command(self, request: Request, duban: Duban, notice_id: UUID, data: dict, action: str,
                         command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
         actor = unit_actor(request)
-        duban.readable_notice(notice_id, actor)
+        duban.readable_notice(notice_id, actor, readonly=True)
         form = Form(data, action=action)
         try:
             command(form, actor)
@@ -329,7 +329,7 @@ class UnitController(Controller):
     def _rectification_command(self, request: Request, duban: Duban, task_id: UUID, data: dict, action: str,
                                command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
         actor = unit_actor(request)
-        duban.readable_rectification(task_id, actor)
+        duban.readable_rectification(task_id, actor, readonly=True)
         form = Form(data, action=action)
         try:
             command(form, actor)
