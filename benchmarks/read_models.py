@@ -51,6 +51,7 @@ from duban.settings import postgres_env  # noqa: E402
 from history import OPENED, TODAY, YEAR, Generated, generate  # noqa: E402  (the shared history generator)
 from projections.ledger import LedgerQueries  # noqa: E402
 from projections.read_side import ReadSide  # noqa: E402
+from stores import postgres_problem  # noqa: E402  (the benchmarks' shared store helpers)
 
 DISTRICT = "420105"  # history.DistrictSpec()'s district
 AS_OF = date(YEAR, 7, 1)  # the mid-year as-of query
@@ -112,17 +113,6 @@ class PostgresStores(StoreKind):
             except Exception as error:  # noqa: BLE001 - report and go on dropping the others
                 print(f"!! could not drop schema {schema}: {error}", file=sys.stderr)
         self.schemas.clear()
-
-
-def postgres_problem(url: str) -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(url, connect_timeout=3) as conn:
-            conn.execute("select 1")
-    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
-        return f"{error.__class__.__name__}: {error}".strip()
-    return None
 
 
 # -- measuring --------------------------------------------------------------------------------------
