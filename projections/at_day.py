@@ -51,22 +51,25 @@ def counts_at(sql, district: str, days: Iterable[str], kinds: Iterable[str] = ("
     replaced_ends = [d for d in current if d < newest]
     in_history = [d for d in days if d not in current]
     if current:
-        days = f"(VALUES {', '.join('(?)' for _ in current)}) AS m"
+        days = f"(VALUES {', '.join('(?, ?)' for _ in current)}) AS m"
+        values = [v for d in current for v in (d, d[:7])]
         # a current state counts as opened or signed off at a month's end only if nothing changed it
-        # after that month: it was last changed in the same month, by that day
+        # after that month: it was last changed in the same month, by that day (one pass over the
+        # rows of the months asked for, each matched to its month by equality)
         found = sql.execute(
-            f"SELECT m.column1 AS day, l.lead_unit AS unit, {_SUMS.format(day='m.column1')} FROM {days}"
-            " JOIN rm_ledger l ON l.last_on <= m.column1 AND l.last_on >= substr(m.column1, 1, 7) || '-01'"
+            f"SELECT m.column1 AS day, l.lead_unit AS unit, {_SUMS.format(day='m.column1')} FROM rm_ledger l"
+            f" JOIN {days} ON m.column2 = substr(l.last_on, 1, 7) AND l.last_on <= m.column1"
             f" WHERE l.district = ? AND l.kind IN ({_marks(kinds)}) AND l.still_due = 0"
-            " GROUP BY m.column1, l.lead_unit", [*current, district, *kinds]).rows()
+            " AND l.last_on >= ? AND l.last_on <= ?"
+            " GROUP BY m.column1, l.lead_unit", [*values, district, *kinds, current[0][:7] + "-01", current[-1]]).rows()
         _add(result, found)
         # still due: counted on every day after its deadline (and opened or signed off as above)
         found = sql.execute(
             f"SELECT m.column1 AS day, l.lead_unit AS unit, {_SUMS.format(day='m.column1')} FROM {days}"
             " JOIN rm_ledger l ON l.last_on <= m.column1"
-            " AND (l.deadline < m.column1 OR l.last_on >= substr(m.column1, 1, 7) || '-01')"
+            " AND (l.deadline < m.column1 OR l.last_on >= m.column2 || '-01')"
             f" WHERE l.district = ? AND l.kind IN ({_marks(kinds)}) AND l.still_due = 1"
-            " GROUP BY m.column1, l.lead_unit", [*current, district, *kinds]).rows()
+            " GROUP BY m.column1, l.lead_unit", [*values, district, *kinds]).rows()
         _add(result, found)
     if replaced_ends:
         months = {d[:7]: d for d in replaced_ends}
