@@ -71,9 +71,6 @@ CREATE INDEX rm_ledger_lead ON rm_ledger (district, lead_unit, kind);
 CREATE INDEX rm_ledger_due ON rm_ledger (district, deadline) WHERE still_due = 1;
 CREATE INDEX rm_ledger_parent ON rm_ledger (parent_id);
 CREATE INDEX rm_ledger_last ON rm_ledger (district, last_on);
--- what a day's counts read (projections/at_day.py), all in the index: an index-only scan
-CREATE INDEX rm_ledger_at_day ON rm_ledger (district, kind, still_due, last_on, lead_unit, opened_on, status,
-                                            closed_on, deadline, deadlines_missed);
 
 CREATE TABLE rm_ledger_history (
     entry_id TEXT NOT NULL,
