@@ -178,7 +178,6 @@ CREATE INDEX rm_unit_facts_unit ON rm_unit_facts (district, unit_id, on_date);
 CREATE INDEX rm_unit_facts_entry ON rm_unit_facts (entry_id, fact);
 CREATE INDEX rm_portfolio_district ON rm_portfolio (district, effective);
 CREATE INDEX rm_units_district ON rm_units (district, code);
-CREATE INDEX rm_assignments_entry ON rm_assignments (entry_id);
 
 CREATE TABLE rm_meta (
     name TEXT PRIMARY KEY,

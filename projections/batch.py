@@ -38,6 +38,7 @@ HISTORY_COLUMNS = (*LEDGER_COLUMNS, "valid_to")
 _columns = itemgetter(*LEDGER_COLUMNS)  # a state's values in the tables' column order
 FACT_COLUMNS = ("notification_id", "fact", "district", "unit_id", "on_date", "entry_id", "event", "amount")
 CHUNK_IDS = 400  # ids per IN (…) list
+LOOKED_UP = ("rm_ledger", "rm_assignments")  # the tables a batch reads rows of, or updates rows in, by key
 
 
 def new_entry(**fields: Any) -> dict[str, Any]:
@@ -192,7 +193,7 @@ class Batch:
         sql = self.sql
         sql.insert_rows("rm_assignments", ("entry_id", "unit_id", "district", "role", "assigned_on", "signed_on"),
                         [(*a, None) for a in self.assigned])
-        sql.executemany("UPDATE rm_assignments SET signed_on = ? WHERE entry_id = ? AND unit_id = ?",
+        sql.update_rows("rm_assignments", ("entry_id", "unit_id"), ("signed_on",),
                         [(on, e, u) for (e, u), on in self.signed.items()])
         updates = ", ".join(f"{c} = excluded.{c}" for c in LEDGER_COLUMNS[1:])
         sql.insert_rows("rm_ledger", LEDGER_COLUMNS, newest, on_conflict=f"(entry_id) DO UPDATE SET {updates}")

@@ -12,7 +12,7 @@ import threading
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import quote
 
 from eventsourcing.persistence import Tracking
@@ -46,16 +46,6 @@ class Sql:
         self._cursor.execute(statement, tuple(params))
         return self
 
-    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> "Sql":
-        """One statement for many rows: parsed once; psycopg sends the rows in one pipeline."""
-        if rows:
-            if self._postgres:
-                statement = statement.replace("%", "%%").replace("?", "%s").replace("{C}", ' COLLATE "C"')
-            else:
-                statement = statement.replace("{C}", "")
-            self._cursor.executemany(statement, [tuple(r) for r in rows])
-        return self
-
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
                     on_conflict: str = "") -> "Sql":
         """Insert many rows at once: PostgreSQL copies them in (COPY, through a temporary table when
@@ -80,6 +70,26 @@ class Sql:
             self._cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {target}"
                                  f" ON CONFLICT {on_conflict}")
             self._cursor.execute(f"DELETE FROM {target}")
+        return self
+
+    def update_rows(self, table: str, keys: Sequence[str], columns: Sequence[str],
+                    rows: Sequence[Sequence[Any]]) -> "Sql":
+        """Set the text ``columns`` on the rows of ``table`` whose text ``keys`` match, one
+        (*columns, *keys) tuple per change: on PostgreSQL one UPDATE … FROM unnest(arrays), each
+        row found through the key's index; on SQLite one prepared statement over them."""
+        if not rows:
+            return self
+        if not self._postgres:
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            where = " AND ".join(f"{k} = ?" for k in keys)
+            self._cursor.executemany(f"UPDATE {table} SET {sets} WHERE {where}", [tuple(r) for r in rows])
+            return self
+        names = [*columns, *keys]
+        arrays = ", ".join("%s::text[]" for _ in names)
+        sets = ", ".join(f"{c} = c.{c}" for c in columns)
+        where = " AND ".join(f"{table}.{k} = c.{k}" for k in keys)
+        self._cursor.execute(f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS c({', '.join(names)}) WHERE {where}",
+                             [list(values) for values in zip(*rows)])
         return self
 
     def rows(self) -> list[dict[str, Any]]:
@@ -226,6 +236,14 @@ def refresh_statistics(read_models) -> None:
     bulk load rewrites every page it touches and added a third to a rebuild's time."""
     with read_models.transaction(commit=True) as sql:
         sql.execute(f"ANALYZE {', '.join(TABLES)}" if read_models.postgres else "ANALYZE")
+
+
+def analyze(read_models, tables: Iterable[str]) -> None:
+    """Refresh the planner's statistics of ``tables`` (PostgreSQL; SQLite's lookups here are by
+    key whatever its statistics say, and its ANALYZE reads whole tables)."""
+    if read_models.postgres:
+        with read_models.transaction(commit=True) as sql:
+            sql.execute(f"ANALYZE {', '.join(tables)}")
 
 
 def needs_rebuild(applied: list[str]) -> bool:

@@ -16,7 +16,8 @@ from typing import Callable, Iterable, Protocol
 
 import structlog
 
-from projections.batch import Batch, Carried
+from projections.batch import LOOKED_UP, Batch, Carried
+from projections.database import analyze
 from projections.events import Recorded, decode_all
 
 log = structlog.get_logger("duban.projections")
@@ -28,6 +29,13 @@ class Projector(Protocol):
     def prefetch(self, batch: Batch, events: list[Recorded]) -> None: ...
 
     def apply(self, batch: Batch, event: Recorded) -> None: ...
+
+
+# A long catch-up (a rebuild, a first start) grows the tables each batch looks rows up in from
+# nothing to their full size; the planner's statistics are refreshed as they grow (after 4, 16, 64
+# and 256 batches), so those lookups keep their index plans even where autovacuum's analyse is off
+# or slow to come (without it, the lookups of a 1M-event rebuild took five times as long).
+ANALYZE_AFTER = frozenset({4, 16, 64, 256})
 
 
 @dataclass
@@ -77,6 +85,8 @@ def catch_up(store, read_models, projectors: Iterable[Projector], *, batch_size:
             position = following
             events += len(recorded)
             batches += 1
+            if batches in ANALYZE_AFTER:
+                analyze(read_models, LOOKED_UP)
             if on_batch:
                 on_batch(position)
             if progress:
