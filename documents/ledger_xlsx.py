@@ -2,7 +2,8 @@
 
 A title row names the district, the ledger, the period and the as-of date; the header row is
 frozen; dates are real date cells; column widths fit their contents (a CJK character counts
-double).  Built with openpyxl.
+double).  Every text cell is a string cell with the text as recorded, less what XML cannot hold
+(``documents.xml_text``): a title beginning with ``=`` is text, never a formula.  Built with openpyxl.
 
 The first twelve columns are the office's ledger (序号 … 销号日期).  After them come the
 registration columns the item import reads (来源依据, 决策日期, 事项内容, with the import's own
@@ -21,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from documents.xml_text import cell_value, text_cell
 from projections.ledger import LedgerRow
 
 LEDGER_HEADERS = ("序号", "编号", "事项来源", "督办事项", "牵头单位", "协办单位", "分管领导", "办理时限", "办理进展",
@@ -75,7 +77,8 @@ def ledger_workbook(rows: Iterable[LedgerRow], sheet: LedgerSheet) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = sheet.ledger[:31]
-    ws.append([sheet.title])
+    ws.append([cell_value(sheet.title)])
+    text_cell(ws["A1"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
@@ -96,11 +99,12 @@ def ledger_workbook(rows: Iterable[LedgerRow], sheet: LedgerSheet) -> bytes:
     book.add_named_style(text_style)
     book.add_named_style(date_style)
     for number, row in enumerate(rows, start=1):
-        values = _values(number, row)
+        values = [cell_value(v) for v in _values(number, row)]
         ws.append(values)
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=number + 2, column=column)  # (ws.max_row would scan every cell: quadratic)
             cell.style = date_style.name if isinstance(value, date) else text_style.name
+            text_cell(cell)  # a title typed as "=HYPERLINK(…)" stays text, never a live formula
             widths[column - 1] = max(widths[column - 1], _display_width(value))
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = min(width, WIDEST) + 2

@@ -7,7 +7,9 @@ are named, not embedded: each run names its font for both the Latin and the East
 (``w:rFonts w:ascii/w:hAnsi`` and ``w:eastAsia``), otherwise Word shows Chinese text in the theme's font.
 
 :func:`save` writes the package with fixed timestamps, so the same document built twice gives the same
-bytes (a bulletin for a past period can be produced again and compared).  Built with python-docx.
+bytes (a bulletin for a past period can be produced again and compared).  Every text written passes
+``documents.xml_text`` first, so a character XML cannot hold (one recorded before commands cleaned their
+text) is dropped rather than failing the document.  Built with python-docx.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from documents.xml_text import xml_text
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -83,7 +87,7 @@ def paragraph(container, text: str, font: str = BODY_FONT, size: int = BODY_SIZE
     p = container.add_paragraph()
     spacing(p, line=line, indent=indent, align=align)
     if text:
-        name_font(p.add_run(text), font, size, bold=bold)
+        name_font(p.add_run(xml_text(text)), font, size, bold=bold)
     return p
 
 
@@ -153,20 +157,26 @@ def new_document(*, title_text: str, author: str, subject: str, keywords: str, d
     section.header_distance = Mm(15)
     section.footer_distance = Mm(25)
     _page_number_footer(section)
-    core = document.core_properties
-    core.title = title_text
-    core.author = core.last_modified_by = author
-    core.subject = subject
-    core.keywords = keywords
+    core = document.core_properties  # each at most 255 characters (the package format's limit)
+    core.title = _property(title_text)
+    core.author = core.last_modified_by = _property(author)
+    core.subject = _property(subject)
+    core.keywords = _property(keywords)
     core.created = core.modified = datetime.combine(dated, time(9))
     core.revision = 1
     return document
 
 
+def _property(text: str) -> str:
+    """A document property: what XML can hold, cut to 255 characters with an ellipsis."""
+    clean = xml_text(text)
+    return clean if len(clean) <= 255 else clean[:254] + "…"
+
+
 def cell(target, text: str, *, header: bool = False, align=CENTER, size: int = TABLE_SIZE) -> None:
     p = target.paragraphs[0]
     spacing(p, line=Pt(size + 8), indent=NO_INDENT, align=align)
-    name_font(p.add_run(text), HEADING1_FONT if header else BODY_FONT, size)
+    name_font(p.add_run(xml_text(text)), HEADING1_FONT if header else BODY_FONT, size)
 
 
 def table(document, headers: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Sequence[int],

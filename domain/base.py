@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor, Role
 from domain.errors import NotAllowed, NotFound, RuleViolation
+from domain.text import clean_fields
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://duban.invalid/")
 
@@ -37,6 +38,17 @@ class DistrictAggregate(Aggregate):
             on = getattr(self, "on", None)
             if on is not None:
                 aggregate.last_on = on
+
+    # -- every fact recorded: its text cleaned first ---------------------------------------
+    # The one place every command's text passes (the created event and every later one, the
+    # escalation ladder's included): line breaks made plain, control characters refused
+    # (``domain.text``) — so no document written from the record meets a character XML cannot hold.
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+        return super()._create(event_class, id=id, **clean_fields(kwargs))
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        super().trigger_event(event_class, **clean_fields(kwargs))
 
     def __deepcopy__(self, memo: dict) -> "DistrictAggregate":
         """A copy (the store's cache answers copies): through pickle, several times faster than

@@ -134,3 +134,13 @@ def test_only_the_districts_office_and_admin_download_it(web, issued, username, 
     assert answer.status_code == status
     if status != 200:
         assert not answer.content.startswith(b"PK")  # no document leaks out with the refusal
+
+
+def test_a_title_longer_than_a_document_property_may_be_still_makes_a_document():
+    """Word's package keeps at most 255 characters per property; a long notice title is cut there
+    (with an ellipsis) in the properties and kept whole in the text."""
+    from documents.official import new_document
+
+    document = new_document(title_text="关于" + "加快推进" * 80 + "的督办通知", author="督查室", subject="督办通知",
+                            keywords="督办", dated=date(2026, 3, 2))
+    assert len(document.core_properties.title) == 255 and document.core_properties.title.endswith("…")
