@@ -19,6 +19,12 @@ view costs one indexed SELECT, and the idle timeout is kept to within ``touch_af
 
 Expired rows are refused when read and deleted then; every ``sweep_every`` seconds a write
 also deletes every expired row (an index on ``expires_at``).
+
+Each row also names the account it is logged in as (``owner``, column ``username``, migration
+0008), so that ending an account's logins (``duban.logins.Logins.end_sessions``: a password reset,
+a disabled account) is one DELETE.  A session that was already stored is written back with
+``existing_only``: an UPDATE, never an INSERT, so a request still under way when its session was
+ended elsewhere does not bring it back.
 """
 
 from __future__ import annotations
@@ -131,24 +137,31 @@ class _Postgres:
             pool.close()
 
 
+def open_database(env: Mapping[str, str], *, pool_size: int = 4,
+                  busy_timeout: float = 5.0) -> _SQLite | _Postgres:
+    """Connections of our own to the event store's database (``env``: the store's settings), for
+    the tables beside the events that are no read model (web sessions, failed logins)."""
+    module = env.get("PERSISTENCE_MODULE") or ""
+    if "postgres" in module:
+        return _Postgres(env, pool_size)
+    if "sqlite" in module:
+        return _SQLite(str(env["SQLITE_DBNAME"]), busy_timeout)
+    raise ValueError("web sessions need the SQLite or PostgreSQL store")
+
+
 def _seconds(span: int | float | timedelta) -> float:
     return span.total_seconds() if isinstance(span, timedelta) else float(span)
 
 
 class DatabaseSessionStore(Store):
     """litestar's key/value ``Store`` on the table ``web_sessions`` of the event store's database
-    (``env``: the store's settings, as ``Duban.env``).  Values are bytes; expiry in seconds."""
+    (``env``: the store's settings, as ``Duban.env``).  Values are bytes; expiry in seconds.
+    ``db``: connections to share (``open_database``), else the store opens its own."""
 
     def __init__(self, env: Mapping[str, str], *, touch_after: float = 300, sweep_every: float = 600,
                  now: Callable[[], float] = time.time, busy_timeout: float = 5.0, pool_size: int = 4,
-                 remembered: int = 10_000) -> None:
-        module = env.get("PERSISTENCE_MODULE") or ""
-        if "postgres" in module:
-            self._db: _SQLite | _Postgres = _Postgres(env, pool_size)
-        elif "sqlite" in module:
-            self._db = _SQLite(str(env["SQLITE_DBNAME"]), busy_timeout)
-        else:
-            raise ValueError("web sessions need the SQLite or PostgreSQL store")
+                 remembered: int = 10_000, db: _SQLite | _Postgres | None = None) -> None:
+        self._db: _SQLite | _Postgres = db or open_database(env, pool_size=pool_size, busy_timeout=busy_timeout)
         self._touch_after = touch_after
         self._sweep_every = sweep_every
         self._now = now
@@ -159,7 +172,11 @@ class DatabaseSessionStore(Store):
         self._remembered = remembered
 
     # -- the Store interface -----------------------------------------------------------------
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None, *,
+                  owner: str | None = None, existing_only: bool = False) -> None:
+        """Store ``value`` under ``key``; ``owner``: the account the session is logged in as;
+        ``existing_only``: only if the row is still there (a session loaded at the start of the
+        request, perhaps ended since)."""
         data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
         now = self._now()
         expires_at = now + _seconds(expires_in) if expires_in else None
@@ -168,8 +185,9 @@ class DatabaseSessionStore(Store):
         sweep = now >= self._next_sweep
         if sweep:
             self._next_sweep = now + self._sweep_every
-        await anyio.to_thread.run_sync(self._write, key, data, expires_at, now if sweep else None)
-        self._remember(key, (data, expires_at))
+        written = await anyio.to_thread.run_sync(self._write, key, data, expires_at, now if sweep else None, owner,
+                                                 existing_only)
+        self._remember(key, (data, expires_at) if written else None)
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         found = await anyio.to_thread.run_sync(self._read, key, self._now(), renew_for)
@@ -216,15 +234,25 @@ class DatabaseSessionStore(Store):
             self._db.execute("UPDATE web_sessions SET expires_at = ? WHERE session_key = ?", (expires_at, key))
         return data, expires_at
 
-    def _write(self, key: str, data: bytes, expires_at: float | None, sweep_before: float | None) -> None:
-        self._db.execute(
-            "INSERT INTO web_sessions (session_key, data, expires_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (session_key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-            (key, data, expires_at))
+    def _write(self, key: str, data: bytes, expires_at: float | None, sweep_before: float | None,
+               owner: str | None = None, existing_only: bool = False) -> bool:
+        if existing_only:
+            _, updated = self._db.execute(
+                "UPDATE web_sessions SET data = ?, expires_at = ?, username = ? WHERE session_key = ?",
+                (data, expires_at, owner, key))
+            written = updated > 0
+        else:
+            self._db.execute(
+                "INSERT INTO web_sessions (session_key, data, expires_at, username) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (session_key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, "
+                "username = excluded.username",
+                (key, data, expires_at, owner))
+            written = True
         if sweep_before is not None:
             _, deleted = self._db.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (sweep_before,))
             if deleted > 0:
                 log.info("sessions.expired_deleted", sessions=deleted)
+        return written
 
     # -- what this process knows of a row --------------------------------------------------------
     def _unchanged(self, key: str, data: bytes, expires_at: float | None) -> bool:
@@ -248,7 +276,7 @@ class DatabaseSessionStore(Store):
 
 
 def open_session_store(app: Duban) -> DatabaseSessionStore:
-    """The session store on ``app``'s database, closed with it."""
-    store = DatabaseSessionStore(app.env)
+    """The session store on ``app``'s database (the connections ``app.logins`` uses), closed with it."""
+    store = DatabaseSessionStore(app.env, db=app.logins.db)
     app.on_close(store.close)
     return store

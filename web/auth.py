@@ -1,7 +1,17 @@
-"""Login with session cookies (HttpOnly, SameSite) and the actor of each request."""
+"""Login with session cookies (HttpOnly, SameSite) and the actor of each request.
+
+Sessions are litestar's server-side sessions with three differences (``FreshSessionBackend``):
+a session id a client presents is used only if the store holds a session under it — an id made
+up by someone else, or one that expired, is never adopted; nothing is stored and no session cookie
+is set while the session is empty (before login: the CSRF token has a cookie of its own); and a
+cleared session (``request.clear_session()``: at login, logout, when one's own password is reset)
+continues under a new id, the old id's row deleted.  Too many wrong passwords refuse further
+attempts for a while with 429 (``Duban.sign_in``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -11,16 +21,71 @@ from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.exceptions import NotAuthorizedException
-from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.response import Redirect, Template
 from litestar.security.session_auth import SessionAuth
+from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 
 from domain.actor import Actor, Role
 from domain.users import UserAccount
 from duban.application import Duban
+from duban.sessions import DatabaseSessionStore
 
 SESSION_COOKIE = "duban_session"
 SESSION_STORE = "sessions"  # the name of the app's session store (``Litestar(stores=…)``)
+_LOADED = "duban.session_loaded"  # scope key: the id whose stored session this request loaded
+
+
+class FreshSessionBackend(ServerSideSessionBackend):
+    """litestar's server-side session backend that never adopts a session id it did not make."""
+
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        presented = connection.cookies.get(self.config.key)
+        if presented and presented != "null":
+            data = await self.get(presented, store=self.config.get_store_from_app(connection.scope["app"]))
+            if data is not None:
+                connection.scope[_LOADED] = presented  # type: ignore[literal-required]
+                connection._connection_state.session_id = presented  # what get_session_id answers
+                return self.deserialize_data(data)
+        return {}
+
+    def get_session_id(self, connection: ASGIConnection) -> str:
+        """The id of the session loaded for this request, else (none, an unknown one presented, or
+        the session cleared since) a new one."""
+        return connection.get_session_id() or self.generate_session_id()
+
+    async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+        scope = connection.scope
+        store = self.config.get_store_from_app(scope["app"])
+        headers = MutableScopeHeaders.from_message(message)
+        presented = connection.cookies.get(self.config.key)
+        loaded: str | None = scope.get(_LOADED)  # type: ignore[assignment]
+        cookie_params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
+        if scope_session is Empty or not scope_session:
+            if loaded:
+                await self.delete(loaded, store=store)
+            if presented and presented != "null":
+                headers.add("Set-Cookie",
+                            Cookie(value="null", key=self.config.key, expires=0, **cookie_params).to_header(header=""))
+            return
+        session_id = self.get_session_id(connection)
+        if loaded and loaded != session_id:
+            await self.delete(loaded, store=store)  # cleared and filled again: the old id ends
+        data = self.serialize_data(scope_session, scope)
+        expires_in = int(self.config.max_age)
+        if isinstance(store, DatabaseSessionStore):
+            owner = scope_session.get("user") if isinstance(scope_session, dict) else None
+            await store.set(session_id, data, expires_in=expires_in, owner=owner, existing_only=session_id == loaded)
+        else:
+            await store.set(session_id, data, expires_in=expires_in)
+        headers.add("Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie_params).to_header(header=""))
+
+
+@dataclass
+class FreshSessionConfig(ServerSideSessionConfig):
+    _backend_class = FreshSessionBackend
 
 
 def build_session_auth(app: Duban, *, secure_cookies: bool) -> SessionAuth:
@@ -34,7 +99,7 @@ def build_session_auth(app: Duban, *, secure_cookies: bool) -> SessionAuth:
 
     return SessionAuth[UserAccount, Any](
         retrieve_user_handler=retrieve_user,
-        session_backend_config=ServerSideSessionConfig(
+        session_backend_config=FreshSessionConfig(
             key=SESSION_COOKIE, httponly=True, samesite="lax", secure=secure_cookies, max_age=8 * 3600,
             store=SESSION_STORE, exclude=["/static", "/schema", "/healthz"]),
         exclude=["/login", "/static", "/schema", "/healthz"],
@@ -65,18 +130,30 @@ def login_page(next: FromQuery[str] = "/") -> Template:
     return Template("login.html", context={"next": next, "error": None, "username": ""})
 
 
+def start_session(request: Request, username: str) -> None:
+    """Log the request's client in as ``username`` under a new session id (the old one, if any,
+    ends): at login, and whenever one's own privileges or password change."""
+    request.clear_session()
+    request.set_session({"user": username})
+
+
 @post("/login", sync_to_thread=True)
 def login(request: Request, duban: NamedDependency[Duban],
           data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Template | Redirect:
     form = data
     username, password = form.get("username", ""), form.get("password", "")
     target = form.get("next") or "/"
-    account = duban.authenticate(username, password)
-    if account is None:
+    address = request.client.host if request.client else "unknown"
+    attempt = duban.sign_in(username, password, address)
+    if attempt.lock is not None:
+        seconds = max(1, int(attempt.lock.until - duban.logins.now()))
+        return Template("login.html", status_code=429, headers={"Retry-After": str(seconds)},
+                        context={"next": target, "username": username,
+                                 "error": f"登录失败次数过多，请{attempt.lock.minutes_left(duban.logins.now())}分钟后再试。"})
+    if attempt.account is None:
         return Template("login.html", status_code=401,
                         context={"next": target, "error": "用户名或密码错误，或账号已停用。", "username": username})
-    request.clear_session()
-    request.set_session({"user": account.username})
+    start_session(request, attempt.account.username)
     return Redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
 

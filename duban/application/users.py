@@ -1,22 +1,38 @@
-"""User accounts: add, disable, reset passwords, authenticate (argon2 hashes)."""
+"""User accounts: add, disable, reset passwords, authenticate (argon2 hashes), log in with failed
+attempts counted and too many refused (``duban.logins``)."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+import structlog
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from domain.actor import Actor, Role
-from domain.errors import require, require_input
+from domain.errors import NotFound, require, require_input
 from domain.leadership import Leader
 from domain.users import UserAccount
 from duban.application.watcher import WatcherCommands
+from duban.logins import Lock, Logins
 
 DEPLOYMENT = "*"
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
+_opening_logins = threading.Lock()
+log = structlog.get_logger("duban.logins")
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a login attempt: the account, or refused — ``lock`` set when attempts are
+    refused for a while (too many failures), without the password having been checked."""
+
+    account: UserAccount | None = None
+    lock: Lock | None = None
 
 
 def _check_password(password: str) -> None:
@@ -54,13 +70,70 @@ class UserCommands(WatcherCommands):
         return [self._get(UserAccount, i) for i in self._registered_ids(DEPLOYMENT, "user", [None])]
 
     def disable_user(self, username: str, actor: Actor, on: date | None = None) -> UserAccount:
-        return self._account_change("disable_user", username, actor, on, lambda u, d: u.disable(d, actor))
+        """Disable the account and end every session of it."""
+        account = self._account_change("disable_user", username, actor, on, lambda u, d: u.disable(d, actor))
+        self._end_sessions(username, actor, "disable_user")
+        return account
 
     def reset_password(self, username: str, password: str, actor: Actor, on: date | None = None) -> UserAccount:
+        """A new password: every session of the account ends (whoever is logged in as it logs in
+        again, with the new password) and a login lock is lifted."""
         def change(account: UserAccount, day: date) -> None:
             _check_password(password)
             account.reset_password(_hasher.hash(password), day, actor)
-        return self._account_change("reset_password", username, actor, on, change)
+        account = self._account_change("reset_password", username, actor, on, change)
+        self._end_sessions(username, actor, "reset_password")
+        self.logins.unlock(username)
+        return account
+
+    def unlock_login(self, username: str, actor: Actor) -> bool:
+        """The administrator lifts a login lock (too many wrong passwords); whether there was one."""
+        actor.must_be(Role.ADMIN, doing="解除登录锁定")
+        account = self.user(username)
+        if account is None or account.district != actor.district:
+            raise NotFound("user.not_found", "没有这个用户。")
+        unlocked = self.logins.unlock(username)
+        log.info("login_unlocked", username=username, by=actor.user, was_locked=unlocked)
+        return unlocked
+
+    def _end_sessions(self, username: str, actor: Actor, reason: str) -> None:
+        ended = self.logins.end_sessions(username)
+        log.info("sessions_ended", username=username, by=actor.user, reason=reason, sessions=ended)
+
+    @property
+    def logins(self) -> Logins:
+        """Failed logins and web sessions on the store's database (opened on first use, closed with
+        the application)."""
+        logins = getattr(self, "_logins", None)
+        if logins is None:
+            with _opening_logins:
+                logins = getattr(self, "_logins", None)
+                if logins is None:
+                    logins = self._logins = Logins(self.env)
+                    self.on_close(logins.close)
+        return logins
+
+    def sign_in(self, username: str, password: str, address: str) -> SignIn:
+        """A login attempt from ``address``: refused without checking the password while the account
+        or the address is locked; a failure is counted (the one too many locks); a success clears
+        the account's failures.  One log line each (login, login_failed, login_locked)."""
+        logins = self.logins
+        lock = logins.lock_on(username, address)
+        if lock is not None:
+            log.warning("login_locked", username=username, address=address, by=lock.by, until=lock.until_utc,
+                        refused=True)
+            return SignIn(lock=lock)
+        account = self.authenticate(username, password)
+        if account is None:
+            lock = logins.failed(username, address)
+            log.warning("login_failed", username=username, address=address)
+            if lock is not None:
+                log.warning("login_locked", username=username, address=address, by=lock.by, until=lock.until_utc,
+                            refused=False)
+            return SignIn()
+        logins.succeeded(username)
+        log.info("login", username=username, address=address)
+        return SignIn(account=account)
 
     def _account_change(self, command: str, username: str, actor: Actor, on, change) -> UserAccount:
         day = self._on(on)

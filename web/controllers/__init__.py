@@ -1,5 +1,6 @@
 """Every controller the app serves; each module owns its routes and templates."""
 
+from web.controllers.admin import AdminUsersController
 from web.controllers.api import ApiController
 from web.controllers.api_inspections import InspectionsApiController
 from web.controllers.api_items import ItemsApiController
@@ -18,4 +19,4 @@ from web.controllers.unit import UnitController
 CONTROLLERS = [home, OfficeController, OfficeOversightController, UnitController, LeaderController,
                DisciplineController, ApiController, ItemsApiController, NoticesApiController, RectificationsApiController,
                InspectionsApiController, ReportsApiController,
-               OfficeRectificationController, OfficeInspectionController, OfficeBulletinController]
+               OfficeRectificationController, OfficeInspectionController, OfficeBulletinController, AdminUsersController]
