@@ -95,12 +95,14 @@ class LiveApp:
 def _serve(asgi_app) -> tuple[object, threading.Thread, int]:
     import uvicorn
 
+    from web.asgi import UVICORN_OPTIONS
+
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(asgi_app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
-                            access_log=False)
+                            access_log=False, **UVICORN_OPTIONS)  # as duban serve runs it
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn-live-app", daemon=True)
     thread.start()

@@ -4,8 +4,11 @@ For each user of the web world (office, admin, units A and B, leaders V1 (A, B) 
 district head, the discipline body, and another district's office and unit) every route of
 :data:`ROUTES` is tried against
 
-* a record of a foreign unit (C's for A, B, V1 and the discipline body; A's for V2): 403 for every
-  read and every command — the record is of the actor's district but none of their business;
+* a record of a foreign unit (C's for A, B, V1 and the discipline body; A's for V2): 404 for every
+  read and every command, exactly the answer for an id that does not exist (the same status and
+  error) — the record is of the actor's district but none of their business, and ids follow from
+  numbers, so any other answer would tell which numbers exist; a unit named in the path (a score
+  explanation) is no secret and answers 403;
 * another district's record: 404, exactly the answer for an id that does not exist (the same
   status and error), unless the role may not use the route at all (403 before any lookup);
 
@@ -322,12 +325,18 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
                                 f"but an unknown id {absent.text[:120]}")
         if user.other_district:
             continue
-        # (a) a record of a foreign unit: every read and every command refused with 403
+        # (a) a record of a foreign unit: every read and every command answers as an unknown id (404)
         if user.foreign is not None:
             foreign = matrix.c if user.foreign == "C" else matrix.a
             for route in RECORD_ROUTES:
-                expected = 201 if route.proposal and user.role in route.gate else 403
-                _try(web, client, route, foreign, expected, problems, user.username, f"unit {user.foreign}'s record")
+                expected = foreign_answer(route, user)
+                found = _try(web, client, route, foreign, expected, problems, user.username,
+                             f"unit {user.foreign}'s record")
+                if expected == 404:
+                    absent = _send(client, web, route, missing)
+                    if (found.status_code, _error(found)) != (absent.status_code, _error(absent)):
+                        problems.append(f"{user.username} {route}: unit {user.foreign}'s record answers "
+                                        f"{found.text[:120]} but an unknown id {absent.text[:120]}")
         else:  # the office, the administrator and the district head read it; the admin commands nothing
             for route in RECORD_ROUTES:
                 if route.method == "GET":
@@ -341,7 +350,7 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
         for route in (r for r in RECORD_ROUTES if r.method == "GET" and own is not None):
             expected = 403 if route.gate and user.role not in route.gate else 200
             if user.username == "qingchuan" and route.kind in ("notice", "rectification", "inspection", "unit"):
-                expected = 403
+                expected = 403 if route.kind == "unit" else 404
             answer = _try(web, client, route, matrix.a if own == "A" else matrix.c, expected, problems,
                           user.username, f"unit {own}'s record")
             if user.username == "qingchuan" and {str(matrix.a.notice), matrix.a.notice.hex} & {
@@ -349,15 +358,27 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
                 problems.append(f"qingchuan {route} names the notice sent to the lead unit")
         if user.username == "qingchuan":  # the co-unit's commands on the item it helps with
             for route in (r for r in RECORD_ROUTES if r.is_command):
-                expected = CO_UNIT.get(route.path.rsplit("/", 1)[-1], 403) if route.kind == "item" else \
-                    201 if route.proposal else 403
+                expected = CO_UNIT.get(route.path.rsplit("/", 1)[-1], 403) \
+                    if route.kind == "item" and not route.gate else foreign_answer(route, user)
                 _try(web, client, route, matrix.a, expected, problems, user.username, "the item it helps with")
     assert not problems, f"{len(problems)} wrong answers:\n" + "\n".join(problems)
 
 
+def foreign_answer(route: Route, user: User) -> int:
+    """What ``user`` gets on ``route`` with a record none of their business: 403 where their role may
+    not use the route at all (before any lookup), 201 for a proposal naming the unit, 403 for a unit
+    in the path (units are no secret), else 404 exactly as for an unknown id."""
+    if route.gate and user.role not in route.gate:
+        return 403
+    if route.proposal:
+        return 201
+    return 403 if route.kind == "unit" else 404
+
+
 OWN = {"zhujianju": "A", "qingchuan": "A", "fuquzhang": "A", "fuquzhang2": "C"}  # whose records each reads
 # a co-unit signs (already done: 422), reports progress, and answers for no sub-task here (422); the rest
-# belongs to the lead unit, the office or a leader (403)
+# belongs to the lead unit, the office or a leader (403); the notice to the lead unit, A's task and
+# inspection are none of its business (404)
 CO_UNIT = {"sign-for": 422, "progress": 200, "subtask-completion": 422, }
 
 
@@ -431,17 +452,17 @@ def test_the_allowed_cases_succeed(web):
     post(unit_a, f"/api/items/{item}/extension", {"new_deadline": "2026-05-29", "reasons": "征地未完成"})
     refused = v2.post(f"/api/items/{item}/extension-decision", json={"grant": True},
                       headers=web.csrf_headers(v2))
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # outside V2's portfolio: as if there were no such item
     decided = post(v1, f"/api/items/{item}/extension-decision", {"grant": True, "note": "同意"})
     granted = app.item(item, world.office)
     assert granted.deadline == date(2026, 5, 29) and decided["version"] == granted.version
     # the leader in charge holds an interview; a leader of another portfolio may not
     post(v1, f"/api/items/{item}/interview", {"held_by": "分管副区长", "interviewee": "局长"})
     assert v2.post(f"/api/items/{item}/interview", json={"held_by": "副区长", "interviewee": "局长"},
-                   headers=web.csrf_headers(v2)).status_code == 403
+                   headers=web.csrf_headers(v2)).status_code == 404
     # the office escalates; the district head approves the referral; the discipline body reads the case
     post(office, f"/api/items/{item}/urge", {"note": "请抓紧"})
-    assert jiwei.get(f"/api/items/{item}").status_code == 403
+    assert jiwei.get(f"/api/items/{item}").status_code == 404  # not referred: as if there were none
     post(office, f"/api/items/{item}/referral", {"reasons": "长期不反馈"})
     post(head, f"/api/items/{item}/referral-decision", {"approve": True, "note": "同意移交"})
     assert jiwei.get(f"/api/items/{item}").status_code == 200

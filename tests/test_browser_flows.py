@@ -113,8 +113,8 @@ def test_a_leader_sees_the_monthly_trend_and_the_office_downloads_a_bulletin(liv
 def test_a_unit_user_cannot_open_another_units_item(live, pages):
     other_units_item = live.item("整治晴川街背街小巷", lead="B")
     intruder = pages.login("zhujianju")
-    visit(intruder, live, f"/unit/items/{other_units_item.hex}", "unit-foreign-item-403", status=403)
-    assert "无权" in intruder.inner_text("main")
+    visit(intruder, live, f"/unit/items/{other_units_item.hex}", "unit-foreign-item-404", status=404)
+    assert "没有这条督办事项" in intruder.inner_text("main")  # as if there were none
     assert "整治晴川街背街小巷" not in intruder.inner_text("main")
     visit(intruder, live, "/office", "unit-on-office-page-403", status=403)
 

@@ -65,6 +65,7 @@ def test_duban_serve_applies_migrations_and_serves_the_login_page(tmp_path):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as answer:
                     page = answer.read().decode("utf-8")
+                    headers = answer.headers
                 break
             except OSError:
                 assert process.poll() is None, f"duban serve stopped: {process.stdout.read()}"
@@ -73,6 +74,12 @@ def test_duban_serve_applies_migrations_and_serves_the_login_page(tmp_path):
         assert "登录" in page and 'name="_csrf_token"' in page
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/app.css", timeout=2) as answer:
             assert answer.status == 200
+            static_headers = answer.headers
+        # no server banner; the security headers on pages and static files alike (web/headers.py)
+        for served in (headers, static_headers):
+            assert served.get("Server") is None, f"duban serve names its server: {served.get('Server')}"
+            assert served.get("Date") and served.get("X-Frame-Options") == "DENY"
+            assert "frame-ancestors 'none'" in served.get("Content-Security-Policy", "")
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)
@@ -82,6 +89,31 @@ def test_duban_serve_applies_migrations_and_serves_the_login_page(tmp_path):
     with sqlite3.connect(tmp_path / "events.sqlite3") as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "rm_ledger" in tables, f"the read-model migrations were not applied: {sorted(tables)}"
+
+
+def test_duban_serve_with_workers_runs_uvicorn_without_its_server_banner(tmp_path, monkeypatch):
+    """``duban serve --workers N`` hands uvicorn the app's factory and the options every uvicorn
+    serving the app gets (``web.asgi.UVICORN_OPTIONS``): no ``Server: uvicorn`` header."""
+    import structlog
+    import uvicorn
+    from click.testing import CliRunner
+
+    from duban.cli import main
+
+    ran: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.update(app=app, **options))
+    saved_env, saved_logging = dict(os.environ), structlog.get_config()  # serve sets both for its workers
+    try:
+        os.environ.pop("DATABASE_URL", None)
+        result = CliRunner().invoke(main, ["--db", str(tmp_path / "events.sqlite3"), "--log-file",
+                                           str(tmp_path / "log.jsonl"), "serve", "--workers", "2", "--no-worker"])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        structlog.configure(**saved_logging)
+    assert result.exit_code == 0, result.output
+    assert (ran["app"], ran["factory"], ran["workers"]) == ("web.asgi:create_app_from_env", True, 2)
+    assert ran["server_header"] is False, ran
 
 
 def _wait_for(url: str, process: subprocess.Popen, seconds: float) -> str:

@@ -79,13 +79,13 @@ def test_cases_not_referred_stay_closed(web, referred):
     app, world = web.app, web.world
     client = web.client("jiwei")
     plain = web.item("未移交的事项", lead="A", sign=True)
-    answer = client.get(f"/discipline/items/{plain.hex}")
-    assert answer.status_code == 403 and "未移交纪检监察机关" in answer.text
+    answer = client.get(f"/discipline/items/{plain.hex}")  # as if there were no such case
+    assert answer.status_code == 404 and "没有这条督办事项" in answer.text and "未移交的事项" not in answer.text
     proposed = web.item("已提出未批准的事项", lead="C", sign=True)
     app.propose_referral(proposed, "问题严重", world.office)
-    assert client.get(f"/discipline/items/{proposed.hex}").status_code == 403
+    assert client.get(f"/discipline/items/{proposed.hex}").status_code == 404
     app.decide_referral(proposed, False, "先由单位整改", world.leader("V2"))
-    assert client.get(f"/discipline/items/{proposed.hex}").status_code == 403
+    assert client.get(f"/discipline/items/{proposed.hex}").status_code == 404
     listed = main_of(client.get("/discipline").text)
     assert "未移交的事项" not in listed and "已提出未批准的事项" not in listed
     other = web.other.item(lead="X", title="外区事项")
@@ -97,7 +97,7 @@ def test_a_referred_rectification_task_opens_read_only(web):
     task = app.record_rectification(unit=world.unit_ids["C"], source=ProblemSource.MEDIA, problem="渣土车夜间违规运输",
                                     severity=Severity.SEVERE, deadline=date(2026, 3, 31), actor=world.office)
     client = web.client("jiwei")
-    assert client.get(f"/discipline/rectifications/{task.id.hex}").status_code == 403
+    assert client.get(f"/discipline/rectifications/{task.id.hex}").status_code == 404
     app.propose_rectification_referral(task.id, "屡查屡犯", world.office)
     app.decide_rectification_referral(task.id, True, "同意", world.leader("V2", user="fuquzhang2"))
     listed = main_of(client.get("/discipline").text)

@@ -198,13 +198,13 @@ def test_formal_reply_to_a_deputy(web):
 
 
 # -- who may see what ----------------------------------------------------------------------------------
-def test_another_units_item_answers_403_and_another_districts_404(web):
+def test_another_units_item_answers_404_as_another_districts(web):
     item = web.item("晴川街道路修补", lead="B", sign=True)
     version = item_of(web, item).version
-    assert web.client("zhujianju").get(f"/unit/items/{item.hex}").status_code == 403
+    assert web.client("zhujianju").get(f"/unit/items/{item.hex}").status_code == 404
     refused = post(web, "zhujianju", f"/unit/items/{item.hex}/progress", percent="50", text="越权报送")
-    assert refused.status_code == 403 and "未交办给贵单位" in refused.text
-    assert post(web, "zhujianju", f"/unit/items/{item.hex}/sign-for").status_code == 403
+    assert refused.status_code == 404 and "没有这条督办事项" in refused.text and "晴川街道路修补" not in refused.text
+    assert post(web, "zhujianju", f"/unit/items/{item.hex}/sign-for").status_code == 404
     assert web.client("other-unit").get(f"/unit/items/{item.hex}").status_code == 404
     assert post(web, "other-unit", f"/unit/items/{item.hex}/progress", percent="50", text="外区").status_code == 404
     assert item_of(web, item).version == version and item_of(web, item).reports == []
@@ -268,8 +268,8 @@ def test_notice_is_acknowledged_and_answered_task_by_task(web):
     tasks = web.app.readable_notice(notice, web.world.office).tasks
     assert tasks["T1"]["state"] == TaskState.REPLIED.value and tasks["T2"]["state"] == TaskState.OPEN.value
 
-    assert web.client("chengguan").get(f"/unit/notices/{notice.hex}").status_code == 403
-    assert post(web, "chengguan", f"/unit/notices/{notice.hex}/reply", task="T2", text="越权").status_code == 403
+    assert web.client("chengguan").get(f"/unit/notices/{notice.hex}").status_code == 404
+    assert post(web, "chengguan", f"/unit/notices/{notice.hex}/reply", task="T2", text="越权").status_code == 404
     assert web.client("other-unit").get(f"/unit/notices/{notice.hex}").status_code == 404
     assert "关于加快推进背街小巷整治的督办通知" not in web.client("chengguan").get("/unit/notices").text
 
@@ -304,6 +304,6 @@ def test_rectification_plan_progress_and_rectified_with_evidence(web):
     reported = [e for e in web.app.store.events.get(task) if type(e).__name__ == "RectificationReported"]
     assert [a["name"] for a in reported[0].evidence] == ["整改前后对比照片.jpg", "验收单.pdf"]
 
-    assert web.client("qingchuan").get(f"/unit/rectifications/{task.hex}").status_code == 403
-    assert post(web, "qingchuan", f"/unit/rectifications/{task.hex}/plan", plan="越权").status_code == 403
+    assert web.client("qingchuan").get(f"/unit/rectifications/{task.hex}").status_code == 404
+    assert post(web, "qingchuan", f"/unit/rectifications/{task.hex}/plan", plan="越权").status_code == 404
     assert web.client("other-unit").get(f"/unit/rectifications/{task.hex}").status_code == 404

@@ -14,6 +14,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
@@ -27,7 +28,8 @@ from web.freshness import freshness_middleware, reads_provider
 from web.page_cache import STORE as PAGE_STORE, PageCache
 from web.controllers import CONTROLLERS
 from web.controllers.api import API_DESCRIPTION
-from web.errors import domain_error_handler, http_error_handler, not_authorized_handler
+from web.errors import domain_error_handler, http_error_handler, not_authorized_handler, server_error_handler
+from web.headers import request_id_middleware, stamp_headers
 from web.filters import register_filters
 
 HERE = Path(__file__).resolve().parent
@@ -65,7 +67,8 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
             "reads": Provide(reads_provider(reads, in_process_worker=bool(worker)), sync_to_thread=True),
         },
         on_shutdown=[lambda _app: pages.stop(), *([lambda _app: worker.stop()] if worker else [])],
-        middleware=[freshness_middleware(secure_cookies)],
+        middleware=[request_id_middleware, freshness_middleware(secure_cookies)],
+        before_send=[stamp_headers],  # security headers and X-Request-ID on every answer, errors and 404s too
         on_app_init=[build_session_auth(duban, secure_cookies=secure_cookies).on_app_init],
         state=State({"reads": reads}),
         stores={SESSION_STORE: open_session_store(duban), PAGE_STORE: pages.store},
@@ -73,8 +76,13 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
         csrf_config=CSRFConfig(secret=csrf_secret or os.environ.get("DUBAN_SECRET") or secrets.token_hex(32),
                                cookie_samesite="lax", cookie_secure=secure_cookies, exclude=["/healthz"]),
         template_config=templates,
+        # the schema as JSON (/schema, /schema/openapi.json) and YAML (/schema/openapi.yaml): the
+        # documentation pages litestar offers load their scripts from the internet, which neither the
+        # intranet nor the Content-Security-Policy allows
         openapi_config=OpenAPIConfig(title="duban 督办 API", version="0.1.0", path="/schema",
-                                     description=API_DESCRIPTION),
+                                     description=API_DESCRIPTION,
+                                     render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()]),
         exception_handlers={DomainError: domain_error_handler, NotAuthorizedException: not_authorized_handler,
-                            HTTPException: http_error_handler},  # structured under /api, default for pages
+                            HTTPException: http_error_handler,  # structured under /api, default for pages
+                            500: server_error_handler},  # anything unexpected: logged, answered with the request id
     )

@@ -14,6 +14,10 @@ from duban.clock import FixedClock, SystemClock
 from duban.settings import secure_cookies, store_env
 from web.app import create_app
 
+UVICORN_OPTIONS = {"server_header": False}
+"""What every uvicorn serving the app is given (``duban serve``, with or without ``--workers``): no
+``Server: uvicorn`` banner; the ``Date`` header stays."""
+
 
 def create_app_from_env() -> Litestar:
     """One worker's app, from what ``duban serve`` put in the environment: the store

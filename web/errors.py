@@ -6,29 +6,37 @@ blame or null):
 
 * 400 a malformed request — not JSON, a missing field, a value of the wrong type (``request.*``);
 * 401 not logged in (``auth.required``);
-* 403 not allowed (a role, unit or portfolio rule; or a missing CSRF token, ``csrf.failed``);
-* 404 unknown — or another district's, which answers exactly like a missing record;
+* 403 not allowed (a role or a command's rule; or a missing CSRF token, ``csrf.failed``);
+* 404 unknown — or another district's, or one the user may not read (``Unreadable``): all three
+  answer exactly alike, since ids follow from numbers and any difference would tell which exist;
 * 409 someone else changed the record first (``concurrency.conflict``);
-* 422 bad input or a broken business rule (InvalidInput, RuleViolation).
+* 422 bad input or a broken business rule (InvalidInput, RuleViolation);
+* 500 anything unexpected (``server.error``): logged as one ``request_failed`` line with the
+  traceback, answered with the request's id (``request_id``, as in the ``X-Request-ID`` header).
 
-Pages keep their behaviour: a domain error renders ``error.html``; any other HTTP error answers as
-litestar does by default.
+Pages keep their behaviour: a domain error renders ``error.html``; a 500 a short page in Chinese with
+the request's id; any other HTTP error answers as litestar does by default.
 """
 
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import Any
 
-from litestar import Request, Response
+import structlog
+from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.exceptions.responses import create_debug_response, create_exception_response
 from litestar.response import Redirect, Template
 
 from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotAllowed, NotFound
+from duban.application.access import Unreadable
+from web.headers import request_id_of
 
 STATUS = {InvalidInput: 422, NotAllowed: 403, NotFound: 404, ConcurrentChange: 409}
 API_PREFIX = "/api"
+log = structlog.get_logger("duban.web")
 
 
 def status_of(error: DomainError) -> int:
@@ -49,6 +57,10 @@ def api_error(status: int, rule: str, message: str, field: str | None = None) ->
 
 
 def domain_error_handler(request: Request, error: DomainError) -> Response:
+    if isinstance(error, Unreadable):  # answered as if the record did not exist; the reason is logged
+        log.info("read_refused", rule=error.rule, method=request.method, path=request.url.path,
+                 user=getattr(request.scope.get("user"), "username", None))
+        error = error.answer
     status = status_of(error)
     if is_api(request):
         return api_error(status, error.rule, error.message, error.field)
@@ -75,9 +87,9 @@ HTTP_MESSAGES = {
 
 def http_error_handler(request: Request, error: HTTPException) -> Response:
     """Under /api the structured shape; elsewhere what litestar answers by default."""
+    if error.status_code >= 500:
+        return server_error_handler(request, error)
     if not is_api(request):
-        if error.status_code >= 500 and request.app.debug:
-            return create_debug_response(request, error)
         return create_exception_response(request, error)
     if isinstance(error, ValidationException) and error.extra:
         return api_error(400, *validation_problem(error.extra))
@@ -88,6 +100,39 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
         return api_error(403, "csrf.failed", "缺少或无效的CSRF令牌：请在请求头 x-csrftoken 中携带 csrftoken Cookie 的值。")
     rule, message = HTTP_MESSAGES.get(error.status_code, (f"http.{error.status_code}", "请求未能处理。"))
     return api_error(error.status_code, rule, message)
+
+
+# -- anything unexpected (500) ------------------------------------------------------------------------------
+SERVER_ERROR_PAGE = """<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>系统出错 · 督查督办系统</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><header class="top"><a class="brand" href="/">督查督办系统</a></header>
+<main><section class="card narrow">
+<h1>系统出错</h1>
+<p class="error" role="alert">系统内部出错，本次操作未能完成。</p>
+<p>请将编号 <code class="request-id">{request_id}</code> 告知管理员，以便查明原因。</p>
+<p><a href="/">返回首页</a></p>
+</section></main></body></html>
+"""
+
+
+def server_error_handler(request: Request, error: Exception) -> Response:
+    """An exception nothing else answered: one ``request_failed`` line (method, path, request id,
+    the exception's type and its traceback as data), and an answer naming the request's id."""
+    status = error.status_code if isinstance(error, HTTPException) and error.status_code >= 500 else 500
+    request_id = request_id_of(request.scope)
+    log.error("request_failed", method=request.method, path=request.url.path, status=status,
+              request_id=request_id, error_type=f"{type(error).__module__}.{type(error).__qualname__}",
+              exc_info=error)
+    message = f"系统内部出错，本次操作未能完成。请将编号 {request_id} 告知管理员。"
+    if is_api(request):
+        return Response({"error": {"field": None, "rule": "server.error", "message": message,
+                                   "request_id": request_id}}, status_code=status)
+    if request.app.debug:
+        return create_debug_response(request, error)
+    return Response(SERVER_ERROR_PAGE.format(request_id=escape(request_id)), status_code=status,
+                    media_type=MediaType.HTML)
 
 
 # -- request validation (msgspec / litestar) in Chinese, naming the field ------------------------------
@@ -137,5 +182,5 @@ def validation_problem(extra: Any) -> tuple[str, str, str | None]:
     return "request.bad_value", f"{label}的值无效。", field
 
 
-__all__ = ["api_error", "domain_error_handler", "http_error_handler", "not_authorized_handler", "status_of",
-           "validation_problem", "is_api"]
+__all__ = ["api_error", "domain_error_handler", "http_error_handler", "not_authorized_handler",
+           "server_error_handler", "status_of", "validation_problem", "is_api"]

@@ -22,7 +22,7 @@ def notice_ids(reads: Reads, actor: Actor, subject: UUID) -> list[UUID]:
 
 
 def case_file(duban: Duban, reads: Reads, item_id: UUID, actor: Actor) -> tuple[SupervisedItem, list[SupervisionNotice]]:
-    """The item ``actor`` may read and the notices about it they may read (403/404 as the rules say)."""
+    """The item ``actor`` may read and the notices about it they may read (404 as for a missing record, as the rules say)."""
     duban.readable_item(item_id, actor)  # refused before anything is listed
     return duban.case_file(item_id, actor, notice_ids=notice_ids(reads, actor, item_id))
 

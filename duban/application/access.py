@@ -11,8 +11,11 @@
   (暗访督查) stays hidden from the units it targets until it has been conducted; the discipline
   body never reads inspections (the rectification tasks found are cases it may receive).
 
-Another district's record answers exactly like a missing one (404); a record of one's own
-district that is not one's business answers 403 with the rule that refused it.
+Another district's record answers exactly like a missing one (404), and so does a record of one's
+own district that is not one's business: ids follow from the records' numbers, so any other answer
+would tell a user which numbers exist.  Such a refusal is an :class:`Unreadable`: it names the rule
+that refused (for the service's callers and the log), and its ``answer`` is the not-found error the
+user is given, the very one a missing record raises.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Iterable, TypeVar
 from uuid import UUID
 
 from domain.actor import Actor, Role
+from domain.base import not_found
 from domain.errors import NotAllowed, NotFound
 from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.item import SupervisedItem
@@ -34,6 +38,15 @@ from projections.timeline import TimelineEntry, timeline
 
 EVERYTHING = None  # visible_units() answer for "every unit of the district"
 I = TypeVar("I")  # an inspection, or a list's row of one
+
+
+class Unreadable(NotAllowed):
+    """``actor`` may not read the record: ``rule`` and ``message`` say why (never its number or
+    title); ``answer`` is what the user is told — exactly the error for a record that does not exist."""
+
+    def __init__(self, kind: type, rule: str, message: str) -> None:
+        super().__init__(rule, message)
+        self.answer: NotFound = not_found(kind)
 
 
 class ReadAccess(OversightCommands):
@@ -61,53 +74,57 @@ class ReadAccess(OversightCommands):
 
     # -- single records ---------------------------------------------------------------------------
     def readable_item(self, item_id: UUID, actor: Actor, *, readonly: bool = False) -> SupervisedItem:
-        """The item, if ``actor`` may read it; else NotFound (other district) or NotAllowed.
+        """The item, if ``actor`` may read it; else NotFound (other district, or none such) or
+        Unreadable (answered to the user as the same NotFound).
 
         ``readonly`` (here and in the other ``readable_*``): the cached record itself, not a copy, for
         a check before a command, whose answer only says yes or no."""
         item = self._get(SupervisedItem, item_id, actor, readonly=readonly)
         if actor.role is Role.DISCIPLINE:
             if item.referral != "approved":
-                raise NotAllowed("referral.not_referred", "该事项未移交纪检监察机关，无权查看。")
+                raise Unreadable(SupervisedItem, "referral.not_referred", "该事项未移交纪检监察机关，无权查看。")
             return item
         units = self.visible_units(actor)
         if units is not EVERYTHING and not (set(item.assigned_units) & units):  # sub-tasks go to these too
             if actor.role is Role.UNIT:
-                raise NotAllowed("item.unit_not_assigned", f"督办事项{item.number_label}未交办给贵单位，无权查看。")
-            raise NotAllowed("item.not_in_portfolio", f"督办事项{item.number_label}不在您的分管范围内，无权查看。")
+                raise Unreadable(SupervisedItem, "item.unit_not_assigned", "该督办事项未交办给贵单位，无权查看。")
+            raise Unreadable(SupervisedItem, "item.not_in_portfolio", "该督办事项不在您的分管范围内，无权查看。")
         return item
 
     def readable_notice(self, notice_id: UUID, actor: Actor, *, readonly: bool = False) -> SupervisionNotice:
         notice = self._get(SupervisionNotice, notice_id, actor, readonly=readonly)
         if actor.role is Role.DISCIPLINE:  # a notice belongs to the case file of its referred subject
-            if notice.subject_kind == "item":
-                self.readable_item(notice.subject_id, actor, readonly=True)
-                return notice
-            if notice.subject_kind == "rectification":
-                self.readable_rectification(notice.subject_id, actor, readonly=True)
-                return notice
-            raise NotAllowed("referral.not_referred", "该通知所涉事项未移交纪检监察机关，无权查看。")
+            try:
+                if notice.subject_kind == "item":
+                    self.readable_item(notice.subject_id, actor, readonly=True)
+                    return notice
+                if notice.subject_kind == "rectification":
+                    self.readable_rectification(notice.subject_id, actor, readonly=True)
+                    return notice
+            except Unreadable as refused:  # answered as a missing notice, not as its subject
+                raise Unreadable(SupervisionNotice, refused.rule, "该通知所涉事项未移交纪检监察机关，无权查看。") from None
+            raise Unreadable(SupervisionNotice, "referral.not_referred", "该通知所涉事项未移交纪检监察机关，无权查看。")
         units = self.visible_units(actor)
         if units is not EVERYTHING and notice.unit not in units:
-            raise NotAllowed("notice.not_yours", f"督办通知{notice.number_label}不是发给贵单位的，无权查看。"
-                             if actor.role is Role.UNIT else f"督办通知{notice.number_label}不在您的分管范围内，无权查看。")
+            raise Unreadable(SupervisionNotice, "notice.not_yours", "该督办通知不是发给贵单位的，无权查看。"
+                             if actor.role is Role.UNIT else "该督办通知不在您的分管范围内，无权查看。")
         return notice
 
     def readable_rectification(self, task_id: UUID, actor: Actor, *, readonly: bool = False) -> RectificationTask:
         task = self._get(RectificationTask, task_id, actor, readonly=readonly)
         if actor.role is Role.DISCIPLINE:
             if task.referral != "approved":
-                raise NotAllowed("referral.not_referred", "该整改任务未移交纪检监察机关，无权查看。")
+                raise Unreadable(RectificationTask, "referral.not_referred", "该整改任务未移交纪检监察机关，无权查看。")
             return task
         units = self.visible_units(actor)
         if units is not EVERYTHING and task.unit not in units:
-            raise NotAllowed("rectification.not_yours", f"整改任务{task.number_label}不属于贵单位，无权查看。"
-                             if actor.role is Role.UNIT else f"整改任务{task.number_label}不在您的分管范围内，无权查看。")
+            raise Unreadable(RectificationTask, "rectification.not_yours", "该整改任务不属于贵单位，无权查看。"
+                             if actor.role is Role.UNIT else "该整改任务不在您的分管范围内，无权查看。")
         return task
 
     def readable_inspection(self, inspection_id: UUID, actor: Actor, *, readonly: bool = False) -> Inspection:
         """The inspection (督查检查), if ``actor`` may read it; else NotFound (another district's, as
-        for a missing one) or NotAllowed."""
+        for a missing one) or Unreadable."""
         inspection = self._get(Inspection, inspection_id, actor, readonly=readonly)
         refusal = self._inspection_refusal(inspection, actor, self.visible_units(actor))
         if refusal is not None:
@@ -116,23 +133,22 @@ class ReadAccess(OversightCommands):
 
     @staticmethod
     def _inspection_refusal(inspection: Inspection, actor: Actor,
-                            units: frozenset[UUID] | None) -> NotAllowed | None:
+                            units: frozenset[UUID] | None) -> Unreadable | None:
         """Why ``actor`` (who sees ``units``) may not read ``inspection`` (the record, or a list's row
         with the same attributes); None if they may."""
-        label = inspection.number_label
         if actor.role is Role.DISCIPLINE:
-            return NotAllowed("inspection.not_referred", f"督查检查{label}不属于移交纪检监察的案件，无权查看。")
+            return Unreadable(Inspection, "inspection.not_referred", "该督查检查不属于移交纪检监察的案件，无权查看。")
         if units is EVERYTHING:
             return None
         organiser = {inspection.organiser} if inspection.organiser is not None else set()
         if not (set(inspection.target_units) | organiser) & units:
             if actor.role is Role.UNIT:
-                return NotAllowed("inspection.not_yours", f"督查检查{label}不涉及贵单位，无权查看。")
-            return NotAllowed("inspection.not_in_portfolio", f"督查检查{label}不在您的分管范围内，无权查看。")
+                return Unreadable(Inspection, "inspection.not_yours", "该督查检查不涉及贵单位，无权查看。")
+            return Unreadable(Inspection, "inspection.not_in_portfolio", "该督查检查不在您的分管范围内，无权查看。")
         if (actor.role is Role.UNIT and actor.unit != inspection.organiser
                 and inspection.kind is InspectionKind.UNANNOUNCED
                 and inspection.status not in (InspectionStatus.CONDUCTED, InspectionStatus.CLOSED)):
-            return NotAllowed("inspection.unannounced", f"督查检查{label}为暗访督查，实施前不向被督查单位公开。")
+            return Unreadable(Inspection, "inspection.unannounced", "该督查检查为暗访督查，实施前不向被督查单位公开。")
         return None
 
     def case_file(self, item_id: UUID, actor: Actor,
@@ -162,7 +178,7 @@ class ReadAccess(OversightCommands):
     def verify_dossier(self, item_id: UUID, code: str, actor: Actor,
                        notice_ids: Iterable[UUID] | None = None) -> Verification:
         """Whether ``code`` is the referral dossier's current verification code (校验码): read under
-        the same rules as :meth:`case_file` (403 for a case not referred, 404 for another district's);
+        the same rules as :meth:`case_file` (a case not referred answers as another district's: 404);
         ``.matches`` is False once any event was recorded on the item or its notices since."""
         item, notices = self.case_file(item_id, actor, notice_ids)
         if item.referral != "approved":

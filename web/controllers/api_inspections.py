@@ -3,8 +3,8 @@ the office's pages give — plan (年度督查计划), a department's proposal a
 conduct, findings (each enters the ledger as a rectification task), results for the ranking, close.
 
 As for items, a command on an inspection first loads it through ``duban.readable_inspection``, so
-an inspection the actor may not read answers as reading it would (404 another district's, 403 not
-one's business) before any other check; the application then enforces who may act.
+an inspection the actor may not read answers as reading it would (404, as for one that does not
+exist) before any other check; the application then enforces who may act.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 records, histories and every command.
 
 As for items, a command first loads its record through ``duban.readable_*``, so a record the
-actor may not read answers as reading it would (404 or 403) before any other check.
+actor may not read answers as reading it would (404, as for one that does not exist) before any
+other check.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ dossier (移交材料) — every fact, every actor, every date, read-only (no fo
 the verification page's, a GET form that checks a dossier's verification code 校验码).
 
 A case is readable only once a leader approved its referral: ``Duban.case_file`` and
-``readable_rectification`` answer 403 for a case not (yet) referred and 404 for another
-district's.
+``readable_rectification`` answer a case not (yet) referred exactly like another district's or a
+missing one (404).
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@ forms a unit uses on them (签收, 报送进展, 申请延期, 报告不能办�
 签收通知, 回复; 整改方案, 整改进展, 整改完成).
 
 Every record page loads its record through the application's ``readable_*`` functions, so a
-record of another unit answers 403 and one of another district 404.  Which forms a page offers
-mirrors the domain's rules (lead-unit-only commands are never offered to a co-unit); the domain
-still decides, and a refusal re-renders the page with the message beside the field.
+record of another unit answers 404, exactly like one of another district or one that does not
+exist.  Which forms a page offers mirrors the domain's rules (lead-unit-only commands are never
+offered to a co-unit); the domain still decides, and a refusal re-renders the page with the
+message beside the field.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ class UnitController(Controller):
     def _item_command(self, request: Request, duban: Duban, item_id: UUID, data: dict, action: str,
                       command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
         actor = unit_actor(request)
-        duban.readable_item(item_id, actor, readonly=True)  # another district: 404; not this unit's: 403
+        duban.readable_item(item_id, actor, readonly=True)  # another district's or not this unit's: 404
         form = Form(data, action=action)
         try:
             command(form, actor)
