@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/office_documents.py [--rows 3000]
+    .venv/bin/python benchmarks/office_documents.py [--rows 2000]
 
 On an embedded SQLite store in a temporary directory it
 
@@ -90,7 +90,7 @@ def _import(app: Duban, code: str, units: dict, data: bytes) -> tuple[float, flo
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=3000)
+    parser.add_argument("--rows", type=int, default=2000)  # the most one file may hold (item_import.MAX_ROWS)
     rows = parser.parse_args().rows
     with tempfile.TemporaryDirectory() as folder:
         env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(folder) / "bench.sqlite3")}

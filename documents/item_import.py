@@ -22,6 +22,17 @@ cannot be carried over without changing its meaning is refused, never dropped qu
   the office deletes the row; the closed ledger stays the archive;
 - a sub-task row (编号 督〔2026〕12号-S1) is an error on 编号: sub-tasks are created by splitting the
   item (分解交办) after it is imported.
+
+What one file may ask of the reader is bounded, so a huge or hostile file costs little: at most
+``MAX_FILE_BYTES`` (5 MB) as uploaded and ``MAX_UNPACKED_BYTES`` unpacked — the sizes the archive
+declares for its parts are checked before anything is unpacked (a zip bomb is refused unopened);
+the sheet is streamed (openpyxl's read-only parser, each row let go once read), never loaded
+whole, and the size it records is not trusted: rows are read until they end, the first
+``MAX_COLUMNS`` columns of each (a header right of them is one error, 表格列数超过上限; other cells
+there are ignored like any column without a known header); empty rows (formatted or not) are
+skipped without being kept or counted; the ``MAX_ROWS + 1``-th row with content stops the reading
+with one error (表格行数超过上限).  A page lists at most ``MAX_LISTED`` problems and says how many
+more there are (``listed``).
 """
 
 from __future__ import annotations
@@ -30,16 +41,24 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
+from typing import Iterator, Sequence
 from uuid import UUID
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
+from zlib import error as ZlibError
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
+from documents.xml_text import text_cell
+from domain.errors import InvalidInput
 from domain.item import ItemStatus
 from domain.sources import REFERENCE_HINTS, SourceKind
+from domain.text import clean_text
 
 EXAMPLE = "示例"
 # header -> (required, what the instructions sheet says about it)
@@ -67,6 +86,20 @@ NUMBER = re.compile(r"^\s*(?:督\s*[〔\[(（【]\s*(\d{4})\s*[〕\])）】]\s*)
 DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 SUBTASK_NUMBER = re.compile(r"^\s*督\s*[〔\[(（【].*号\s*-\s*\w+\s*$")  # 督〔2026〕12号-S1
 SPLIT = re.compile(r"[、，,；;\n]+")
+
+# what one file may ask of the reader (see the docstring)
+MAX_FILE_BYTES = 5 * 1024 * 1024  # as uploaded; a filled-in template of MAX_ROWS rows is far smaller
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # every part of the archive, unpacked, as the archive declares it
+MAX_ROWS = 2000  # rows with content below the header; an office imports a few hundred items at most
+MAX_COLUMNS = 50  # columns read (the template has 10, an exported ledger 15)
+HEADER_ROWS = 5  # the header row is one of the first five
+MAX_LISTED = 50  # problems a page lists; the others are counted
+FILE_TOO_LARGE = (f"文件过大：导入文件不能超过{MAX_FILE_BYTES // (1024 * 1024)} MB。请只保留要导入的事项"
+                  f"（每次最多{MAX_ROWS}行），删除多余的工作表、图片后重新导入。")
+UNPACKED_TOO_LARGE = (f"文件内容过大：解压后超过{MAX_UNPACKED_BYTES // (1024 * 1024)} MB，请只保留要导入的事项"
+                      f"（每次最多{MAX_ROWS}行），删除多余的工作表、空行格式和图片后重新导入。")
+# errors a damaged or hostile file raises while it is opened or streamed
+UNREADABLE = (BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError, SyntaxError, EOFError, ZlibError)
 
 
 @dataclass(frozen=True)
@@ -127,6 +160,12 @@ class ImportPlan:
         return [str(e) for e in self.errors]
 
 
+def listed(problems: Sequence[ImportProblem], limit: int = MAX_LISTED) -> tuple[list[str], int]:
+    """The first ``limit`` problems as text, and how many more there are: what a page shows, so
+    its size does not grow with the file."""
+    return [str(p) for p in problems[:limit]], max(0, len(problems) - limit)
+
+
 # ------------------------------------------------------------------------------ the template
 def import_template() -> bytes:
     book = Workbook()
@@ -174,10 +213,14 @@ def import_template() -> bytes:
     for kind in SourceKind:
         notes.append([kind.label, "", REFERENCE_HINTS.get(kind, "")])
     notes.append([])
-    notes.append(["导入规则", "", "整份文件有任何一处错误，全部不导入，并列出全部错误；同一文件重复导入不会重复登记。"])
+    notes.append(["导入规则", "", ("整份文件有任何一处错误，全部不导入，并列出错误；同一文件重复导入不会重复登记。"
+                                  f"文件不超过{MAX_FILE_BYTES // (1024 * 1024)} MB，每次最多导入{MAX_ROWS}行，更多事项请分批导入。")])
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 10
     notes.column_dimensions["C"].width = 90
+    for cells in (*ws.iter_rows(max_row=FIRST_DATA_ROW), *notes.iter_rows()):
+        for cell in cells:
+            text_cell(cell)  # text stays text, never a formula (see documents.xml_text)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -204,55 +247,167 @@ def _day(value) -> date | None:
     return date(int(found[1]), int(found[2]), int(found[3]))
 
 
-def _header_row(ws) -> tuple[int, dict[str, int]] | None:
-    """The row (of the first five) holding the headers, and each header's column."""
-    for row in range(1, min(ws.max_row, 5) + 1):
-        columns = {}
-        for column in range(1, (ws.max_column or 0) + 1):
-            text = _text(ws.cell(row=row, column=column).value).replace("*", "").replace("＊", "")
-            if (text in COLUMNS or text in CHECKED) and text not in columns:
-                columns[text] = column
-        if "督办事项" in columns and "牵头单位" in columns:
-            return row, columns
+class Unreadable(Exception):
+    """The file broke while it was streamed (a damaged part, a cell openpyxl cannot read)."""
+
+
+ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
+TABLE_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
+
+
+class _RowStream(WorkSheetParser):
+    """The parser openpyxl's read-only sheets use (its cells: shared and inline strings, numbers,
+    dates by their number format), made to forget each row once it is read.  ``iter_rows`` of a
+    read-only sheet keeps the attributes of every formatted row and every row element it has
+    passed: some 400 bytes a row, 380 MB for 900,000 formatted empty rows."""
+
+    def rows(self) -> Iterator[tuple[int, list[dict]]]:
+        table = None
+        for event, element in iterparse(self.source, events=("start", "end")):
+            if event == "start":
+                if element.tag == TABLE_TAG:
+                    table = element
+            elif element.tag == ROW_TAG:
+                found = self.parse_row(element)
+                self.row_dimensions.clear()
+                (element if table is None else table).clear()  # the row, and the rows before it, let go
+                yield found
+            elif element.tag == TABLE_TAG:
+                return  # the rows end here; what follows is the sheet's looks
+
+
+def _unreadable(error: BaseException) -> ImportProblem:
+    return ImportProblem(f"文件无法读取，请上传由导入模板填写的Excel文件（.xlsx）。（{type(error).__name__}）")
+
+
+def _size_problem(data: bytes) -> ImportProblem | None:
+    """A file too large to read, judged before anything is unpacked: its own size, and the sizes
+    its archive declares for its parts (zipfile never unpacks more than a part declares)."""
+    if len(data) > MAX_FILE_BYTES:
+        return ImportProblem(FILE_TOO_LARGE)
+    try:
+        with ZipFile(BytesIO(data)) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except UNREADABLE as error:
+        return _unreadable(error)
+    if unpacked > MAX_UNPACKED_BYTES:
+        return ImportProblem(UNPACKED_TOO_LARGE)
     return None
+
+
+def _rows(book, ws) -> Iterator[tuple[int, list, int]]:
+    """(row number, values of the first MAX_COLUMNS columns, the first column right of them that
+    holds something or 0) of each row the sheet's XML holds, streamed until its rows end: the size
+    the sheet records (<dimension>) is not consulted, rows missing from the file are not made up,
+    and cells right of MAX_COLUMNS are dropped as they are read."""
+    try:
+        with ws._get_source() as source:  # what ReadOnlyWorksheet.iter_rows reads, with the same parser
+            parser = _RowStream(source, ws._shared_strings, data_only=True, epoch=book.epoch,
+                                date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            for number, cells in parser.rows():
+                values = [None] * MAX_COLUMNS
+                wider = 0
+                for cell in cells:
+                    column = cell["column"]
+                    if column <= MAX_COLUMNS:
+                        values[column - 1] = cell["value"]
+                    elif (not wider or column < wider) and _text(cell["value"]):
+                        wider = column
+                yield number, values, wider
+    except UNREADABLE as error:
+        raise Unreadable(type(error).__name__) from error
+
+
+def _header_columns(values: list) -> dict[str, int]:
+    """Each known header in ``values`` and its column (the first, if repeated)."""
+    columns: dict[str, int] = {}
+    for column, value in enumerate(values, start=1):
+        text = _text(value).replace("*", "").replace("＊", "")
+        if (text in COLUMNS or text in CHECKED) and text not in columns:
+            columns[text] = column
+    return columns
 
 
 def read_items(data: bytes, units_by_name: dict[str, UUID]) -> ImportPlan:
     """Every row of the workbook checked; nothing recorded."""
     plan = ImportPlan()
+    refused = _size_problem(data)
+    if refused is not None:
+        plan.errors.append(refused)
+        return plan
     try:
-        book = load_workbook(BytesIO(data), data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError, TypeError) as error:
-        plan.errors.append(ImportProblem(f"文件无法读取，请上传由导入模板填写的Excel文件（.xlsx）。（{type(error).__name__}）"))
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except UNREADABLE as error:
+        plan.errors.append(_unreadable(error))
         return plan
-    ws = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    found = _header_row(ws)
-    if found is None:
-        plan.errors.append(ImportProblem("表头不正确：前5行中没有找到“督办事项”“牵头单位”等列，请使用导入模板。"))
-        return plan
-    header_row, columns = found
+    try:
+        try:
+            ws = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+        except UNREADABLE as error:
+            plan.errors.append(_unreadable(error))
+            return plan
+        rows = _rows(book, ws)
+        try:
+            _read_sheet(rows, units_by_name, plan)
+        except Unreadable as error:
+            plan.rows.clear()
+            plan.errors[:] = [_unreadable(error.__cause__ or error)]
+        finally:
+            rows.close()
+    finally:
+        book.close()
+    return plan  # an empty file (or only the example) imports nothing
+
+
+def _read_sheet(rows: Iterator[tuple[int, list, int]], units_by_name: dict[str, UUID], plan: ImportPlan) -> None:
+    header_row = None
+    columns: dict[str, int] = {}
+    for number, values, wider in rows:
+        if number > HEADER_ROWS:
+            break
+        columns = _header_columns(values)
+        if "督办事项" in columns and "牵头单位" in columns:
+            header_row = number
+            break
+    if header_row is None:
+        plan.errors.append(ImportProblem(
+            f"表头不正确：前{HEADER_ROWS}行、前{MAX_COLUMNS}列中没有找到“督办事项”“牵头单位”等列，请使用导入模板。"))
+        return
+    if wider:  # a column the reader would not read has a header: refused, never dropped quietly
+        plan.errors.append(ImportProblem(
+            f"表格列数超过上限：最多{MAX_COLUMNS}列，第{header_row}行{get_column_letter(wider)}列的表头超出，"
+            "请删除多余的列后重新导入。"))
+        return
     plan.columns = columns
     missing = [h for h in REQUIRED if h not in columns]
     if missing:
         plan.errors.append(ImportProblem(f"表头不正确：第{header_row}行缺少列“{'”“'.join(missing)}”，请使用导入模板。"))
-        return plan
+        return
     numbers: dict[int, int] = {}
-    for row in range(header_row + 1, (ws.max_row or header_row) + 1):
-        cells = {h: ws.cell(row=row, column=c).value for h, c in columns.items()}
-        if all(_text(v) == "" for v in cells.values()):
-            continue
+    read = 0
+    for row, values, _ in rows:  # the rows below the header, from the same stream
+        if values.count(None) == len(values) or not any(_text(v) for v in values):
+            continue  # empty, or formatted but empty: neither kept nor counted
+        cells = {h: values[c - 1] for h, c in columns.items()}
         if _text(cells.get("序号")) == EXAMPLE:
             continue
+        read += 1
+        if read > MAX_ROWS:  # stop reading: what was found so far no longer matters
+            plan.rows.clear()
+            plan.errors[:] = [ImportProblem(f"表格行数超过上限：每次最多导入{MAX_ROWS}行事项（第{row}行已超出），"
+                                            "请删除多余的行或分批导入。")]
+            return
+        if all(_text(v) == "" for v in cells.values()):
+            continue  # only columns the import does not use have content
         start = len(plan.errors)
-        read, number = _read_row(row, cells, columns, units_by_name, plan.errors)
+        found, number = _read_row(row, cells, columns, units_by_name, plan.errors)
         if number is not None:  # a repeated number is reported even on a row with other errors
             if number in numbers:
                 plan.errors.insert(start, ImportProblem(f"编号与第{numbers[number]}行重复", row, columns["编号"], "编号"))
                 continue
             numbers[number] = row
-        if read is not None:
-            plan.rows.append(read)
-    return plan  # an empty file (or only the example) imports nothing
+        if found is not None:
+            plan.rows.append(found)
 
 
 def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, UUID],
@@ -267,6 +422,14 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
         if not text:
             fail(header, "不能为空")
         return text
+
+    def cleaned(header: str, field: str, value: str) -> str:
+        """The cell's text as a command would record it (domain.text), or an error on the cell."""
+        try:
+            return clean_text(value, field, label=header)
+        except InvalidInput as error:
+            fail(header, error.message.rstrip("。"))
+            return value
 
     number = year = None
     number_text = _text(cells.get("编号"))
@@ -285,14 +448,14 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
         source = next((s for s in SourceKind if source_text in (s.label, s.value)), None)
         if source is None:
             fail("事项来源", f"未知的事项来源“{source_text}”，应为：{'、'.join(s.label for s in SourceKind)}")
-    reference = required("来源依据")
+    reference = cleaned("来源依据", "reference", required("来源依据"))
     decision_date = None
     if required("决策日期"):
         try:
             decision_date = _day(cells.get("决策日期"))
         except ValueError:
             fail("决策日期", "日期格式不正确，应为日期或“2026-03-02”“2026/3/2”")
-    title = required("督办事项")
+    title = cleaned("督办事项", "title", required("督办事项"))
     if len(title) > 200:
         fail("督办事项", "不能超过200字")
     lead = None
@@ -323,6 +486,7 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
             fail("办理时限", "日期格式不正确，应为日期或“2026-03-02”“2026/3/2”")
     if decision_date and deadline and deadline <= decision_date:
         fail("办理时限", "办理时限必须晚于决策日期")
+    description = cleaned("事项内容", "description", _text(cells.get("事项内容")))
     closed = _closed_problem(cells)
     if closed is not None:
         fail(*closed)
@@ -331,7 +495,7 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
         return None, key
     assert source is not None and decision_date is not None and lead is not None
     return ImportRow(row=row, number=number, year=year, source=source, reference=reference,
-                     decision_date=decision_date, title=title, description=_text(cells.get("事项内容")),
+                     decision_date=decision_date, title=title, description=description,
                      lead_unit=lead, co_units=tuple(co_units), deadline=deadline), key
 
 

@@ -60,6 +60,9 @@ class NumberRegister(DistrictAggregate):
 
     label = "编号登记簿"
     NUMBERED = frozenset({"item", "notice", "rectification", "inspection"})
+    MAX_SKIP = 50
+    """How many numbers an explicit number may leave unused after the highest one given out: room
+    for numbers kept outside (a paper register, another system), but not 督〔2026〕2026001号."""
 
     @staticmethod
     def id_for(district: str, kind: str, year: int | None) -> UUID:
@@ -84,6 +87,10 @@ class NumberRegister(DistrictAggregate):
     def next_number(self) -> int:
         return self.highest + 1
 
+    def highest_allowed(self, highest: int | None = None) -> int:
+        """The largest explicit number that may be claimed after ``highest`` (default: the register's)."""
+        return (self.highest if highest is None else highest) + self.MAX_SKIP + 1
+
     def claim(self, key: str, record_id: UUID, on: date, what: str) -> None:
         """A keyed register's key."""
         assert not self.numbered, "numbered registers use claim_number"
@@ -101,6 +108,11 @@ class NumberRegister(DistrictAggregate):
         if taken:
             raise RuleViolation("number.taken", f"{what}“{number}”已被使用，同一区同一年度内编号不能重复。",
                                 field="number")
+        if number > self.highest_allowed():
+            raise RuleViolation(
+                "number.too_far_ahead",
+                f"{what}“{number}”超出范围：本年度已编到{self.highest}号，指定编号最大为{self.highest_allowed()}号。",
+                field="number")
         self._number_claimed(number=number, record_id=record_id, on=max(on, self.last_on))
 
     @event("NumberClaimed")

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from io import BytesIO
+from typing import Iterable
 from urllib.parse import unquote
+from uuid import uuid4
+from xml.sax.saxutils import escape
+from zipfile import ZIP_DEFLATED, ZipFile
 
 import pytest
 from builders import events_recorded
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from web_world import web  # noqa: F401  (the fixture)
 
-from documents.item_import import HEADERS, import_template, read_items
+import documents.item_import as item_import
+import web.controllers.office as office_pages
+from documents.item_import import (FILE_TOO_LARGE, HEADERS, MAX_FILE_BYTES, MAX_LISTED, MAX_ROWS, MAX_UNPACKED_BYTES,
+                                   UNPACKED_TOO_LARGE, import_template, read_items)
 from domain.item import ItemStatus
 from domain.sources import SourceKind
 from duban.application.imports import ImportRefused
@@ -169,6 +178,25 @@ def test_problems_only_the_application_sees_refuse_the_whole_file_too(web):
     assert events_recorded(app) == before and len(app.items(world.district)) == 1
 
 
+def test_explicit_numbers_may_skip_at_most_fifty_each_in_order_of_number(web):
+    """Numbers 7, 8 (GOOD), then 58 after 8 and 109 after 58 fit; 2026001 does not, and nothing is
+    recorded; the rows are judged lowest number first, whatever their order in the sheet."""
+    app, world = web.app, web.world
+
+    def row(n, number, title):
+        return [n, number, "区政府常务会议", f"区政府第{n}次常务会议", "2026-02-27", title, None, "区住建局", None, None]
+
+    before = events_recorded(app)
+    sheet = GOOD + [row(5, 109, "远号事项"), row(4, 58, "跳号事项"), row(6, 2026001, "过大编号")]
+    with pytest.raises(ImportRefused) as refused:
+        app.import_items(read_items(workbook(sheet), units(web)), world.office)
+    assert refused.value.messages() == [
+        "第8行 B列（编号）：编号2026001超出范围：本年度已编到109号，指定编号最大为160号"]
+    assert events_recorded(app) == before
+    result = app.import_items(read_items(workbook(sheet[:-1]), units(web)), world.office)
+    assert sorted(i.number for i in result.imported) == [7, 8, 58, 109, 110]
+
+
 def test_a_wrong_header_or_a_file_that_is_not_xlsx_is_one_clear_error(web):
     assert read_items(b"not a workbook", units(web)).messages() == [
         "文件无法读取，请上传由导入模板填写的Excel文件（.xlsx）。（BadZipFile）"]
@@ -246,6 +274,166 @@ def test_a_unit_user_and_the_administrator_cannot_import(web):
     refused = upload(web, admin, workbook(GOOD))
     assert refused.status_code == 403 and "管理员无权操作" in refused.text
     assert events_recorded(web.app) == before
+
+
+# -- what one file may cost ------------------------------------------------------------------------
+# Sheets written as XML straight into the archive, so large ones are quick to make: inline strings,
+# text dates (the reader takes "2026-02-27"), and a <dimension> that may lie.
+SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              '<dimension ref="{}"/><sheetData>')
+SHEET_TAIL = "</sheetData></worksheet>"
+
+
+def row_xml(row: int, values) -> str:
+    cells = []
+    for column, value in enumerate(values, start=1):
+        ref = f"{get_column_letter(column)}{row}"
+        if isinstance(value, int):
+            cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        elif value is not None:
+            cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>')
+    return f'<row r="{row}">{"".join(cells)}</row>'
+
+
+def formatted_empty_row(row: int) -> str:
+    """A row someone formatted (date format, style 1) and left empty; every hundredth one as a
+    formatted range, with empty styled cells out to the last column XFD."""
+    cells = "".join(f'<c r="{get_column_letter(c)}{row}" s="1"/>' for c in (*range(1, 11), 16384)) if row % 100 == 0 else ""
+    return f'<row r="{row}" s="1" customFormat="1">{cells}</row>'
+
+
+def xml_sheet(parts: Iterable[str]) -> bytes:
+    """An .xlsx (made by openpyxl, so its other parts are real) whose sheet is ``parts``, streamed in."""
+    base = ZipFile(BytesIO(workbook([[1, None, None, None, date(2026, 2, 27)]])))  # styles: 1 is a date format
+    out = BytesIO()
+    with ZipFile(out, "w", ZIP_DEFLATED) as archive:
+        for info in base.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with archive.open(info.filename, "w") as sheet:
+                    for part in parts:
+                        sheet.write(part.encode("utf-8"))
+            else:
+                archive.writestr(info, base.read(info.filename))
+    return out.getvalue()
+
+
+def good_row(n: int) -> list:
+    return [n, None, "区政府常务会议", f"区政府第{n}次常务会议", "2026-02-27", f"事项{n}", None, "区住建局", None, None]
+
+
+def head(dimension: str) -> list[str]:
+    return [SHEET_HEAD.format(dimension), row_xml(1, ["督办事项导入"]), row_xml(2, HEADERS)]
+
+
+SOME_UNITS = {"区住建局": uuid4()}
+
+
+def test_a_sheet_with_more_rows_than_the_limit_is_refused_with_one_error_and_read_no_further():
+    """The first row over the limit stops the reading: the rows below it — and the broken XML far
+    below those — are never read.  The sheet's <dimension> claims two rows; it is not believed."""
+    rows = [row_xml(2 + n, good_row(n)) for n in range(1, MAX_ROWS + 2)]
+    padding = [row_xml(n, ["多余的行", "x"]) for n in range(MAX_ROWS + 4, MAX_ROWS + 40_000)]
+    broken = '<row r="999999"><c r="A999999" t="inlineStr"><is><t>未写完'  # never closed
+    plan = read_items(xml_sheet([*head("A1:J2"), *rows, *padding, broken]), SOME_UNITS)
+    assert plan.messages() == [f"表格行数超过上限：每次最多导入{MAX_ROWS}行事项（第{MAX_ROWS + 3}行已超出），"
+                               "请删除多余的行或分批导入。"]
+    assert plan.rows == []
+    # exactly the limit is fine (the template's example row does not count)
+    example = row_xml(3, ["示例", None, "区政府常务会议", "区政府第12次常务会议", "2026-03-02", "示例事项", None, "区住建局"])
+    at_limit = [row_xml(3 + n, good_row(n)) for n in range(1, MAX_ROWS + 1)]
+    plan = read_items(xml_sheet([*head("A1:J2"), example, *at_limit, SHEET_TAIL]), SOME_UNITS)
+    assert plan.ok, plan.messages()[:3]
+    assert len(plan.rows) == MAX_ROWS and plan.rows[-1].row == MAX_ROWS + 3
+
+
+def test_formatted_empty_rows_below_the_data_are_skipped_without_being_kept():
+    """100,000 formatted empty rows (and a <dimension> to match) after 3 good rows: the 3 rows are
+    read; the reader holds one row at a time, never the sheet (before: 270 MB for this sheet)."""
+    import tracemalloc
+
+    good = [row_xml(3 + n, row) for n, row in enumerate(GOOD)]
+    formatted = (formatted_empty_row(n) for n in range(6, 100_006))
+    data = xml_sheet([*head("A1:XFD100005"), *good, *formatted, SHEET_TAIL])
+    tracemalloc.start()
+    try:
+        plan = read_items(data, {name: uuid4() for name in ("区住建局", "晴川街", "区城管局")})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert plan.ok, plan.messages()
+    assert [(r.row, r.title) for r in plan.rows] == [(3, "整治背街小巷"), (4, "老旧小区改造"), (5, "增设公交线路")]
+    assert peak < 10 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MiB while reading"
+
+
+def test_only_the_first_columns_are_read_and_a_header_right_of_them_is_refused():
+    wide = [*HEADERS, *[None] * (item_import.MAX_COLUMNS - len(HEADERS)), "备注"]  # 备注 one column too far
+    assert read_items(workbook([good_row(1)], headers=wide), SOME_UNITS).messages() == [
+        f"表格列数超过上限：最多{item_import.MAX_COLUMNS}列，第2行{get_column_letter(item_import.MAX_COLUMNS + 1)}列"
+        "的表头超出，请删除多余的列后重新导入。"]
+    # a cell out there under no header is ignored, like any column the import does not know
+    plan = read_items(workbook([[*good_row(1), *[None] * 100, "随手写的备注"]]), SOME_UNITS)
+    assert plan.ok and [r.title for r in plan.rows] == ["事项1"]
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked(monkeypatch):
+    """A small file whose sheet unpacks to more than the limit: refused from the sizes the archive
+    declares, before the workbook is opened."""
+    spaces = " " * (1024 * 1024)
+    bomb = xml_sheet([*head("A1:J5"), *(row_xml(3 + n, row) for n, row in enumerate(GOOD)),
+                      *(spaces for _ in range(MAX_UNPACKED_BYTES // len(spaces) + 1)), SHEET_TAIL])
+    assert len(bomb) < MAX_UNPACKED_BYTES // 100
+
+    def must_not_open(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(item_import, "load_workbook", must_not_open)
+    assert read_items(bomb, SOME_UNITS).messages() == [UNPACKED_TOO_LARGE]
+    assert read_items(b"PK" + bytes(MAX_FILE_BYTES), SOME_UNITS).messages() == [FILE_TOO_LARGE]
+
+
+def test_an_upload_over_the_size_limit_is_answered_on_the_import_page_and_records_nothing(web):
+    office = web.client("duchashi")
+    before = events_recorded(web.app)
+    for size in (MAX_FILE_BYTES + 1, 3 * MAX_FILE_BYTES):  # just over (read, then refused); far over (not read)
+        answer = upload(web, office, b"PK" + bytes(size - 2))
+        assert answer.status_code == 413, (size, answer.status_code, answer.text[:300])
+        assert "批量导入督办事项" in answer.text and FILE_TOO_LARGE in answer.text
+        token = office.cookies.get("csrftoken")
+        assert f'name="_csrf_token" value="{token}"' in answer.text  # the form on the page can be sent again
+    assert events_recorded(web.app) == before
+    assert upload(web, office, workbook(GOOD)).status_code == 303
+
+
+def test_the_error_page_lists_the_first_problems_and_counts_the_others(web):
+    """2,000 rows with 5 problems each: the page lists 50 and says how many it left out."""
+    office = web.client("duchashi")
+    bad = [[n, None, "开会", None, "昨天", None, None, "区教育局", None, None] for n in range(1, MAX_ROWS + 1)]
+    before = events_recorded(web.app)
+    answer = upload(web, office, workbook(bad))
+    assert answer.status_code == 422
+    total = 5 * MAX_ROWS
+    assert f"导入文件有{total}处错误" in answer.text
+    assert f"另有{total - MAX_LISTED}处问题未列出" in answer.text
+    assert answer.text.count("<li>第") == MAX_LISTED
+    assert len(answer.content) < 100_000, len(answer.content)
+    assert events_recorded(web.app) == before
+
+
+def test_the_file_is_read_in_a_worker_thread_not_on_the_event_loop(web, monkeypatch):
+    where = []
+
+    def reading(data, units_by_name):
+        try:
+            asyncio.get_running_loop()
+            where.append("event loop")
+        except RuntimeError:
+            where.append("worker thread")
+        return read_items(data, units_by_name)
+
+    monkeypatch.setattr(office_pages, "read_items", reading)
+    assert upload(web, web.client("duchashi"), workbook(GOOD)).status_code == 303
+    assert where == ["worker thread"]
 
 
 # -- the command line ------------------------------------------------------------------------------

@@ -69,6 +69,18 @@ def test_item_numbers_count_up_per_district_and_year(app, world, clock):
     assert sorted(i.number for i in app.items(world.district, [2026])) == [1, 2, 3, 10, 11]
 
 
+def test_an_explicit_number_may_skip_at_most_fifty_numbers(app, world):
+    """督〔2026〕2026001号 would make the next item 2026002 and every walk over the numbers long."""
+    world.item(number=3)
+    with refused(world, RuleViolation, "number.too_far_ahead") as info:
+        world.item(number=2026001)
+    assert "本年度已编到3号，指定编号最大为54号" in info.value.message
+    with refused(world, RuleViolation, "number.too_far_ahead"):
+        world.item(number=55)
+    assert app.item(world.item(number=54), world.office).number == 54
+    assert app.item(world.item(), world.office).number_label == "督〔2026〕55号"
+
+
 def test_registration_refusals_record_nothing(app, world):
     unit = world.unit("A")
     with refused(world, NotAllowed, "role.not_allowed"):

@@ -120,13 +120,21 @@ class ImportCommands(ItemCommands):
                             problems.append(plan.problem(row, header, error.message.rstrip("。")))
                 if len(problems) == before:
                     wanted.append((row, key, due))
+            register = self._register(district, "item", day.year, day)
+            # explicit numbers first, lowest first, so the numbers given out after them never collide
+            numbered = sorted((w for w in wanted if w[0].number is not None), key=lambda w: w[0].number)
+            highest = register.highest
+            for row, _, _ in numbered:
+                if row.number > register.highest_allowed(highest):
+                    problems.append(plan.problem(row, "编号", (
+                        f"编号{row.number}超出范围：本年度已编到{highest}号，指定编号最大为"
+                        f"{register.highest_allowed(highest)}号")))
+                highest = max(highest, row.number)
             if problems:
-                raise ImportRefused(problems)
+                raise ImportRefused(sorted(problems, key=lambda p: p.row or 0))
             if not wanted:
                 return []
-            register = self._register(district, "item", day.year, day)
-            # explicit numbers first, so the numbers given out after them never collide
-            ordered = [w for w in wanted if w[0].number is not None] + [w for w in wanted if w[0].number is None]
+            ordered = numbered + [w for w in wanted if w[0].number is None]
             for done, (row, key, due) in enumerate(ordered, start=1):
                 number = row.number or register.next_number()
                 item = SupervisedItem.register(
