@@ -30,9 +30,15 @@ def _date(_ctx, _param, value: str | None) -> date | None:
         raise click.BadParameter(f"日期应为YYYY-MM-DD格式，收到“{value}”") from None
 
 
-def _open_app(today: date | None):
+def _open_app(today: date | None, *, demo: bool = False):
+    """The application on the configured store; ``--today`` may move the business day back (to
+    replay or train) but never past today in Beijing, except in the throwaway demo store: facts
+    recorded on a day that has not come would refuse every later command until it comes."""
     from duban.application import Duban
 
+    real_today = SystemClock().today()
+    if today and today > real_today and not demo:
+        raise click.UsageError(f"--today 不能晚于今天（北京时间{real_today.isoformat()}），收到{today.isoformat()}。")
     clock = FixedClock(today) if today else SystemClock()
     return Duban(env=store_env(), clock=clock)
 
@@ -108,7 +114,7 @@ def demo(today: date | None, seeds: Path | None, demo_db: Path, demo_log: Path, 
     if serve:
         duban_logging.configure("INFO", demo_log.open("a", encoding="utf-8"))  # the app's log goes on there
         console.print(f"日志：{demo_log}")
-        _serve(host, port, today, logins=demo_users, staged=staged)
+        _serve(host, port, today, logins=demo_users, staged=staged, demo=True)
     else:
         _print_logins(demo_users, staged)
         console.print(f"\n再次查看：python3 dev.py duban --db {demo_db} ledger --today {today.isoformat()}")
@@ -128,15 +134,17 @@ def _print_logins(demo_users, staged=()) -> None:
             console.print(f"             今日待办：{what}", style="dim")
 
 
-def _serve(host: str, port: int, today: date | None, logins=None, staged=(), with_worker: bool | None = None) -> None:
+def _serve(host: str, port: int, today: date | None, logins=None, staged=(), with_worker: bool | None = None,
+           demo: bool = False) -> None:
     """Serve; on the embedded store (or with ``with_worker``) the worker runs in this process."""
     import uvicorn
 
     from web.app import create_app
+    from web.asgi import UVICORN_OPTIONS
 
     from duban.worker import Worker
 
-    app = _open_app(today)
+    app = _open_app(today, demo=demo)
     secure = secure_cookies()
     embedded = "sqlite" in app.env.get("PERSISTENCE_MODULE", "")
     in_process = embedded if with_worker is None else with_worker
@@ -147,7 +155,7 @@ def _serve(host: str, port: int, today: date | None, logins=None, staged=(), wit
     if logins:
         _print_logins(logins, staged)
     console.print(f"\n[bold]督查督办系统已启动：http://{shown}:{port}/[/]  （Ctrl+C 退出）")
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", **UVICORN_OPTIONS)
 
 
 @main.command()
@@ -185,6 +193,7 @@ def _serve_workers(host: str, port: int, today: date | None, workers: int, with_
 
     from duban.worker import Worker
     from projections.read_side import ReadSide
+    from web.asgi import UVICORN_OPTIONS
 
     app = _open_app(today)
     embedded = "sqlite" in app.env.get("PERSISTENCE_MODULE", "")
@@ -206,7 +215,7 @@ def _serve_workers(host: str, port: int, today: date | None, workers: int, with_
     console.print(f"\n[bold]督查督办系统已启动：http://{shown}:{port}/[/]  （{workers} 个进程，Ctrl+C 退出）")
     try:
         uvicorn.run("web.asgi:create_app_from_env", factory=True, workers=workers, host=host, port=port,
-                    log_level="warning")
+                    log_level="warning", **UVICORN_OPTIONS)
     finally:
         if worker is not None:
             worker.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
+import time
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
@@ -183,37 +184,76 @@ REBUILD_MARK = "-- rebuild: read models"  # in a migration that changes what pro
 
 
 _MIGRATING = threading.Lock()  # one migration run at a time in this process
+SETUP_LOCK_SECONDS = 120.0  # how long a starting process waits for another one's set-up
+
+
+class SetupLockTimeout(RuntimeError):
+    """Another process held the set-up lock for longer than a set-up takes."""
 
 
 @contextmanager
-def _migration_lock(env) -> Iterator[None]:
-    """One migration run at a time across processes too (web workers and the worker start
-    together): an exclusive file lock beside the SQLite file, a PostgreSQL advisory lock."""
-    with _MIGRATING:
-        if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-            import psycopg
+def setup_lock(env, timeout: float | None = None) -> Iterator[None]:
+    """One process at a time creates tables and applies migrations (web workers and the worker
+    start together): a PostgreSQL advisory lock, or an exclusive file lock beside the SQLite file.
+    Both belong to the process's connection or open file, so a process killed while holding one
+    releases it; a wait longer than ``timeout`` seconds (DUBAN_SETUP_LOCK_SECONDS, default 120)
+    ends in :class:`SetupLockTimeout` naming the holder, instead of hanging."""
+    if timeout is None:
+        timeout = float(env.get("DUBAN_SETUP_LOCK_SECONDS") or SETUP_LOCK_SECONDS)
+    deadline = time.monotonic() + timeout
+    if not _MIGRATING.acquire(timeout=timeout):
+        raise SetupLockTimeout(f"this process's database set-up has been held for over {timeout:g} s")
+    try:
+        with _setup_lock_between_processes(env, timeout, deadline):
+            yield
+    finally:
+        _MIGRATING.release()
 
-            with psycopg.connect(dbname=env.get("POSTGRES_DBNAME"), host=env.get("POSTGRES_HOST", "127.0.0.1"),
-                                 port=int(env.get("POSTGRES_PORT", "5432")), user=env.get("POSTGRES_USER", "postgres"),
-                                 password=env.get("POSTGRES_PASSWORD") or None, autocommit=True) as connection:
-                key = f"duban-migrations:{env.get('POSTGRES_SCHEMA') or 'public'}"
-                connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+
+@contextmanager
+def _setup_lock_between_processes(env, timeout: float, deadline: float) -> Iterator[None]:
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        import psycopg
+
+        with psycopg.connect(dbname=env.get("POSTGRES_DBNAME"), host=env.get("POSTGRES_HOST", "127.0.0.1"),
+                             port=int(env.get("POSTGRES_PORT", "5432")), user=env.get("POSTGRES_USER", "postgres"),
+                             password=env.get("POSTGRES_PASSWORD") or None, autocommit=True) as connection:
+            key = f"duban-migrations:{env.get('POSTGRES_SCHEMA') or 'public'}"
+            while not connection.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()[0]:
+                if time.monotonic() > deadline:
+                    holder = connection.execute(
+                        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                        "AND objid = (hashtext(%s)::bigint & 4294967295)::oid", (key,)).fetchone()
+                    raise SetupLockTimeout(
+                        f"the database set-up lock {key!r} has been held for over {timeout:g} s "
+                        f"by PostgreSQL backend {holder[0] if holder else '?'}")
+                time.sleep(0.1)
+            try:
+                yield
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+    elif env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite" or ":memory:" in (env.get("SQLITE_DBNAME") or ""):
+        yield  # a store in memory belongs to this process alone
+    else:
+        path = f"{env.get('SQLITE_DBNAME')}.migrate.lock"
+        with open(path, "a") as handle:
+            while True:
                 try:
-                    yield
-                finally:
-                    connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
-        else:
-            with open(f"{env.get('SQLITE_DBNAME')}.migrate.lock", "a") as handle:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise SetupLockTimeout(f"the set-up lock {path} has been held for over {timeout:g} s") from None
+                    time.sleep(0.1)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def migrate(env) -> list[str]:
     """Apply the pending migrations; returns the ids of those applied."""
-    with _migration_lock(env):
+    with setup_lock(env):
         return _apply_migrations(env)
 
 
@@ -221,6 +261,10 @@ def _apply_migrations(env) -> list[str]:
     backend = get_backend(migration_uri(env))
     try:
         migrations = read_migrations(str(MIGRATIONS))
+        # yoyo's own lock is a row: a process killed holding it left it behind, and every later
+        # start waited for it and failed.  Under setup_lock no other process migrates, so a row
+        # still there is such a leftover.
+        backend.break_lock()
         with backend.lock():
             pending = backend.to_apply(migrations)
             backend.apply_migrations(pending)
@@ -292,7 +336,7 @@ def open_read_models(store, *, writer: bool = True) -> SQLiteReadModels | Postgr
         recorder_class = SQLiteReadModels
     else:
         raise ValueError("read models need the SQLite or PostgreSQL store")
-    with _migration_lock(env):  # the schema, and the writer's first fill, once even when processes start together
+    with setup_lock(env):  # the schema, and the writer's first fill, once even when processes start together
         applied = _apply_migrations(env)
         read_models = store.factory.tracking_recorder(recorder_class)
         if writer and (needs_rebuild(applied) or not _calendar_current(read_models)):

@@ -143,6 +143,28 @@ def test_every_refusal_under_api_has_one_shape_and_pages_keep_theirs(web):
     assert "error" not in office.get("/office/no-such-page").json()
 
 
+def test_days_asked_about_lie_between_2000_and_today(web):
+    """A query as of 9999-12-31 once ran past a minute; now every day asked about is checked first."""
+    office, leader = web.client("duchashi"), web.client("quzhang")
+    item = web.item("整治背街小巷", lead="A", deadline=date(2026, 3, 31))
+    asked = [
+        (office, "/api/ledger", {"as_of": "9999-12-31"}, "as_of", "date.after_today"),
+        (office, "/api/ledger", {"opened_from": "0001-01-01"}, "opened_from", "date.too_early"),
+        (office, "/api/ledger", {"opened_to": "2957-01-01"}, "opened_to", "date.after_today"),
+        (office, "/api/warnings", {"as_of": "2957-05-01"}, "as_of", "date.after_today"),
+        (office, "/api/ranking", {"period": "2026", "as_of": "9999-12-31"}, "as_of", "date.after_today"),
+        (office, "/api/escalation-queue", {"as_of": "1999-12-31"}, "as_of", "date.too_early"),
+        (office, f"/api/items/{item}", {"as_of": "9999-12-31"}, "as_of", "date.after_today"),
+        (leader, "/api/leader-view", {"day": "9999-12-31"}, "day", "date.after_today"),
+    ]
+    for client, path, params, field, rule in asked:
+        error = error_of(client.get(path, params=params), 422)
+        assert (error["field"], error["rule"]) == (field, rule), (path, params, error)
+        assert re.search(r"[\u4e00-\u9fff]", error["message"]), error
+    assert office.get("/api/ledger", params={"as_of": "2026-03-02"}).status_code == 200  # today itself is fine
+    assert office.get("/api/warnings", params={"as_of": "2026-01-05"}).status_code == 200
+
+
 def test_a_stale_expected_version_gets_409_and_records_nothing(web):
     office, unit = web.client("duchashi"), web.client("zhujianju")
     item = web.item("老旧小区改造", lead=None)
@@ -262,7 +284,7 @@ def test_a_notice_and_a_rectification_task_through_the_api(web):
     assert reopened["status"]["value"] == "rectifying"
     found = get(unit_b, f"/api/rectifications/{tid}")
     assert (found["severity"]["label"], found["reopen_count"], found["interviews"]) == ("较重", 1, 1)
-    assert get(unit_a, f"/api/rectifications/{tid}", status=403)["error"]["rule"] == "rectification.not_yours"
+    assert get(unit_a, f"/api/rectifications/{tid}", status=404)["error"]["rule"] == "rectificationtask.not_found"
     assert [t["id"] for t in get(unit_b, "/api/rectifications", open_only="true")] == [tid]
     assert "回头看重新打开" in [e["what"] for e in get(office, f"/api/rectifications/{tid}/timeline")]
     # the unit's criticism counts in its score, line by line
@@ -303,7 +325,7 @@ def test_an_inspection_from_the_plan_to_its_close(web):
     # who finds it in the list: the office, the units it targets, the leader of their portfolio
     for client, expected in [(office, [iid]), (unit_a, [iid]), (unit_b, [iid]), (unit_c, []), (v1, [iid]), (v2, [])]:
         assert [i["id"] for i in get(client, "/api/inspections")] == expected
-    assert get(unit_c, f"/api/inspections/{iid}", status=403)["error"]["rule"] == "inspection.not_yours"
+    assert get(unit_c, f"/api/inspections/{iid}", status=404)["error"]["rule"] == "inspection.not_found"
     assert get(unit_a, f"/api/inspections/{iid}")["actions"] == []  # a target unit reads, never acts
     assert error_of(unit_a.post(f"/api/inspections/{iid}/conduct", headers=web.csrf_headers(unit_a)), 403)
 
@@ -344,7 +366,7 @@ def test_an_inspection_from_the_plan_to_its_close(web):
     assert [i["id"] for i in get(office, "/api/inspections", unit=b)] == [iid]
     assert [e["what"] for e in get(unit_a, f"/api/inspections/{iid}/timeline")] == [
         "列入督查计划", "实施督查", "登记发现的问题", "录入督查结果", "结束督查"]
-    assert get(web.client("jiwei"), f"/api/inspections/{iid}", status=403)["error"]["rule"] == "inspection.not_referred"
+    assert get(web.client("jiwei"), f"/api/inspections/{iid}", status=404)["error"]["rule"] == "inspection.not_found"
 
 
 def test_a_departments_proposal_is_approved_before_the_department_inspects(web):
@@ -367,9 +389,9 @@ def test_a_departments_proposal_is_approved_before_the_department_inspects(web):
     assert "理由：群众反映集中" in [f"{k}：{v}" for e in get(unit_c, f"/api/inspections/{pid}/timeline")
                                    for k, v in ((d["label"], d["value"]) for d in e["details"])]
     # unannounced: the unit it targets does not see it before it is conducted; another unit never
-    assert get(unit_b, f"/api/inspections/{pid}", status=403)["error"]["rule"] == "inspection.unannounced"
+    assert get(unit_b, f"/api/inspections/{pid}", status=404)["error"]["rule"] == "inspection.not_found"
     assert get(unit_b, "/api/inspections") == []
-    assert get(unit_a, f"/api/inspections/{pid}", status=403)["error"]["rule"] == "inspection.not_yours"
+    assert get(unit_a, f"/api/inspections/{pid}", status=404)["error"]["rule"] == "inspection.not_found"
     early = unit_c.post(f"/api/inspections/{pid}/conduct", headers=web.csrf_headers(unit_c))
     assert error_of(early, 422)["rule"] == "inspection.not_approved"
 

@@ -278,6 +278,7 @@ def test_a_refusal_by_the_rules_is_not_retried(app, world):
 def test_the_watcher_does_not_retry_facts_it_applied_outside_the_command(app, world, store_env, clock):
     """``tick`` changes items it loaded before saving them: a conflict is counted for the next run."""
     item_id = world.item(lead="A", sign=True, deadline=date(2026, 3, 3))
+    clock.set(date(2026, 3, 4))
     colleague = Duban(env=store_env, clock=clock)
     save = app.store.save
     raced: list = []

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
 
 from domain.item import ItemStatus
 from duban.application import Duban
-from duban.clock import FixedClock
+from duban.clock import FixedClock, SystemClock
 from duban.demo.simulation import build_demo
 
 TODAY = date(2026, 11, 24)
@@ -72,8 +72,12 @@ def test_cli_demo_prints_the_ledger_and_tick_records_nothing_twice(tmp_path, see
     assert "督办台账" in result.output and "督〔2026〕1号" in result.output
     for label in ("已办结销号", "办理中", "待签收", "终止办理"):
         assert label in result.output
-    first = runner.invoke(main, ["--db", str(db), "tick", "--today", "2026-12-31"])
-    second = runner.invoke(main, ["--db", str(db), "tick", "--today", "2026-12-31"])
+    # a business day that has not come is refused before anything is opened or recorded
+    tomorrow = (SystemClock().today() + timedelta(days=1)).isoformat()
+    future = runner.invoke(main, ["--db", str(db), "tick", "--today", tomorrow])
+    assert future.exit_code == 2 and "--today 不能晚于今天（北京时间" in future.output, future.output
+    first = runner.invoke(main, ["--db", str(db), "tick", "--today", "2026-11-25"])
+    second = runner.invoke(main, ["--db", str(db), "tick", "--today", "2026-11-25"])
     assert first.exit_code == 0 and second.exit_code == 0
     assert "逾期 0，未按月报送 0，通知逾期 0，整改逾期 0，自动催办 0" in second.output
     assert first.output != second.output

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from domain.actor import Actor, Role
+from domain.errors import InvalidInput
 from domain.organisation import UnitKind
 from domain.rectification import ProblemSource, Severity
 from domain.sources import SourceKind
@@ -64,6 +65,18 @@ def started_item(app, office, units, deadline, on=MAR2, co_units=()):
     for c in co_units:
         app.sign_for_item(item.id, clerk(units[c]), on=on)
     return item
+
+
+def test_a_day_that_has_not_come_is_refused_and_nothing_is_recorded(app, store_env, clock, units, office):
+    """Facts recorded on a future day would refuse every later command until that day comes."""
+    item = started_item(app, office, units, deadline=date(2026, 3, 20))
+    before = version(app, item.id)
+    with pytest.raises(InvalidInput) as info:
+        app.tick(date(2026, 4, 1))
+    assert info.value.rule == "date.in_future"
+    assert version(app, item.id) == before
+    clock.set(date(2026, 3, 23))
+    assert counts(app.tick()) == (1, 0, 0, 0)
 
 
 # ---- items: deadlines ----------------------------------------------------------------------------------

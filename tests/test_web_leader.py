@@ -119,15 +119,31 @@ def test_bad_extension_decisions_are_shown_beside_the_field_and_record_nothing(w
     assert item.pending_extension is None and item.deadline == DEADLINE
 
 
+def test_a_decision_taken_on_a_page_someone_else_has_overtaken_is_refused(web, setup):
+    """The form carries the version its page showed: the office urged the unit after the page
+    was drawn, so the leader is asked to look again (409) and nothing is recorded."""
+    item_a, _ = setup
+    client = web.client("fuquzhang")
+    page = client.get(f"/leader/items/{item_a.hex}").text
+    shown = int(re.search(r'id="extension">.*?name="version" value="(\d+)"', page, re.S)[1])
+    assert shown == version(web, item_a)
+    web.app.urge_item(item_a, "请抓紧", web.world.office)
+    answer = client.post(f"/leader/items/{item_a.hex}/extension",
+                         data=web.form(client, decision="grant", new_deadline="", note="同意", version=str(shown)))
+    assert answer.status_code == 409, answer.text[:300]
+    assert version(web, item_a) == shown + 1
+    assert web.app.readable_item(item_a, web.world.office).pending_extension is not None
+
+
 def test_a_vice_head_cannot_see_or_decide_for_a_unit_outside_the_portfolio(web, setup):
     item_a, item_c = setup
     client = web.client("fuquzhang2")  # V2: unit C only
     page = client.get(f"/leader/items/{item_a.hex}")
-    assert page.status_code == 403 and "不在您的分管范围内" in page.text
+    assert page.status_code == 404 and "没有这条督办事项" in page.text  # as if there were none
     before = version(web, item_a)
     answer = client.post(f"/leader/items/{item_a.hex}/extension",
                          data=web.form(client, decision="grant", note="同意"))
-    assert answer.status_code == 403
+    assert answer.status_code == 404
     assert version(web, item_a) == before
     assert "整治背街小巷" not in client.get("/leader/approvals").text
     assert client.get(f"/leader/items/{item_c.hex}").status_code == 200
@@ -169,7 +185,7 @@ def test_a_leader_decides_a_referral_proposal(web, setup):
     app.propose_rectification_referral(task.id, "屡查屡犯", world.office)
     approvals = client.get("/leader/approvals").text
     assert "整改任务移交纪检监察建议" in approvals and f"/leader/rectifications/{task.id.hex}" in approvals
-    assert web.client("fuquzhang2").get(f"/leader/rectifications/{task.id.hex}").status_code == 403
+    assert web.client("fuquzhang2").get(f"/leader/rectifications/{task.id.hex}").status_code == 404
     url = f"/leader/rectifications/{task.id.hex}/referral"
     bad = client.post(url, data=web.form(client, decision="decline"))
     assert bad.status_code == 422 and field_error(bad.text, "note") == "不同意移交时请说明理由。"
@@ -195,7 +211,7 @@ def test_a_leader_records_an_interview(web, setup):
     assert "区住建局局长" in client.get(f"/leader/items/{item_a.hex}").text  # in the timeline
     # V2 may not interview for unit A
     other = web.client("fuquzhang2")
-    assert other.post(url, data=web.form(other, held_by="副区长", interviewee="局长")).status_code == 403
+    assert other.post(url, data=web.form(other, held_by="副区长", interviewee="局长")).status_code == 404
     assert web.app.readable_item(item_a, web.world.office).interviews == 1
 
 
@@ -273,8 +289,12 @@ def test_a_score_is_explained_line_by_line_with_its_events(web, setup):
     evidence = html.split('id="fact-criticised"', 1)[1].split("</section>", 1)[0]
     assert "2026-03-02" in evidence and "通报批评" in evidence and "占道经营整治" in evidence
     assert f'href="/leader/items/{item_c.hex}"' in evidence and re.search(r"<code>#\d+</code>", evidence)
-    # a vice head reads another unit's lines and dates, but not the records' titles
-    other = web.client("fuquzhang").get(f"/leader/ranking/{unit_c}?period=2026&scheme=2026-v1").text
-    assert "被通报批评" in other and "2026-03-02" in other and "占道经营整治" not in other
-    assert f"/leader/items/{item_c.hex}" not in other
+    # a vice head reads the explanations of the portfolio's units only, as through the API
+    vice = web.client("fuquzhang")
+    other = vice.get(f"/leader/ranking/{unit_c}?period=2026&scheme=2026-v1")
+    assert other.status_code == 403 and "该单位不在您的查看范围内" in other.text
+    assert "被通报批评" not in other.text and "占道经营整治" not in other.text
+    assert vice.get(f"/api/ranking/{unit_c}?period=2026&scheme=2026-v1").status_code == 403
+    ranking = vice.get("/leader/ranking?period=2026&scheme=2026-v1").text
+    assert f"/leader/ranking/{unit_c}" not in ranking and "/leader/ranking/" in ranking  # own units keep the link
     assert web.client("quzhang").get(f"/leader/ranking/{uuid4().hex}").status_code == 404

@@ -113,6 +113,38 @@ def test_office_reviews_each_reply_and_closes_the_notice(web):
     assert notice.number_label not in office.get("/office/notices?state=open").text
 
 
+def test_every_office_form_carries_the_version_its_page_showed(web):
+    """A notice and a rectification task changed by someone else after the page was
+    drawn: the form's decision is refused (409) and nothing is recorded."""
+    office, app, world = web.client("duchashi"), web.app, web.world
+    unit_a = world.unit("A")
+
+    def shown_version(url: str, action: str) -> str:
+        page = office.get(url).text
+        return re.search(rf'action="{re.escape(url)}/{action}"[^>]*>.*?name="version" value="(\d+)"', page, re.S)[1]
+
+    notice = issue(web, web.item("整治背街小巷", lead="A", sign=True))
+    app.acknowledge_notice(notice.id, unit_a)
+    app.reply_notice(notice.id, "T1", "方案已审定", unit_a)
+    url = f"/office/notices/{notice.id.hex}"
+    seen = shown_version(url, "review")
+    app.reply_notice(notice.id, "T2", "已完成80%", unit_a)  # meanwhile
+    before = app.readable_notice(notice.id, world.office).version
+    stale = post(web, office, f"{url}/review", task="T1", decision="accept", note="", version=seen)
+    assert stale.status_code == 409, stale.text[:300]
+    assert app.readable_notice(notice.id, world.office).version == before
+
+    task = rectification(web)
+    url = f"/office/rectifications/{task.id.hex}"
+    seen = shown_version(url, "urge")
+    app.urge_rectification(task.id, "请抓紧", world.office)  # meanwhile, in another window
+    before = app.readable_rectification(task.id, world.office).version
+    assert post(web, office, f"{url}/urge", note="再次催办", version=seen).status_code == 409
+    assert app.readable_rectification(task.id, world.office).version == before
+    fresh = shown_version(url, "urge")
+    assert follow(office, post(web, office, f"{url}/urge", note="再次催办", version=fresh)).status_code == 200
+
+
 # -- rectification tasks --------------------------------------------------------------------------------
 def test_record_verify_and_sign_off_a_rectification_through_the_forms(web):
     office, app, world = web.client("duchashi"), web.app, web.world

@@ -16,7 +16,7 @@ from uuid import UUID
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
-from domain.errors import DomainError, InvalidInput
+from domain.errors import ConcurrentChange, DomainError, InvalidInput
 from domain.labels import Labelled
 from web.errors import status_of
 
@@ -24,6 +24,31 @@ FormBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENC
 """The annotation of a handler's ``data`` for an HTML form post."""
 
 E = TypeVar("E", bound=Labelled)
+
+
+EARLIEST_DAY = date(2000, 1, 1)
+"""No record is older: a day asked about before it is a typing error (or a probe)."""
+
+
+def asked_day(value: date | None, today: date, field: str, label: str = "查询日期") -> date | None:
+    """A day a query is asked about (as of, from, to): between 2000-01-01 and today, or refused,
+    so no query is asked to walk the years up to 9999."""
+    if value is None:
+        return None
+    if value > today:
+        raise InvalidInput("date.after_today", f"{label}不能晚于今天（{today.isoformat()}）。", field=field)
+    if value < EARLIEST_DAY:
+        raise InvalidInput("date.too_early", f"{label}不能早于{EARLIEST_DAY.isoformat()}。", field=field)
+    return value
+
+
+def seen_version(form: "Form", record: Any) -> int | None:
+    """The version of ``record`` the page showed (the form's hidden ``version``), for the command
+    to carry as its expected version; a page already out of date is refused at once (409)."""
+    seen = form.integer("version", "页面版本", required=False)
+    if seen is not None and seen != record.version:
+        raise ConcurrentChange(record.label)
+    return seen
 
 
 @dataclass

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import structlog
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, InternalError, OperationalError
+from eventsourcing.persistence import IntegrityError
 
 from domain.actor import Actor
 from domain.base import DistrictAggregate, not_found
@@ -26,6 +26,7 @@ from domain.organisation import NumberRegister
 from domain.rectification import RectificationTask
 from domain.schedule import HolidaySchedule
 from duban.application.store import EventStore
+from projections.database import setup_lock
 from duban.clock import Clock, SystemClock
 from duban.settings import store_env
 
@@ -60,16 +61,11 @@ def _log_refusals(method: Callable) -> Callable:
 
 
 def _open_store(env: Mapping[str, str]) -> EventStore:
-    """The event store; its tables are created on first use, and processes starting together
-    (web workers and the worker) can collide on PostgreSQL's catalog: try again a moment later."""
-    for attempt in range(5):
-        try:
-            return EventStore(env=env)
-        except (InternalError, OperationalError):
-            if attempt == 4:
-                raise
-            time.sleep(0.2 + random.random() * 0.3)
-    raise AssertionError("unreachable")
+    """The event store; its tables and functions are created on first use, one process at a time
+    (web workers and the worker start together: two CREATE OR REPLACE FUNCTION at once collide in
+    PostgreSQL's catalog, "tuple concurrently updated")."""
+    with setup_lock(env):
+        return EventStore(env=env)
 
 
 class ServiceBase:

@@ -18,7 +18,7 @@ from domain.actor import Actor, Role, system_actor
 from domain.calendar import YearSchedule
 from domain.escalation import CaseFacts, EscalationRules, Step, next_step
 from domain.organisation import District
-from domain.errors import ConcurrentChange
+from domain.errors import ConcurrentChange, require_input
 from domain.item import SupervisedItem
 from domain.notice import SupervisionNotice
 from domain.rectification import RectificationTask
@@ -87,6 +87,7 @@ class WatcherCommands(OversightCommands):
         in every district or in ``districts``.  ``candidates(district, day)`` names the open records
         to look at (the read side's answer); without it every record of the district is loaded."""
         today = today or self._today()
+        require_input(today <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="today")
         report = TickReport(today)
         for district in self.districts():
             code = district.district

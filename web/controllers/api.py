@@ -34,6 +34,7 @@ from projections.warnings import warning_for
 from web.auth import actor_in, actor_of
 from web.context import Reads, today, visible_filters, visible_rows
 from web.records import case_file
+from web.forms import asked_day
 from web.controllers.api_answers import (ApiError, Choice, DefaultDeadlineOut, DossierOut, Me, ReferredCase, UnitOut, choice,
                                          timeline_out)
 
@@ -42,7 +43,8 @@ API_DESCRIPTION = """\
 
 **Login.** The API shares the pages' session: log in through `POST /login` (form fields `username`,
 `password`, `_csrf_token`); the `duban_session` cookie (HttpOnly, SameSite=Lax) then authenticates every
-call.  Without it every /api call answers 401.
+call.  Without it every /api call answers 401.  Five wrong passwords for an account within 15 minutes (or
+twenty from one address) make `POST /login` answer 429, with `Retry-After`, until the lock ends.
 
 **CSRF.** Every POST needs header `x-csrftoken` carrying the value of the `csrftoken` cookie (set by any
 GET, e.g. `GET /login`); without it the answer is 403 `csrf.failed`.
@@ -50,10 +52,13 @@ GET, e.g. `GET /login`); without it the answer is 403 `csrf.failed`.
 **Errors.** Every refusal has one shape: `{"error": {"field": ..., "rule": ..., "message": ...}}` —
 `rule` a stable English identifier, `message` plain Chinese, `field` the request field to blame (or
 null).  400 malformed request (not JSON, missing field, wrong type, unknown field); 401 not logged in;
-403 not allowed (role, unit, portfolio); 404 unknown — another district's record answers exactly like
-a missing one; 409 changed by someone else first (send `expected_version` — the `version` last read —
-with a command on an item, notice, rectification task or inspection); 422 bad input or a broken
-business rule.  A refused command records nothing.
+403 not allowed (a role, or a command's rule); 404 unknown — a record of another district, or one the
+user may not read, answers exactly like a missing one; 409 changed by someone else first (send
+`expected_version` — the `version` last read — with a command on an item, notice, rectification task
+or inspection); 422 bad input or a broken business rule; 500 an unexpected failure (`server.error`,
+logged; `request_id` names the request for the administrator).  A refused command records nothing.
+Every answer carries the request's id in the `X-Request-ID` header (the one sent, if it is a plain
+token of 8–64 letters, digits and `._:-`).
 
 **Reading.** Each answer holds what the actor may read: the office everything of its district, a unit
 its own work, a leader the units of their portfolio that day (AB-role cover included; the district
@@ -65,8 +70,8 @@ those units.
 ERRORS = {
     400: ResponseSpec(ApiError, description="请求格式有误（不是JSON、缺少字段、类型不对、未知字段）"),
     401: ResponseSpec(ApiError, description="未登录"),
-    403: ResponseSpec(ApiError, description="无权操作或查看（角色、单位、分管范围、CSRF）"),
-    404: ResponseSpec(ApiError, description="不存在（他区的记录同样答复为不存在）"),
+    403: ResponseSpec(ApiError, description="无权操作（角色、办理规则、CSRF）"),
+    404: ResponseSpec(ApiError, description="不存在（他区的记录、无权查看的记录同样答复为不存在）"),
     409: ResponseSpec(ApiError, description="已被他人修改，未保存"),
     422: ResponseSpec(ApiError, description="输入有误或违反业务规则"),
 }
@@ -199,10 +204,12 @@ class ApiController(Controller):
             raise InvalidInput("ledger.open_and_closed", "“仅未办结”与“仅已办结”不能同时选择。", field="closed_only")
         if page < 1 or not 1 <= page_size <= 500:
             raise InvalidInput("ledger.bad_page", "页码应从1开始，每页1至500条。", field="page" if page < 1 else "page_size")
-        filters = dict(unit=unit, leader=leader, status=status, source=source, opened_from=opened_from,
-                       opened_to=opened_to, overdue_only=overdue_only, open_only=open_only, closed_only=closed_only,
-                       as_of=as_of, kinds=tuple(kinds or ("item", "rectification")))
         day = today(reads.app)
+        filters = dict(unit=unit, leader=leader, status=status, source=source,
+                       opened_from=asked_day(opened_from, day, "opened_from", "登记日期起"),
+                       opened_to=asked_day(opened_to, day, "opened_to", "登记日期止"), overdue_only=overdue_only,
+                       open_only=open_only, closed_only=closed_only, as_of=asked_day(as_of, day, "as_of"),
+                       kinds=tuple(kinds or ("item", "rectification")))
         total = reads.ledger.count(actor.district, day, **visible_filters(reads, actor, day, filters))
         rows = visible_rows(reads, actor, day, sort=sort, limit=page_size, offset=(page - 1) * page_size, **filters)
         return LedgerPage(rows, total, page, page_size)
@@ -214,7 +221,7 @@ class ApiController(Controller):
         """The open entries the actor may see, each with its colour and the rule that set it."""
         actor = actor_of(request)
         day = today(reads.app)
-        rows = visible_rows(reads, actor, day, open_only=True, as_of=as_of, colour=colour,
+        rows = visible_rows(reads, actor, day, open_only=True, as_of=asked_day(as_of, day, "as_of"), colour=colour,
                             kinds=tuple(kinds or ("item", "subtask", "rectification", "notice")))
         found = [(r, warning_for(r)) for r in rows]
         return [WarnedRowOut(r, Choice(w.colour.value, w.colour.label), w.rule, w.reason) for r, w in found]
@@ -236,6 +243,7 @@ class ApiController(Controller):
         actor = actor_in(request, Role.OFFICE, Role.ADMIN, Role.LEADER, Role.UNIT, doing="查看综合排名")
         day = today(reads.app)
         period, scheme = period_or_this_month(day, period), scheme_or_latest(scheme)
+        as_of = asked_day(as_of, day, "as_of")
         scores = reads.rankings.ranking(actor.district, period, scheme, as_of=as_of)
         units = reads.app.visible_units(actor, as_of or day)
         if units is not None:
@@ -260,7 +268,8 @@ class ApiController(Controller):
         scores, period, scheme = self._scores(request, reads, period, scheme, as_of)
         if not any(s.unit_id == unit_id.hex for s in scores):
             raise NotAllowed("ranking.not_yours", "该单位不在您的查看范围内。")
-        found = reads.rankings.explanation(actor.district, unit_id.hex, period, scheme, as_of=as_of)
+        found = reads.rankings.explanation(actor.district, unit_id.hex, period, scheme,
+                                           as_of=asked_day(as_of, today(reads.app), "as_of"))
         return ScoreExplained(period, scheme, found.unit_id, found.unit_name, found.score, found.rank,
                               found.interview_candidate, found.lines)
 
@@ -270,7 +279,7 @@ class ApiController(Controller):
         """The units in the leader's portfolio on ``day`` (default today), their open and overdue
         items and their ranking positions."""
         actor = actor_in(request, Role.LEADER, doing="查看领导视图")
-        on = day or today(reads.app)
+        on = asked_day(day, today(reads.app), "day") or today(reads.app)
         if actor.leader is None:
             raise NotFound("leader.not_found", "该用户未关联领导岗位。")
         try:
@@ -298,7 +307,9 @@ class ApiController(Controller):
                          as_of: FromQuery[date | None] = None) -> list[RecommendationOut]:
         """What each open case needs next under escalation ``rules`` (default the latest version)."""
         actor = actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看督办升级建议")
-        queue = reads.escalation.queue(actor.district, today(reads.app), rules or versions(RULES)[-1], as_of=as_of)
+        day = today(reads.app)
+        queue = reads.escalation.queue(actor.district, day, rules or versions(RULES)[-1],
+                                       as_of=asked_day(as_of, day, "as_of"))
         return [RecommendationOut(r.entry_id, r.number, r.title, r.unit, choice(r.step), r.rule, r.evidence, r.day)
                 for r in queue]
 

@@ -1,8 +1,8 @@
 """The JSON API for supervised items (督办事项): one item, its history, and every command on it.
 
 A command first loads the item through ``duban.readable_item``: an item the actor may not read
-answers exactly as reading it would (404 another district's, 403 not one's business), before any
-other check.  Then the application runs the command, which enforces roles, units and portfolios.
+answers exactly as reading it would (404, as for an item that does not exist), before any other
+check.  Then the application runs the command, which enforces roles, units and portfolios.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from duban.application import Duban
 from web.auth import actor_of
 from web.context import Reads
 from web.records import case_file
+from web.forms import asked_day
 from web.controllers.api import ERRORS
 from web.controllers.api_answers import CommandResult, ItemOut, TimelineEntryOut, command_result, item_out, timeline_out
 from web.controllers.api_bodies import (AssignItem, CompleteSubtask, Commend, Criticise, DecideExtension,
@@ -78,7 +79,7 @@ class ItemsApiController(Controller):
         the command routes worth offering them."""
         actor = actor_of(request)
         item = duban.readable_item(item_id, actor)
-        if as_of is not None:
+        if asked_day(as_of, duban.clock.today(), "as_of") is not None:
             item = duban.item_as_of(item_id, as_of, actor)
             if item is None:
                 raise NotFound("item.not_yet_registered", f"该督办事项在{as_of.isoformat()}尚未登记。", field="as_of")

@@ -31,7 +31,7 @@ from web.auth import actor_in
 from web.charts import bar_chart, number
 from web.context import Reads, done, page, reads_of, today, visible_page, visible_rows
 from web.records import case_file
-from web.forms import NO_FORM, Form, FormBody, FormState
+from web.forms import NO_FORM, Form, FormBody, FormState, seen_version
 from web.leader_reads import (explain, in_sight, leader_post, pending_decisions, period_label,
                               period_options, portfolio, portfolio_trend, ranking_bars, referral_proposal,
                               scheme_options, trend_svg)
@@ -82,6 +82,7 @@ class LeaderController(Controller):
                     period_name=period_label(parsed), chart=bar_chart(ranking_bars(scores, units),
                                                                       title=f"{period_label(parsed)}综合排名"),
                     mine={s.unit_id for s in scores if units is not None and in_sight(units, s.unit_id)},
+                    whole_district=units is None,
                     query=f"period={parsed.label}&scheme={rules.version}", **self._ranking_choices(day, chosen))
 
     @staticmethod
@@ -97,13 +98,15 @@ class LeaderController(Controller):
         day = today(duban)
         parsed = Period.parse(period or str(day.year))  # a bad choice: the error page (422)
         rules = Scheme.load(scheme or latest_scheme())
+        duban.unit(unit_id, actor)  # another district's or an unknown unit: 404
+        if not in_sight(duban.visible_units(actor, day), unit_id):  # the API's read rule: the portfolio only
+            raise NotAllowed("ranking.not_yours", "该单位不在您的查看范围内。")
         scores = reads.rankings.ranking(actor.district, parsed, rules, as_of=day)
         score = reads.rankings.explanation(actor.district, unit_id.hex, parsed, rules, as_of=day, ranked=scores)
         if score is None:
             raise NotFound("unit.not_found", "没有这个单位，或该单位不参加本期排名。")
-        units = duban.visible_units(actor, day)
         return page("leader/explanation.html", actor, day, score=score, scheme=rules, period_name=period_label(parsed),
-                    lines=explain(reads, actor.district, score, rules), can_open=in_sight(units, unit_id),
+                    lines=explain(reads, actor.district, score, rules),
                     count=len(scores), num=number, query=f"period={parsed.label}&scheme={rules.version}")
 
     # -- overdue and approvals -----------------------------------------------------------------
@@ -130,15 +133,18 @@ class LeaderController(Controller):
         return self._item_page(duban, reads, leader_actor(request), item_id, NO_FORM)
 
     def _item_command(self, request: Request, duban: Duban, item_id: UUID, data: dict, action: str,
-                      command: Callable[[Form, Actor, SupervisedItem], str]) -> Template | Redirect:
+                      command: Callable[[Form, Actor, SupervisedItem, int | None], str]) -> Template | Redirect:
         """A leader's form on an item: read access first (another district: 404; out of sight: 403),
         then the command, which answers the message to show; a refusal shows the page again with
-        the reason beside the form and records nothing."""
+        the reason beside the form and records nothing.  The command carries the version the page
+        showed (the form's hidden ``version``) as its expected version: a decision taken on a page
+        that someone else's change has overtaken is refused (409), never recorded."""
         actor = leader_actor(request)
         item = duban.readable_item(item_id, actor)
         form = Form(data, action=action)
         try:
-            message = command(form, actor, item)
+            seen = seen_version(form, item)
+            message = command(form, actor, item, seen)
         except DomainError as error:
             return self._item_page(duban, reads_of(request), actor, item_id, form.refused(error),
                                    status_code=Form.status(error))
@@ -147,31 +153,33 @@ class LeaderController(Controller):
     @post("/items/{item_id:uuid}/extension", sync_to_thread=True)
     def decide_extension(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                          data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, _item: SupervisedItem) -> str:
+        def command(form: Form, actor: Actor, _item: SupervisedItem, seen: int | None) -> str:
             grant = form.decision("decision", "grant", "refuse", "审批意见（同意或不同意）")
             new_deadline = form.day("new_deadline", "批准的新时限", required=False) if grant else None
             duban.decide_extension(item_id, grant, form.text("note", "审批意见", required=False), actor,
-                                   new_deadline=new_deadline)
+                                   new_deadline=new_deadline, expected_version=seen)
             return "已同意延期。" if grant else "已不同意延期。"
         return self._item_command(request, duban, item_id, data, "extension", command)
 
     @post("/items/{item_id:uuid}/referral", sync_to_thread=True)
     def decide_referral(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                         data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, _item: SupervisedItem) -> str:
+        def command(form: Form, actor: Actor, _item: SupervisedItem, seen: int | None) -> str:
             approve = form.decision("decision", "approve", "decline", "审批意见（同意或不同意移交）")
-            duban.decide_referral(item_id, approve, form.text("note", "审批意见", required=False), actor)
+            duban.decide_referral(item_id, approve, form.text("note", "审批意见", required=False), actor,
+                                  expected_version=seen)
             return "已同意移交纪检监察机关。" if approve else "已不同意移交。"
         return self._item_command(request, duban, item_id, data, "referral", command)
 
     @post("/items/{item_id:uuid}/interview", sync_to_thread=True)
     def interview(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, item: SupervisedItem) -> str:
+        def command(form: Form, actor: Actor, item: SupervisedItem, seen: int | None) -> str:
             if not in_sight(duban.visible_units(actor), item.lead_unit):
                 raise NotAllowed("leader.not_in_charge", "牵头单位不在您的分管范围内，不能登记约谈。")
             duban.record_interview(item_id, form.text("held_by", "约谈人"), form.text("interviewee", "被约谈人（职务）"),
-                                   actor, note=form.text("note", "约谈情况", required=False), leader=actor.leader)
+                                   actor, note=form.text("note", "约谈情况", required=False), leader=actor.leader,
+                                   expected_version=seen)
             return "已登记约谈。"
         return self._item_command(request, duban, item_id, data, "interview", command)
 

@@ -12,12 +12,15 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from litestar.utils.scope.state import ScopeState
 
 from anyio import to_thread
 
-from documents.item_import import import_template, read_items
+from documents.item_import import FILE_TOO_LARGE, MAX_FILE_BYTES, MAX_ROWS, import_template, listed, read_items
 from documents.ledger_xlsx import LedgerSheet, ledger_workbook
 from domain.actor import Actor, Role
 from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotFound
@@ -30,10 +33,11 @@ from duban.application.imports import ImportRefused, ImportResult
 from projections.ledger import SORTS, LedgerRow
 from projections.warnings import ColourWarning, warning_for
 from web.auth import office_actor
-from web.context import Reads, done, page, today, visible_page, visible_rows
+from web.context import Reads, done, page, reads_of, today, visible_page, visible_rows
+from web.errors import http_error_handler
 from web.records import case_file
 from web.downloads import xlsx_download
-from web.forms import NO_FORM, Form, FormBody, FormState
+from web.forms import NO_FORM, Form, FormBody, FormState, asked_day, seen_version
 
 LEDGER_KINDS = ("item", "subtask")
 SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在前）", "overdue": "按逾期工作日（多者在前）",
@@ -41,6 +45,7 @@ SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在�
 DASHBOARD_RULES = "2026-v1"  # the escalation rules the queue applies
 REFERRAL_LABELS = {None: "未提出移交", "proposed": "已提出移交纪检监察，待领导审批", "approved": "领导已批准移交纪检监察",
                    "declined": "领导不同意移交"}
+UPLOAD_BODY_LIMIT = MAX_FILE_BYTES + 64 * 1024  # the file, the form's other fields and the multipart framing
 
 
 def entry_link(kind: str, entry_id: str) -> str:
@@ -83,9 +88,7 @@ class LedgerFilters:
             raise InvalidInput("ledger.unknown_unit", "没有这个承办单位，请重新选择。", field="unit")
         status = form.choice("status", "状态", ItemStatus) if query.get("status") else None
         source = form.choice("source", "事项来源", SourceKind) if query.get("source") else None
-        as_of = form.day("as_of", "查询日期", required=False)
-        if as_of is not None and as_of > day:
-            raise InvalidInput("ledger.as_of_future", f"查询日期不能晚于今天（{day.isoformat()}）。", field="as_of")
+        as_of = asked_day(form.day("as_of", "查询日期", required=False), day, "as_of")
         sort = (query.get("sort") or "number").strip()
         if sort not in SORTS:
             raise InvalidInput("ledger.bad_sort", "未知的排序方式，请重新选择。", field="sort")
@@ -242,6 +245,20 @@ COMMANDS: dict[ItemAction, Callable[[Duban, SupervisedItem, Form, Actor, int | N
 
 
 # ------------------------------------------------------------------------------ the pages
+def _upload_too_large(request: Request, error: HTTPException) -> Response:
+    """An upload over the limit is refused as it arrives, before the form (and its CSRF token) is
+    read and nothing recorded: the import page says why, with a form that can be sent again."""
+    try:
+        actor = office_actor(request)
+    except (DomainError, NotAuthorizedException):
+        return http_error_handler(request, error)
+    state = ScopeState.from_scope(request.scope)
+    cookie = request.cookies.get(request.app.csrf_config.cookie_name) if request.app.csrf_config else None
+    if cookie:
+        state.csrf_token = cookie  # what a GET of the page would put in its form
+    return _import_page(actor, today(reads_of(request).app), error=FILE_TOO_LARGE, status_code=413)
+
+
 class OfficeController(Controller):
     path = "/office"
 
@@ -374,7 +391,8 @@ class OfficeController(Controller):
         office_actor(request)
         return xlsx_download(import_template(), "督办事项导入模板.xlsx")
 
-    @post("/import")
+    @post("/import", request_max_body_size=UPLOAD_BODY_LIMIT,
+          exception_handlers={HTTP_413_REQUEST_ENTITY_TOO_LARGE: _upload_too_large})
     async def import_items(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template | Redirect:
         """Upload a filled-in template (multipart, field ``file``): all rows or none, every error listed."""
         actor = office_actor(request)
@@ -389,10 +407,14 @@ class OfficeController(Controller):
         if upload is None or isinstance(upload, str):
             return _import_page(actor, day, error="请选择要导入的Excel文件（.xlsx）。", status_code=422)
         content = await upload.read()
-        try:
+        if len(content) > MAX_FILE_BYTES:
+            return _import_page(actor, day, error=FILE_TOO_LARGE, status_code=413)
+        try:  # read and checked in a worker thread: the event loop keeps answering meanwhile
             result = await to_thread.run_sync(_import_file, duban, actor, content)
         except ImportRefused as refused:
-            return _import_page(actor, day, error=refused.message, problems=refused.messages(), status_code=422)
+            shown, unlisted = listed(refused.problems)  # the page stays small however many there are
+            return _import_page(actor, day, error=refused.message, problems=shown, unlisted=unlisted,
+                                status_code=422)
         except DomainError as error:
             return _import_page(actor, day, error=error.message, status_code=Form.status(error))
         return done("/office/ledger", result.message + "。")
@@ -412,12 +434,10 @@ class OfficeController(Controller):
         chosen = next((a for a in ItemAction if a.value == action), None)
         if chosen is None:
             raise NotFound("page.not_found", "没有这个操作。")
-        item = duban.readable_item(item_id, actor)  # 404 another district's, 403 not one's business
+        item = duban.readable_item(item_id, actor)  # 404 another district's (the office reads all of its own)
         form = Form(data, action=chosen.value)
         try:
-            seen = form.integer("version", "页面版本", required=False)
-            if seen is not None and seen != item.version:  # acted on a page that is out of date
-                raise ConcurrentChange(item.label)
+            seen = seen_version(form, item)
             message = COMMANDS[chosen](duban, item, form, actor, seen)
         except DomainError as error:
             placed = _placed(error)
@@ -459,9 +479,10 @@ class OfficeController(Controller):
 
 
 def _import_page(actor: Actor, day: date, *, error: str | None = None, problems: list[str] | None = None,
-                 status_code: int = 200) -> Template:
+                 unlisted: int = 0, status_code: int = 200) -> Template:
     return page("office/import.html", actor, day, status_code=status_code, error=error, problems=problems or [],
-                sources=[s.label for s in SourceKind])
+                unlisted=unlisted, sources=[s.label for s in SourceKind],
+                max_megabytes=MAX_FILE_BYTES // (1024 * 1024), max_rows=MAX_ROWS)
 
 
 def _import_file(duban: Duban, actor: Actor, content: bytes) -> ImportResult:

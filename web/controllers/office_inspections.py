@@ -23,7 +23,7 @@ from web.context import Reads, done, page, reads_of, today
 from web.auth import office_actor
 from web.controllers.oversight_support import enum_options, page_number, unit_options
 from web.paging import Pager
-from web.forms import NO_FORM, Form, FormBody, FormState
+from web.forms import NO_FORM, Form, FormBody, FormState, seen_version
 
 # what the office may do to an inspection in each status
 ACTIONS = {
@@ -114,12 +114,13 @@ class OfficeInspectionController(Controller):
         return self._inspection_page(duban, reads, actor, inspection_id, NO_FORM)
 
     def _act(self, request: Request, duban: Duban, inspection_id: UUID, data: dict, action: str,
-             command: Callable[[Form, Actor, Inspection], str]) -> Template | Redirect:
+             command: Callable[[Form, Actor, Inspection, int | None], str]) -> Template | Redirect:
+        """One office action from its form, carrying the version the page showed."""
         actor = office_actor(request)
         inspection = duban.inspection(inspection_id, actor)  # another district's: 404
         form = Form(data, action=action)
         try:
-            message = command(form, actor, inspection)
+            message = command(form, actor, inspection, seen_version(form, inspection))
         except DomainError as error:
             return self._inspection_page(duban, reads_of(request), actor, inspection_id, form.refused(error),
                                          status_code=Form.status(error))
@@ -129,17 +130,18 @@ class OfficeInspectionController(Controller):
     def decide(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
         """审批 a department's written request to inspect."""
-        def command(form: Form, actor: Actor, inspection: Inspection) -> str:
+        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
             approve = form.decision("decision", "approve", "refuse", "审批结论")
-            duban.decide_inspection(inspection_id, approve, actor, note=form.text("note", "审批意见", required=False))
+            duban.decide_inspection(inspection_id, approve, actor, note=form.text("note", "审批意见", required=False),
+                                    expected_version=seen)
             return f"已批准{inspection.number_label}。" if approve else f"未批准{inspection.number_label}。"
         return self._act(request, duban, inspection_id, data, "decide", command)
 
     @post("/{inspection_id:uuid}/conduct", sync_to_thread=True)
     def conduct(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, inspection: Inspection) -> str:
-            duban.conduct_inspection(inspection_id, actor)
+        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
+            duban.conduct_inspection(inspection_id, actor, expected_version=seen)
             return f"{inspection.number_label}已开始实施。"
         return self._act(request, duban, inspection_id, data, "conduct", command)
 
@@ -147,11 +149,11 @@ class OfficeInspectionController(Controller):
     def finding(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
         """登记问题: the finding enters the 整改台账 as a rectification task."""
-        def command(form: Form, actor: Actor, inspection: Inspection) -> str:
+        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
             task = duban.record_inspection_finding(
                 inspection_id, unit=form.uuid("unit", "被督查单位"), problem=form.text("problem", "问题描述"),
                 severity=form.choice("severity", "严重程度", Severity), deadline=form.day("deadline", "整改时限"),
-                actor=actor)
+                actor=actor, expected_version=seen)
             return f"已登记问题，整改任务{task.number_label}已入账。"
         return self._act(request, duban, inspection_id, data, "finding", command)
 
@@ -159,17 +161,17 @@ class OfficeInspectionController(Controller):
     def results(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
         """登记督查结果: per-unit scores and problem counts for the composite ranking."""
-        def command(form: Form, actor: Actor, inspection: Inspection) -> str:
+        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
             rows = results_of(form, inspection, reads.directory.unit_names(actor.district))
-            duban.record_inspection_results(inspection_id, rows, actor)
+            duban.record_inspection_results(inspection_id, rows, actor, expected_version=seen)
             return f"已登记{inspection.number_label}的督查结果。"
         return self._act(request, duban, inspection_id, data, "results", command)
 
     @post("/{inspection_id:uuid}/close", sync_to_thread=True)
     def close(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, inspection: Inspection) -> str:
-            duban.close_inspection(inspection_id, actor)
+        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
+            duban.close_inspection(inspection_id, actor, expected_version=seen)
             return f"{inspection.number_label}已结束。"
         return self._act(request, duban, inspection_id, data, "close", command)
 

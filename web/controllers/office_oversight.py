@@ -23,7 +23,7 @@ from web.auth import office_actor
 from web.controllers.oversight_support import notice_state, page_number, row_notice_state
 from web.downloads import download
 from web.paging import Pager
-from web.forms import NO_FORM, Form, FormBody, FormState
+from web.forms import NO_FORM, Form, FormBody, FormState, seen_version
 
 STATES = {"": "全部", "open": "在办", "closed": "已办结"}
 
@@ -85,13 +85,14 @@ class OfficeOversightController(Controller):
                data: FormBody) -> Template | Redirect:
         """审核 one task's reply: accept, or send back with a reason."""
         actor = office_actor(request)
-        duban.readable_notice(notice_id, actor, readonly=True)  # 404 / 403 before anything else
+        notice = duban.readable_notice(notice_id, actor, readonly=True)  # 404 / 403 before anything else
         task = str(data.get("task", "")).strip()
         form = Form(data, action=f"review-{task}")
         try:
+            seen = seen_version(form, notice)
             accept = form.decision("decision", "accept", "reject", "审核结论")
             note = form.text("note", "审核意见", required=False)
-            duban.review_notice_reply(notice_id, task, accept, actor, note=note)
+            duban.review_notice_reply(notice_id, task, accept, actor, note=note, expected_version=seen)
         except DomainError as error:
             return self._notice_page(duban, reads, actor, notice_id, form.refused(error), status_code=Form.status(error))
         return done(notice_url(notice_id), f"任务{task}的回复已{'审核通过' if accept else '退回'}。")
@@ -104,7 +105,8 @@ class OfficeOversightController(Controller):
         notice = duban.readable_notice(notice_id, actor)
         form = Form(data, action="close")
         try:
-            duban.close_notice(notice_id, actor, note=form.text("note", "办结意见", required=False))
+            duban.close_notice(notice_id, actor, note=form.text("note", "办结意见", required=False),
+                               expected_version=seen_version(form, notice))
         except DomainError as error:
             return self._notice_page(duban, reads, actor, notice_id, form.refused(error), status_code=Form.status(error))
         return done(notice_url(notice_id), f"督办通知{notice.number_label}已办结。")

@@ -22,13 +22,13 @@ from duban.application import Duban
 from web.context import Reads, done, page, today, visible_page, visible_rows
 from web.auth import office_actor
 from web.controllers.oversight_support import (
-    enum_options, leader_options, not_after_today, optional_choice, page_number,
+    enum_options, leader_options, optional_choice, page_number,
     unit_options,
 )
 from web.downloads import xlsx_download
 from web.paging import Pager
 from web.records import notices_about
-from web.forms import NO_FORM, Form, FormBody, FormState
+from web.forms import NO_FORM, Form, FormBody, FormState, asked_day, seen_version
 
 LEDGERS = {"": "全部", "open": "在账（未销号）", "closed": "已销号"}
 # the sources the office enters directly; inspection findings are recorded on the inspection
@@ -85,7 +85,7 @@ class OfficeRectificationController(Controller):
         unit = form.uuid("unit", "单位", required=False)
         status = optional_choice(form, "status", "状态", RectificationStatus)
         source = optional_choice(form, "source", "问题来源", ProblemSource)
-        as_of = not_after_today(form.day("as_of", "查询日期", required=False), day, "as_of", "查询日期")
+        as_of = asked_day(form.day("as_of", "查询日期", required=False), day, "as_of")
         return dict(kinds=("rectification",), unit=unit, status=status.value if status else None,
                     source=source.value if source else None, overdue_only=form.flag("overdue"),
                     open_only=ledger == "open", closed_only=ledger == "closed", as_of=as_of), as_of
@@ -124,13 +124,16 @@ class OfficeRectificationController(Controller):
         return self._task_page(duban, reads, actor, task_id, NO_FORM)
 
     def _act(self, request: Request, duban: Duban, reads: Reads, task_id: UUID, data: dict, action: RectificationAction,
-             command: Callable[[Form, Actor], str]) -> Template | Redirect:
-        """Run one office action from its form; ``command`` answers the message to show."""
+             command: Callable[[Form, Actor, int | None], str]) -> Template | Redirect:
+        """Run one office action from its form; ``command`` answers the message to show.  It carries
+        the version the page showed (the form's hidden ``version``) as its expected version, so a
+        change saved by someone else since is refused (409), never overwritten."""
         actor = office_actor(request)
         task = duban.readable_rectification(task_id, actor)  # 404 / 403 first
         form = Form(data, action=action.value)
         try:
-            message = command(form, actor)
+            seen = seen_version(form, task)
+            message = command(form, actor, seen)
         except DomainError as error:
             return self._task_page(duban, reads, actor, task_id, form.refused(error), status_code=Form.status(error))
         return done(rectification_url(task_id), message.format(number=task.number_label))
@@ -138,62 +141,66 @@ class OfficeRectificationController(Controller):
     @post("/{task_id:uuid}/verify", sync_to_thread=True)
     def verify(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> str:
+        def command(form: Form, actor: Actor, seen: int | None) -> str:
             passed = form.decision("result", "passed", "failed", "核验结论")
-            duban.verify_rectification(task_id, passed, actor, note=form.text("note", "核验意见", required=False))
+            duban.verify_rectification(task_id, passed, actor, note=form.text("note", "核验意见", required=False),
+                                       expected_version=seen)
             return "整改任务{number}核验通过，可以销号。" if passed else "整改任务{number}核验未通过，已退回单位继续整改。"
         return self._act(request, duban, reads, task_id, data, RectificationAction.VERIFY, command)
 
     @post("/{task_id:uuid}/sign-off", sync_to_thread=True)
     def sign_off(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                  data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> str:
-            duban.sign_off_rectification(task_id, actor, note=form.text("note", "销号意见", required=False))
+        def command(form: Form, actor: Actor, seen: int | None) -> str:
+            duban.sign_off_rectification(task_id, actor, note=form.text("note", "销号意见", required=False),
+                                         expected_version=seen)
             return "整改任务{number}已销号。"
         return self._act(request, duban, reads, task_id, data, RectificationAction.SIGN_OFF, command)
 
     @post("/{task_id:uuid}/reopen", sync_to_thread=True)
     def reopen(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> str:
+        def command(form: Form, actor: Actor, seen: int | None) -> str:
             duban.reopen_rectification(task_id, form.text("finding", "回头看发现的问题"),
-                                       form.day("new_deadline", "新的整改时限"), actor)
+                                       form.day("new_deadline", "新的整改时限"), actor, expected_version=seen)
             return "整改任务{number}已经回头看重新打开。"
         return self._act(request, duban, reads, task_id, data, RectificationAction.REOPEN, command)
 
     @post("/{task_id:uuid}/urge", sync_to_thread=True)
     def urge(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
              data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> str:
-            duban.urge_rectification(task_id, form.text("note", "催办意见", required=False), actor)
+        def command(form: Form, actor: Actor, seen: int | None) -> str:
+            duban.urge_rectification(task_id, form.text("note", "催办意见", required=False), actor, expected_version=seen)
             return "已催办整改任务{number}。"
         return self._act(request, duban, reads, task_id, data, RectificationAction.URGE, command)
 
     @post("/{task_id:uuid}/criticise", sync_to_thread=True)
     def criticise(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> str:
+        def command(form: Form, actor: Actor, seen: int | None) -> str:
             duban.criticise_rectification(task_id, form.text("note", "通报批评的事由"), actor,
-                                          document=form.text("document", "通报文号", required=False, max_length=100))
+                                          document=form.text("document", "通报文号", required=False, max_length=100),
+                                          expected_version=seen)
             return "已就整改任务{number}通报批评。"
         return self._act(request, duban, reads, task_id, data, RectificationAction.CRITICISE, command)
 
     @post("/{task_id:uuid}/interview", sync_to_thread=True)
     def interview(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> str:
+        def command(form: Form, actor: Actor, seen: int | None) -> str:
             duban.record_rectification_interview(
                 task_id, form.text("held_by", "约谈人", max_length=100),
                 form.text("interviewee", "被约谈人（职务）", max_length=100), actor,
-                leader=form.uuid("leader", "约谈领导", required=False), note=form.text("note", "约谈情况", required=False))
+                leader=form.uuid("leader", "约谈领导", required=False), note=form.text("note", "约谈情况", required=False),
+                expected_version=seen)
             return "已登记整改任务{number}的约谈。"
         return self._act(request, duban, reads, task_id, data, RectificationAction.INTERVIEW, command)
 
     @post("/{task_id:uuid}/refer", sync_to_thread=True)
     def refer(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> str:
-            duban.propose_rectification_referral(task_id, form.text("reasons", "移交理由"), actor)
+        def command(form: Form, actor: Actor, seen: int | None) -> str:
+            duban.propose_rectification_referral(task_id, form.text("reasons", "移交理由"), actor, expected_version=seen)
             return "已就整改任务{number}提出移交纪检监察，待分管领导审批。"
         return self._act(request, duban, reads, task_id, data, RectificationAction.PROPOSE_REFERRAL, command)
 

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any, Sequence, TypeVar
 from uuid import UUID
 
-from domain.errors import InvalidInput
 from domain.labels import Labelled
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from projections.ledger import LedgerRow
@@ -95,7 +94,3 @@ def tasks_state(open_notice: bool, reply_deadline: date, tasks: list[dict], toda
     )
 
 
-def not_after_today(value: date | None, day: date, name: str, label: str) -> date | None:
-    if value is not None and value > day:
-        raise InvalidInput("form.in_future", f"{label}不能晚于今天（{day.isoformat()}）。", field=name)
-    return value
