@@ -27,6 +27,7 @@ from domain.leadership import LeaderTitle, parse_leader_title
 from domain.organisation import UnitKind
 from domain.sources import SourceKind
 from duban.application import Duban
+from projections.ledger import LedgerRow
 
 DEFAULT_DISTRICT = "420105"
 DEFAULT_OPENED = date(2026, 1, 5)
@@ -167,3 +168,16 @@ def refused(world: World, error: type[Exception], rule: str, *, item: UUID | Non
     assert events_recorded(app) == before, "a refused command recorded events"
     if item is not None:
         assert app.item(item, world.office).version == version
+
+
+def ledger_row(**overrides) -> LedgerRow:
+    """One ledger row as the read side answers it (an item in progress, 3 working days overdue),
+    for the document writers' tests; ``overrides`` replace its fields."""
+    values = dict(entry_id="e1", kind="item", number="督〔2026〕3号", source="区政府常务会议", reference="第3次常务会议",
+                  title="改造月湖片区口袋公园", lead_unit="区住建局", co_units="晴川街", leader="副区长",
+                  deadline=date(2026, 3, 27), deadline_estimated=False, status="in_progress", status_label="办理中",
+                  progress=60, progress_text="正在施工", progress_on=date(2026, 3, 10), working_days_overdue=3,
+                  urges=1, notices=0, criticisms=0, closed_on=None, decision_date=date(2026, 2, 27),
+                  description="6月底前完工")
+    values.update(overrides)
+    return LedgerRow(**values)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import yaml
+from processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DUBAN = Path(sys.executable).with_name("duban")
@@ -47,14 +47,8 @@ def test_the_image_installs_the_source_tree_and_serves():
     assert 'CMD ["duban", "serve"]' in dockerfile
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_duban_serve_applies_migrations_and_serves_the_login_page(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["DUBAN_DB"] = str(tmp_path / "events.sqlite3")
     process = subprocess.Popen([str(DUBAN), "serve", "--port", str(port)], cwd=tmp_path, env=env,
@@ -130,7 +124,7 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float) -> str:
 
 def test_the_readme_demo_command_serves_the_demo_district_and_prints_address_and_logins(tmp_path):
     """What `python3 dev.py demo` runs: the demo district, then the app, with the logins printed."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     process = subprocess.Popen(
         [str(DUBAN), "demo", "--serve", "--port", str(port), "--today", "2026-06-30",

@@ -12,29 +12,18 @@ import zipfile
 from datetime import date
 from io import BytesIO
 
-from builders import DistrictBuilder
+from builders import DistrictBuilder, ledger_row
 from openpyxl import load_workbook
 
 from documents.item_import import import_template, read_items
 from documents.ledger_xlsx import HEADERS, LedgerSheet, ledger_workbook
 from domain.sources import SourceKind
-from projections.ledger import LedgerQueries, LedgerRow
+from projections.ledger import LedgerQueries
 from projections.read_side import ReadSide
 
 TODAY = date(2026, 3, 2)
 FORMULA = '=HYPERLINK("http://x","y")'
 CELL_FORMULA = re.compile(r"<(\w+:)?f[\s>/]")  # <f>…</f> in a cell (not <formula1> of a drop-down)
-
-
-def _row(**overrides) -> LedgerRow:
-    values = dict(entry_id="e1", kind="item", number="督〔2026〕3号", source="区政府常务会议", reference="第3次常务会议",
-                  title="改造月湖片区口袋公园", lead_unit="区住建局", co_units="晴川街", leader="副区长",
-                  deadline=date(2026, 3, 27), deadline_estimated=False, status="in_progress", status_label="办理中",
-                  progress=60, progress_text="正在施工", progress_on=date(2026, 3, 10), working_days_overdue=3,
-                  urges=1, notices=0, criticisms=0, closed_on=None, decision_date=date(2026, 2, 27),
-                  description="6月底前完工")
-    values.update(overrides)
-    return LedgerRow(**values)
 
 
 def _sheets_xml(data: bytes) -> str:
@@ -46,8 +35,8 @@ def _sheets_xml(data: bytes) -> str:
 def test_text_typed_as_a_formula_is_exported_as_that_text_in_a_string_cell():
     typed = {"督办事项": FORMULA, "来源依据": "=1+2", "事项内容": "@SUM(A1:A2)", "协办单位": "-2+3", "分管领导": "+cmd|' /C calc'!A0"}
     data = ledger_workbook(
-        [_row(title=FORMULA, reference="=1+2", description="@SUM(A1:A2)", co_units="-2+3", leader="+cmd|' /C calc'!A0"),
-         _row(number="督〔2026〕4号", title="#N/A", reference="\t=1+2")],
+        [ledger_row(title=FORMULA, reference="=1+2", description="@SUM(A1:A2)", co_units="-2+3", leader="+cmd|' /C calc'!A0"),
+         ledger_row(number="督〔2026〕4号", title="#N/A", reference="\t=1+2")],
         LedgerSheet(district="=汉阳区", ledger="督办事项台账", as_of=TODAY))
     assert not CELL_FORMULA.search(_sheets_xml(data))
     for data_only in (False, True):  # as Excel shows it, and as the import reads it

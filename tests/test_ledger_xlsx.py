@@ -5,26 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from io import BytesIO
 
+from builders import ledger_row
 from openpyxl import load_workbook
 from web_world import web  # noqa: F401  (fixture)
 
 from documents.ledger_xlsx import HEADERS, LEDGER_HEADERS, LedgerSheet, ledger_workbook
-from projections.ledger import LedgerRow
-
-
-def _row(**overrides) -> LedgerRow:
-    values = dict(entry_id="e1", kind="item", number="督〔2026〕3号", source="区政府常务会议", reference="第3次常务会议",
-                  title="改造月湖片区口袋公园", lead_unit="区住建局", co_units="晴川街", leader="副区长",
-                  deadline=date(2026, 3, 27), deadline_estimated=False, status="in_progress", status_label="办理中",
-                  progress=60, progress_text="正在施工", progress_on=date(2026, 3, 10), working_days_overdue=3,
-                  urges=1, notices=0, criticisms=0, closed_on=None, decision_date=date(2026, 2, 27),
-                  description="6月底前完工")
-    values.update(overrides)
-    return LedgerRow(**values)
 
 
 def test_the_workbook_has_a_title_row_frozen_headers_real_dates_and_fitting_columns():
-    data = ledger_workbook([_row(), _row(number="督〔2026〕4号", closed_on=date(2026, 4, 1), working_days_overdue=0)],
+    data = ledger_workbook([ledger_row(), ledger_row(number="督〔2026〕4号", closed_on=date(2026, 4, 1), working_days_overdue=0)],
                            LedgerSheet(district="汉阳区", ledger="督办事项台账", as_of=date(2026, 4, 2),
                                        period="2026年第一季度"))
     sheet = load_workbook(BytesIO(data)).active

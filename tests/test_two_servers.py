@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -14,6 +13,7 @@ from datetime import date
 
 import httpx
 import pytest
+from processes import cli_env, free_port
 from builders import DistrictBuilder
 from web_helpers import PASSWORD
 
@@ -26,20 +26,6 @@ from projections.read_side import ReadSide
 pytestmark = pytest.mark.storage
 TODAY = date(2026, 3, 2)
 DUBAN = os.path.join(os.path.dirname(sys.executable), "duban")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _cli_env(store_env: dict) -> dict:
-    if store_env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
-        return {"DUBAN_DB": store_env["SQLITE_DBNAME"], "DATABASE_URL": ""}
-    user, host, port, db = (store_env[k] for k in ("POSTGRES_USER", "POSTGRES_HOST", "POSTGRES_PORT",
-                                                     "POSTGRES_DBNAME"))
-    return {"DATABASE_URL": f"postgresql://{user}@{host}:{port}/{db}?schema={store_env['POSTGRES_SCHEMA']}"}
 
 
 def _login(base: str) -> httpx.Client:
@@ -58,8 +44,8 @@ def test_two_servers_on_one_database_answer_every_read_and_keep_the_read_models_
         world.item(lead="A" if n % 2 else "B", sign=True, title=f"事项{n}")
 
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DUBAN_DB", "DUBAN_SECRET")}
-    env.update(_cli_env(store_env), DUBAN_SECRET="s" * 32)
-    ports = [_free_port(), _free_port()]
+    env.update(cli_env(store_env), DUBAN_SECRET="s" * 32)
+    ports = [free_port(), free_port()]
     servers = [subprocess.Popen([DUBAN, "serve", "--worker", "--port", str(port), "--today", TODAY.isoformat()],
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                for port in ports]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
+from processes import free_port
 from anyio.from_thread import start_blocking_portal
 from builders import DistrictBuilder
 from litestar.testing import TestClient
@@ -233,12 +233,6 @@ def test_an_unchanged_session_is_not_written_back_on_every_request(store_env, se
 
 # -- duban serve --workers 2 ----------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _on_a_new_connection(base: str, cookies: dict[str, str]) -> tuple[httpx.Client, int]:
     """A client on a fresh connection, and the process that connection reached (a kept-alive
     connection stays with the worker that accepted it)."""
@@ -252,7 +246,7 @@ def test_duban_serve_with_two_workers_shares_the_login_between_them(tmp_path, cl
     app = Duban(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db)}, clock=clock)
     _office_user(app)
     app.close()
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DUBAN_SECRET")}
     env["DUBAN_DB"] = str(db)
     process = subprocess.Popen([DUBAN, "serve", "--workers", "2", "--port", str(port), "--today", TODAY.isoformat()],

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from processes import cli_env
 from builders import DistrictBuilder
 
 from domain.watch import DailyWatch
@@ -134,7 +135,7 @@ def test_a_worker_process_killed_at_any_moment_resumes_with_nothing_lost_or_doub
     for n in range(150):
         item = world.item(lead="A" if n % 2 else "B", sign=True, title=f"事项{n}")
         app.report_item_progress(item, 30, "推进中", world.unit("A" if n % 2 else "B"))
-    env = {**os.environ, **_cli_env(store_env), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **cli_env(store_env), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-m", "duban.cli", "worker", "--today", "2026-03-02"],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     reader = ReadSide(app.store, writer=False)
@@ -149,14 +150,6 @@ def test_a_worker_process_killed_at_any_moment_resumes_with_nothing_lost_or_doub
     live = resumed.dump()
     resumed.rebuild()
     assert resumed.dump() == live
-
-
-def _cli_env(store_env: dict) -> dict:
-    if store_env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
-        return {"DUBAN_DB": store_env["SQLITE_DBNAME"], "DATABASE_URL": ""}
-    user, host, port, db = (store_env[k] for k in ("POSTGRES_USER", "POSTGRES_HOST", "POSTGRES_PORT",
-                                                     "POSTGRES_DBNAME"))
-    return {"DATABASE_URL": f"postgresql://{user}@{host}:{port}/{db}?schema={store_env['POSTGRES_SCHEMA']}"}
 
 
 # -- the daily watch ----------------------------------------------------------------------------------
