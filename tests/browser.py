@@ -1,7 +1,8 @@
 """Browser tests: the real app under uvicorn, driven by Chromium through Playwright.
 
-Use it from a test module with ``from browser import ...`` (the fixtures are imported there so
-pytest sees them)::
+Use it from a test module with ``from browser import live, pages, ...`` (the fixtures are imported
+there so pytest sees them) — but not ``chromium``: conftest.py imports that one, so one Chromium
+serves the whole run (a second Playwright started while the first lives refuses to run)::
 
     def test_something(live, pages):
         page = pages.login("duchashi")

@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 
 import pytest
+from browser import chromium  # noqa: F401  (one browser for the whole run, see browser.py)
 
 from domain.actor import Actor, Role
 from duban.application import Duban

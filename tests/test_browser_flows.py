@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from browser import TODAY, chromium, live, pages, shot, submit, visit  # noqa: F401  (fixtures)
+from browser import TODAY, live, pages, shot, submit, visit  # noqa: F401  (fixtures)
 
 TITLE = "改造月湖片区口袋公园"
 

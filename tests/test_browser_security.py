@@ -5,7 +5,7 @@ and the other security headers and no server banner, and the pages load without 
 
 from __future__ import annotations
 
-from browser import chromium, live, login, pages, shot, visit  # noqa: F401  (fixtures)
+from browser import live, login, pages, shot, visit  # noqa: F401  (fixtures)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
