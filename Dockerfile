@@ -4,16 +4,17 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
-# The read-model migrations, scoring schemes and escalation rules are read from the source
-# tree, so the tree is installed in place (editable).
-COPY pyproject.toml README.md ./
-COPY domain ./domain
-COPY duban ./duban
-COPY projections ./projections
-COPY migrations ./migrations
-COPY web ./web
-COPY documents ./documents
-RUN pip install -e . && useradd --system --home /app duban && mkdir -p /app/var && chown duban /app/var
+# The wheel carries everything duban reads at run time (migrations, scoring schemes, escalation
+# rules, templates, static files), so the image installs it like any package, not the tree.
+COPY pyproject.toml README.md /src/
+COPY domain /src/domain
+COPY duban /src/duban
+COPY projections /src/projections
+COPY migrations /src/migrations
+COPY web /src/web
+COPY documents /src/documents
+RUN pip wheel --no-deps -w /tmp/wheels /src && pip install /tmp/wheels/duban-*.whl \
+    && rm -rf /src /tmp/wheels && useradd --system --home /app duban && mkdir -p /app/var && chown duban /app/var
 
 USER duban
 EXPOSE 8000

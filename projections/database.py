@@ -23,7 +23,20 @@ from yoyo import get_backend, read_migrations
 
 from projections import workdays
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+def _migrations_folder() -> Path:
+    """The SQL migrations: in an installed wheel ``duban/migrations`` (pyproject.toml maps the
+    tree's top-level ``migrations/`` there), in the source tree ``migrations/`` itself."""
+    import duban
+
+    for folder in (Path(duban.__file__).resolve().parent / "migrations",
+                   Path(__file__).resolve().parent.parent / "migrations"):
+        if (folder / "0001_ledger.sql").is_file():
+            return folder
+    raise FileNotFoundError("the read-model migrations (0001_ledger.sql …) are not installed")
+
+
+MIGRATIONS = _migrations_folder()
 READ_MODELS = "read_models"  # the tracking name: one position for every read model
 TABLES = ("rm_assignments", "rm_unit_facts", "rm_inspections", "rm_ledger_history", "rm_ledger", "rm_portfolio",
           "rm_leaders", "rm_units", "rm_fact_totals", "rm_month_end", "rm_calendar_years", "rm_workdays")

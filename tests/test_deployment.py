@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 from pathlib import Path
@@ -36,9 +38,10 @@ def test_compose_runs_postgres_and_the_app_which_waits_for_it():
     assert worker["depends_on"]["db"]["condition"] == "service_healthy"
 
 
-def test_the_image_installs_the_source_tree_and_serves():
+def test_the_image_installs_the_wheel_and_serves():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.1[1-9]", dockerfile, re.M)
+    assert "pip install -e" not in dockerfile and re.search(r"pip install \S*duban-\*\.whl", dockerfile)
     copied = re.findall(r"^COPY (\S+)", dockerfile, re.M)
     for path in copied:
         assert (ROOT / path).exists(), f"the Dockerfile copies {path}, which is not in the repository"
@@ -171,3 +174,57 @@ def test_the_store_settings_say_how_writers_wait_and_how_many_connections_a_proc
     assert (pg["POSTGRES_POOL_SIZE"], pg["POSTGRES_MAX_OVERFLOW"]) == ("5", "10")
     tuned = postgres_env("postgresql://duban:secret@db:5432/duban?schema=s&pool_size=3&max_overflow=4")
     assert (tuned["POSTGRES_SCHEMA"], tuned["POSTGRES_POOL_SIZE"], tuned["POSTGRES_MAX_OVERFLOW"]) == ("s", "3", "4")
+
+
+def test_the_wheel_installed_in_a_fresh_environment_runs_the_demo_and_the_server(tmp_path, seed):
+    """Not an editable install: the wheel alone (migrations, schemes, rules, templates and static
+    files as package data) builds the demo district and serves it, from a folder outside the tree."""
+    from duban.demo.seeds import default_seeds_dir
+
+    source = tmp_path / "source"  # a copy, so the build leaves nothing in the tree
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "var", "test-output", "build", "*.egg-info", "__pycache__", "tests", "benchmarks"))
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "-w", str(wheels), str(source)], check=True, capture_output=True, text=True)
+    wheel = next(wheels.glob("duban-*.whl"))
+
+    fresh = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "venv", str(fresh)], check=True)
+    python, duban = fresh / "bin" / "python", fresh / "bin" / "duban"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True,
+                   capture_output=True, text=True)
+    # the dependencies from this environment, without its editable duban (a plain path line: the
+    # .pth files there, the editable finder among them, are not run)
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    (Path(site) / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DUBAN_DB", "PYTHONPATH")}
+    env["DUBAN_SEEDS_DIR"] = str(default_seeds_dir())
+    where = subprocess.run([str(python), "-c", "import projections.database as d, web.app as w; "
+                            "print(d.__file__); print(d.MIGRATIONS); print(w.HERE)"],
+                           cwd=elsewhere, env=env, check=True, capture_output=True, text=True).stdout.split()
+    assert all(path.startswith(str(fresh)) for path in where), where  # the wheel's files, not the tree's
+
+    db = elsewhere / "demo.sqlite3"
+    built = subprocess.run([str(duban), "demo", "--no-serve", "--today", "2026-06-30", "--db", str(db),
+                            "--log-file", str(elsewhere / "demo.jsonl")],
+                           cwd=elsewhere, env=env, capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    assert "督〔2026〕1号" in built.stdout
+
+    port = free_port()
+    server = subprocess.Popen([str(duban), "--db", str(db), "serve", "--port", str(port), "--today", "2026-06-30"],
+                              cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "登录" in _wait_for(f"http://127.0.0.1:{port}/login", server, 120)
+        base = f"http://127.0.0.1:{port}"
+        assert "督〔2026〕1号" in _page_as("duchashi", base, "/office/ledger")
+        with urllib.request.urlopen(f"{base}/static/app.css", timeout=5) as answer:
+            assert answer.status == 200
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
