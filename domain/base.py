@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pickle
 from datetime import date
+from enum import Enum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.actor import Actor, Role
 from domain.errors import NotAllowed, NotFound, RuleViolation
@@ -21,6 +23,29 @@ def stable_id(*parts: object) -> UUID:
     return uuid5(_NAMESPACE, "/".join(str(p) for p in parts))
 
 
+class DistrictSnapshot(Snapshot):
+    """A snapshot (快照) of a district's aggregate that gives its enum fields back as enums: the
+    JSON of a snapshot would bring a status or a source back as a plain string."""
+
+    ENUMS = "_enum_topics"
+
+    @classmethod
+    def take(cls, aggregate: Any) -> "DistrictSnapshot":
+        snapshot = super().take(aggregate)
+        enums = {name: get_topic(type(value)) for name, value in snapshot.state.items() if isinstance(value, Enum)}
+        if enums:
+            snapshot.state[cls.ENUMS] = enums
+        return snapshot
+
+    def mutate(self, _: None) -> Any:
+        aggregate = super().mutate(_)
+        state = vars(aggregate)
+        for name, topic in state.pop(self.ENUMS, {}).items():
+            if state.get(name) is not None:
+                state[name] = resolve_topic(topic)(state[name])
+        return aggregate
+
+
 class DistrictAggregate(Aggregate):
     """An aggregate that belongs to one district (区) and records business dates.
 
@@ -28,6 +53,8 @@ class DistrictAggregate(Aggregate):
     may be back-dated, but never to before the last fact already recorded, so the history
     read in order is also the history in business time.
     """
+
+    Snapshot = DistrictSnapshot
 
     # Subclasses set ``self.district`` and ``self.last_on`` in their created event.
     # (No class-level annotations: the library would turn them into event fields.)

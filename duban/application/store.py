@@ -11,8 +11,12 @@ from datetime import date
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from domain.inspection import Inspection
+from domain.item import SupervisedItem
 from domain.leadership import Roster
+from domain.notice import SupervisionNotice
 from domain.organisation import NumberRegister
+from domain.rectification import RectificationTask
 from domain.watch import DailyWatch
 
 
@@ -31,7 +35,10 @@ class EventStore(Application):
     """All of duban's events (table ``duban_events`` on PostgreSQL, ``stored_events`` on SQLite)."""
 
     name = "duban"
-    snapshotting_intervals = {NumberRegister: 50, Roster: 50, DailyWatch: 50}
+    # every 50 events a record's state is kept whole (domain.base.DistrictSnapshot keeps its enums),
+    # so reading a long-lived record replays at most 49 events after its latest snapshot
+    snapshotting_intervals = {NumberRegister: 50, Roster: 50, DailyWatch: 50, SupervisedItem: 50,
+                              SupervisionNotice: 50, RectificationTask: 50, Inspection: 50}
     # Recently read records stay in memory; a read takes only the events recorded since (one small
     # query, so writes by other processes are seen) and answers a copy (a command cannot disturb it).
     CACHE = {"AGGREGATE_CACHE_MAXSIZE": "5000", "AGGREGATE_CACHE_FASTFORWARD": "y",
