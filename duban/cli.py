@@ -240,6 +240,27 @@ def worker(today: date | None, poll: float) -> None:
         app.close()
 
 
+@main.command()
+@click.option("--district", "code", required=True, help="区划代码 (six digits), e.g. 420106.")
+@click.option("--name", required=True, help="区名, e.g. 洪山区.")
+@click.option("--admin", "username", required=True, help="The first administrator's user name.")
+@click.option("--admin-name", "display_name", default="", help="The administrator's display name.")
+@click.password_option(help="The administrator's password (asked twice when not given).")
+def setup(code: str, name: str, username: str, display_name: str, password: str) -> None:
+    """Open a district and add its first administrator (a new deployment's first step, on an empty
+    store or beside other districts); both or neither are recorded."""
+    app = _open_app(None)
+    try:
+        app.set_up_district(code=code.strip(), name=name.strip(), admin=username.strip(), password=password,
+                            display_name=display_name.strip(), actor=Actor(username.strip() or "setup", Role.ADMIN,
+                                                                           code.strip()))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        app.close()
+    console.print(f"已开设{name.strip()}（{code.strip()}），管理员 {username.strip()} 可以登录：duban serve 后打开 /admin/users。")
+
+
 @main.group()
 def users() -> None:
     """User accounts (用户): add, disable, reset passwords."""

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 
+from domain.actor import Role
 from domain.item import ItemStatus
 from duban.application import Duban
 from duban.clock import FixedClock, SystemClock
@@ -154,3 +155,42 @@ def test_every_command_has_help(command):
 
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_duban_setup_opens_a_district_with_its_first_administrator_on_an_empty_store(tmp_path, monkeypatch):
+    """A new office starts here: district and administrator are recorded together or not at all."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    db = tmp_path / "office.sqlite3"
+    from duban.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, ["--db", str(db), *args])
+
+    weak = run("setup", "--district", "420111", "--name", "洪山区", "--admin", "hs-admin", "--password", "short")
+    assert weak.exit_code == 1 and "密码至少8位" in weak.output
+    bad = run("setup", "--district", "4201", "--name", "洪山区", "--admin", "hs-admin", "--password", "long-enough-1")
+    assert bad.exit_code == 1 and "区划代码应为6位数字" in bad.output
+
+    def opened() -> tuple[list[str], object]:
+        app = Duban(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db)})
+        try:
+            return [d.district for d in app.districts()], app.user("hs-admin")
+        finally:
+            app.close()
+
+    assert opened() == ([], None)  # neither half of a refused set-up was recorded
+
+    done = run("setup", "--district", "420111", "--name", "洪山区", "--admin", "hs-admin", "--password",
+               "long-enough-1", "--admin-name", "洪山区督查室管理员")
+    assert done.exit_code == 0 and "已开设洪山区（420111）" in done.output, done.output
+    districts, admin = opened()
+    assert districts == ["420111"] and admin.role is Role.ADMIN and admin.district == "420111"
+    again = run("setup", "--district", "420111", "--name", "洪山区", "--admin", "hs-admin2", "--password",
+                "long-enough-1")
+    assert again.exit_code == 1 and "区划代码420111已开设" in again.output
+    assert opened()[0] == ["420111"]
+    # the office can now be given its accounts
+    added = run("users", "add", "hs-office", "--role", "office", "--district", "420111", "--password", "long-enough-2")
+    assert added.exit_code == 0, added.output

@@ -25,14 +25,15 @@ class OrganisationCommands(ServiceBase):
         actor.must_be(Role.ADMIN, doing="开设区")
         day = self._new_record_day(on)
 
-        def work():
-            district = District.open(code, name, day, actor)
-            require(self._find(District, district.id) is None, "district.exists", f"区划代码{code}已开设。")
-            register = self._register(DEPLOYMENT, "district", None, day)
-            register.claim(code, district.id, day, "区划代码")
-            return [register, district, Roster.start(code, day)]
+        return self._run("open_district", actor, District.id_for(code), lambda: self._opening(code, name, day, actor))[1]
 
-        return self._run("open_district", actor, District.id_for(code), work)[1]
+    def _opening(self, code: str, name: str, day: date, actor: Actor) -> list:
+        """What opening a district saves: the deployment's register of districts, the district, its roster."""
+        district = District.open(code, name, day, actor)
+        require(self._find(District, district.id) is None, "district.exists", f"区划代码{code}已开设。")
+        register = self._register(DEPLOYMENT, "district", None, day)
+        register.claim(code, district.id, day, "区划代码")
+        return [register, district, Roster.start(code, day)]
 
     def district(self, code: str) -> District:
         found = self._find(District, District.id_for(code))

@@ -53,15 +53,35 @@ class UserCommands(WatcherCommands):
                 self._active_unit(unit, Actor(actor.user, actor.role, district), "unit")
             if leader is not None:
                 self._get(Leader, leader, Actor(actor.user, actor.role, district))
-            account = UserAccount.register(username=username, display_name=display_name, role=role,
-                                           district=district, unit=unit, leader=leader,
-                                           password_hash=_hasher.hash(password), on=day, actor=actor)
-            require(self._find(UserAccount, account.id) is None, "user.exists", f"用户名“{username}”已存在。")
-            register = self._register(DEPLOYMENT, "user", None, day)
-            register.claim(username, account.id, day, "用户名")
-            return [register, account]
+            return self._new_account(username, display_name, role, district, unit, leader, password, day, actor)
 
         return self._run("add_user", actor, UserAccount.id_for(username or "-"), work)[1]
+
+    def set_up_district(self, *, code: str, name: str, admin: str, password: str, actor: Actor,
+                        display_name: str = "", on: date | None = None) -> UserAccount:
+        """开设区并添加首位管理员: a new deployment's first step, from an empty store.  One save, so a
+        refused name, code or password leaves neither a district without an administrator nor an
+        administrator without a district."""
+        actor.must_be(Role.ADMIN, doing="开设区")
+        day = self._new_record_day(on)
+
+        def work():
+            _check_password(password)
+            opened = self._opening(code, name, day, actor)
+            return [*opened, *self._new_account(admin, display_name, Role.ADMIN, code, None, None, password, day, actor)]
+
+        return self._run("set_up_district", actor, UserAccount.id_for(admin or "-"), work)[-1]
+
+    def _new_account(self, username: str, display_name: str, role: Role, district: str, unit: UUID | None,
+                     leader: UUID | None, password: str, day: date, actor: Actor) -> list:
+        """What adding an account saves: the deployment's register of user names, the account (last)."""
+        account = UserAccount.register(username=username, display_name=display_name, role=role,
+                                       district=district, unit=unit, leader=leader,
+                                       password_hash=_hasher.hash(password), on=day, actor=actor)
+        require(self._find(UserAccount, account.id) is None, "user.exists", f"用户名“{username}”已存在。")
+        register = self._register(DEPLOYMENT, "user", None, day)
+        register.claim(username, account.id, day, "用户名")
+        return [register, account]
 
     def user(self, username: str) -> UserAccount | None:
         return self._find(UserAccount, UserAccount.id_for(username), readonly=True)
