@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 
 from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
-from domain.errors import require, require_input
+from domain.errors import NotAllowed, require, require_input
 
 
 class UserAccount(DistrictAggregate):
@@ -73,4 +73,15 @@ class UserAccount(DistrictAggregate):
 
     @event("PasswordReset")
     def _password_reset(self, password_hash: str, on: date, actor: dict) -> None:
+        self.password_hash = password_hash
+
+    def change_password(self, password_hash: str, on: date, actor: Actor) -> None:
+        """One's own password (修改密码), the current one checked by the service beforehand."""
+        if actor.user != self.username:
+            raise NotAllowed("user.not_own_account", "只能修改自己的密码。")
+        require(self.active, "user.disabled", "该用户已停用。")
+        self._password_changed(password_hash=password_hash, on=max(on, self.last_on), actor=actor.as_record())
+
+    @event("PasswordChanged")
+    def _password_changed(self, password_hash: str, on: date, actor: dict) -> None:
         self.password_hash = password_hash

@@ -92,6 +92,7 @@ EVENT_LABELS = {
     "UserAccount.Registered": "添加用户",
     "UserAccount.Disabled": "停用用户",
     "UserAccount.PasswordReset": "重置密码",
+    "UserAccount.PasswordChanged": "修改密码",
 }
 
 # an event whose label depends on what it records: (event, attribute) -> {value: label}

@@ -49,7 +49,8 @@ from domain.rectification import ProblemSource, Severity
 DEADLINE = date(2026, 4, 30)  # the items' deadline
 LATER = date(2026, 5, 15)  # the day the pages are read: the items are overdue by then
 SKIPPED = ("/api", "/schema", "/static", "/healthz", "/login", "/logout",
-           "/admin")  # the accounts pages: tests/test_web_login_security.py (admin only, own district only)
+           "/admin",  # the accounts pages: tests/test_web_login_security.py (admin only, own district only)
+           "/account")  # one's own password, every role: tests/test_web_account.py
 
 
 @pytest.fixture(autouse=True)

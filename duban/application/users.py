@@ -106,6 +106,19 @@ class UserCommands(WatcherCommands):
         self.logins.unlock(username)
         return account
 
+    def change_password(self, current: str, new: str, actor: Actor, on: date | None = None) -> UserAccount:
+        """修改密码: one's own, knowing the current one; every session of the account ends (the web
+        page keeps the one it was changed from, under a new session id)."""
+        def change(account: UserAccount, day: date) -> None:
+            require_input(self.authenticate(actor.user, current) is not None, "user.wrong_password",
+                          "当前密码不正确。", field="current")
+            require_input(new != current, "user.same_password", "新密码不能与当前密码相同。", field="password")
+            _check_password(new)
+            account.change_password(_hasher.hash(new), day, actor)
+        account = self._account_change("change_password", actor.user, actor, on, change)
+        self._end_sessions(actor.user, actor, "change_password")
+        return account
+
     def unlock_login(self, username: str, actor: Actor) -> bool:
         """The administrator lifts a login lock (too many wrong passwords); whether there was one."""
         actor.must_be(Role.ADMIN, doing="解除登录锁定")

@@ -1,5 +1,6 @@
 """Every controller the app serves; each module owns its routes and templates."""
 
+from web.controllers.account import AccountController
 from web.controllers.admin import AdminUsersController
 from web.controllers.api import ApiController
 from web.controllers.api_inspections import InspectionsApiController
@@ -19,4 +20,5 @@ from web.controllers.unit import UnitController
 CONTROLLERS = [home, OfficeController, OfficeOversightController, UnitController, LeaderController,
                DisciplineController, ApiController, ItemsApiController, NoticesApiController, RectificationsApiController,
                InspectionsApiController, ReportsApiController,
-               OfficeRectificationController, OfficeInspectionController, OfficeBulletinController, AdminUsersController]
+               OfficeRectificationController, OfficeInspectionController, OfficeBulletinController, AdminUsersController,
+               AccountController]

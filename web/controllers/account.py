@@ -1,0 +1,43 @@
+"""One's own account (我的账号), for every role: change one's password (修改密码).
+
+The current password is asked again; on success every other session of the account ends and
+this browser continues under a new session id.
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from domain.errors import DomainError, InvalidInput
+from duban.application import Duban
+from web.auth import actor_of, start_session
+from web.context import done, page, today
+from web.forms import NO_FORM, Form, FormBody
+
+PASSWORD = "/account/password"
+
+
+class AccountController(Controller):
+    path = "/account"
+
+    @get("/password", sync_to_thread=True)
+    def password_page(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+        return page("account/password.html", actor_of(request), today(duban), form=NO_FORM)
+
+    @post("/password", sync_to_thread=True)
+    def change_password(self, request: Request, duban: NamedDependency[Duban], data: FormBody) -> Template | Redirect:
+        actor = actor_of(request)
+        form = Form(data, action="password")
+        try:
+            current = form.text("current", "当前密码", max_length=200)
+            new = form.text("password", "新密码", max_length=200)
+            if new != form.text("confirm", "确认新密码", max_length=200):
+                raise InvalidInput("user.passwords_differ", "两次输入的新密码不一致。", field="confirm")
+            duban.change_password(current, new, actor)
+        except DomainError as error:  # the typed passwords are not drawn again
+            return page("account/password.html", actor, today(duban), status_code=Form.status(error),
+                        form=Form({}, action="password").refused(error))
+        start_session(request, actor.user)
+        return done(PASSWORD, "密码已修改，您在其他地方的登录已退出。")
