@@ -53,7 +53,7 @@ def dossier_document(dossier: Dossier, *, lead_unit: str, produced_on: date, rec
     official.heading(document, "三、办理全过程")
     official.paragraph(document, f"共{len(dossier.entries)}条记录，按业务日期排列；每条记录均由系统按事件自动生成，不可修改。")
     official.table(document, ENTRY_HEADERS, [
-        (e.on.isoformat(), f"{records.get(e.record_id, '')} {e.what}".strip(), f"{e.role} {e.actor}".strip(),
+        (e.on.isoformat(), f"{records.get(e.record_id, '')} {e.what}".strip(), e.who,
          "；".join([f"{name}：{value}" for name, value in e.details] + [f"记录于{beijing_time(e.recorded_at)}"]))
         for e in dossier.entries], ENTRY_WIDTHS, left_columns=(1, 3), size=DENSE_TABLE_SIZE)
     official.heading(document, "四、校验码")

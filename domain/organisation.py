@@ -170,7 +170,16 @@ class Unit(DistrictAggregate):
     @event("Renamed")
     def _renamed(self, name: str, on: date, actor: dict) -> None:
         self.former_names.append(self.name)
+        # (the day a name ended, the name): set here, not when registered, so every history replays
+        self.names_until = [*getattr(self, "names_until", []), [on, self.name]]
         self.name = name
+
+    def name_on(self, day: date) -> str:
+        """The unit's name on ``day`` (a record names the unit as it was then)."""
+        for until, name in getattr(self, "names_until", []):
+            if day < until:
+                return name
+        return self.name
 
     def retire(self, reason: str, on: date, actor: Actor) -> None:
         require(self.active, "unit.retired", f"单位“{self.name}”已撤销。")

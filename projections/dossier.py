@@ -42,15 +42,17 @@ class Dossier:
 
     @property
     def actors(self) -> set[str]:
-        return {e.actor for e in self.entries}
+        """The people who acted on the case, in words (not their accounts)."""
+        return {e.who for e in self.entries}
 
 
-def referral_dossier(store, item: SupervisedItem, notices: list[SupervisionNotice]) -> Dossier:
+def referral_dossier(store, item: SupervisedItem, notices: list[SupervisionNotice], who=None) -> Dossier:
+    """The dossier; ``who(actor, day)`` names the people (see ``projections.timeline.timeline``)."""
     return Dossier(
         number=item.number_label, title=item.title, source=item.source.label, reference=item.reference,
         deadline=item.deadline.isoformat(), status=item.status.label,
         notices=tuple(n.number_label for n in notices),
-        entries=tuple(timeline(store, [item.id, *(n.id for n in notices)])),
+        entries=tuple(timeline(store, [item.id, *(n.id for n in notices)], who)),
         code=verification_code(store, item, notices),
         documents=issued_documents(store, item, notices),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from uuid import UUID
 
 from domain.actor import Role
@@ -115,11 +115,23 @@ class TimelineEntry:
     on: date
     recorded_at: str
     what: str
-    actor: str
+    actor: str  # the account (for the API and the dossier's code)
     role: str
     details: tuple[tuple[str, str], ...]
     record_id: UUID
     version: int
+    who: str = ""  # the person in words: 张三（区住建局）, 系统（自动记录） — what pages and documents show
+
+
+SYSTEM_WORDS = "系统（自动记录）"
+
+
+def role_words(actor: dict) -> str:
+    """Who acted, when nothing more is known of the account: the system, or the role's label."""
+    role = actor.get("role")
+    if not role or role == Role.SYSTEM.value:
+        return SYSTEM_WORDS
+    return Role(role).label
 
 
 def _describe(value: Any) -> str:
@@ -137,21 +149,25 @@ def event_label(name: str, event: Any = None) -> str:
     return what
 
 
-def timeline(store, record_ids: Iterable[UUID]) -> list[TimelineEntry]:
-    """Every event of the given records (an item and its notices, say), in business-date order."""
+def timeline(store, record_ids: Iterable[UUID],
+             who: Callable[[dict, date], str] | None = None) -> list[TimelineEntry]:
+    """Every event of the given records (an item and its notices, say), in business-date order;
+    ``who(actor, day)`` names the person who acted (default: the role only)."""
+    person = who or (lambda actor, day: role_words(actor))
     entries = []
     for record_id in record_ids:
         for event in store.events.get(record_id):
-            name = type(event).__qualname__
+            event_name = type(event).__qualname__
             actor = getattr(event, "actor", None) or {}
             details = tuple((label, _describe(getattr(event, attr))) for attr, label in DETAILS
                             if getattr(event, attr, None) not in (None, "", []))
             role = actor.get("role")
+            on = getattr(event, "on", event.timestamp.date())
             entries.append(TimelineEntry(
-                on=getattr(event, "on", event.timestamp.date()), recorded_at=event.timestamp.isoformat(),
-                what=event_label(name, event), actor=actor.get("user", ""),
+                on=on, recorded_at=event.timestamp.isoformat(),
+                what=event_label(event_name, event), actor=actor.get("user", ""),
                 role=Role(role).label if role else "", details=details, record_id=record_id,
-                version=event.originator_version,
+                version=event.originator_version, who=person(actor, on) if isinstance(actor, dict) else "",
             ))
     entries.sort(key=lambda e: (e.on, e.recorded_at))
     return entries

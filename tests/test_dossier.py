@@ -9,7 +9,6 @@ from builders import DistrictBuilder
 
 from domain.actor import Actor, Role
 from domain.errors import NotAllowed, NotFound
-from projections.dossier import referral_dossier
 
 
 @pytest.fixture
@@ -38,8 +37,10 @@ def test_the_dossier_holds_every_fact_with_its_actor_and_date(app, case):
         app.case_file(item, discipline)  # proposed, not yet approved by a leader
     assert refused.value.rule == "referral.not_referred"
     app.decide_referral(item, True, "同意移交", world.leader("HEAD"))
+    app.add_user(username=world.office.user, display_name="王督查", password="long-enough-1", role=Role.OFFICE,
+                 district=world.district, actor=world.admin)
     found, notices = app.case_file(item, discipline)
-    dossier = referral_dossier(app.store, found, notices)
+    dossier = app.referral_dossier(found, notices)
     assert dossier.notices == (notice.number_label,)
     whats = [e.what for e in dossier.entries]
     assert whats[:3] == ["登记督办事项", "分解交办", "签收"]
@@ -48,7 +49,9 @@ def test_the_dossier_holds_every_fact_with_its_actor_and_date(app, case):
     assert [e.on for e in dossier.entries] == sorted(e.on for e in dossier.entries)
     urge = next(e for e in dossier.entries if e.what == "催办")
     assert (urge.on, urge.role, dict(urge.details)["意见"]) == (date(2026, 3, 23), "督查室", "请抓紧办理")
-    assert {"system", world.office.user, "head-leader"} <= dossier.actors
+    # people in words: the office's account has a name, the head's post, the watcher is the system
+    assert {"系统（自动记录）", "王督查（督查室）", "区长"} <= dossier.actors
+    assert not {world.office.user, "head-leader", "system"} & dossier.actors
     # the documents issued on the case (已发文书): the notice and the numbered criticism, by date
     assert [(d.kind, d.number, d.title, d.issued_on) for d in dossier.documents] == [
         ("督办通知", notice.number_label, "督办通知", date(2026, 3, 23)),

@@ -85,3 +85,24 @@ def test_an_inspections_timeline_reads_in_chinese(app, clock):
     assert ("问题", "燃气管道老化") in entries[3].details and ("计划月份", "2026-03") in entries[0].details
     assert [e.what for e in timeline(app.store, [planned.id])] == ["列入督查计划"]
     assert event_label("Inspection.Created") == "列入督查计划" and event_label("Unknown.Thing") == "Thing"
+
+
+def test_the_history_names_people_and_units_as_they_were_that_day(app, clock):
+    """A clerk with a name reports for 区住建局 on 3 March; the unit is renamed on 10 March: the
+    report still reads 张三（区住建局）; a clerk without a name reads as the unit; nobody as an account."""
+    from builders import DistrictBuilder
+    from domain.actor import Role
+
+    world = DistrictBuilder(app).units(A="区住建局").build()
+    clerk = world.unit("A")
+    app.add_user(username=clerk.user, display_name="张三", password="long-enough-1", role=Role.UNIT,
+                 district=world.district, unit=world.unit_ids["A"], actor=world.admin)
+    item = world.item(lead="A", sign=True, deadline=date(2026, 4, 30))
+    clock.set(date(2026, 3, 3))
+    app.report_item_progress(item, 30, "推进中", clerk)
+    clock.set(date(2026, 3, 10))
+    app.rename_unit(world.unit_ids["A"], "区住房和城市更新局", world.office)
+    app.report_item_progress(item, 60, "过半", clerk)
+    said = [(e.on, e.what, e.who) for e in app.history([item]) if e.what == "报送进展"]
+    assert said == [(date(2026, 3, 3), "报送进展", "张三（区住建局）"), (date(2026, 3, 10), "报送进展", "张三（区住房和城市更新局）")]
+    assert all(clerk.user not in e.who and world.office.user not in e.who for e in app.history([item]))

@@ -30,11 +30,12 @@ from domain.errors import NotAllowed, NotFound
 from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.item import SupervisedItem
 from domain.leadership import Leader, LeaderTitle
+from domain.organisation import Unit
 from domain.notice import SupervisionNotice
 from domain.rectification import RectificationTask
 from duban.application.oversight import OversightCommands
 from projections.dossier import Dossier, Verification, check_dossier, referral_dossier
-from projections.timeline import TimelineEntry, timeline
+from projections.timeline import SYSTEM_WORDS, TimelineEntry, timeline
 
 EVERYTHING = None  # visible_units() answer for "every unit of the district"
 I = TypeVar("I")  # an inspection, or a list's row of one
@@ -169,11 +170,29 @@ class ReadAccess(OversightCommands):
     def history(self, record_ids: Iterable[UUID]) -> list[TimelineEntry]:
         """The records' history in plain Chinese (办理过程), from their own events, in business-date
         order; read access to each record is the caller's check (``readable_*``)."""
-        return timeline(self.store, record_ids)
+        return timeline(self.store, record_ids, self.person_words)
+
+    def person_words(self, actor: dict, day: date) -> str:
+        """The person an event's actor record names, as pages and documents show them: the display
+        name and, in brackets, the unit (its name then), the leader's post, or the office; the
+        system as 系统（自动记录）; never the account."""
+        role = actor.get("role")
+        if not role or role == Role.SYSTEM.value:
+            return SYSTEM_WORDS
+        account = self.user(actor.get("user") or "")
+        name = account.display_name if account is not None and account.display_name != account.username else ""
+        where = Role(role).label
+        if actor.get("unit"):
+            unit = self._find(Unit, UUID(actor["unit"]), readonly=True)
+            where = unit.name_on(day) if unit is not None else where
+        elif actor.get("leader"):
+            leader = self._find(Leader, UUID(actor["leader"]), readonly=True)
+            where = leader.title.label if leader is not None else where
+        return f"{name}（{where}）" if name else where
 
     def referral_dossier(self, item: SupervisedItem, notices: list[SupervisionNotice]) -> Dossier:
         """The referral dossier (移交材料) of a case read through :meth:`case_file`."""
-        return referral_dossier(self.store, item, notices)
+        return referral_dossier(self.store, item, notices, self.person_words)
 
     def verify_dossier(self, item_id: UUID, code: str, actor: Actor,
                        notice_ids: Iterable[UUID] | None = None) -> Verification:
