@@ -43,7 +43,7 @@ def test_the_discipline_body_sees_the_referred_cases(web, referred):
     page = main_of(answer.text)
     row = re.search(r"<tr><td>督办事项</td>(.*?)</tr>", page, re.S)[1]
     number = web.app.readable_item(item, web.world.office).number_label
-    for text in (number, "违规发放拆迁补贴问题", "区住建局", "2026-04-02", "fuquzhang"):
+    for text in (number, "违规发放拆迁补贴问题", "区住建局", "2026-04-02", "副区长"):
         assert text in row
     assert f'href="/discipline/items/{item.hex}"' in row
 

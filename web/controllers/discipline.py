@@ -64,7 +64,7 @@ def referred_cases(duban: Duban, reads: Reads, actor: Actor) -> list[ReferredCas
         approval = _approval(duban.history([UUID(row.entry_id)]))
         item = row.kind == "item"
         cases.append(ReferredCase("督办事项" if item else "整改任务", row.number, row.title, row.lead_unit,
-                                  approval.on if approval else None, approval.actor if approval else "",
+                                  approval.on if approval else None, approval.who if approval else "",
                                   f"/discipline/{'items' if item else 'rectifications'}/{row.entry_id}"))
     cases.sort(key=lambda c: c.referred_on or date.min, reverse=True)
     return cases
