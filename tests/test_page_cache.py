@@ -28,9 +28,11 @@ def test_a_page_is_answered_again_until_the_read_models_move(web):
     entries = kept(web)
     again = office.get("/office/ledger")
     assert again.text == first.text and kept(web) == entries  # answered from memory, nothing new kept
-    web.item("第二件事项")  # recorded by this process: its next page waits for the worker and is not kept
+    web.item("第二件事项")  # recorded by this process: its next page waits for the worker
     fresh = office.get("/office/ledger")
-    assert "第二件事项" in fresh.text and kept(web) == entries
+    # the page shows the change; it is kept only if the worker had passed the change by then
+    # (on a busy machine it may have, or not: either is right, a page from before it never is)
+    assert "第二件事项" in fresh.text and kept(web) in (entries, entries + 1)
     assert office.get("/office/ledger").text == fresh.text and kept(web) == entries + 1  # kept at the new position
     assert office.get("/office/ledger").text == fresh.text and kept(web) == entries + 1
 
