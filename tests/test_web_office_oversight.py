@@ -394,5 +394,6 @@ def test_the_inspection_page_shows_its_history_in_chinese(web):
     assert history, page.text[-1500:]
     entries = re.findall(r'<li><span class="when">([^<]+)</span><b>([^<]+)</b>', history[1])
     assert [what for _, what in entries] == ["申请开展检查", "批准检查申请", "实施督查", "登记发现的问题"]
-    assert "同意，限于晴川街" in history[1] and "问题：燃气管道老化" in history[1] and "c-clerk（承办单位）" in history[1]
+    assert "同意，限于晴川街" in history[1] and "问题：燃气管道老化" in history[1]
+    assert '<span class="muted">区城管局</span>' in history[1] and "c-clerk" not in history[1]  # the unit, not the account
     assert "Inspection." not in page.text and "FindingRecorded" not in page.text
