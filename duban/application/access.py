@@ -21,7 +21,7 @@ user is given, the very one a missing record raises.
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable, TypeVar
+from typing import Callable, Iterable, TypeVar
 from uuid import UUID
 
 from domain.actor import Actor, Role
@@ -33,6 +33,7 @@ from domain.leadership import Leader, LeaderTitle
 from domain.organisation import Unit
 from domain.notice import SupervisionNotice
 from domain.rectification import RectificationTask
+from domain.users import UserAccount
 from duban.application.oversight import OversightCommands
 from projections.dossier import Dossier, Verification, check_dossier, referral_dossier
 from projections.timeline import SYSTEM_WORDS, TimelineEntry, timeline
@@ -170,29 +171,41 @@ class ReadAccess(OversightCommands):
     def history(self, record_ids: Iterable[UUID]) -> list[TimelineEntry]:
         """The records' history in plain Chinese (办理过程), from their own events, in business-date
         order; read access to each record is the caller's check (``readable_*``)."""
-        return timeline(self.store, record_ids, self.person_words)
+        return timeline(self.store, record_ids, self.person_words())
 
-    def person_words(self, actor: dict, day: date) -> str:
-        """The person an event's actor record names, as pages and documents show them: the display
-        name and, in brackets, the unit (its name then), the leader's post, or the office; the
-        system as 系统（自动记录）; never the account."""
-        role = actor.get("role")
-        if not role or role == Role.SYSTEM.value:
-            return SYSTEM_WORDS
-        account = self.user(actor.get("user") or "")
-        name = account.display_name if account is not None and account.display_name != account.username else ""
-        where = Role(role).label
-        if actor.get("unit"):
-            unit = self._find(Unit, UUID(actor["unit"]), readonly=True)
-            where = unit.name_on(day) if unit is not None else where
-        elif actor.get("leader"):
-            leader = self._find(Leader, UUID(actor["leader"]), readonly=True)
-            where = leader.title.label if leader is not None else where
-        return f"{name}（{where}）" if name else where
+    def person_words(self) -> Callable[[dict, date], str]:
+        """Names the person an event's actor record stands for, as pages and documents show them:
+        the display name and, in brackets, the unit (its name that day), the leader's post or the
+        office; the system as 系统（自动记录）; never the account.  One namer serves one history:
+        each account, unit and leader is read once however many entries name it."""
+        read: dict[tuple[type, str], object] = {}
+
+        def once(kind: type, key: str):
+            if (kind, key) not in read:
+                read[kind, key] = (self.user(key) if kind is UserAccount
+                                   else self._find(kind, UUID(key), readonly=True))
+            return read[kind, key]
+
+        def who(actor: dict, day: date) -> str:
+            role = actor.get("role")
+            if not role or role == Role.SYSTEM.value:
+                return SYSTEM_WORDS
+            account = once(UserAccount, actor.get("user") or "")
+            name = account.display_name if account is not None and account.display_name != account.username else ""
+            where = Role(role).label
+            if actor.get("unit"):
+                unit = once(Unit, actor["unit"])
+                where = unit.name_on(day) if unit is not None else where
+            elif actor.get("leader"):
+                leader = once(Leader, actor["leader"])
+                where = leader.title.label if leader is not None else where
+            return f"{name}（{where}）" if name else where
+
+        return who
 
     def referral_dossier(self, item: SupervisedItem, notices: list[SupervisionNotice]) -> Dossier:
         """The referral dossier (移交材料) of a case read through :meth:`case_file`."""
-        return referral_dossier(self.store, item, notices, self.person_words)
+        return referral_dossier(self.store, item, notices, self.person_words())
 
     def verify_dossier(self, item_id: UUID, code: str, actor: Actor,
                        notice_ids: Iterable[UUID] | None = None) -> Verification:
