@@ -40,6 +40,19 @@ class EscalationRules:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
+def rule_words(rule: str, rules: EscalationRules) -> str:
+    """The rule an advice rests on, in the office's words (升级依据); the rule id stays in the API."""
+    return {
+        "urge.overdue": f"逾期满{rules.urge_after_working_days}个工作日，予以催办",
+        "notice.urged_or_long_overdue": (f"催办满{rules.urges_before_notice}次或逾期满{rules.notice_after_working_days}"
+                                         "个工作日，发督办通知"),
+        "criticise.notice_reply_overdue": "督办通知逾期未回复，予以通报批评",
+        "interview.criticised_still_overdue": "通报批评后仍未办结，予以约谈",
+        "referral.interviewed_still_overdue": (f"约谈后逾期仍满{rules.referral_after_working_days}个工作日，"
+                                               "建议移交纪检监察"),
+    }.get(rule, "升级规则")
+
+
 def available_rules() -> list[str]:
     return versions(RULES)
 

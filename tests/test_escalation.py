@@ -8,7 +8,7 @@ import pytest
 from builders import DistrictBuilder, events_recorded
 
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
-from domain.escalation import CaseFacts, EscalationRules, Step, next_step
+from domain.escalation import CaseFacts, EscalationRules, Step, next_step, rule_words
 from domain.rectification import ProblemSource, Severity
 from projections.escalation import EscalationQueries
 from projections.ledger import LedgerQueries
@@ -43,6 +43,14 @@ RULES = EscalationRules.load("2026-v1")
 def test_the_policy_climbs_the_ladder_one_step_at_a_time(facts, step, rule):
     advice = next_step(facts, RULES)
     assert (advice.step, advice.rule) == (step, rule) if step else advice is None
+
+
+def test_every_rule_the_policy_names_is_told_in_the_offices_words_with_its_thresholds():
+    """The queue shows why in words (升级依据), never the rule id (that stays in the API)."""
+    assert rule_words("notice.urged_or_long_overdue", RULES) == "催办满2次或逾期满5个工作日，发督办通知"
+    assert rule_words("referral.interviewed_still_overdue", RULES) == "约谈后逾期仍满40个工作日，建议移交纪检监察"
+    for rule in ("urge.overdue", "criticise.notice_reply_overdue", "interview.criticised_still_overdue"):
+        assert rule_words(rule, RULES) != "升级规则" and "." not in rule_words(rule, RULES)
 
 
 def test_the_evidence_says_why_in_plain_words():

@@ -389,7 +389,7 @@ def _refused_because(answer, why: str) -> bool:
     """The application's own refusal (an HTML page naming its rule, or the message beside a form)."""
     if not answer.headers.get("content-type", "").startswith("text/html"):
         return False
-    rule = re.search(r"规则：([\w.]+)", answer.text)
+    rule = re.search(r'data-rule="([\w.]+)"', answer.text)  # the rule, kept out of the words shown
     if why == READ_ONLY:
         return "管理员无权操作" in answer.text
     if rule is None:
@@ -399,7 +399,7 @@ def _refused_because(answer, why: str) -> bool:
 
 
 def _gist(text: str) -> str:
-    found = re.search(r'<p class="error" role="alert">([^<]*)</p>', text) or re.search(
+    found = re.search(r'<p class="error" role="alert"[^>]*>([^<]*)</p>', text) or re.search(
         r'role="alert"[^>]*>([^<]+)<', text)
     return found[1].strip() if found else text[:160].replace("\n", " ")
 

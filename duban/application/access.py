@@ -25,8 +25,10 @@ from typing import Callable, Iterable, TypeVar
 from uuid import UUID
 
 from domain.actor import Actor, Role
-from domain.base import not_found
+from domain.attachments import files_in
+from domain.base import DistrictAggregate, not_found
 from domain.errors import NotAllowed, NotFound
+from domain.evidence import is_sha256
 from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.item import SupervisedItem
 from domain.leadership import Leader, LeaderTitle
@@ -153,6 +155,32 @@ class ReadAccess(OversightCommands):
             return Unreadable(Inspection, "inspection.unannounced", "该督查检查为暗访督查，实施前不向被督查单位公开。")
         return None
 
+    def evidence_file(self, record_id: UUID, sha256: str, actor: Actor) -> tuple[dict, bytes]:
+        """A file of a record (证明材料) and its content, to one who may read the record: the file as
+        the record names it (its first mention: name, size, content type, SHA-256).  A record one may
+        not read, a missing record and a file the record does not name all answer alike (NotFound
+        ``evidence.not_found``); the refusal of a record not one's business is logged as such."""
+        missing = NotFound("evidence.not_found", "没有这份证明材料，或无权查看。")
+        record = self._find(DistrictAggregate, record_id, readonly=True)
+        readable = {SupervisedItem: self.readable_item, SupervisionNotice: self.readable_notice,
+                    RectificationTask: self.readable_rectification, Inspection: self.readable_inspection}
+        check = next((read for kind, read in readable.items() if isinstance(record, kind)), None)
+        if check is None:
+            raise missing
+        try:
+            check(record_id, actor, readonly=True)
+        except Unreadable as refused:
+            refused.answer = missing
+            raise
+        except NotFound:
+            raise missing from None
+        named = next((f for event in self.store.events.get(record_id) for f in files_in(event)
+                      if f.get("sha256") == sha256), None) if is_sha256(sha256) else None
+        content = self.files.read(sha256) if named is not None else None
+        if content is None:
+            raise missing
+        return dict(named), content
+
     def case_file(self, item_id: UUID, actor: Actor,
                   notice_ids: Iterable[UUID] | None = None) -> tuple[SupervisedItem, list[SupervisionNotice]]:
         """An item ``actor`` may read, with the notices issued about it (for its timeline or a
@@ -199,7 +227,7 @@ class ReadAccess(OversightCommands):
             elif actor.get("leader"):
                 leader = once(Leader, actor["leader"])
                 where = leader.title.label if leader is not None else where
-            return f"{name}（{where}）" if name else where
+            return f"{name}（{where}）" if name and name != where else where
 
         return who
 

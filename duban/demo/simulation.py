@@ -70,6 +70,7 @@ class DemoWorld:
         self.leaders: dict[str, UUID] = {}
         self.district_head: Actor | None = None
         self.leader_actor: dict[UUID, Actor] = {}
+        self.leader_post: dict[UUID, str] = {}  # the post as the record names it (分管领导)
         self.unit_style: dict[UUID, str] = {}  # diligent | late | silent
         self.pending: list[tuple[date, int, Callable[[], object]]] = []
         self._order = 0
@@ -109,6 +110,7 @@ class DemoWorld:
             self.leaders[leader.code] = made.id
             actor = Actor(f"leader-{leader.code}", Role.LEADER, self.code, leader=made.id)
             self.leader_actor[made.id] = actor
+            self.leader_post[made.id] = made.portfolio_label
             if made.title is LeaderTitle.DISTRICT_HEAD:
                 self.district_head = actor
             for unit_code in leader.unit_codes:
@@ -316,7 +318,7 @@ class DemoWorld:
             elif item.criticisms and item.interviews == 0 and overdue_days > 45:
                 leader = self._leader_for(item.lead_unit)
                 self.attempt(lambda: self.app.record_interview(
-                    item.id, leader.user if leader.role is Role.LEADER else "督查室主任", "单位主要负责人", self.office,
+                    item.id, self.leader_post.get(leader.leader, "督查室主任"), "单位主要负责人", self.office,
                     note="约谈单位主要负责人，要求限期整改。", leader=leader.leader, on=day))
             elif item.interviews and item.referral is None and overdue_days > 90:
                 self.attempt(lambda: self.app.propose_referral(

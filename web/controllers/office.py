@@ -24,6 +24,7 @@ from documents.item_import import FILE_TOO_LARGE, MAX_FILE_BYTES, MAX_ROWS, impo
 from documents.ledger_xlsx import LedgerSheet, ledger_workbook
 from domain.actor import Actor, Role
 from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotFound
+from domain.escalation import EscalationRules, rule_words
 from domain.item import ItemStatus, Satisfaction, SupervisedItem
 from domain.deadlines import deadline_basis_label
 from domain.item_actions import ItemAction, office_actions
@@ -42,6 +43,7 @@ from web.forms import NO_FORM, Form, FormBody, FormState, asked_day, seen_versio
 LEDGER_KINDS = ("item", "subtask")
 SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在前）", "overdue": "按逾期工作日（多者在前）",
                "unit": "按牵头单位"}
+CLOSED_SORT_LABELS = {"closed_desc": "按销号日期（近者在前）", "closed": "按销号日期（早者在前）"}  # the closed ledger's
 DASHBOARD_RULES = "2026-v1"  # the escalation rules the queue applies
 REFERRAL_LABELS = {None: "未提出移交", "proposed": "已提出移交纪检监察，待领导审批", "approved": "领导已批准移交纪检监察",
                    "declined": "领导不同意移交"}
@@ -272,7 +274,8 @@ class OfficeController(Controller):
         overdue = ledger.rows(district, day, open_only=True, overdue_only=True, sort="overdue", limit=20)
         due_soon = reads.warnings.rows(district, day, kinds=("item", "subtask", "rectification"), colour="blue",
                                        limit=20)
-        queue = reads.escalation.queue(district, day, DASHBOARD_RULES)
+        rules = EscalationRules.load(DASHBOARD_RULES)
+        queue = reads.escalation.queue(district, day, rules)
         return page("office/dashboard.html", actor, day,
                     statuses=[(s, by_status.get(s.value, 0)) for s in ItemStatus],
                     rectifications=ledger.counts(district, day, kinds=("rectification",)),
@@ -281,8 +284,8 @@ class OfficeController(Controller):
                     open=ledger.count(district, day, kinds=("item",), open_only=True),
                     overdue=[(r, entry_link(r.kind, r.entry_id)) for r in overdue],
                     due_soon=[(w, entry_link(w.row.kind, w.row.entry_id)) for w in due_soon],
-                    queue=[(r, entry_link(r.kind, r.entry_id)) for r in queue[:30]],
-                    rules=DASHBOARD_RULES)
+                    queue=[(r, entry_link(r.kind, r.entry_id), rule_words(r.rule, rules)) for r in queue[:30]],
+                    rules=rules.title)
 
     # -- 督办台账 ----------------------------------------------------------------------------------
     @get("/ledger.xlsx", sync_to_thread=True)
@@ -324,6 +327,8 @@ class OfficeController(Controller):
         def url(number: int) -> str:
             return "/office/ledger?" + urlencode({**filters.query_args(), "page": number})
 
+        if filters.closed:  # the closed ledger also sorts by 销号日期
+            context["sort_options"] = [*SORT_LABELS.items(), *CLOSED_SORT_LABELS.items()]
         context.update(rows=shown, total=found.total, page=current, pages=pages, filters=filters,
                        xlsx_url="/office/ledger.xlsx?" + urlencode(filters.query_args()),
                        previous_url=url(current - 1) if current > 1 else None,
