@@ -2,7 +2,9 @@
 
 ``import_template()`` gives the workbook offices fill in: a title row, the frozen header row, one
 example row (序号 ``示例``, skipped on import), a drop-down of the sources (事项来源) and an
-instructions sheet (填写说明).  ``read_items()`` reads a filled-in workbook and checks EVERY row —
+instructions sheet (填写说明).  The example names units of the district the template is made for
+(and the instructions list them), so an example kept as a row imports; a template made without
+units holds ``UNIT_PLACEHOLDER`` instead, which the import refuses with a message saying so.  ``read_items()`` reads a filled-in workbook and checks EVERY row —
 required cells, dates, known sources and units, the number's format, numbers repeated within the
 file — and lists every problem with its Excel row and column ("第5行 D列（决策日期）：日期格式不正确").
 It records nothing: the application (``Duban.import_items``) registers the rows, all or nothing.
@@ -14,7 +16,9 @@ An exported ledger (台账导出, ``documents.ledger_xlsx``) is read the same wa
 above the header row, its numbers (督〔2026〕12号) are kept, and its deadline cells are dates.  Of
 its ledger-only columns 分管领导, 办理进展 and 逾期工作日 are ignored (the leader follows the lead
 unit's portfolio in the importing district).  Every row is registered afresh and assigned, so it
-starts as 待签收: the units sign for it and report again; progress is not carried over.  What
+starts as 待签收: the units sign for it and report again; progress is not carried over.  A row
+still 已登记 (registered, no lead unit yet: 状态 ``ItemStatus.REGISTERED``) may leave 牵头单位
+and 协办单位 empty: it is registered and left unassigned, as it was (filled in, it is assigned).  What
 cannot be carried over without changing its meaning is refused, never dropped quietly:
 
 - a closed row — 状态 已办结销号 or 终止办理 (``ItemStatus.is_closed``), or a filled 销号日期 — is an
@@ -41,7 +45,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
-from typing import Iterator, Sequence
+from typing import Collection, Iterator, Sequence
 from uuid import UUID
 from zipfile import BadZipFile, ZipFile
 from zlib import error as ZlibError
@@ -61,6 +65,8 @@ from domain.sources import REFERENCE_HINTS, SourceKind
 from domain.text import clean_text
 
 EXAMPLE = "示例"
+UNIT_PLACEHOLDER = "（请填写本区单位全称）"  # the example's unit when the template knows no unit of the district
+EXAMPLE_CO_UNITS = 2  # co-units the example names, when the district has them
 # header -> (required, what the instructions sheet says about it)
 COLUMNS: dict[str, tuple[bool, str]] = {
     "序号": (False, "可不填；填“示例”的行导入时跳过。"),
@@ -110,13 +116,15 @@ class ImportProblem:
     row: int | None = None
     column: int | None = None
     header: str | None = None
+    sheet: str | None = None  # a workbook of several sheets (the roster's) names the sheet too
 
     def __str__(self) -> str:
+        where = f"工作表“{self.sheet}” " if self.sheet else ""
         if self.row is None:
-            return self.message
+            return f"{where}{self.message}" if where else self.message
         if self.column is None:
-            return f"第{self.row}行：{self.message}"
-        return f"第{self.row}行 {get_column_letter(self.column)}列（{self.header}）：{self.message}"
+            return f"{where}第{self.row}行：{self.message}"
+        return f"{where}第{self.row}行 {get_column_letter(self.column)}列（{self.header}）：{self.message}"
 
 
 RowError = ImportProblem
@@ -134,7 +142,7 @@ class ImportRow:
     decision_date: date
     title: str
     description: str
-    lead_unit: UUID
+    lead_unit: UUID | None  # None: a 已登记 row of an exported ledger, registered and left unassigned
     co_units: tuple[UUID, ...]
     deadline: date | None
 
@@ -167,7 +175,12 @@ def listed(problems: Sequence[ImportProblem], limit: int = MAX_LISTED) -> tuple[
 
 
 # ------------------------------------------------------------------------------ the template
-def import_template() -> bytes:
+def import_template(unit_names: Sequence[str] = ()) -> bytes:
+    """The template for a district whose active units are ``unit_names`` (in the district's order):
+    the example row is led by the first and co-handled by the next ones, and the instructions list
+    them all; with none, the example holds ``UNIT_PLACEHOLDER``."""
+    lead = unit_names[0] if unit_names else UNIT_PLACEHOLDER
+    co_units = "、".join(unit_names[1:1 + EXAMPLE_CO_UNITS])
     book = Workbook()
     ws = book.active
     ws.title = SHEET
@@ -183,7 +196,7 @@ def import_template() -> bytes:
         cell.fill = PatternFill("solid", fgColor="EDEDED")
         cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.append([EXAMPLE, "", SourceKind.EXECUTIVE_MEETING.label, "区政府第12次常务会议", date(2026, 3, 2),
-               "整治背街小巷环境卫生", "6月底前完成主城区背街小巷整治", "区城管局", "区住建局、晴川街", None])
+               "整治背街小巷环境卫生", "6月底前完成主城区背街小巷整治", lead, co_units or None, None])
     for cell in ws[3]:
         cell.font = Font(italic=True, color="808080")
     ws.cell(row=3, column=HEADERS.index("决策日期") + 1).number_format = "yyyy-mm-dd"
@@ -212,6 +225,11 @@ def import_template() -> bytes:
     notes.append(["来源依据示例"])
     for kind in SourceKind:
         notes.append([kind.label, "", REFERENCE_HINTS.get(kind, "")])
+    if unit_names:
+        notes.append([])
+        notes.append(["本区单位", "", "牵头单位、协办单位须填写下列单位全称之一："])
+        for name in unit_names:
+            notes.append(["", "", name])
     notes.append([])
     notes.append(["导入规则", "", ("整份文件有任何一处错误，全部不导入，并列出错误；同一文件重复导入不会重复登记。"
                                   f"文件不超过{MAX_FILE_BYTES // (1024 * 1024)} MB，每次最多导入{MAX_ROWS}行，更多事项请分批导入。")])
@@ -318,12 +336,12 @@ def _rows(book, ws) -> Iterator[tuple[int, list, int]]:
         raise Unreadable(type(error).__name__) from error
 
 
-def _header_columns(values: list) -> dict[str, int]:
+def _header_columns(values: list, known: Collection[str] = (*COLUMNS, *CHECKED)) -> dict[str, int]:
     """Each known header in ``values`` and its column (the first, if repeated)."""
     columns: dict[str, int] = {}
     for column, value in enumerate(values, start=1):
         text = _text(value).replace("*", "").replace("＊", "")
-        if (text in COLUMNS or text in CHECKED) and text not in columns:
+        if text in known and text not in columns:
             columns[text] = column
     return columns
 
@@ -459,8 +477,12 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
     if len(title) > 200:
         fail("督办事项", "不能超过200字")
     lead = None
-    lead_name = required("牵头单位")
-    if lead_name:
+    # an exported ledger's 已登记 row has no lead unit yet: it is imported unassigned
+    unassigned = _text(cells.get("状态")) == ItemStatus.REGISTERED.label
+    lead_name = _text(cells.get("牵头单位")) if unassigned else required("牵头单位")
+    if lead_name == UNIT_PLACEHOLDER:
+        fail("牵头单位", f"请把示例中的“{UNIT_PLACEHOLDER}”换成本区承办单位的全称")
+    elif lead_name:
         lead = units.get(lead_name)
         if lead is None:
             fail("牵头单位", f"没有名为“{lead_name}”的单位")
@@ -470,7 +492,9 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
             if not name:
                 continue
             unit = units.get(name)
-            if unit is None:
+            if name == UNIT_PLACEHOLDER:
+                fail("协办单位", f"请把示例中的“{UNIT_PLACEHOLDER}”换成本区承办单位的全称")
+            elif unit is None:
                 fail("协办单位", f"没有名为“{name}”的单位")
             elif unit == lead:
                 fail("协办单位", f"“{name}”已是牵头单位，不能同时协办")
@@ -478,6 +502,8 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
                 fail("协办单位", f"“{name}”重复")
             else:
                 co_units.append(unit)
+    if unassigned and not lead_name and co_units:
+        fail("协办单位", "未填写牵头单位的事项（已登记）不能填写协办单位")
     deadline = None
     if "办理时限" in columns and _text(cells.get("办理时限")):
         try:
@@ -493,7 +519,7 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
     key = number  # a year other than this one is refused later, so the number alone is the key
     if len(errors) > before:
         return None, key
-    assert source is not None and decision_date is not None and lead is not None
+    assert source is not None and decision_date is not None and (lead is not None or unassigned)
     return ImportRow(row=row, number=number, year=year, source=source, reference=reference,
                      decision_date=decision_date, title=title, description=description,
                      lead_unit=lead, co_units=tuple(co_units), deadline=deadline), key

@@ -17,8 +17,16 @@ class Role(Labelled):
     UNIT = "unit", "承办单位"  # 承办单位 user
     LEADER = "leader", "领导"  # 区长 / 副区长
     DISCIPLINE = "discipline", "纪检监察"  # 纪检监察机关
-    ADMIN = "admin", "管理员"  # 系统管理员
+    ADMIN = "admin", "管理员"  # 系统管理员 (of one district)
+    DEPLOYMENT_ADMIN = "deployment", "平台管理员"  # opens districts; sees no district's records
     SYSTEM = "system", "系统"  # the deadline watcher and automatic policies
+
+
+DEPLOYMENT = "*"
+"""The district value of what belongs to the whole deployment rather than to one district: the
+registers of user names and district codes, and the deployment administrators (平台管理员), whose
+actor carries it.  No district is ever coded ``*`` (codes are six digits), so every district's record
+answers such an actor as missing, and the pages of the district roles refuse its role (403)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,11 @@ class Actor:
                 "role.not_allowed",
                 f"只有{allowed}可以{doing}，{self.role.label}无权操作。",
             )
+
+
+def deployment_actor(user: str) -> Actor:
+    """A deployment administrator (平台管理员): opens districts, sees none of their records."""
+    return Actor(user=user, role=Role.DEPLOYMENT_ADMIN, district=DEPLOYMENT)
 
 
 def system_actor(district: str) -> Actor:

@@ -68,3 +68,45 @@ def require_input(condition: object, rule: str, message: str, *, field: str | No
     """Raise :class:`InvalidInput` unless ``condition`` holds."""
     if not condition:
         raise InvalidInput(rule, message, field=field)
+
+
+class InputProblems(InvalidInput):
+    """Several problems with one command's input (输入有误), each naming its field, reported
+    together: a form shows every one beside its field at once.  ``rule``, ``message`` and
+    ``field`` are the first problem's (the API's one error); ``problems`` holds them all."""
+
+    def __init__(self, problems: list[DomainError]) -> None:
+        first = problems[0]
+        super().__init__(first.rule, " ".join(p.message for p in problems), field=first.field)
+        self.problems = list(problems)
+
+
+class Problems:
+    """Collects the input problems of one command, to raise them together (:meth:`raise_any`)."""
+
+    def __init__(self) -> None:
+        self.found: list[DomainError] = []
+
+    def check(self, condition: object, rule: str, message: str, *, field: str | None = None) -> bool:
+        if not condition:
+            self.found.append(InvalidInput(rule, message, field=field))
+        return bool(condition)
+
+    def attempt(self, read, default=None):
+        """``read()``, or ``default`` with its InvalidInput (or every one of its InputProblems) kept."""
+        try:
+            return read()
+        except InputProblems as problems:
+            self.found.extend(problems.problems)
+        except InvalidInput as problem:
+            self.found.append(problem)
+        return default
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise InputProblems(self.found)

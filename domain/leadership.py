@@ -33,20 +33,32 @@ class Leader(DistrictAggregate):
     def id_for(district: str, code: str) -> UUID:
         return stable_id(district, "leader", code)
 
+    HOLDER_MAX = 20
+
     @classmethod
-    def register(cls, code: str, title: LeaderTitle, portfolio_label: str, on: date, actor: Actor) -> "Leader":
+    def register(cls, code: str, title: LeaderTitle, portfolio_label: str, on: date, actor: Actor,
+                 holder: str = "") -> "Leader":
+        """登记领导岗位; ``holder`` (姓名) is the person holding the post, when known (the demo names
+        posts only); the label the ledger shows (分管领导) is ``portfolio_label``, by default the
+        title and the holder's name (副区长张三) or the title alone."""
         require_input(re.fullmatch(r"[A-Za-z0-9_-]{1,32}", code or ""), "leader.bad_code", "领导代码只能由字母、数字、-、_组成。", field="code")
+        holder = (holder or "").strip()
+        require_input(len(holder) <= cls.HOLDER_MAX, "leader.holder_too_long", f"姓名不能超过{cls.HOLDER_MAX}字。",
+                      field="holder")
         return cls(
             id=cls.id_for(actor.district, code), district=actor.district, code=code, title=title.value,
-            portfolio_label=(portfolio_label or title.label).strip(), on=on, actor=actor.as_record(),
+            portfolio_label=(portfolio_label or f"{title.label}{holder}").strip(), on=on, actor=actor.as_record(),
+            holder=holder,
         )
 
     @event("Registered")
-    def __init__(self, id: UUID, district: str, code: str, title: str, portfolio_label: str, on: date, actor: dict) -> None:
+    def __init__(self, id: UUID, district: str, code: str, title: str, portfolio_label: str, on: date, actor: dict,
+                 holder: str = "") -> None:
         self.district = district
         self.code = code
         self.title = LeaderTitle(title)
         self.portfolio_label = portfolio_label
+        self.holder = holder  # (posts registered before 姓名 existed name nobody)
         self.left_on: date | None = None
 
     @property

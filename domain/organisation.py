@@ -11,7 +11,7 @@ from eventsourcing.domain import event
 from domain.labels import Labelled
 from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
-from domain.errors import RuleViolation, require, require_input
+from domain.errors import Problems, RuleViolation, require, require_input
 
 
 class District(DistrictAggregate):
@@ -25,8 +25,10 @@ class District(DistrictAggregate):
 
     @classmethod
     def open(cls, code: str, name: str, on: date, actor: Actor) -> "District":
-        require_input(re.fullmatch(r"\d{6}", code or ""), "district.bad_code", "区划代码应为6位数字，如420105。", field="code")
-        require_input(name and name.strip(), "district.name_required", "区名称不能为空。", field="name")
+        problems = Problems()  # both reported at once (a form shows each beside its field)
+        problems.check(re.fullmatch(r"\d{6}", code or ""), "district.bad_code", "区划代码应为6位数字，如420105。", field="code")
+        problems.check(name and name.strip(), "district.name_required", "区名称不能为空。", field="name")
+        problems.raise_any()
         return cls(id=cls.id_for(code), district=code, name=name.strip(), on=on, actor=actor.as_record())
 
     @event("Opened")
@@ -139,21 +141,27 @@ class Unit(DistrictAggregate):
     def id_for(district: str, code: str) -> UUID:
         return stable_id(district, "unit", code)
 
+    SHORT_NAME_MAX = 20
+
     @classmethod
-    def register(cls, code: str, name: str, kind: UnitKind, on: date, actor: Actor) -> "Unit":
+    def register(cls, code: str, name: str, kind: UnitKind, on: date, actor: Actor, short_name: str = "") -> "Unit":
+        """登记单位; ``short_name`` (简称, e.g. 城管局 for 区城市管理执法局) may be left empty."""
         require_input(re.fullmatch(r"[A-Za-z0-9_-]{1,32}", code or ""), "unit.bad_code", "单位代码只能由字母、数字、-、_组成。", field="code")
         require_input(name and name.strip(), "unit.name_required", "单位名称不能为空。", field="name")
+        _check_short_name(short_name)
         return cls(
             id=cls.id_for(actor.district, code), district=actor.district, code=code,
-            name=name.strip(), kind=kind.value, on=on, actor=actor.as_record(),
+            name=name.strip(), kind=kind.value, on=on, actor=actor.as_record(), short_name=(short_name or "").strip(),
         )
 
     @event("Registered")
-    def __init__(self, id: UUID, district: str, code: str, name: str, kind: str, on: date, actor: dict) -> None:
+    def __init__(self, id: UUID, district: str, code: str, name: str, kind: str, on: date, actor: dict,
+                 short_name: str = "") -> None:
         self.district = district
         self.code = code
         self.name = name
         self.kind = UnitKind(kind)
+        self.short_name = short_name  # (units registered before 简称 existed have none)
         self.former_names: list[str] = []
         self.retired_on: date | None = None
 
@@ -161,18 +169,25 @@ class Unit(DistrictAggregate):
     def active(self) -> bool:
         return self.retired_on is None
 
-    def rename(self, name: str, on: date, actor: Actor) -> None:
+    def rename(self, name: str, on: date, actor: Actor, short_name: str | None = None) -> None:
+        """单位更名 from ``on`` (the business date is the day the new name takes effect);
+        ``short_name``: the new 简称, or None to keep the one it has."""
         require_input(name and name.strip(), "unit.name_required", "单位名称不能为空。", field="name")
         require(self.active, "unit.retired", f"单位“{self.name}”已撤销，不能更名。")
         require(name.strip() != self.name, "unit.same_name", "新名称与原名称相同。", field="name")
-        self._renamed(name=name.strip(), on=on, actor=actor.as_record())
+        if short_name is not None:
+            _check_short_name(short_name)
+            short_name = short_name.strip()
+        self._renamed(name=name.strip(), on=on, actor=actor.as_record(), short_name=short_name)
 
     @event("Renamed")
-    def _renamed(self, name: str, on: date, actor: dict) -> None:
+    def _renamed(self, name: str, on: date, actor: dict, short_name: str | None = None) -> None:
         self.former_names.append(self.name)
         # (the day a name ended, the name): set here, not when registered, so every history replays
         self.names_until = [*getattr(self, "names_until", []), [on, self.name]]
         self.name = name
+        if short_name is not None:
+            self.short_name = short_name
 
     def name_on(self, day: date) -> str:
         """The unit's name on ``day`` (a record names the unit as it was then)."""
@@ -189,3 +204,8 @@ class Unit(DistrictAggregate):
     @event("Retired")
     def _retired(self, reason: str, on: date, actor: dict) -> None:
         self.retired_on = on
+
+
+def _check_short_name(short_name: str | None) -> None:
+    require_input(len((short_name or "").strip()) <= Unit.SHORT_NAME_MAX, "unit.short_name_too_long",
+                  f"单位简称不能超过{Unit.SHORT_NAME_MAX}字。", field="short_name")

@@ -14,6 +14,8 @@ from domain.sources import SourceKind
 from duban.application import Duban
 from checks import refused
 
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+
 D = "420105"
 JAN5 = date(2026, 1, 5)
 
@@ -61,6 +63,7 @@ def test_only_admin_or_office_register_units(app, district):
             lambda: app.register_unit("U09", "鹦鹉街", UnitKind.SUBDISTRICT, clerk), UNIT_REGISTER)
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: a fresh service reads it back
 def test_rename_keeps_the_former_name(app, store_env, clock, district, office):
     u01 = district["U01"].id
     app.rename_unit(u01, "晴川街道", office)
@@ -123,6 +126,7 @@ def test_leaders_are_registered_with_unique_codes(app, leaders, office):
     assert app.leader_by_code(D, "L1").portfolio_label == "城建交通"
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: a fresh service reads it back
 def test_who_was_in_charge_across_a_mid_year_portfolio_change(app, store_env, clock, district, leaders, office):
     u01, u02, l1, l2 = district["U01"].id, district["U02"].id, leaders["L1"].id, leaders["L2"].id
     app.place_unit(u01, l1, date(2026, 1, 1), office)
@@ -175,7 +179,7 @@ def test_absence_without_an_ab_pair_is_refused(app, district, leaders, office):
 def test_another_districts_units_are_invisible(app, district, admin, office):
     other_office = Actor(user="duchashi-2", role=Role.OFFICE, district="420106")
     assert app.units("420106") == []
-    app.open_district("420106", "洪山区", admin, on=JAN5)
+    app.open_district("420106", "洪山区", Actor("admin-2", Role.ADMIN, "420106"), on=JAN5)  # its own administrator
     app.register_unit("U01", "洪山街", UnitKind.SUBDISTRICT, other_office, on=JAN5)  # same code, other district
     assert [u.name for u in app.units("420106")] == ["洪山街"]
     assert [u.name for u in app.units(D)] == ["晴川街", "建桥街"]

@@ -16,7 +16,7 @@ from uuid import UUID
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
-from domain.errors import ConcurrentChange, DomainError, InvalidInput
+from domain.errors import ConcurrentChange, DomainError, InputProblems, InvalidInput
 from domain.labels import Labelled
 from web.errors import status_of
 
@@ -73,17 +73,22 @@ class FormState:
         found = self.values.get(name, [])
         return [found] if isinstance(found, str) else list(found)
 
+    @property
+    def errors(self) -> list[DomainError]:
+        """Every problem of the refusal: several when the command reported them together
+        (``domain.errors.InputProblems``), each shown beside its own field."""
+        if self.error is None:
+            return []
+        return list(self.error.problems) if isinstance(self.error, InputProblems) else [self.error]
+
     def error_for(self, name: str) -> str:
         """The message to show beside ``name`` (empty when the refusal concerns another field)."""
-        if self.error is not None and self.error.field == name:
-            return self.error.message
-        return ""
+        return " ".join(e.message for e in self.errors if e.field == name)
 
     def general_error(self, fields: Iterable[str]) -> str:
         """The message to show above the form when no field of it is to blame."""
-        if self.error is not None and self.error.field not in set(fields):
-            return self.error.message
-        return ""
+        known = set(fields)
+        return " ".join(e.message for e in self.errors if e.field not in known)
 
 
 NO_FORM = FormState()

@@ -12,14 +12,14 @@ import structlog
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from domain.actor import Actor, Role
-from domain.errors import NotFound, require, require_input
+from domain.actor import DEPLOYMENT, Actor, Role
+from domain.errors import NotFound, Problems, require, require_input
 from domain.leadership import Leader
+from domain.organisation import District
 from domain.users import UserAccount
 from duban.application.watcher import WatcherCommands
 from duban.logins import Lock, Logins
 
-DEPLOYMENT = "*"
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
 _opening_logins = threading.Lock()
@@ -44,33 +44,75 @@ class UserCommands(WatcherCommands):
     def add_user(self, *, username: str, password: str, role: Role, district: str, actor: Actor,
                  display_name: str = "", unit: UUID | None = None, leader: UUID | None = None,
                  on: date | None = None) -> UserAccount:
+        """添加用户: a district's administrator, in their own district (``district`` another one
+        answers as one that does not exist).  Every problem with the name, the role's unit or leader
+        and the password is reported at once (``InputProblems``)."""
         day = self._on(on)
 
         def work():
-            _check_password(password)
+            UserAccount.may_give(actor, role, district)
             self.district(district)
+            problems = self.new_account_problems(username, password, role, unit, leader)
             if unit is not None:
                 self._active_unit(unit, Actor(actor.user, actor.role, district), "unit")
             if leader is not None:
-                self._get(Leader, leader, Actor(actor.user, actor.role, district))
+                post = self._get(Leader, leader, Actor(actor.user, actor.role, district))
+                require(post.active, "leader.left", "该领导岗位已撤销，不能再添加其用户。", field="leader")
+            problems.raise_any()
             return self._new_account(username, display_name, role, district, unit, leader, password, day, actor)
 
         return self._run("add_user", actor, UserAccount.id_for(username or "-"), work)[1]
 
+    def new_account_problems(self, username: str, password: str, role: Role | None, unit: UUID | None = None,
+                             leader: UUID | None = None) -> Problems:
+        """Every problem with a new account's input (name taken, its format, the role's unit or
+        leader, the password), to report at once."""
+        problems = Problems()
+        problems.found.extend(UserAccount.input_problems(username, role, unit, leader))
+        if username and not any(p.field == "username" for p in problems.found) and self.user(username) is not None:
+            problems.check(False, "user.exists", f"用户名“{username}”已存在。", field="username")
+        problems.attempt(lambda: _check_password(password))
+        return problems
+
     def set_up_district(self, *, code: str, name: str, admin: str, password: str, actor: Actor,
                         display_name: str = "", on: date | None = None) -> UserAccount:
-        """开设区并添加首位管理员: a new deployment's first step, from an empty store.  One save, so a
-        refused name, code or password leaves neither a district without an administrator nor an
-        administrator without a district."""
-        actor.must_be(Role.ADMIN, doing="开设区")
+        """开设区并添加首位管理员: a new district's first step, by a deployment administrator (平台管理员)
+        or, for a deployment's first district (``duban setup``), by that administrator themselves.
+        One save, so a refused name, code or password leaves neither a district without an
+        administrator nor an administrator without a district; every problem is reported at once."""
+        self._may_open(code, actor)
         day = self._new_record_day(on)
 
         def work():
-            _check_password(password)
+            self.district_setup_problems(code, name, admin, password, day).raise_any()
             opened = self._opening(code, name, day, actor)
             return [*opened, *self._new_account(admin, display_name, Role.ADMIN, code, None, None, password, day, actor)]
 
         return self._run("set_up_district", actor, UserAccount.id_for(admin or "-"), work)[-1]
+
+    def district_setup_problems(self, code: str, name: str, admin: str, password: str,
+                                day: date | None = None) -> Problems:
+        """Every problem with a new district's code and name and its first administrator's name and
+        password, to report at once (a code already opened is refused when it is recorded)."""
+        problems = self.new_account_problems(admin, password, Role.ADMIN)
+        probe = Actor("probe", Role.DEPLOYMENT_ADMIN, DEPLOYMENT)
+        problems.attempt(lambda: District.open(code, name, day or self._today(), probe))  # the code's and name's form
+        return problems
+
+    def add_deployment_admin(self, *, username: str, password: str, actor: Actor, display_name: str = "",
+                             on: date | None = None) -> UserAccount:
+        """添加平台管理员: an account of the deployment, not of a district (``domain.actor.DEPLOYMENT``):
+        it opens districts and reads none of their records.  ``duban setup --deployment-admin`` adds
+        the first one, acting as itself."""
+        actor.must_be(Role.DEPLOYMENT_ADMIN, doing="添加平台管理员")
+        day = self._on(on)
+
+        def work():
+            self.new_account_problems(username, password, Role.DEPLOYMENT_ADMIN).raise_any()
+            return self._new_account(username, display_name, Role.DEPLOYMENT_ADMIN, DEPLOYMENT, None, None, password,
+                                     day, actor)
+
+        return self._run("add_deployment_admin", actor, UserAccount.id_for(username or "-"), work)[-1]
 
     def _new_account(self, username: str, display_name: str, role: Role, district: str, unit: UUID | None,
                      leader: UUID | None, password: str, day: date, actor: Actor) -> list:

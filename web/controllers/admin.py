@@ -17,12 +17,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain.actor import Actor, Role
-from domain.errors import DomainError, NotFound
-from domain.users import UserAccount
+from domain.errors import DomainError, InvalidInput, NotFound, Problems
+from domain.users import DISTRICT_ROLES, UserAccount
 from duban.application import Duban
 from duban.clock import CHINA
 from web.auth import actor_in, start_session
-from web.context import done, page, today
+from web.context import Reads, done, page, today
+from web.controllers.admin_organisation import post_words
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 USERS = "/admin/users"
@@ -41,14 +42,19 @@ class UserLine:
     role: str
     active: bool
     locked_until: str  # Beijing time to the minute, "" when not locked
+    belongs_to: str = ""  # the unit's name or the leader's post, in words
 
 
-def user_lines(duban: Duban, actor: Actor) -> list[UserLine]:
-    accounts = sorted((a for a in duban.users() if a.district == actor.district), key=lambda a: a.username)
+def user_lines(duban: Duban, actor: Actor, reads: Reads) -> list[UserLine]:
+    """The district's accounts (the read model: one query), each with its login lock (the logins table)."""
+    accounts = reads.accounts.of_district(actor.district)
     locks = duban.logins.account_locks(a.username for a in accounts)
+    units = reads.directory.unit_names(actor.district)
+    posts = {l.id: post_words(l) for l in reads.directory.leaders(actor.district)}
     return [UserLine(a.username, a.display_name, a.role.label, a.active,
                      datetime.fromtimestamp(locks[a.username].until, CHINA).strftime("%Y-%m-%d %H:%M")
-                     if a.username in locks else "")
+                     if a.username in locks else "",
+                     units.get(a.unit, "") if a.unit else posts.get(a.leader, "") if a.leader else "")
             for a in accounts]
 
 
@@ -64,8 +70,33 @@ class AdminUsersController(Controller):
     path = USERS
 
     @get("/", sync_to_thread=True)
-    def users(self, request: Request, duban: NamedDependency[Duban]) -> Template:
-        return self._page(duban, admin_actor(request), NO_FORM)
+    def users(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+        return self._page(duban, admin_actor(request), NO_FORM, reads=reads)
+
+    @post("/", sync_to_thread=True)
+    def add(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+            data: FormBody) -> Template | Redirect:
+        """添加用户 of the administrator's district: every problem with what was typed at once."""
+        actor = admin_actor(request)
+        form = Form(data, action="add")
+        try:
+            problems = Problems()
+            username = form.text("username", "用户名", required=False, max_length=40)
+            display_name = problems.attempt(lambda: form.text("display_name", "姓名", max_length=40), "")
+            role = problems.attempt(lambda: _district_role(form))
+            unit = problems.attempt(lambda: form.uuid("unit", "所属单位", required=False)) if role is Role.UNIT else None
+            leader = (problems.attempt(lambda: form.uuid("leader", "领导岗位", required=False))
+                      if role is Role.LEADER else None)
+            password = form.text("password", "初始密码", required=False, max_length=200)
+            problems.found.extend(duban.new_account_problems(username, password, role, unit, leader).found)
+            problems.raise_any()
+            account = duban.add_user(username=username, password=password, role=role, district=actor.district,
+                                     actor=actor, display_name=display_name, unit=unit, leader=leader)
+        except DomainError as error:  # the typed password is not drawn again
+            values = {k: v for k, v in form.data.items() if k != "password"}
+            return self._page(duban, actor, FormState(action="add", values=values, error=error),
+                              status_code=Form.status(error), reads=reads)
+        return done(USERS, f"已添加用户“{account.display_name}”（{account.role.label}），请将用户名和初始密码告知本人。")
 
     @post("/{username:str}/unlock", sync_to_thread=True)
     def unlock(self, request: Request, duban: NamedDependency[Duban], username: FromPath[str]) -> Redirect:
@@ -76,8 +107,8 @@ class AdminUsersController(Controller):
         return done(USERS, f"已解除用户“{username}”的登录锁定。")
 
     @post("/{username:str}/password", sync_to_thread=True)
-    def reset_password(self, request: Request, duban: NamedDependency[Duban], username: FromPath[str],
-                       data: FormBody) -> Template | Redirect:
+    def reset_password(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+                       username: FromPath[str], data: FormBody) -> Template | Redirect:
         """重置密码: the account's sessions end; one's own continues under a new session id."""
         actor = admin_actor(request)
         _account(duban, actor, username)
@@ -86,13 +117,15 @@ class AdminUsersController(Controller):
             duban.reset_password(username, form.text("password", "新密码", max_length=200), actor)
         except DomainError as error:
             # the typed password is not drawn again
-            return self._page(duban, actor, FormState(action=form.action, error=error), status_code=Form.status(error))
+            return self._page(duban, actor, FormState(action=form.action, error=error), status_code=Form.status(error),
+                              reads=reads)
         if username == actor.user:
             start_session(request, username)
         return done(USERS, f"已重置用户“{username}”的密码，该用户已登录的会话均已退出。")
 
     @post("/{username:str}/disable", sync_to_thread=True)
-    def disable(self, request: Request, duban: NamedDependency[Duban], username: FromPath[str]) -> Template | Redirect:
+    def disable(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+                username: FromPath[str]) -> Template | Redirect:
         """停用: the account's sessions end."""
         actor = admin_actor(request)
         _account(duban, actor, username)
@@ -100,13 +133,24 @@ class AdminUsersController(Controller):
             duban.disable_user(username, actor)
         except DomainError as error:
             return self._page(duban, actor, FormState(action=f"disable:{username}", error=error),
-                              status_code=Form.status(error))
+                              status_code=Form.status(error), reads=reads)
         return done(USERS, f"已停用用户“{username}”。")
 
     @staticmethod
-    def _page(duban: Duban, actor: Actor, state: FormState, *, status_code: int = 200) -> Template:
+    def _page(duban: Duban, actor: Actor, state: FormState, *, reads: Reads, status_code: int = 200) -> Template:
+        units = [(u.id.hex, u.name) for u in reads.directory.units(actor.district) if u.active]
+        leaders = [(l.id.hex, post_words(l)) for l in reads.directory.leaders(actor.district) if l.active]
         return page("admin/users.html", actor, today(duban), status_code=status_code, form=state,
-                    users=user_lines(duban, actor))
+                    users=user_lines(duban, actor, reads), roles=[(r.value, r.label) for r in DISTRICT_ROLES],
+                    unit_options=units, leader_options=leaders)
+
+
+def _district_role(form: Form) -> Role:
+    """The role chosen among those a district's accounts take (never 平台管理员 or 系统)."""
+    role = form.choice("role", "角色", Role)
+    if role not in DISTRICT_ROLES:
+        raise InvalidInput("form.bad_choice", "请选择角色。", field="role")
+    return role
 
 
 __all__ = ["AdminUsersController", "user_lines"]

@@ -6,8 +6,8 @@ from litestar.response import Redirect
 from domain.actor import Role
 from web.auth import actor_of
 
-HOMES = {Role.OFFICE: "/office", Role.ADMIN: "/office", Role.UNIT: "/unit", Role.LEADER: "/leader",
-         Role.DISCIPLINE: "/discipline"}
+HOMES = {Role.OFFICE: "/office", Role.ADMIN: "/admin", Role.UNIT: "/unit", Role.LEADER: "/leader",
+         Role.DISCIPLINE: "/discipline", Role.DEPLOYMENT_ADMIN: "/platform"}
 
 
 @get("/", sync_to_thread=False)

@@ -30,8 +30,13 @@ def unit_options(reads: Reads, district: str, only: Sequence[UUID] | None = None
 
 
 def leader_options(reads: Reads, district: str) -> list[tuple[str, str]]:
-    return [(l.id.hex, f"{l.title.label}（{l.portfolio_label or l.code}）") for l in reads.directory.leaders(district)
-            if l.active]
+    """The district's posts, each as people say it: 副区长张华, or 副区长（分管城建） (never a code)."""
+    def words(post) -> str:
+        label = post.portfolio_label
+        if not label or label == post.title.label:
+            return post.title.label
+        return label if label.startswith(post.title.label) else f"{post.title.label}（{label}）"
+    return [(l.id.hex, words(l)) for l in reads.directory.leaders(district) if l.active]
 
 
 def enum_options(kind: type[E], members: Sequence[E] | None = None) -> list[tuple[str, str]]:
