@@ -43,6 +43,7 @@ from domain.organisation import UnitKind  # noqa: E402
 from domain.sources import SourceKind  # noqa: E402
 from duban.application import Duban  # noqa: E402
 from duban.clock import FixedClock  # noqa: E402
+from duban.demo.evidence import completion_files, progress_files  # noqa: E402
 
 YEAR = 2025
 OPENED = date(YEAR, 1, 2)
@@ -322,12 +323,12 @@ def generate(app: Duban, clock: FixedClock, target: int, progress: Callable[[str
                 unit, percent = args
                 app.report_item_progress(
                     ids[index], percent, f"本月按计划推进，累计完成约{percent}%。", unit_actors[unit],
-                    attachments=[{"name": f"进展材料-{day:%Y%m}.pdf", "size": 120_000 + percent}], on=day)
+                    attachments=progress_files(f"{day:%Y%m}"), on=day)
             elif kind == "urge":
                 app.urge_item(ids[index], "已超过办理时限，请抓紧办理并报送进展。", office, on=day)
             elif kind == "complete":
                 app.report_completion(ids[index], "各项任务已按要求完成，现申请办结。", unit_actors[plan.lead],
-                                      attachments=[{"name": "办结报告.pdf", "size": 256_000}], on=day)
+                                      attachments=completion_files(), on=day)
             elif kind == "send_back":
                 app.send_back_item(ids[index], "佐证材料不全，部分点位尚未整改到位。", office, on=day)
             elif kind == "sign_off":

@@ -2,8 +2,9 @@
 
 一、基本情况 (the case's facts), 二、已发文书 (notices and numbered criticisms), 三、办理全过程 (every
 event: business date, what, who in which role, what it said, and when it was recorded in Beijing time),
-四、校验码 (the verification code with the number of records it covers, and how the receiver checks
-it).  A pure function of the dossier and the names the caller looks up.
+四、证明材料 (every file of the case: its name, size, the step that recorded it and its SHA-256, so the
+receiver can match a file to the record), 五、校验码 (the verification code with the number of records it
+covers, and how the receiver checks it).  A pure function of the dossier and the names the caller looks up.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 
 from documents import official
 from documents.official import DENSE_TABLE_SIZE, NO_INDENT, chinese_date
+from domain.evidence import size_words
 from duban.clock import beijing_time
 from projections.dossier import Dossier
 
@@ -21,6 +23,8 @@ DOCUMENT_HEADERS = ("文书", "文号", "标题或事由", "日期")
 DOCUMENT_WIDTHS = (26, 52, 32, 46)  # mm, at 小四; a number such as 汉督通报〔2026〕3号 and a date stay on one line
 ENTRY_HEADERS = ("业务日期", "事件", "操作人", "内容")
 ENTRY_WIDTHS = (30, 36, 34, 56)  # mm, at 小四: a date such as 2026-03-02 stays on one line
+FILE_HEADERS = ("文件名", "大小", "所属记录", "SHA-256")
+FILE_WIDTHS = (38, 18, 36, 64)  # mm: the 64 hex digits of a SHA-256 wrap onto three lines
 
 
 def dossier_filename(dossier: Dossier) -> str:
@@ -56,7 +60,21 @@ def dossier_document(dossier: Dossier, *, lead_unit: str, produced_on: date, rec
         (e.on.isoformat(), f"{records.get(e.record_id, '')} {e.what}".strip(), e.who,
          "；".join([f"{name}：{value}" for name, value in e.details] + [f"记录于{beijing_time(e.recorded_at)}"]))
         for e in dossier.entries], ENTRY_WIDTHS, left_columns=(1, 3), size=DENSE_TABLE_SIZE)
-    official.heading(document, "四、校验码")
+    official.heading(document, "四、证明材料")
+    stored = [(e, f) for e, f in dossier.files if f.stored]
+    if stored:
+        official.paragraph(document, f"共{len(stored)}份，均按文件内容的SHA-256摘要存档；"
+                                     "接收单位可对所收文件计算SHA-256，与下表核对。")
+        official.table(document, FILE_HEADERS, [
+            (f.name, size_words(f.size), f"{e.on.isoformat()} {records.get(e.record_id, '')} {e.what}".replace("  ", " "),
+             f.sha256) for e, f in stored], FILE_WIDTHS, left_columns=(0, 2, 3), size=DENSE_TABLE_SIZE)
+    else:
+        official.paragraph(document, "本案无上传存档的证明材料。")
+    named = [(e, f) for e, f in dossier.files if not f.stored]
+    if named:
+        official.paragraph(document, "另有早期记录仅登记了材料名称、未上传文件：" + "、".join(
+            f"{f.name}（{e.on.isoformat()} {e.what}）" for e, f in named) + "。")
+    official.heading(document, "五、校验码")
     if dossier.code is not None:
         official.paragraph(document, f"校验码：{dossier.code.short}")
         official.paragraph(document, "完整摘要（SHA-256）：")

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import unquote, urlparse
 
+from domain.evidence import MB, EvidenceLimits
+
 DEFAULT_SQLITE_PATH = Path("var") / "duban.sqlite3"
 SQLITE_LOCK_TIMEOUT = "5"  # seconds
 # PostgreSQL connections per process: POOL_SIZE kept open, up to MAX_OVERFLOW more under load.  A
@@ -59,6 +61,30 @@ def postgres_env(url: str) -> dict[str, str]:
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"]
     return env
+
+
+# Evidence files (证明材料): how large one file may be, and the files of one step together (a report,
+# a finding, a verification).  ``DUBAN_EVIDENCE_FILE_MB`` and ``DUBAN_EVIDENCE_STEP_MB`` change them.
+EVIDENCE_FILE_MB = 20
+EVIDENCE_STEP_MB = 100
+
+
+def evidence_limits(environ: Mapping[str, str] | None = None) -> EvidenceLimits:
+    """The size limits of evidence files (megabytes in the environment, bytes in the answer)."""
+    environ = os.environ if environ is None else environ
+
+    def megabytes(name: str, default: int) -> int:
+        text = (environ.get(name) or "").strip()
+        try:
+            value = float(text) if text else default
+        except ValueError:
+            raise ValueError(f"{name} must be a number of megabytes, got {text!r}") from None
+        if value <= 0:
+            raise ValueError(f"{name} must be more than 0, got {text!r}")
+        return int(value * MB)
+
+    return EvidenceLimits(file_bytes=megabytes("DUBAN_EVIDENCE_FILE_MB", EVIDENCE_FILE_MB),
+                          step_bytes=megabytes("DUBAN_EVIDENCE_STEP_MB", EVIDENCE_STEP_MB))
 
 
 def secure_cookies(environ: Mapping[str, str] | None = None) -> bool:

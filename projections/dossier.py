@@ -13,7 +13,7 @@ from uuid import UUID
 
 from domain.item import SupervisedItem
 from domain.notice import SupervisionNotice
-from projections.timeline import TimelineEntry, timeline
+from projections.timeline import EntryFile, TimelineEntry, timeline
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ class Dossier:
     entries: tuple[TimelineEntry, ...]
     code: VerificationCode | None = None
     documents: tuple[IssuedDocument, ...] = ()
+
+    @property
+    def files(self) -> tuple[tuple[TimelineEntry, EntryFile], ...]:
+        """Every file of the case (证明材料), each with the step that recorded it, in the history's order."""
+        return tuple((e, f) for e in self.entries for f in e.files)
 
     @property
     def actors(self) -> set[str]:

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable
 from uuid import UUID
 
 from domain.actor import Role
+from domain.attachments import files_in
 
 EVENT_LABELS = {
     "SupervisedItem.Registered": "登记督办事项",
@@ -40,6 +41,9 @@ EVENT_LABELS = {
     "SupervisedItem.Commended": "通报激励",
     "SupervisedItem.DeadlineMissed": "逾期未办结",
     "SupervisedItem.MonthlyReportMissed": "未按月报送进展",
+    "SupervisedItem.DeadlineConfirmed": "确认办理时限（节假日安排载入后复核，时限不变）",
+    "SupervisedItem.DeadlineCorrected": "更正办理时限（节假日安排载入后复核）",
+    "SupervisedItem.DeadlineMissWithdrawn": "撤销逾期记录（按更正后的时限尚未逾期）",
     "RectificationTask.Recorded": "问题入账",
     "RectificationTask.PlanSubmitted": "报送整改方案",
     "RectificationTask.ProgressReported": "报送整改进展",
@@ -63,6 +67,9 @@ EVENT_LABELS = {
     "SupervisionNotice.Closed": "督办通知办结",
     "SupervisionNotice.ReplyOverdue": "逾期未回复",
     "SupervisionNotice.TaskOverdue": "任务逾期",
+    "SupervisionNotice.ReplyDeadlineConfirmed": "确认书面回复时限（节假日安排载入后复核，时限不变）",
+    "SupervisionNotice.ReplyDeadlineCorrected": "更正书面回复时限（节假日安排载入后复核）",
+    "SupervisionNotice.ReplyOverdueWithdrawn": "撤销逾期未回复记录（按更正后的时限尚未逾期）",
     "Inspection.Created": "列入督查计划",  # a department's proposal: see LABEL_VARIANTS
     "Inspection.Approved": "批准检查申请",
     "Inspection.Refused": "不批准检查申请",
@@ -102,12 +109,41 @@ LABEL_VARIANTS = {
 
 # what of an event's data is worth a line: (attribute, Chinese name)
 DETAILS = (
-    ("title", "标题"), ("reference", "来源依据"), ("deadline", "时限"), ("new_deadline", "新时限"),
+    ("title", "标题"), ("reference", "来源依据"), ("deadline", "时限"), ("old_deadline", "原时限"),
+    ("new_deadline", "新时限"), ("happened_on", "发生日期"),
     ("percent", "进度%"), ("text", "内容"), ("summary", "情况"), ("reasons", "理由"), ("note", "意见"),
     ("held_by", "约谈人"), ("interviewee", "被约谈人"), ("satisfaction", "测评"), ("month", "月份"),
     ("task", "任务"), ("reply_deadline", "回复时限"), ("document", "文号"), ("problem", "问题"),
     ("planned_month", "计划月份"),
 )
+
+
+@dataclass(frozen=True)
+class EntryFile:
+    """A file an entry recorded (证明材料): ``sha256`` names the stored file; None for a record made
+    before files were stored, which kept a typed name only."""
+
+    name: str
+    size: int
+    content_type: str
+    sha256: str | None
+
+    @property
+    def stored(self) -> bool:
+        return self.sha256 is not None
+
+
+def entry_files(event: Any) -> tuple[EntryFile, ...]:
+    """The files an event recorded; one without a content type is from before files were stored
+    (a typed name, perhaps with a hash the client made up): no stored file is named."""
+    return tuple(EntryFile(str(f.get("name") or ""), int(f.get("size") or 0), str(f.get("content_type") or ""),
+                           (f.get("sha256") or None) if f.get("content_type") else None) for f in files_in(event))
+
+
+def latest_files(entries: Iterable["TimelineEntry"], event: str) -> tuple[EntryFile, ...]:
+    """The files of the latest entry of ``event`` (the report the office is verifying, say)."""
+    found = [e for e in entries if e.event == event]
+    return found[-1].files if found else ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +157,8 @@ class TimelineEntry:
     record_id: UUID
     version: int
     who: str = ""  # the person in words: 张三（区住建局）, 系统（自动记录） — what pages and documents show
+    files: tuple[EntryFile, ...] = ()  # the files this step recorded (a report's attachments …)
+    event: str = ""  # the event's name, e.g. SupervisedItem.CompletionReported
 
 
 SYSTEM_WORDS = "系统（自动记录）"
@@ -168,6 +206,7 @@ def timeline(store, record_ids: Iterable[UUID],
                 what=event_label(event_name, event), actor=actor.get("user", ""),
                 role=Role(role).label if role else "", details=details, record_id=record_id,
                 version=event.originator_version, who=person(actor, on) if isinstance(actor, dict) else "",
+                files=entry_files(event), event=event_name,
             ))
     entries.sort(key=lambda e: (e.on, e.recorded_at))
     return entries

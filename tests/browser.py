@@ -275,14 +275,30 @@ def fill(form, name: str, value: str) -> None:
         field_.fill(value)
 
 
-def submit(page, button: str, name: str, *, expect_status: int | None = 200, **fields: str):
-    """Fill the form holding the button labelled ``button``, click it, wait for the answer page
-    and screenshot it as ``name``.  Returns the navigation's response."""
+def attach(page, button: str, files: dict[str, bytes], field: str = "attachments") -> None:
+    """Choose ``files`` (file name → content) in the file field ``field`` of the form holding the
+    button labelled ``button`` — what a person does with the file picker (or a phone's camera), e.g.
+    a completion report's evidence: ``attach(page, "报告办结", {"验收照片.png": png})``."""
+    target = page.get_by_role("button", name=button, exact=True)
+    assert target.count() >= 1, f"no button {button!r} on {page.url}: {_text(page)[:400]}"
+    picker = page.locator("form").filter(has=target).first.locator(f"input[type=file][name='{field}']")
+    assert picker.count() == 1, f"the form of {button!r} has no file field {field!r}"
+    picker.set_input_files([{"name": name, "mimeType": "application/octet-stream", "buffer": content}
+                            for name, content in files.items()])
+
+
+def submit(page, button: str, name: str, *, expect_status: int | None = 200,
+           files: dict[str, bytes] | None = None, **fields: str):
+    """Fill the form holding the button labelled ``button`` (``files``: chosen in its file field, see
+    :func:`attach`), click it, wait for the answer page and screenshot it as ``name``.  Returns the
+    navigation's response."""
     target = page.get_by_role("button", name=button, exact=True)
     assert target.count() >= 1, f"no button {button!r} on {page.url}: {_text(page)[:400]}"
     form = page.locator("form").filter(has=target).first
     for key, value in fields.items():
         fill(form, key, value)
+    if files:
+        attach(page, button, files)
     with page.expect_navigation(wait_until="load") as navigation:
         form.get_by_role("button", name=button, exact=True).first.click()
     response = navigation.value
@@ -293,5 +309,5 @@ def submit(page, button: str, name: str, *, expect_status: int | None = 200, **f
     return response
 
 
-__all__ = ["LiveApp", "Pages", "PASSWORD", "TODAY", "browser_problem", "chromium", "choose", "fill", "live",
+__all__ = ["LiveApp", "Pages", "PASSWORD", "TODAY", "attach", "browser_problem", "chromium", "choose", "fill", "live",
            "login", "pages", "require_browser", "shot", "submit", "visit"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.evidence import megabytes, size_words
 from duban.clock import beijing_time
+from web.uploads import ACCEPT, LIMITS
 
 
 def _day(value: date | None) -> str:
@@ -14,4 +16,7 @@ def _day(value: date | None) -> str:
 def register_filters(env) -> None:
     env.filters["day"] = _day
     env.filters["beijing"] = beijing_time
+    env.filters["filesize"] = size_words
+    env.globals["evidence_accept"] = ACCEPT  # what the file fields of the forms accept, and their limits
+    env.globals["evidence_limits"] = {"file": megabytes(LIMITS.file_bytes), "step": megabytes(LIMITS.step_bytes)}
     env.globals["colour_names"] = {"red": "红", "yellow": "黄", "blue": "蓝", "none": ""}

@@ -11,10 +11,11 @@ from domain.errors import InvalidInput, NotAllowed, RuleViolation, require_input
 from domain.item import Satisfaction, SupervisedItem
 from domain.leadership import LeaderTitle
 from domain.sources import SourceKind
+from duban.application.evidence import Attachment, EvidenceCommands
 from duban.application.organisation import OrganisationCommands
 
 
-class ItemCommands(OrganisationCommands):
+class ItemCommands(OrganisationCommands, EvidenceCommands):
     def register_item(
         self, *, source: SourceKind, reference: str, decision_date: date, title: str, actor: Actor,
         description: str = "", deadline: date | None = None, working_days: int | None = None,
@@ -91,12 +92,15 @@ class ItemCommands(OrganisationCommands):
         return self._item_change("sign_for_item", item, actor, on, lambda i, d: i.sign_for(d, actor), expected_version)
 
     # -- handling -----------------------------------------------------------------------------
-    def report_item_progress(self, item: UUID, percent: int, text: str, actor: Actor, attachments=None,
-                             subtask: str | None = None, on: date | None = None,
-                             expected_version: int | None = None) -> SupervisedItem:
+    def report_item_progress(self, item: UUID, percent: int, text: str, actor: Actor,
+                             attachments: list[Attachment] | None = None, subtask: str | None = None,
+                             on: date | None = None, expected_version: int | None = None) -> SupervisedItem:
+        """报送进展; ``attachments``: its files (uploads, stored files or cited hashes, see
+        ``duban.application.evidence``), stored before the report is saved."""
+        files = self._attachments(attachments, actor)
         return self._item_change(
             "report_item_progress", item, actor, on,
-            lambda i, d: i.report_progress(percent, text, attachments, d, actor, subtask=subtask), expected_version)
+            lambda i, d: i.report_progress(percent, text, files, d, actor, subtask=subtask), expected_version)
 
     def complete_subtask(self, item: UUID, subtask: str, summary: str, actor: Actor, on: date | None = None,
                          expected_version: int | None = None):
@@ -138,20 +142,26 @@ class ItemCommands(OrganisationCommands):
         return self._item_change("record_satisfaction", item, actor, on,
                                  lambda i, d: i.record_satisfaction(satisfaction, comment, d, actor), expected_version)
 
-    def report_completion(self, item: UUID, summary: str, actor: Actor, attachments=None, on: date | None = None,
-                          expected_version: int | None = None):
+    def report_completion(self, item: UUID, summary: str, actor: Actor, attachments: list[Attachment] | None = None,
+                          on: date | None = None, expected_version: int | None = None):
+        """报告办结 with its evidence files, e.g. ``attachments=[Upload("验收照片.jpg", content)]``: the
+        files are judged by their content, stored, then cited by the report (one call)."""
+        files = self._attachments(attachments, actor)
         return self._item_change("report_completion", item, actor, on,
-                                 lambda i, d: i.report_completion(summary, attachments, d, actor), expected_version)
+                                 lambda i, d: i.report_completion(summary, files, d, actor), expected_version)
 
     def sign_off_item(self, item: UUID, actor: Actor, note: str = "", on: date | None = None,
-                      expected_version: int | None = None):
-        return self._item_change("sign_off_item", item, actor, on, lambda i, d: i.sign_off(note, d, actor),
-                                 expected_version)
+                      expected_version: int | None = None, attachments: list[Attachment] | None = None):
+        """检查复核后办结销号, with the office's files of the check (核验材料), if any."""
+        files = self._attachments(attachments, actor)
+        return self._item_change("sign_off_item", item, actor, on,
+                                 lambda i, d: i.sign_off(note, d, actor, attachments=files), expected_version)
 
     def send_back_item(self, item: UUID, reasons: str, actor: Actor, on: date | None = None,
-                       expected_version: int | None = None):
-        return self._item_change("send_back_item", item, actor, on, lambda i, d: i.send_back(reasons, d, actor),
-                                 expected_version)
+                       expected_version: int | None = None, attachments: list[Attachment] | None = None):
+        files = self._attachments(attachments, actor)
+        return self._item_change("send_back_item", item, actor, on,
+                                 lambda i, d: i.send_back(reasons, d, actor, attachments=files), expected_version)
 
     # -- escalation ---------------------------------------------------------------------------
     def urge_item(self, item: UUID, note: str, actor: Actor, unit: UUID | None = None, on: date | None = None,

@@ -12,6 +12,7 @@ from domain.inspection import Inspection, InspectionKind
 from domain.item import SupervisedItem
 from domain.notice import SupervisionNotice
 from domain.rectification import ProblemSource, RectificationStatus, RectificationTask, Severity
+from duban.application.evidence import Attachment
 from duban.application.items import ItemCommands
 
 
@@ -66,10 +67,12 @@ class OversightCommands(ItemCommands):
         return self._change("acknowledge_notice", SupervisionNotice, notice, actor, on,
                             lambda n, d: n.acknowledge(d, actor), expected_version)
 
-    def reply_notice(self, notice: UUID, task: str, text: str, actor: Actor, attachments=None, on: date | None = None,
+    def reply_notice(self, notice: UUID, task: str, text: str, actor: Actor,
+                     attachments: list[Attachment] | None = None, on: date | None = None,
                      expected_version: int | None = None):
+        files = self._attachments(attachments, actor)
         return self._change("reply_notice", SupervisionNotice, notice, actor, on,
-                            lambda n, d: n.reply(task, text, attachments, d, actor), expected_version)
+                            lambda n, d: n.reply(task, text, files, d, actor), expected_version)
 
     def review_notice_reply(self, notice: UUID, task: str, accept: bool, actor: Actor, note: str = "",
                             on: date | None = None, expected_version: int | None = None):
@@ -82,29 +85,33 @@ class OversightCommands(ItemCommands):
                             expected_version)
 
     # -- rectification tasks ----------------------------------------------------------------------
-    def _new_rectification(self, *, unit, source, source_ref, problem, severity, deadline, day, actor) -> tuple:
+    def _new_rectification(self, *, unit, source, source_ref, problem, severity, deadline, day, actor,
+                           files=None) -> tuple:
         register = self._register(actor.district, "rectification", day.year, day)
         number = register.next_number()
         task = RectificationTask.record(
             year=day.year, number=number, unit=unit, source=source, source_ref=source_ref, problem=problem,
-            severity=severity, deadline=deadline, on=day, actor=actor,
+            severity=severity, deadline=deadline, on=day, actor=actor, attachments=files,
         )
         self._claim_number(register, RectificationTask, number, task.id, day, "整改任务编号")
         return register, task
 
     def record_rectification(self, *, unit: UUID, source: ProblemSource, problem: str, severity: Severity,
-                             deadline: date, actor: Actor, source_ref: str = "", on: date | None = None):
-        """入账: a problem from audit, media or the public enters the ledger."""
+                             deadline: date, actor: Actor, source_ref: str = "", on: date | None = None,
+                             attachments: list[Attachment] | None = None):
+        """入账: a problem from audit, media or the public enters the ledger, with its evidence files."""
         actor.must_be(Role.OFFICE, doing="登记整改问题")
         day = self._on(on)
         require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
         require(source not in (ProblemSource.SPECIAL_INSPECTION, ProblemSource.UNANNOUNCED_INSPECTION),
                 "rectification.use_inspection", "督查发现的问题请在督查检查中登记，以便关联督查结果。")
         self._active_unit(unit, actor)
+        files = self._attachments(attachments, actor)
 
         def work():
             return list(self._new_rectification(unit=unit, source=source, source_ref=source_ref, problem=problem,
-                                                severity=severity, deadline=deadline, day=day, actor=actor))
+                                                severity=severity, deadline=deadline, day=day, actor=actor,
+                                                files=files))
 
         return self._run("record_rectification", actor, None, work)[1]
 
@@ -123,19 +130,26 @@ class OversightCommands(ItemCommands):
                                  lambda t, d: t.submit_plan(plan, None, d, actor), expected_version)
 
     def report_rectification_progress(self, task: UUID, percent: int, text: str, actor: Actor, on: date | None = None,
-                                      expected_version: int | None = None):
+                                      expected_version: int | None = None,
+                                      attachments: list[Attachment] | None = None):
+        files = self._attachments(attachments, actor)
         return self._rect_change("report_rectification_progress", task, actor, on,
-                                 lambda t, d: t.report_progress(percent, text, d, actor), expected_version)
+                                 lambda t, d: t.report_progress(percent, text, d, actor, attachments=files),
+                                 expected_version)
 
-    def report_rectified(self, task: UUID, summary: str, evidence: list[dict], actor: Actor, on: date | None = None,
-                         expected_version: int | None = None):
+    def report_rectified(self, task: UUID, summary: str, evidence: list[Attachment], actor: Actor,
+                         on: date | None = None, expected_version: int | None = None):
+        """整改完成 with its evidence (佐证材料: files, see ``duban.application.evidence``)."""
+        files = self._attachments(evidence, actor, "evidence")
         return self._rect_change("report_rectified", task, actor, on,
-                                 lambda t, d: t.report_rectified(summary, evidence, d, actor), expected_version)
+                                 lambda t, d: t.report_rectified(summary, files, d, actor), expected_version)
 
     def verify_rectification(self, task: UUID, passed: bool, actor: Actor, note: str = "", on: date | None = None,
-                             expected_version: int | None = None):
-        return self._rect_change("verify_rectification", task, actor, on, lambda t, d: t.verify(passed, note, d, actor),
-                                 expected_version)
+                             expected_version: int | None = None, attachments: list[Attachment] | None = None):
+        """核验 (核查/验收), with the office's files of the check, if any."""
+        files = self._attachments(attachments, actor)
+        return self._rect_change("verify_rectification", task, actor, on,
+                                 lambda t, d: t.verify(passed, note, d, actor, attachments=files), expected_version)
 
     def sign_off_rectification(self, task: UUID, actor: Actor, note: str = "", on: date | None = None,
                                expected_version: int | None = None):
@@ -230,10 +244,12 @@ class OversightCommands(ItemCommands):
 
     def record_inspection_finding(self, inspection: UUID, *, unit: UUID, problem: str, severity: Severity,
                                   deadline: date, actor: Actor, on: date | None = None,
-                                  expected_version: int | None = None) -> RectificationTask:
+                                  expected_version: int | None = None,
+                                  attachments: list[Attachment] | None = None) -> RectificationTask:
         """A finding enters the ledger as a rectification task, saved with the inspection atomically
-        (``expected_version``: the inspection's)."""
+        (``expected_version``: the inspection's); its files (photos of what was found) go with the task."""
         day = self._on(on)
+        files = self._attachments(attachments, actor)
 
         def work():
             found = self._get(Inspection, inspection, actor)
@@ -248,7 +264,7 @@ class OversightCommands(ItemCommands):
             task = RectificationTask.record(
                 year=day.year, number=number, unit=unit, source=found.kind.problem_source,
                 source_ref=found.number_label, problem=problem, severity=severity, deadline=deadline,
-                on=day, actor=actor, inspection=found.id)
+                on=day, actor=actor, inspection=found.id, attachments=files)
             self._claim_number(register, RectificationTask, number, task.id, day, "整改任务编号")
             return [found, register, task]
 

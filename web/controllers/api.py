@@ -36,7 +36,7 @@ from web.context import Reads, today, visible_filters, visible_rows
 from web.records import case_file
 from web.forms import asked_day
 from web.controllers.api_answers import (ApiError, Choice, DefaultDeadlineOut, DossierOut, Me, ReferredCase, UnitOut, choice,
-                                         timeline_out)
+                                         timeline_out, file_out)
 
 API_DESCRIPTION = """\
 督办 duban — the supervision office's ledger as JSON.
@@ -65,6 +65,17 @@ its own work, a leader the units of their portfolio that day (AB-role cover incl
 head all), the discipline body only the cases referred to it.  An inspection is read by the units it
 targets (an unannounced one only once conducted), the department that organises it and the leaders of
 those units.
+
+**Files (证明材料).** Upload first, then cite: `POST /api/files` (multipart/form-data, field `files`, one
+or more) judges each file by its content — photos (JPEG, PNG, HEIC/HEIF, WebP), PDF, Word (.docx, .doc),
+Excel (.xlsx, .xls) and WPS (.wps, .et, .dps); anything else is refused (422
+`evidence.type_not_accepted`, naming the file) — and by size (per file and per upload, 422
+`evidence.file_too_large` / `evidence.step_too_large`), stores them by SHA-256 and answers
+`{"files": [{"name", "size", "content_type", "sha256"}]}`.  A command then cites them:
+`"attachments": [{"name": "现场照片.jpg", "sha256": "…"}]` (a rectification's `evidence` alike); a file not
+uploaded is refused (422 `attachment.not_stored`).  Histories list each step's `files` with an `href`:
+`GET /api/files/{record_id}/{sha256}` serves a file to those who may read its record, with its content
+type and original name; any other caller gets the 404 of a missing file.
 """
 
 ERRORS = {
@@ -78,7 +89,7 @@ ERRORS = {
 """The error answers every /api route documents."""
 
 Kind = Literal["item", "subtask", "rectification", "notice"]
-Sort = Literal["number", "deadline", "overdue", "unit"]
+Sort = Literal["number", "deadline", "overdue", "unit", "closed", "closed_desc"]  # closed: by 销号日期
 
 
 class LedgerPage(Struct):
@@ -336,4 +347,5 @@ class ApiController(Controller):
         return DossierOut(item.id, found.number, found.title, found.source, found.reference, found.deadline,
                           found.status, list(found.notices), sorted(found.actors),
                           timeline_out(found.entries, numbers), found.code.short, found.code.digest,
-                          found.code.events, found.code.last_recorded_at)
+                          found.code.events, found.code.last_recorded_at,
+                          [file_out(f, e.record_id) for e, f in found.files])

@@ -16,7 +16,8 @@ from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from domain.rectification import RectificationStatus, RectificationTask, Severity
 from projections.inspections import InspectionRow
 from projections.ledger import LedgerRow
-from projections.timeline import TimelineEntry
+from domain.evidence import EvidenceFile
+from projections.timeline import EntryFile, TimelineEntry
 
 
 class Choice(Struct):
@@ -451,6 +452,23 @@ class Detail(Struct):
     value: str
 
 
+class FileOut(Struct, omit_defaults=True):
+    """A file (证明材料): its name, size in bytes, the content type its content showed and its SHA-256;
+    ``href`` downloads it (to those who may read its record).  A record made before files were stored
+    names a file it never kept: ``sha256`` and ``href`` null."""
+
+    name: str
+    size: int
+    content_type: str
+    sha256: str | None
+    href: str | None = None
+
+
+def file_out(found: "EntryFile | EvidenceFile", record_id: UUID | None = None) -> FileOut:
+    href = f"/api/files/{record_id}/{found.sha256}" if record_id is not None and found.sha256 else None
+    return FileOut(found.name, found.size, found.content_type, found.sha256, href)
+
+
 class TimelineEntryOut(Struct):
     """One fact of a record's history (办理过程)."""
 
@@ -463,11 +481,13 @@ class TimelineEntryOut(Struct):
     record_id: UUID
     record: str  # the number of the record it belongs to (the item or one of its notices)
     version: int
+    files: list[FileOut] = []  # the files this step recorded
 
 
 def timeline_out(entries: Iterable[TimelineEntry], numbers: dict[UUID, str]) -> list[TimelineEntryOut]:
     return [TimelineEntryOut(e.on, e.recorded_at, e.what, e.actor, e.role, [Detail(k, v) for k, v in e.details],
-                             e.record_id, numbers.get(e.record_id, ""), e.version) for e in entries]
+                             e.record_id, numbers.get(e.record_id, ""), e.version,
+                             [file_out(f, e.record_id) for f in e.files]) for e in entries]
 
 
 class DossierOut(Struct):
@@ -487,6 +507,7 @@ class DossierOut(Struct):
     digest: str = ""  # its full SHA-256
     events_covered: int = 0
     last_recorded_at: str = ""
+    files: list[FileOut] = []  # every file of the case (证明材料), in the history's order
 
 
 class ReferredCase(Struct):

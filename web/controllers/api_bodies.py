@@ -37,15 +37,19 @@ class ItemCommand(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
 
 
 class Attachment(Struct, forbid_unknown_fields=True):
-    """Attachment metadata (附件); the file itself lives elsewhere."""
+    """A file (附件, 证明材料) uploaded first (``POST /api/files``), cited by its SHA-256 under the name
+    to record.  The file is judged again as stored; ``size`` and ``content_type`` may be echoed from
+    the upload's answer but the stored file's own are recorded.  A file not uploaded is refused
+    (422 ``attachment.not_stored``)."""
 
     name: str
-    size: int = 0
-    sha256: str | None = None
+    sha256: str
+    size: int | None = None
+    content_type: str | None = None
 
 
 def attachments(found: list[Attachment]) -> list[dict]:
-    return [{"name": a.name, "size": a.size, "sha256": a.sha256} for a in found]
+    return [{"name": a.name, "sha256": a.sha256} for a in found]
 
 
 # -- supervised items --------------------------------------------------------------------------------
@@ -146,15 +150,17 @@ class ReportCompletion(ItemCommand, kw_only=True, forbid_unknown_fields=True):
 
 
 class SignOffItem(ItemCommand, kw_only=True, forbid_unknown_fields=True):
-    """办结销号 (office)."""
+    """办结销号 (office), with its files of the check (核验材料), if any."""
 
     note: str = ""
+    attachments: list[Attachment] = []
 
 
 class SendBack(ItemCommand, kw_only=True, forbid_unknown_fields=True):
     """退回重办 (office)."""
 
     reasons: str
+    attachments: list[Attachment] = []
 
 
 class Urge(ItemCommand, kw_only=True, forbid_unknown_fields=True):
@@ -250,6 +256,7 @@ class RecordRectification(Command, kw_only=True, forbid_unknown_fields=True):
     severity: Severity
     deadline: date
     source_ref: str = ""
+    attachments: list[Attachment] = []  # the problem's evidence (问题材料)
 
 
 class RectificationPlan(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
@@ -263,6 +270,7 @@ class ReportRectificationProgress(VersionedCommand, kw_only=True, forbid_unknown
 
     percent: int
     text: str
+    attachments: list[Attachment] = []
 
 
 class Rectified(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
@@ -273,10 +281,11 @@ class Rectified(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
 
 
 class Verify(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
-    """核验 (office)."""
+    """核验 (office), with its files of the check (核验材料), if any."""
 
     passed: bool
     note: str = ""
+    attachments: list[Attachment] = []
 
 
 class Reopen(VersionedCommand, kw_only=True, forbid_unknown_fields=True):
@@ -337,6 +346,7 @@ class InspectionFinding(VersionedCommand, kw_only=True, forbid_unknown_fields=Tr
     problem: str
     severity: Severity
     deadline: date  # 整改时限
+    attachments: list[Attachment] = []  # photos of what was found, handed on with the task
 
 
 class InspectionResultIn(Struct, forbid_unknown_fields=True):

@@ -26,7 +26,7 @@ from web.controllers.api_answers import (CommandResult, FindingResult, Inspectio
                                          TimelineEntryOut, command_result, finding_result, inspection_out,
                                          inspection_summary, timeline_out)
 from web.controllers.api_bodies import (DecideInspection, InspectionFinding, InspectionResults, PlanInspection,
-                                        ProposeInspection, VersionedCommand, result_rows)
+                                        ProposeInspection, VersionedCommand, attachments, result_rows)
 
 # the command routes the organiser (the office, or the proposing department) may use in each status
 ORGANISER_ROUTES = {
@@ -136,7 +136,7 @@ class InspectionsApiController(Controller):
         duban.readable_inspection(inspection_id, actor, readonly=True)
         task = duban.record_inspection_finding(
             inspection_id, unit=data.unit, problem=data.problem, severity=data.severity, deadline=data.deadline,
-            actor=actor, on=data.on, expected_version=data.expected_version)
+            actor=actor, on=data.on, expected_version=data.expected_version, attachments=attachments(data.attachments))
         return finding_result(task, duban.inspection(inspection_id, actor))
 
     @post("/{inspection_id:uuid}/results", status_code=200, sync_to_thread=True, responses=ERRORS,

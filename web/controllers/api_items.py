@@ -198,13 +198,15 @@ class ItemsApiController(Controller):
                  data: JSONBody[SignOffItem | None] = None) -> CommandResult:
         d = data or SignOffItem()
         return self._run(request, duban, item_id, lambda a: duban.sign_off_item(
-            item_id, a, note=d.note, on=d.on, expected_version=d.expected_version))
+            item_id, a, note=d.note, on=d.on, expected_version=d.expected_version,
+            attachments=attachments(d.attachments)))
 
     @post("/{item_id:uuid}/send-back", status_code=200, sync_to_thread=True, responses=ERRORS, summary="退回重办")
     def send_back(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
                   data: JSONBody[SendBack]) -> CommandResult:
         return self._run(request, duban, item_id, lambda a: duban.send_back_item(
-            item_id, data.reasons, a, on=data.on, expected_version=data.expected_version))
+            item_id, data.reasons, a, on=data.on, expected_version=data.expected_version,
+            attachments=attachments(data.attachments)))
 
     @post("/{item_id:uuid}/urge", status_code=200, sync_to_thread=True, responses=ERRORS, summary="催办")
     def urge(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],

@@ -145,7 +145,7 @@ class RectificationsApiController(Controller):
                data: JSONBody[RecordRectification]) -> CommandResult:
         return command_result(duban.record_rectification(
             unit=data.unit, source=data.source, problem=data.problem, severity=data.severity, deadline=data.deadline,
-            source_ref=data.source_ref, actor=actor_of(request), on=data.on))
+            source_ref=data.source_ref, actor=actor_of(request), on=data.on, attachments=attachments(data.attachments)))
 
     @post("/{task_id:uuid}/plan", status_code=200, sync_to_thread=True, responses=ERRORS, summary="报送整改方案")
     def plan(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
@@ -157,7 +157,8 @@ class RectificationsApiController(Controller):
     def progress(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                  data: JSONBody[ReportRectificationProgress]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.report_rectification_progress(
-            task_id, data.percent, data.text, a, on=data.on, expected_version=data.expected_version))
+            task_id, data.percent, data.text, a, on=data.on, expected_version=data.expected_version,
+            attachments=attachments(data.attachments)))
 
     @post("/{task_id:uuid}/rectified", status_code=200, sync_to_thread=True, responses=ERRORS, summary="报告整改完成")
     def rectified(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
@@ -170,7 +171,8 @@ class RectificationsApiController(Controller):
     def verify(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],
                data: JSONBody[Verify]) -> CommandResult:
         return self._run(request, duban, task_id, lambda a: duban.verify_rectification(
-            task_id, data.passed, a, note=data.note, on=data.on, expected_version=data.expected_version))
+            task_id, data.passed, a, note=data.note, on=data.on, expected_version=data.expected_version,
+            attachments=attachments(data.attachments)))
 
     @post("/{task_id:uuid}/sign-off", status_code=200, sync_to_thread=True, responses=ERRORS, summary="销号")
     def sign_off(self, request: Request, duban: NamedDependency[Duban], task_id: FromPath[UUID],

@@ -24,6 +24,7 @@ from web.auth import office_actor
 from web.controllers.oversight_support import enum_options, page_number, unit_options
 from web.paging import Pager
 from web.forms import NO_FORM, Form, FormBody, FormState, seen_version
+from web.uploads import UPLOAD_ROUTE, uploads
 
 # what the office may do to an inspection in each status
 ACTIONS = {
@@ -145,17 +146,17 @@ class OfficeInspectionController(Controller):
             return f"{inspection.number_label}已开始实施。"
         return self._act(request, duban, inspection_id, data, "conduct", command)
 
-    @post("/{inspection_id:uuid}/findings", sync_to_thread=True)
+    @post("/{inspection_id:uuid}/findings", sync_to_thread=True, **UPLOAD_ROUTE)
     def finding(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
-                data: FormBody) -> Template | Redirect:
-        """登记问题: the finding enters the 整改台账 as a rectification task."""
+                posted: NamedDependency[dict]) -> Template | Redirect:
+        """登记问题: the finding enters the 整改台账 as a rectification task, with its photos (现场照片)."""
         def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
             task = duban.record_inspection_finding(
                 inspection_id, unit=form.uuid("unit", "被督查单位"), problem=form.text("problem", "问题描述"),
                 severity=form.choice("severity", "严重程度", Severity), deadline=form.day("deadline", "整改时限"),
-                actor=actor, expected_version=seen)
+                actor=actor, expected_version=seen, attachments=uploads(form, "attachments"))
             return f"已登记问题，整改任务{task.number_label}已入账。"
-        return self._act(request, duban, inspection_id, data, "finding", command)
+        return self._act(request, duban, inspection_id, posted, "finding", command)
 
     @post("/{inspection_id:uuid}/results", sync_to_thread=True)
     def results(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],

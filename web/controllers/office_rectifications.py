@@ -29,6 +29,8 @@ from web.downloads import xlsx_download
 from web.paging import Pager
 from web.records import notices_about
 from web.forms import NO_FORM, Form, FormBody, FormState, asked_day, seen_version
+from web.uploads import UPLOAD_ROUTE, uploads
+from projections.timeline import latest_files
 
 LEDGERS = {"": "全部", "open": "在账（未销号）", "closed": "已销号"}
 # the sources the office enters directly; inspection findings are recorded on the inspection
@@ -96,17 +98,18 @@ class OfficeRectificationController(Controller):
         actor = office_actor(request)
         return self._new_page(duban, reads, actor, NO_FORM)
 
-    @post("/", sync_to_thread=True)
-    def record(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], data: FormBody) -> Template | Redirect:
-        """登记整改任务 (入账) from an audit, the media or the public."""
+    @post("/", sync_to_thread=True, **UPLOAD_ROUTE)
+    def record(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+               posted: NamedDependency[dict]) -> Template | Redirect:
+        """登记整改任务 (入账) from an audit, the media or the public, with its evidence files."""
         actor = office_actor(request)
-        form = Form(data, action="record")
+        form = Form(posted, action="record")
         try:
             task = duban.record_rectification(
                 unit=form.uuid("unit", "责任单位"), source=form.choice("source", "问题来源", ProblemSource),
                 source_ref=form.text("source_ref", "来源依据", required=False, max_length=200),
                 problem=form.text("problem", "问题描述"), severity=form.choice("severity", "严重程度", Severity),
-                deadline=form.day("deadline", "整改时限"), actor=actor)
+                deadline=form.day("deadline", "整改时限"), actor=actor, attachments=uploads(form, "attachments"))
         except DomainError as error:
             return self._new_page(duban, reads, actor, form.refused(error), status_code=Form.status(error))
         return done(rectification_url(task.id), f"已登记整改任务{task.number_label}。")
@@ -138,15 +141,16 @@ class OfficeRectificationController(Controller):
             return self._task_page(duban, reads, actor, task_id, form.refused(error), status_code=Form.status(error))
         return done(rectification_url(task_id), message.format(number=task.number_label))
 
-    @post("/{task_id:uuid}/verify", sync_to_thread=True)
+    @post("/{task_id:uuid}/verify", sync_to_thread=True, **UPLOAD_ROUTE)
     def verify(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
-               data: FormBody) -> Template | Redirect:
+               posted: NamedDependency[dict]) -> Template | Redirect:
+        """核验 (核查/验收), seeing the unit's evidence, with the office's own files of the check."""
         def command(form: Form, actor: Actor, seen: int | None) -> str:
             passed = form.decision("result", "passed", "failed", "核验结论")
             duban.verify_rectification(task_id, passed, actor, note=form.text("note", "核验意见", required=False),
-                                       expected_version=seen)
+                                       expected_version=seen, attachments=uploads(form, "attachments"))
             return "整改任务{number}核验通过，可以销号。" if passed else "整改任务{number}核验未通过，已退回单位继续整改。"
-        return self._act(request, duban, reads, task_id, data, RectificationAction.VERIFY, command)
+        return self._act(request, duban, reads, task_id, posted, RectificationAction.VERIFY, command)
 
     @post("/{task_id:uuid}/sign-off", sync_to_thread=True)
     def sign_off(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
@@ -211,8 +215,10 @@ class OfficeRectificationController(Controller):
         inspection = duban.inspection(task.inspection, actor) if task.inspection else None
         notices = notices_about(duban, reads, task.id, actor)
         offered = office_actions(task.status, task.referral) if actor.role is Role.OFFICE else ()
+        history = duban.history([task.id])
         return page("office/rectification.html", actor, today(duban), status_code=status_code, task=task,
+                    report_files=latest_files(history, "RectificationTask.RectificationReported"),
                     unit=reads.directory.unit_names(actor.district).get(task.unit, ""), inspection=inspection,
-                    notices=notices, history=duban.history([task.id]), form=state, offered=[a.value for a in offered],
+                    notices=notices, history=history, form=state, offered=[a.value for a in offered],
                     leaders=leader_options(reads, actor.district), url=rectification_url(task.id),
                     verdicts=[("passed", "通过"), ("failed", "不通过")])

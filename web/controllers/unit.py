@@ -32,6 +32,7 @@ from web.auth import actor_in
 from web.context import Reads, done, page, reads_of, today, visible_page, visible_rows
 from web.records import case_file, notices_about
 from web.forms import NO_FORM, Form, FormBody, FormState
+from web.uploads import UPLOAD_ROUTE, uploads
 
 PageQuery = Annotated[int, QueryParameter(name="page")]  # ?page=2
 HANDLING = (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS)
@@ -112,11 +113,6 @@ def _list_page(reads: Reads, actor: Actor, kind: str, template: str, closed: str
                 page_number=shown.number, pages=shown.pages, **context)
 
 
-def evidence_lines(text: str) -> list[dict]:
-    """佐证材料, one name a line, as the attachment metadata the domain keeps."""
-    return [{"name": line.strip()} for line in text.splitlines() if line.strip()]
-
-
 class UnitController(Controller):
     path = "/unit"
 
@@ -178,15 +174,16 @@ class UnitController(Controller):
         return self._item_command(request, duban, item_id, data, "sign-for",
                                   lambda form, actor: duban.sign_for_item(item_id, actor), "已签收该事项。")
 
-    @post("/items/{item_id:uuid}/progress", sync_to_thread=True)
+    @post("/items/{item_id:uuid}/progress", sync_to_thread=True, **UPLOAD_ROUTE)
     def progress(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
-                 data: FormBody) -> Template | Redirect:
+                 posted: NamedDependency[dict]) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> None:
             percent = form.integer("percent", "完成进度", low=0, high=100)
             text = form.text("text", "进展情况")
             subtask = form.text("subtask", "子任务", required=False) or None
-            duban.report_item_progress(item_id, percent, text, actor, subtask=subtask)
-        return self._item_command(request, duban, item_id, data, "progress", command, "进展已报送。")
+            duban.report_item_progress(item_id, percent, text, actor, subtask=subtask,
+                                       attachments=uploads(form, "attachments"))
+        return self._item_command(request, duban, item_id, posted, "progress", command, "进展已报送。")
 
     @post("/items/{item_id:uuid}/extension", sync_to_thread=True)
     def extension(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
@@ -206,12 +203,14 @@ class UnitController(Controller):
             lambda form, actor: duban.report_cannot_implement(item_id, form.text("reasons", "不能办理的原因"), actor),
             "已报告不能办理，等待督查室审核。")
 
-    @post("/items/{item_id:uuid}/completion", sync_to_thread=True)
+    @post("/items/{item_id:uuid}/completion", sync_to_thread=True, **UPLOAD_ROUTE)
     def completion(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
-                   data: FormBody) -> Template | Redirect:
+                   posted: NamedDependency[dict]) -> Template | Redirect:
+        """报告办结 with its evidence files (证明材料), which the office sees when it verifies."""
         return self._item_command(
-            request, duban, item_id, data, "completion",
-            lambda form, actor: duban.report_completion(item_id, form.text("summary", "办结情况"), actor),
+            request, duban, item_id, posted, "completion",
+            lambda form, actor: duban.report_completion(item_id, form.text("summary", "办结情况"), actor,
+                                                        attachments=uploads(form, "attachments")),
             "已报告办结，等待督查室核验。")
 
     @post("/items/{item_id:uuid}/subtask", sync_to_thread=True)
@@ -289,14 +288,15 @@ class UnitController(Controller):
                                     lambda form, actor: duban.acknowledge_notice(notice_id, actor),
                                     "已签收督办通知。")
 
-    @post("/notices/{notice_id:uuid}/reply", sync_to_thread=True)
+    @post("/notices/{notice_id:uuid}/reply", sync_to_thread=True, **UPLOAD_ROUTE)
     def reply(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
-              data: FormBody) -> Template | Redirect:
-        task = str((data or {}).get("task", "")).strip()
+              posted: NamedDependency[dict]) -> Template | Redirect:
+        task = str((posted or {}).get("task", "")).strip()
 
         def command(form: Form, actor: Actor) -> None:
-            duban.reply_notice(notice_id, form.text("task", "任务"), form.text("text", "回复内容"), actor)
-        return self._notice_command(request, duban, notice_id, data, f"reply:{task}", command,
+            duban.reply_notice(notice_id, form.text("task", "任务"), form.text("text", "回复内容"), actor,
+                               attachments=uploads(form, "attachments"))
+        return self._notice_command(request, duban, notice_id, posted, f"reply:{task}", command,
                                     f"任务{task}已回复，等待督查室审核。")
 
     # ------------------------------------------------------------------ rectification tasks
@@ -347,20 +347,21 @@ class UnitController(Controller):
             lambda form, actor: duban.submit_rectification_plan(task_id, form.text("plan", "整改方案"), actor),
             "整改方案已提交。")
 
-    @post("/rectifications/{task_id:uuid}/progress", sync_to_thread=True)
+    @post("/rectifications/{task_id:uuid}/progress", sync_to_thread=True, **UPLOAD_ROUTE)
     def rectification_progress(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
-                               data: FormBody) -> Template | Redirect:
+                               posted: NamedDependency[dict]) -> Template | Redirect:
         def command(form: Form, actor: Actor) -> None:
             percent = form.integer("percent", "完成进度", low=0, high=100)
-            duban.report_rectification_progress(task_id, percent, form.text("text", "进展情况"), actor)
-        return self._rectification_command(request, duban, task_id, data, "progress", command, "整改进展已报送。")
+            duban.report_rectification_progress(task_id, percent, form.text("text", "进展情况"), actor,
+                                                attachments=uploads(form, "attachments"))
+        return self._rectification_command(request, duban, task_id, posted, "progress", command, "整改进展已报送。")
 
-    @post("/rectifications/{task_id:uuid}/rectified", sync_to_thread=True)
+    @post("/rectifications/{task_id:uuid}/rectified", sync_to_thread=True, **UPLOAD_ROUTE)
     def rectified(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
-                  data: FormBody) -> Template | Redirect:
+                  posted: NamedDependency[dict]) -> Template | Redirect:
+        """整改完成 with its evidence (佐证材料): the files, at least one."""
         def command(form: Form, actor: Actor) -> None:
             summary = form.text("summary", "整改情况")
-            evidence = evidence_lines(form.text("evidence", "佐证材料", required=False))
-            duban.report_rectified(task_id, summary, evidence, actor)
-        return self._rectification_command(request, duban, task_id, data, "rectified", command,
+            duban.report_rectified(task_id, summary, uploads(form, "evidence"), actor)
+        return self._rectification_command(request, duban, task_id, posted, "rectified", command,
                                            "已报告整改完成，等待督查室核验。")
