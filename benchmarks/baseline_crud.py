@@ -6,10 +6,11 @@ Schema (its own PostgreSQL schema or SQLite file, filled from the same history's
 - ``crud_items(id, district, year, number, title, source, registered_on, deadline, lead_unit,
   status)`` — an item's current row, as a CRUD application keeps it;
 - ``crud_item_units(item_id, unit_id, role)`` — lead and co-units;
-- ``crud_item_events(id, item_id, on_date, kind, unit_id, status)`` — one row per thing that
-  happened to an item (``urged``, ``deadline_missed``, ``completion_reported``, ``signed_off``, …),
-  with the unit it concerns and the item's status after it: the audit log a CRUD application
-  writes beside its rows;
+- ``crud_item_events(id, item_id, on_date, kind, unit_id, status, fact_on)`` — one row per thing
+  that happened to an item (``urged``, ``deadline_missed``, ``completion_reported``, ``signed_off``,
+  …), with the unit it concerns and the item's status after it: the audit log a CRUD application
+  writes beside its rows; ``fact_on`` is the day it counts in a ranking (the day a deadline or a
+  monthly report was missed, whichever day's watch recorded it; else ``on_date``);
 - ``crud_fact_kinds(kind, fact)``, ``crud_schemes(version, base)``,
   ``crud_scheme_points(scheme, fact, points)`` — the scoring schemes of ``projections/schemes``;
 
@@ -77,7 +78,7 @@ CREATE TABLE crud_item_units (
     role TEXT NOT NULL, PRIMARY KEY (item_id, unit_id));
 CREATE TABLE crud_item_events (
     id {bigint} PRIMARY KEY, item_id TEXT NOT NULL REFERENCES crud_items (id), on_date {date} NOT NULL,
-    kind TEXT NOT NULL, unit_id TEXT REFERENCES crud_units (id), status TEXT NOT NULL);
+    kind TEXT NOT NULL, unit_id TEXT REFERENCES crud_units (id), status TEXT NOT NULL, fact_on {date} NOT NULL);
 CREATE TABLE crud_fact_kinds (kind TEXT PRIMARY KEY, fact TEXT NOT NULL);
 CREATE TABLE crud_schemes (version TEXT PRIMARY KEY, base {real} NOT NULL);
 CREATE TABLE crud_scheme_points (
@@ -95,7 +96,7 @@ WITH event_facts AS (
     FROM crud_item_events e
     JOIN crud_items i ON i.id = e.item_id
     JOIN crud_fact_kinds k ON k.kind = e.kind
-    WHERE i.district = :district AND e.on_date >= :first AND e.on_date <= :last AND e.unit_id IS NOT NULL
+    WHERE i.district = :district AND e.fact_on >= :first AND e.fact_on <= :last AND e.unit_id IS NOT NULL
     GROUP BY e.unit_id, k.fact
 ), completions AS (
     SELECT i.lead_unit AS unit_id,
@@ -122,7 +123,7 @@ WITH event_facts AS (
     JOIN crud_items i ON i.id = l.item_id
     WHERE e.status IN ('assigned', 'in_progress', 'cannot_implement_reported') AND i.deadline < :last
       AND EXISTS (SELECT 1 FROM crud_item_events m
-                  WHERE m.item_id = l.item_id AND m.kind = 'deadline_missed' AND m.on_date <= :last)
+                  WHERE m.item_id = l.item_id AND m.kind = 'deadline_missed' AND m.fact_on <= :last)
     GROUP BY i.lead_unit
 ), facts AS (
     SELECT unit_id, fact, amount FROM event_facts
@@ -235,7 +236,8 @@ class _Filler:
                     item_units += [(item.id.hex, _hex(event.lead_unit), "lead")]
                     item_units += [(item.id.hex, _hex(u), "co") for u in event.co_units]
                 events.append((notification.id, item.id.hex, sql_day(self.kind, event.on), snake(name),
-                               _hex(getattr(event, "unit", None)), item.status.value))
+                               _hex(getattr(event, "unit", None)), item.status.value,
+                               sql_day(self.kind, getattr(event, "happened_on", None) or event.on)))
                 if item.status.is_closed:
                     del self.items[item.id]
         p = "%s" if self.kind == "postgres" else "?"
@@ -248,7 +250,7 @@ class _Filler:
                         " deadline = excluded.deadline, lead_unit = excluded.lead_unit, status = excluded.status",
                         list(items.values()))
         cur.executemany(f"INSERT INTO crud_item_units VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING", item_units)
-        cur.executemany(f"INSERT INTO crud_item_events VALUES ({', '.join([p] * 6)})", events)
+        cur.executemany(f"INSERT INTO crud_item_events VALUES ({', '.join([p] * 7)})", events)
         self.conn.commit()
         self.events += len(events)
 

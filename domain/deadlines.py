@@ -46,6 +46,32 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+COUNTED_BASES = ("working_days:", "meeting_one_month", "proposal_three_months")
+NOTICE_REPLY_BASIS = f"working_days:{NOTICE_REPLY_WORKING_DAYS}"
+
+
+def is_counted(basis: str) -> bool:
+    """Whether a deadline of this basis is counted on the calendar (not an explicit date from the
+    decision, not a day granted by an extension): only those can rest on an estimate."""
+    return basis.startswith(COUNTED_BASES)
+
+
+def counted_deadline(calendar: WorkingDayCalendar, basis: str, start: date) -> Deadline | None:
+    """The deadline rule ``basis`` gives when counted from ``start`` (the decision date, the day a
+    notice was issued) on ``calendar`` (按规则计算时限): N working days after it, or one or three
+    months after it moved to the next working day.  None for a basis that is not counted
+    (``explicit``, ``extension``): those days stand as given."""
+    if basis.startswith("working_days:"):
+        answer = calendar.add_working_days(start, int(basis.split(":", 1)[1]))
+    elif basis == "meeting_one_month":
+        answer = calendar.next_working_day_on_or_after(add_months(start, 1))
+    elif basis == "proposal_three_months":
+        answer = calendar.next_working_day_on_or_after(add_months(start, 3))
+    else:
+        return None
+    return Deadline(answer.day, basis, answer.estimated)
+
+
 def item_deadline(
     calendar: WorkingDayCalendar, source: SourceKind, decision_date: date,
     explicit: date | None = None, working_days: int | None = None,
@@ -65,17 +91,19 @@ def item_deadline(
     if working_days is not None:
         if working_days <= 0:
             raise InvalidInput("deadline.bad_working_days", "工作日数应为正整数。", field="working_days")
-        answer = calendar.add_working_days(decision_date, working_days)
-        return Deadline(answer.day, f"working_days:{working_days}", answer.estimated)
-    if source.is_meeting:
-        answer = calendar.next_working_day_on_or_after(add_months(decision_date, 1))
-        return Deadline(answer.day, "meeting_one_month", answer.estimated)
-    if source.needs_formal_reply:
-        answer = calendar.next_working_day_on_or_after(add_months(decision_date, 3))
-        return Deadline(answer.day, "proposal_three_months", answer.estimated)
-    raise InvalidInput("deadline.required", f"来源为“{source.label}”的事项须填写办理时限。", field="deadline")
+        basis = f"working_days:{working_days}"
+    elif source.is_meeting:
+        basis = "meeting_one_month"
+    elif source.needs_formal_reply:
+        basis = "proposal_three_months"
+    else:
+        raise InvalidInput("deadline.required", f"来源为“{source.label}”的事项须填写办理时限。", field="deadline")
+    counted = counted_deadline(calendar, basis, decision_date)
+    assert counted is not None
+    return counted
 
 
 def notice_reply_deadline(calendar: WorkingDayCalendar, issued_on: date) -> Deadline:
-    answer = calendar.add_working_days(issued_on, NOTICE_REPLY_WORKING_DAYS)
-    return Deadline(answer.day, f"working_days:{NOTICE_REPLY_WORKING_DAYS}", answer.estimated)
+    counted = counted_deadline(calendar, NOTICE_REPLY_BASIS, issued_on)
+    assert counted is not None
+    return counted

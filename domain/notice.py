@@ -4,7 +4,7 @@ by task, by a reply deadline (7 working days by default, Huarong rules art. 54).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -13,6 +13,7 @@ from domain.labels import Labelled
 from domain.actor import Actor, Role
 from domain.attachments import clean_attachments
 from domain.base import DistrictAggregate, stable_id
+from domain.deadlines import NOTICE_REPLY_BASIS, Deadline
 from domain.errors import NotAllowed, require, require_input
 
 
@@ -89,6 +90,7 @@ class SupervisionNotice(DistrictAggregate):
         self.acknowledged_on: date | None = None
         self.closed_on: date | None = None
         self.reply_overdue_recorded = False
+        self.reply_overdue_on: date | None = None  # the day the reply became overdue (发生日期)
         self.overdue_tasks: list[str] = []
 
     @property
@@ -167,6 +169,14 @@ class SupervisionNotice(DistrictAggregate):
         self.closed_on = on
 
     # -- facts the deadline watcher records ---------------------------------------------------
+    # Each carries the day it happened (``happened_on``, 发生日期): the day after the deadline it
+    # missed; ``on`` stays the business date of the watch that recorded it (see SupervisedItem).
+    def _unanswered(self, reply_deadline: date) -> list[str]:
+        """The tasks without a reply given by ``reply_deadline`` (or whose reply was sent back)."""
+        return [k for k, t in self.tasks.items()
+                if t["state"] == TaskState.REJECTED.value
+                or t["first_replied_on"] is None or t["first_replied_on"] > reply_deadline]
+
     def record_overdue(self, today: date, actor: Actor) -> int:
         """Reply overdue (逾期未回复) once per notice; each task past its own deadline once.
 
@@ -178,26 +188,75 @@ class SupervisionNotice(DistrictAggregate):
         if self.status is NoticeStatus.CLOSED:
             return 0
         recorded = 0
-        unanswered = [k for k, t in self.tasks.items()
-                      if t["state"] == TaskState.REJECTED.value
-                      or t["first_replied_on"] is None or t["first_replied_on"] > self.reply_deadline]
+        unanswered = self._unanswered(self.reply_deadline)
         if today > self.reply_deadline and unanswered and not self.reply_overdue_recorded:
             self._reply_overdue(reply_deadline=self.reply_deadline, tasks=unanswered, on=max(today, self.last_on),
-                                actor=actor.as_record())
+                                actor=actor.as_record(), happened_on=self.reply_deadline + timedelta(days=1))
             recorded += 1
         for key, task in self.tasks.items():
             # a reply given by the task's deadline and awaiting review is not the unit's delay
             answered_in_time = task["state"] == TaskState.REPLIED.value and task["reply"]["on"] <= task["deadline"]
             if (today > task["deadline"] and task["state"] != TaskState.ACCEPTED.value and not answered_in_time
                     and key not in self.overdue_tasks):
-                self._task_overdue(task=key, deadline=task["deadline"], on=max(today, self.last_on), actor=actor.as_record())
+                self._task_overdue(task=key, deadline=task["deadline"], on=max(today, self.last_on),
+                                   actor=actor.as_record(), happened_on=task["deadline"] + timedelta(days=1))
                 recorded += 1
         return recorded
 
     @event("ReplyOverdue")
-    def _reply_overdue(self, reply_deadline: date, tasks: list[str], on: date, actor: dict) -> None:
+    def _reply_overdue(self, reply_deadline: date, tasks: list[str], on: date, actor: dict,
+                       happened_on: date | None = None) -> None:
         self.reply_overdue_recorded = True
+        self.reply_overdue_on = happened_on or on
 
     @event("TaskOverdue")
-    def _task_overdue(self, task: str, deadline: date, on: date, actor: dict) -> None:
+    def _task_overdue(self, task: str, deadline: date, on: date, actor: dict, happened_on: date | None = None) -> None:
         self.overdue_tasks.append(task)
+
+    # -- a reply deadline counted on an estimate ------------------------------------------------
+    @property
+    def reply_deadline_basis(self) -> str | None:
+        """The rule an estimated reply deadline was counted by (7 working days after issue); a reply
+        deadline the office gave is never estimated."""
+        return NOTICE_REPLY_BASIS if self.reply_deadline_estimated else None
+
+    def settle_reply_deadline(self, due: Deadline, on: date, actor: Actor) -> str | None:
+        """时限复核 of an estimated reply deadline (see ``SupervisedItem.settle_deadline``): confirmed,
+        or corrected with the old and new day; a recorded 逾期未回复 the new day disproves (it happened
+        on a day the new deadline had not yet passed, or every task was answered by the new day) is
+        withdrawn (``ReplyOverdueWithdrawn``), and the watcher judges the reply again."""
+        actor.must_be(Role.SYSTEM, doing="复核估算的书面回复时限")
+        if not self.reply_deadline_estimated or due.basis != self.reply_deadline_basis:
+            return None
+        on = max(on, self.last_on)
+        if due.day == self.reply_deadline:
+            if due.estimated:
+                return None
+            self._reply_deadline_confirmed(deadline=self.reply_deadline, basis=due.basis, on=on,
+                                           actor=actor.as_record())
+            return "confirmed"
+        old = self.reply_deadline
+        happened = getattr(self, "reply_overdue_on", None) or old + timedelta(days=1)
+        disproved = self.reply_overdue_recorded and (happened <= due.day or not self._unanswered(due.day))
+        self._reply_deadline_corrected(old_deadline=old, new_deadline=due.day, basis=due.basis,
+                                       estimated=due.estimated, on=on, actor=actor.as_record())
+        if disproved:
+            self._reply_overdue_withdrawn(reply_deadline=old, happened_on=happened, new_deadline=due.day, on=on,
+                                          actor=actor.as_record())
+        return "corrected"
+
+    @event("ReplyDeadlineConfirmed")
+    def _reply_deadline_confirmed(self, deadline: date, basis: str, on: date, actor: dict) -> None:
+        self.reply_deadline_estimated = False
+
+    @event("ReplyDeadlineCorrected")
+    def _reply_deadline_corrected(self, old_deadline: date, new_deadline: date, basis: str, estimated: bool,
+                                  on: date, actor: dict) -> None:
+        self.reply_deadline = new_deadline
+        self.reply_deadline_estimated = estimated
+
+    @event("ReplyOverdueWithdrawn")
+    def _reply_overdue_withdrawn(self, reply_deadline: date, happened_on: date, new_deadline: date, on: date,
+                                 actor: dict) -> None:
+        self.reply_overdue_recorded = False
+        self.reply_overdue_on = None

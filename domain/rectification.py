@@ -4,7 +4,7 @@ reopen a signed-off task."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -60,7 +60,10 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
     def record(
         cls, *, year: int, number: int, unit: UUID, source: ProblemSource, source_ref: str, problem: str,
         severity: Severity, deadline: date, on: date, actor: Actor, inspection: UUID | None = None,
+        attachments: list[dict] | None = None,
     ) -> "RectificationTask":
+        """入账 (the office, or an inspection's organiser for a finding), with the evidence of the
+        problem (问题材料: photos of the site, the audit's pages …), if any."""
         if inspection is None:
             actor.must_be(Role.OFFICE, doing="登记整改问题")
         else:  # the inspection has already checked that the actor organises it
@@ -71,11 +74,13 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
             id=cls.id_for(actor.district, year, number), district=actor.district, year=year, number=number,
             unit=unit, source=source.value, source_ref=source_ref or "", problem=problem.strip(),
             severity=severity.value, deadline=deadline, inspection=inspection, on=on, actor=actor.as_record(),
+            attachments=clean_attachments(attachments),
         )
 
     @event("Recorded")
     def __init__(self, id: UUID, district: str, year: int, number: int, unit: UUID, source: str, source_ref: str,
-                 problem: str, severity: str, deadline: date, inspection: UUID | None, on: date, actor: dict) -> None:
+                 problem: str, severity: str, deadline: date, inspection: UUID | None, on: date, actor: dict,
+                 attachments: list[dict] | None = None) -> None:
         self.district = district
         self.year = year
         self.number = number
@@ -88,6 +93,7 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
         self.inspection = inspection
         self.recorded_on = on
         self.status = RectificationStatus.RECORDED
+        self.status_history: list[list] = [[on, self.status.value]]  # [day, status] as the status changed
         self.plan: dict | None = None
         self.reports: list[dict] = []
         self.verification_failures = 0
@@ -103,6 +109,12 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
     @property
     def number_label(self) -> str:
         return rectification_number_label(self.year, self.number)
+
+    def _set_status(self, status: RectificationStatus, on: date) -> None:
+        self.status = status
+        history = getattr(self, "status_history", None)  # a snapshot taken before it was kept has none
+        if history is not None:
+            history.append([on, status.value])
 
     def _require_unit(self, actor: Actor, doing: str) -> None:
         actor.must_be(Role.UNIT, doing=doing)
@@ -152,9 +164,11 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
     @event("PlanSubmitted")
     def _plan_submitted(self, plan: str, on: date, actor: dict) -> None:
         self.plan = {"text": plan, "on": on}
-        self.status = RectificationStatus.RECTIFYING
+        self._set_status(RectificationStatus.RECTIFYING, on)
 
-    def report_progress(self, percent: int, text: str, on: date, actor: Actor) -> None:
+    def report_progress(self, percent: int, text: str, on: date, actor: Actor,
+                        attachments: list[dict] | None = None) -> None:
+        """整改进展, with its files (附件), if any."""
         self._require_unit(actor, "报送整改进展")
         self._require_not_signed_off()
         require(self.status is RectificationStatus.RECTIFYING, "rectification.no_plan",
@@ -163,10 +177,12 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
         require_input(isinstance(percent, int) and 0 <= percent <= 100, "progress.bad_percent",
                       "完成进度应为0到100之间的整数。", field="percent")
         require_input(text and text.strip(), "progress.text_required", "请填写进展情况。", field="text")
-        self._progress_reported(percent=percent, text=text.strip(), on=on, actor=actor.as_record())
+        self._progress_reported(percent=percent, text=text.strip(), on=on, actor=actor.as_record(),
+                                attachments=clean_attachments(attachments))
 
     @event("ProgressReported")
-    def _progress_reported(self, percent: int, text: str, on: date, actor: dict) -> None:
+    def _progress_reported(self, percent: int, text: str, on: date, actor: dict,
+                           attachments: list[dict] | None = None) -> None:
         self.reports.append({"percent": percent, "text": text, "on": on})
 
     def report_rectified(self, summary: str, evidence: list[dict], on: date, actor: Actor) -> None:
@@ -183,26 +199,28 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
 
     @event("RectificationReported")
     def _rectification_reported(self, summary: str, evidence: list[dict], on: date, actor: dict) -> None:
-        self.status = RectificationStatus.REPORTED
+        self._set_status(RectificationStatus.REPORTED, on)
 
-    def verify(self, passed: bool, note: str, on: date, actor: Actor) -> None:
-        """核验: passes (then 销号 may follow) or fails and returns the task to the unit."""
+    def verify(self, passed: bool, note: str, on: date, actor: Actor, attachments: list[dict] | None = None) -> None:
+        """核验: passes (then 销号 may follow) or fails and returns the task to the unit; the office's
+        evidence of the check (核验材料: photos on site …) goes with it, if any."""
         actor.must_be(Role.OFFICE, doing="核验整改")
         require(self.status is RectificationStatus.REPORTED, "rectification.not_reported",
                 "单位尚未报告整改完成，不能核验。")
+        files = clean_attachments(attachments)
         if passed:
-            self._verification_passed(note=note or "", on=on, actor=actor.as_record())
+            self._verification_passed(note=note or "", on=on, actor=actor.as_record(), attachments=files)
         else:
             require_input(note and note.strip(), "rectification.failure_reason_required", "核验不通过时请说明原因。", field="note")
-            self._verification_failed(note=note.strip(), on=on, actor=actor.as_record())
+            self._verification_failed(note=note.strip(), on=on, actor=actor.as_record(), attachments=files)
 
     @event("VerificationPassed")
-    def _verification_passed(self, note: str, on: date, actor: dict) -> None:
-        self.status = RectificationStatus.VERIFIED
+    def _verification_passed(self, note: str, on: date, actor: dict, attachments: list[dict] | None = None) -> None:
+        self._set_status(RectificationStatus.VERIFIED, on)
 
     @event("VerificationFailed")
-    def _verification_failed(self, note: str, on: date, actor: dict) -> None:
-        self.status = RectificationStatus.RECTIFYING
+    def _verification_failed(self, note: str, on: date, actor: dict, attachments: list[dict] | None = None) -> None:
+        self._set_status(RectificationStatus.RECTIFYING, on)
         self.verification_failures += 1
 
     def sign_off(self, note: str, on: date, actor: Actor) -> None:
@@ -214,7 +232,7 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
 
     @event("SignedOff")
     def _signed_off(self, note: str, on: date, actor: dict) -> None:
-        self.status = RectificationStatus.SIGNED_OFF
+        self._set_status(RectificationStatus.SIGNED_OFF, on)
         self.signed_off_on = on
 
     def reopen(self, finding: str, new_deadline: date, on: date, actor: Actor) -> None:
@@ -228,18 +246,47 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
 
     @event("Reopened")
     def _reopened(self, finding: str, new_deadline: date, on: date, actor: dict) -> None:
-        self.status = RectificationStatus.RECTIFYING
+        self._set_status(RectificationStatus.RECTIFYING, on)
         self.deadline = new_deadline
         self.signed_off_on = None
         self.reopen_count += 1
 
+    OPEN_STATES = (RectificationStatus.RECORDED, RectificationStatus.RECTIFYING)
+
+    def first_overdue_day(self, until: date) -> date:
+        """The day the deadline was missed (逾期发生日): the first day after it at whose end the task was
+        still being rectified (not waiting on the office), at the latest ``until``.  Without a status
+        history (a snapshot taken before one was kept) the day after the deadline."""
+        first = self.deadline + timedelta(days=1)
+        history = getattr(self, "status_history", None)
+        if first >= until or history is None:
+            return min(first, until)
+
+        def status_on(day: date) -> str | None:
+            found = None
+            for on, status in history:
+                if on <= day:
+                    found = status
+            return found
+
+        open_values = {s.value for s in self.OPEN_STATES}
+        if status_on(first) in open_values:
+            return first
+        for on, _ in history:
+            if first < on < until and status_on(on) in open_values:
+                return on
+        return until
+
     def record_deadline_missed(self, today: date, actor: Actor) -> bool:
-        open_states = (RectificationStatus.RECORDED, RectificationStatus.RECTIFYING)
-        if self.status not in open_states or today <= self.deadline or self.deadline in self.missed_deadlines:
+        """Record once per deadline that it was missed, dated by the day it happened (``happened_on``,
+        see SupervisedItem); ``on`` is the business date of the watch that recorded it."""
+        if self.status not in self.OPEN_STATES or today <= self.deadline or self.deadline in self.missed_deadlines:
             return False
-        self._deadline_missed(deadline=self.deadline, on=max(today, self.last_on), actor=actor.as_record())
+        on = max(today, self.last_on)
+        self._deadline_missed(deadline=self.deadline, on=on, actor=actor.as_record(),
+                              happened_on=self.first_overdue_day(on))
         return True
 
     @event("DeadlineMissed")
-    def _deadline_missed(self, deadline: date, on: date, actor: dict) -> None:
+    def _deadline_missed(self, deadline: date, on: date, actor: dict, happened_on: date | None = None) -> None:
         self.missed_deadlines.append(deadline)

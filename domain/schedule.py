@@ -15,7 +15,9 @@ from domain.calendar import YearSchedule
 class HolidaySchedule(DistrictAggregate):
     """节假日安排: national, so it belongs to the deployment (district "*"), one per year.
 
-    Loading again replaces the year's days (a corrected notice); the history keeps both.
+    Loading again replaces the year's days (a corrected notice); the history keeps both.  Only the
+    deployment administrator (平台管理员) loads it — through ``duban calendar load``, the deployment
+    operator's tool: the schedule is the whole deployment's, not one district's office's.
     """
 
     label = "节假日安排"
@@ -27,7 +29,7 @@ class HolidaySchedule(DistrictAggregate):
 
     @classmethod
     def load(cls, schedule: YearSchedule, source: str, on: date, actor: Actor) -> "HolidaySchedule":
-        actor.must_be(Role.OFFICE, Role.ADMIN, doing="载入节假日安排")
+        actor.must_be(Role.DEPLOYMENT_ADMIN, doing="载入国家节假日安排")
         return cls(id=cls.id_for(schedule.year), district=cls.DEPLOYMENT, year=schedule.year, on=on)
 
     @event("Started")
@@ -39,7 +41,7 @@ class HolidaySchedule(DistrictAggregate):
         self.names: dict[str, str] = {}
 
     def replace_days(self, schedule: YearSchedule, source: str, on: date, actor: Actor) -> None:
-        actor.must_be(Role.OFFICE, Role.ADMIN, doing="载入节假日安排")
+        actor.must_be(Role.DEPLOYMENT_ADMIN, doing="载入国家节假日安排")
         self._days_loaded(
             holidays=sorted(schedule.holidays), workdays=sorted(schedule.workdays), names=dict(schedule.names),
             source=source, on=max(on, self.last_on), actor=actor.as_record(),

@@ -1,6 +1,7 @@
 """What the ledger counted at the end of a day, per lead unit (月末/期末状态), without a scan of its
 history: opened in that day's month, signed off in that month, overdue that day, and overdue with
-a missed deadline recorded (the ranking's 期末仍逾期未办结).
+a missed deadline recorded in the state (the ranking's 期末仍逾期未办结 reads the facts instead, by the
+day each miss happened: ``RankingQueries._open_overdue``).
 
 A state counts for the days it was the entry's state.  For a month's end, ``rm_month_end`` holds
 what every state that has since been replaced counted for; the entries' current states add

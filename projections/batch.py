@@ -11,7 +11,8 @@ into them in memory, and ``flush`` writes
   not kept,
 * what each replaced state counted for at the month ends it covered (``rm_month_end``),
 * the unit facts (``rm_unit_facts``) and their running totals per month, quarter and year
-  (``rm_fact_totals``), the assignments (``rm_assignments``).
+  (``rm_fact_totals``), the assignments (``rm_assignments``); a fact withdrawn (撤销) leaves both,
+  and a total it brings to nothing is no row (as if the fact had never been projected).
 
 The result does not depend on where batches start and end: a rebuild in batches of 1,000 gives
 the same rows as a live catch-up in batches of 37 (amounts are added up in hundredths, exactly).
@@ -90,6 +91,7 @@ class Batch:
         self.states: dict[str, list[dict[str, Any]]] = defaultdict(list)  # entry id -> states saved in this batch
         self.facts: list[tuple] = []
         self.totals: dict[tuple[str, str, str, str], list[int]] = {}
+        self.withdrawn: list[tuple[int, str, str]] = []  # (notification_id, fact, unit_id) of stored facts
         self.assigned: list[tuple] = []
         self.signed: dict[tuple[str, str], str] = {}
 
@@ -166,12 +168,33 @@ class Batch:
     def fact(self, notification_id: int, fact: str, district: str, unit_id: str, on: str, entry_id: str,
              event: str, amount: float = 1.0) -> None:
         self.facts.append((notification_id, fact, district, unit_id, on, entry_id, event, float(amount)))
+        self._total(district, unit_id, fact, on, amount, 1)
+
+    def _total(self, district: str, unit_id: str, fact: str, on: str, amount: float, sign: int) -> None:
         below = centi(100 - amount) if fact.endswith("_inspection_score") else 0
         for period in periods_of(on):
             total = self.totals.setdefault((district, period, unit_id, fact), [0, 0, 0])
-            total[0] += 1
-            total[1] += centi(amount)
-            total[2] += below
+            total[0] += sign
+            total[1] += sign * centi(amount)
+            total[2] += sign * below
+
+    def withdraw_fact(self, entry_id: str, fact: str) -> None:
+        """Withdraw the entry's newest ``fact`` still counted (撤销): out of this batch's facts, or out
+        of ``rm_unit_facts`` at the flush, and off the totals of the periods it counted in."""
+        for index in range(len(self.facts) - 1, -1, -1):
+            held = self.facts[index]
+            if held[5] == entry_id and held[1] == fact:
+                del self.facts[index]
+                self._total(held[2], held[3], fact, held[4], held[7], -1)
+                return
+        for r in self.sql.execute("SELECT notification_id, district, unit_id, on_date, amount FROM rm_unit_facts"
+                                  " WHERE entry_id = ? AND fact = ? ORDER BY notification_id DESC",
+                                  (entry_id, fact)).rows():
+            key = (r["notification_id"], fact, r["unit_id"])
+            if key not in self.withdrawn:
+                self.withdrawn.append(key)
+                self._total(r["district"], r["unit_id"], fact, r["on_date"], r["amount"], -1)
+                return
 
     def assign(self, entry_id: str, unit_id: str, district: str, role: str, on: str) -> None:
         self.assigned.append((entry_id, unit_id, district, role, on))
@@ -199,12 +222,18 @@ class Batch:
         sql.insert_rows("rm_ledger", LEDGER_COLUMNS, newest, on_conflict=f"(entry_id) DO UPDATE SET {updates}")
         sql.insert_rows("rm_ledger_history", HISTORY_COLUMNS, history)
         sql.insert_rows("rm_unit_facts", FACT_COLUMNS, self.facts)
+        for key in self.withdrawn:
+            sql.execute("DELETE FROM rm_unit_facts WHERE notification_id = ? AND fact = ? AND unit_id = ?", key)
         sql.insert_rows("rm_fact_totals", ("district", "period", "unit_id", "fact", "n", "amount_centi", "below_centi"),
-                        [(*key, *total) for key, total in sorted(self.totals.items())],
+                        [(*key, *total) for key, total in sorted(self.totals.items()) if any(total)],
                         on_conflict="(district, period, unit_id, fact) DO UPDATE SET"
                                     " n = rm_fact_totals.n + excluded.n,"
                                     " amount_centi = rm_fact_totals.amount_centi + excluded.amount_centi,"
                                     " below_centi = rm_fact_totals.below_centi + excluded.below_centi")
+        for key, total in sorted(self.totals.items()):
+            if total[0] < 0:  # a withdrawal took a stored fact off: a total brought to nothing goes
+                sql.execute("DELETE FROM rm_fact_totals WHERE district = ? AND period = ? AND unit_id = ?"
+                            " AND fact = ? AND n = 0", key)
         sql.insert_rows("rm_month_end", ("district", "month", "kind", "unit_id", "opened", "signed_off", "overdue",
                                          "overdue_missed"),
                         [(*key, *counts) for key, counts in sorted(month_ends.items())],

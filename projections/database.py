@@ -39,7 +39,8 @@ def _migrations_folder() -> Path:
 MIGRATIONS = _migrations_folder()
 READ_MODELS = "read_models"  # the tracking name: one position for every read model
 TABLES = ("rm_assignments", "rm_unit_facts", "rm_inspections", "rm_ledger_history", "rm_ledger", "rm_portfolio",
-          "rm_leaders", "rm_units", "rm_fact_totals", "rm_month_end", "rm_calendar_years", "rm_workdays")
+          "rm_leaders", "rm_units", "rm_fact_totals", "rm_month_end", "rm_calendar_years", "rm_workdays",
+          "rm_deadline_changes", "rm_accounts")
 CALENDAR = "calendar"  # rm_meta: which official calendar data rm_workdays was filled from
 
 

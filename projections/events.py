@@ -19,14 +19,17 @@ import msgspec
 _WRAPPED = re.compile(rb'\{"_type_":"(?:uuid_hex|date_iso|datetime_iso)","_data_":("[^"]*")\}')
 
 # What the projectors read of an event; other fields (the actor, the timestamp …) are skipped
-# unread.  A field an event does not have reads as None, as ``dict.get`` would.
+# unread.  A field an event does not have reads as None, as ``dict.get`` would: so a field added to
+# an event later (the day a watcher's fact happened, ``happened_on``) is optional, with a default,
+# and events recorded before it read None and are taken as they were (``happened_on``: their ``on``).
 FIELDS = (
     "on", "district", "year", "number", "code", "name", "kind", "title", "portfolio_label", "unit", "leader",
     "effective", "lead_unit", "co_units", "source", "reference", "source_ref", "problem", "severity", "deadline",
     "deadline_estimated", "decision_date", "description", "subtasks", "subtask", "percent", "text", "summary",
     "new_deadline", "reasons", "satisfaction", "subject_id", "subject_kind", "reply_deadline",
     "reply_deadline_estimated", "tasks", "task", "results", "holidays", "workdays", "status", "planned_month",
-    "organiser", "target_units",
+    "organiser", "target_units", "short_name", "holder", "username", "display_name", "role", "happened_on", "old_deadline", "estimated",
+    "basis",
 )
 EventData = msgspec.defstruct(
     "EventData", [(name, Any, None) for name in FIELDS], frozen=True,

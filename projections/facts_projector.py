@@ -3,7 +3,9 @@
 Runs after the ledger projector on each event of a batch, so it reads the entry's state (deadline,
 lead unit, the day the completion being signed off was reported) from the same batch.  Each fact
 is also added to the unit's totals for the month, quarter and year it falls in, which the ranking
-reads.
+reads.  A fact the daily watch records (a deadline or a monthly report missed) falls in by the day it
+happened, not the day of the watch that recorded it; a fact withdrawn (a miss a loaded holiday
+schedule disproved) leaves the facts and their totals.
 """
 
 from __future__ import annotations
@@ -38,16 +40,28 @@ FACT_LABELS = {
 Handler = Callable[[Batch, Recorded], None]
 
 
-def _fact(batch: Batch, e: Recorded, fact: str, unit: str | None, district: str, amount: float = 1.0) -> None:
+def _fact(batch: Batch, e: Recorded, fact: str, unit: str | None, district: str, amount: float = 1.0,
+          on: str | None = None) -> None:
     if unit is not None:
-        batch.fact(e.notification_id, fact, district, unit, e.data["on"], e.record, e.name, amount)
+        batch.fact(e.notification_id, fact, district, unit, on or e.data["on"], e.record, e.name, amount)
 
 
-def _for_event_unit(fact: str) -> Handler:
-    """The fact counts for the unit the event names; the district is the event's record's."""
+def _for_event_unit(fact: str, *, when_happened: bool = False) -> Handler:
+    """The fact counts for the unit the event names; the district is the event's record's.
+    ``when_happened``: a fact the watcher records counts on the day it happened (``happened_on``),
+    which a later watch may record long after; one recorded before that field existed, on its ``on``."""
     def handle(batch: Batch, e: Recorded) -> None:
         row = batch.entry(e.record)
-        _fact(batch, e, fact, e.data.get("unit"), e.data.get("district") or (row["district"] if row else ""))
+        _fact(batch, e, fact, e.data.get("unit"), e.data.get("district") or (row["district"] if row else ""),
+              on=e.data.get("happened_on") if when_happened else None)
+    return handle
+
+
+def _withdrawn(fact: str) -> Handler:
+    """A fact withdrawn (撤销): the deadline it was judged on proved wrong once the year's holiday
+    schedule was loaded.  It no longer counts, in any period, nor in a score's explanation."""
+    def handle(batch: Batch, e: Recorded) -> None:
+        batch.withdraw_fact(e.record, fact)
     return handle
 
 
@@ -117,8 +131,9 @@ class FactsProjector:
         self.handlers: dict[str, Handler] = {
             "SupervisedItem.Assigned": _item_assigned,
             "SupervisedItem.SignedOff": _item_signed_off,
-            "SupervisedItem.DeadlineMissed": _for_event_unit("deadline_missed"),
-            "SupervisedItem.MonthlyReportMissed": _for_event_unit("report_missed"),
+            "SupervisedItem.DeadlineMissed": _for_event_unit("deadline_missed", when_happened=True),
+            "SupervisedItem.DeadlineMissWithdrawn": _withdrawn("deadline_missed"),
+            "SupervisedItem.MonthlyReportMissed": _for_event_unit("report_missed", when_happened=True),
             "SupervisedItem.Urged": _for_event_unit("urged"),
             "SupervisedItem.Criticised": _for_event_unit("criticised"),
             "SupervisedItem.Interviewed": _for_event_unit("interviewed"),

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from domain.errors import InvalidInput
 from domain.versioned import read_version, versions
-from projections.at_day import counts_at
 from projections.batch import centi
 from projections.facts_projector import FACT_LABELS
 from projections.ledger import states_on
@@ -144,10 +143,9 @@ class RankingQueries:
         with self.read_models.reading() as sql:
             units = units_in_service(sql, district, period.first)
             totals = self._totals(sql, district, period, last)
-            overdue = counts_at(sql, district, [last.isoformat()])[last.isoformat()]
-        for unit_id, counts in overdue.items():
-            if counts[3]:
-                totals[unit_id]["open_overdue"] = [counts[3], counts[3] * 100, 0]
+            overdue = self._open_overdue(sql, district, last)
+        for unit_id, n in overdue.items():
+            totals[unit_id]["open_overdue"] = [n, n * 100, 0]
         scores = [_score(u["unit_id"], u["name"], totals.get(u["unit_id"], {}), scheme, {}) for u in units]
         return _ranked(scores, scheme)
 
@@ -202,6 +200,26 @@ class RankingQueries:
         for r in found:
             totals[r["unit_id"]][r["fact"]] = [int(r["n"]), int(r["amount_centi"]), int(r["below_centi"])]
         return totals
+
+    @staticmethod
+    def _open_overdue(sql, district: str, last: date) -> dict[str, int]:
+        """{lead unit: items still open and past their deadline at the end of ``last`` whose missed
+        deadline is recorded as happened by then} (期末仍逾期未办结).  Read from the deadline-missed facts
+        by the day they happened — so a miss a later watch recorded counts at the end of the period
+        it happened in, and a miss withdrawn counts nowhere — then each such item's state that day,
+        found by its key (replaced states, then current ones), never a scan of the history."""
+        day = last.isoformat()
+        missed = ("SELECT entry_id FROM rm_unit_facts WHERE district = ? AND fact = 'deadline_missed'"
+                  " AND on_date <= ?")
+        found: dict[str, int] = defaultdict(int)
+        for table, valid in (("rm_ledger_history", " AND s.valid_to > ?"), ("rm_ledger", "")):
+            for r in sql.execute(
+                    f"SELECT s.lead_unit AS unit, COUNT(*) AS n FROM {table} s WHERE s.entry_id IN ({missed})"
+                    f" AND s.last_on <= ?{valid} AND s.kind = 'item' AND s.still_due = 1 AND s.deadline < ?"
+                    " GROUP BY s.lead_unit", [district, day, day, *([day] if valid else []), day]).rows():
+                if r["unit"]:
+                    found[r["unit"]] += int(r["n"])
+        return found
 
     @staticmethod
     def _open_overdue_events(sql, district: str, unit_id: str, last: date) -> list[dict]:

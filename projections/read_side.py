@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from projections.database import TABLES, open_read_models, refresh_statistics, reset
+from projections.deadline_changes import DeadlineChangesProjector
 from projections.facts_projector import FactsProjector
 from projections.ledger_projector import LedgerProjector
 from projections.runner import CatchUpReport, catch_up
@@ -19,7 +20,8 @@ class ReadSide:
     def __init__(self, store, *, writer: bool = True) -> None:
         self.store = store
         self.read_models = open_read_models(store, writer=writer)
-        self.projectors = [LedgerProjector(), FactsProjector()]  # in this order: facts read the ledger
+        # in this order: the facts and the deadline changes read the ledger rows the ledger projector left
+        self.projectors = [LedgerProjector(), FactsProjector(), DeadlineChangesProjector()]
 
     def catch_up(self, *, batch_size: int = 5000, progress: Callable[[int, int], None] | None = None,
                  stop_after_batches: int | None = None, on_batch: Callable[[int], None] | None = None) -> CatchUpReport:

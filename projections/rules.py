@@ -4,8 +4,7 @@
 * overdue on a day (逾期) — still due and the deadline passed before that day (in SQL:
   ``still_due = 1 AND deadline < day``);
 * what a state counts for at the end of a month (月末) — opened in the month, signed off in the
-  month, overdue at the month's end, and overdue with a missed deadline recorded (the ranking's
-  期末仍逾期未办结).
+  month, overdue at the month's end, and overdue with a missed deadline recorded in the state.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 from eventsourcing.application import AggregateNotFoundError
 from structlog.testing import capture_logs
 
-from domain.actor import Actor, Role
+from domain.actor import Actor, Role, deployment_actor
 from domain.calendar import WorkingDayCalendar, YearSchedule, parse_schedule
 from domain.deadlines import item_deadline, notice_reply_deadline
 from domain.errors import InvalidInput, NotAllowed
@@ -16,6 +16,8 @@ from domain.organisation import NumberRegister, UnitKind
 from domain.schedule import HolidaySchedule
 from domain.sources import SourceKind
 from duban.application import Duban
+
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
 
 SCHEDULE_2027 = """\
 # 国务院办公厅关于2027年部分节假日安排的通知（示例）
@@ -126,6 +128,7 @@ def test_parse_schedule_refuses_a_file_without_dates(text):
 
 # ---- loading a schedule ----------------------------------------------------------------------------------
 CALENDAR_REGISTER = NumberRegister.id_for(HolidaySchedule.DEPLOYMENT, "calendar", None)
+OPERATOR = deployment_actor("ops")  # the deployment administrator (平台管理员): the schedule is national
 
 
 @pytest.fixture
@@ -134,6 +137,7 @@ def district(app, admin, office):
     return app
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: a fresh service reads it back
 def test_a_loaded_schedule_persists_and_deadlines_stop_being_estimated(district, store_env, clock, office):
     app = district
     clock.set(date(2027, 2, 5))
@@ -141,7 +145,7 @@ def test_a_loaded_schedule_persists_and_deadlines_stop_being_estimated(district,
                                title="春节保供", working_days=1, actor=office)
     assert (before.deadline, before.deadline_estimated) == (date(2027, 2, 8), True)
 
-    loaded = app.load_calendar(parse_schedule(SCHEDULE_2027), "国办发明电〔2026〕7号", office)
+    loaded = app.load_calendar(parse_schedule(SCHEDULE_2027), "国办发明电〔2026〕7号", OPERATOR).schedule
     assert loaded.version == 2  # started and days loaded
     fresh = Duban(env=store_env, clock=clock)
     try:
@@ -162,12 +166,13 @@ def test_a_loaded_schedule_persists_and_deadlines_stop_being_estimated(district,
         fresh.close()
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: a fresh service reads it back
 def test_loading_a_year_again_replaces_its_days(district, store_env, clock, office):
     app = district
-    app.load_calendar(parse_schedule(SCHEDULE_2027), "初版", office)
+    app.load_calendar(parse_schedule(SCHEDULE_2027), "初版", OPERATOR)
     assert not app.calendar().is_workday(date(2027, 2, 8))
     corrected = parse_schedule("2027-02-09..2027-02-12 休 春节\n2027-02-21 班 春节调休")
-    app.load_calendar(corrected, "更正版", office)
+    app.load_calendar(corrected, "更正版", OPERATOR)
     fresh = Duban(env=store_env, clock=clock)
     for reader in (app, fresh):
         calendar = reader.calendar()
@@ -181,13 +186,14 @@ def test_loading_a_year_again_replaces_its_days(district, store_env, clock, offi
     assert app.store.repository.get(CALENDAR_REGISTER).entries == {"2027": HolidaySchedule.id_for(2027)}
 
 
-def test_only_the_office_or_admin_loads_a_schedule(district, office):
+@pytest.mark.parametrize("role", [Role.OFFICE, Role.ADMIN, Role.UNIT, Role.LEADER])
+def test_only_the_deployment_administrator_loads_the_national_schedule(district, office, role):
     app = district
     unit = app.register_unit("U01", "晴川街", UnitKind.SUBDISTRICT, office)
-    clerk = Actor(user="clerk", role=Role.UNIT, district="420105", unit=unit.id)
+    someone = Actor(user="someone", role=role, district="420105", unit=unit.id if role is Role.UNIT else None)
     with pytest.raises(NotAllowed) as caught:
-        app.load_calendar(parse_schedule(SCHEDULE_2027), "x", clerk)
-    assert caught.value.rule == "role.not_allowed"
+        app.load_calendar(parse_schedule(SCHEDULE_2027), "x", someone)
+    assert caught.value.rule == "role.not_allowed" and "平台管理员" in caught.value.message
     for missing in (HolidaySchedule.id_for(2027), CALENDAR_REGISTER):
         with pytest.raises(AggregateNotFoundError):
             app.store.repository.get(missing)
@@ -198,5 +204,5 @@ def test_a_loaded_schedule_overrides_the_package_for_a_known_year(district, offi
     app = district
     correction = YearSchedule(2026, frozenset({date(2026, 10, 10)}), frozenset(), {"2026-10-10": "更正"})
     assert app.calendar().is_workday(date(2026, 10, 10))
-    app.load_calendar(correction, "更正通知", office)
+    app.load_calendar(correction, "更正通知", OPERATOR)
     assert not app.calendar().is_workday(date(2026, 10, 10))

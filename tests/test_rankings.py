@@ -107,7 +107,11 @@ def test_periods_and_as_of_dates(scored):
     world, queries = scored
     assert {s.score for s in queries.ranking(world.district, "2026-02", "2026-v1")} == {100.0}
     early = by_name(queries.ranking(world.district, "2026-03", "2026-v1", as_of=date(2026, 3, 21)))
-    assert (early["区住建局"].score, early["区水务局"].score, early["区城管局"].score) == (104.0, 96.0, 100.0)
+    # B missed its deadline (the 20th) on the 21st, though the watch of the 23rd recorded it: the fact counts
+    # by the day it happened, so as of the 21st B has it (-3) and the item is open and overdue (-2)
+    assert (early["区住建局"].score, early["区水务局"].score, early["区城管局"].score) == (104.0, 96.0, 95.0)
+    before = by_name(queries.ranking(world.district, "2026-03", "2026-v1", as_of=date(2026, 3, 20)))
+    assert before["区城管局"].score == 100.0  # due on the 20th: not yet missed
     assert Period.parse("2026-q1") == Period("2026-Q1", date(2026, 1, 1), date(2026, 3, 31))
     assert Period.parse("2024-02").last == date(2024, 2, 29)
     with pytest.raises(InvalidInput):

@@ -12,11 +12,12 @@ from domain.organisation import UnitKind
 from domain.rectification import ProblemSource, Severity
 from domain.sources import SourceKind
 from duban.application import Duban, TickReport
+from evidence_samples import PDF, Upload  # real files: a report cites only files it stored
 
 D = "420105"
 JAN5 = date(2026, 1, 5)
 MAR2 = date(2026, 3, 2)
-EVIDENCE = [{"name": "佐证.pdf", "size": 100}]
+EVIDENCE = [Upload("佐证.pdf", PDF)]
 
 
 def clerk(unit) -> Actor:

@@ -18,7 +18,8 @@ from litestar.response import Redirect, Template
 from domain.actor import Actor, Role
 from duban.application import Duban
 from projections.bulletin import BulletinQueries
-from projections.directory import Directory
+from projections.deadline_changes import DeadlineChangeQueries
+from projections.directory import Accounts, Directory
 from projections.escalation import EscalationQueries
 from projections.inbox import InboxQueries
 from projections.inspections import InspectionQueries
@@ -102,8 +103,16 @@ class Reads:
         return Directory(self.read_models)
 
     @property
+    def accounts(self) -> Accounts:
+        return Accounts(self.read_models)
+
+    @property
     def inspections(self) -> InspectionQueries:
         return InspectionQueries(self.read_models)
+
+    @property
+    def deadline_changes(self) -> DeadlineChangeQueries:
+        return DeadlineChangeQueries(self.read_models)
 
 
 def reads_of(request: Any) -> Reads:

@@ -90,6 +90,7 @@ class ServiceBase:
         self.store = _open_store(self.env)
         self.clock: Clock = clock or SystemClock()
         self._calendar: WorkingDayCalendar | None = None
+        self._calendar_built: tuple[tuple, WorkingDayCalendar] | None = None  # (schedule versions, calendar)
         self.saved_position = 0  # the newest notification id this process recorded
         self.on_saved: list[Callable[[int], None]] = []  # told each new position (an in-process worker)
         self._closing: list[Callable[[], None]] = []
@@ -155,14 +156,24 @@ class ServiceBase:
 
     # -- the calendar --------------------------------------------------------------------------
     def calendar(self) -> WorkingDayCalendar:
-        if self._calendar is None:
-            schedules = []
-            for schedule_id in self._registered_ids(HolidaySchedule.DEPLOYMENT, "calendar", [None]):
-                schedule = self._find(HolidaySchedule, schedule_id)
-                if schedule is not None:
-                    schedules.append(schedule.as_schedule())
-            self._calendar = WorkingDayCalendar(schedules)
-        return self._calendar
+        """The working-day calendar with every holiday schedule loaded so far — by this process or any
+        other (``duban calendar load``, another web process): the register of loaded years and each
+        year's schedule are read through the aggregate cache (one small query each for what was
+        recorded since), and the calendar is built again only when one of their versions moved.  So
+        a running server and worker count on a newly loaded schedule at once, without a restart."""
+        schedules = []
+        for schedule_id in self._registered_ids(HolidaySchedule.DEPLOYMENT, "calendar", [None]):
+            schedule = self._find(HolidaySchedule, schedule_id, readonly=True)
+            if schedule is not None:
+                schedules.append(schedule)
+        key = tuple((s.year, s.version) for s in schedules)
+        cached = self._calendar_built
+        if self._calendar is None or cached is None or cached[0] != key:
+            calendar = WorkingDayCalendar([s.as_schedule() for s in schedules])
+            self._calendar_built = (key, calendar)  # one assignment: threads see the pair whole
+            self._calendar = calendar
+            return calendar
+        return cached[1]
 
     # -- running a command ----------------------------------------------------------------------
     def _today(self) -> date:

@@ -3,6 +3,13 @@
 The watcher records facts that the passing of time creates — a deadline missed, a monthly
 report missed, a notice reply overdue — as events, exactly once per occurrence: each
 aggregate remembers what it has recorded, so running the watcher again records nothing new.
+Each fact carries the day it happened, whichever day's watch records it.
+
+Loading a year's holiday schedule (``duban calendar load``, the deployment administrator's)
+counts again every deadline that was counted on an estimate (时限复核): each is confirmed or
+corrected on its record, and a miss the corrected deadline disproves is withdrawn.  The watch
+does the same for the open records it looks at, before it judges them, so a deadline left
+estimated (a load interrupted, new official calendar data installed) is settled the next day.
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from uuid import UUID
 import structlog
 
 from domain.actor import Actor, Role, system_actor
-from domain.calendar import YearSchedule
+from domain.calendar import WorkingDayCalendar, YearSchedule
+from domain.deadlines import counted_deadline
 from domain.escalation import CaseFacts, EscalationRules, Step, next_step
 from domain.organisation import District
 from domain.errors import ConcurrentChange, require_input
@@ -42,6 +50,47 @@ class WatchCandidates:
 Candidates = Callable[[str, date], WatchCandidates]
 
 
+@dataclass(frozen=True)
+class DeadlineChange:
+    """A deadline counted again on the loaded schedule that moved (时限调整): the record, its old and
+    new day, and whether a recorded miss (逾期) was withdrawn with it."""
+
+    kind: str  # item | notice
+    record_id: UUID
+    district: str
+    number: str
+    title: str
+    old: date
+    new: date
+    estimated: bool  # still counted on an estimate (another year it counts has no data yet)
+    withdrawn: bool
+
+
+@dataclass
+class DeadlineReview:
+    """What a review of estimated deadlines (时限复核) recorded."""
+
+    confirmed: int = 0  # the same day, no longer estimated
+    corrected: list[DeadlineChange] = field(default_factory=list)
+    conflicts: int = 0  # someone changed the record meanwhile: the next watch settles it
+
+    @property
+    def withdrawn(self) -> int:
+        return sum(c.withdrawn for c in self.corrected)
+
+    @property
+    def settled(self) -> int:
+        return self.confirmed + len(self.corrected)
+
+
+@dataclass(frozen=True)
+class CalendarLoaded:
+    """A year's schedule loaded, and the review of the estimated deadlines that followed."""
+
+    schedule: HolidaySchedule
+    review: DeadlineReview
+
+
 @dataclass
 class TickReport:
     today: date
@@ -50,19 +99,23 @@ class TickReport:
     notices_overdue: int = 0
     rectifications_overdue: int = 0
     automatic_urges: int = 0
+    deadlines_settled: int = 0  # estimated deadlines confirmed or corrected before judging them
     conflicts: int = 0
     districts: list[str] = field(default_factory=list)
 
     @property
     def recorded(self) -> int:
         return (self.deadlines_missed + self.monthly_reports_missed + self.notices_overdue
-                + self.rectifications_overdue + self.automatic_urges)
+                + self.rectifications_overdue + self.automatic_urges + self.deadlines_settled)
 
 
 class WatcherCommands(OversightCommands):
-    def load_calendar(self, schedule: YearSchedule, source: str, actor: Actor, on: date | None = None) -> HolidaySchedule:
-        """载入节假日安排: next year's published schedule, or a correction of a known year."""
-        actor.must_be(Role.OFFICE, Role.ADMIN, doing="载入节假日安排")
+    def load_calendar(self, schedule: YearSchedule, source: str, actor: Actor, on: date | None = None, *,
+                      candidates: Callable[[str], WatchCandidates] | None = None) -> CalendarLoaded:
+        """载入节假日安排: next year's published schedule, or a correction of a known year — by the
+        deployment administrator (平台管理员) alone, the schedule being national.  Then every deadline
+        counted on an estimate is counted again (:meth:`review_deadlines`; ``candidates`` as there)."""
+        actor.must_be(Role.DEPLOYMENT_ADMIN, doing="载入国家节假日安排")
         day = self._on(on)
 
         def work():
@@ -79,7 +132,59 @@ class WatcherCommands(OversightCommands):
 
         result = self._run("load_calendar", actor, HolidaySchedule.id_for(schedule.year), work)[-1]
         self._calendar = None
-        return result
+        return CalendarLoaded(result, self.review_deadlines(day, candidates=candidates))
+
+    # -- deadlines counted on an estimate (时限复核) -------------------------------------------------
+    def review_deadlines(self, on: date | None = None, *, districts: list[str] | None = None,
+                         candidates: Callable[[str], WatchCandidates] | None = None) -> DeadlineReview:
+        """Count again, on the calendar as it is now, every deadline counted on an estimate (items'
+        deadlines, notices' reply deadlines; rectification tasks' are always given, never counted),
+        in every district or in ``districts``: each is confirmed or corrected on its record by the
+        system, and a miss the new day disproves is withdrawn.  ``candidates(district)`` names the
+        records to look at (the read side's entries with an estimated deadline); without it every
+        record of the district is read.  Safe to repeat: a settled deadline is no longer estimated."""
+        day = self._on(on)
+        calendar = self.calendar()
+        review = DeadlineReview()
+        for district in self.districts():
+            code = district.district
+            if districts is not None and code not in districts:
+                continue
+            actor = system_actor(code)
+            if candidates is None:
+                ids = ([(SupervisedItem, i.id) for i in self.items(code) if i.deadline_estimated]
+                       + [(SupervisionNotice, n.id) for n in self.notices(code) if n.reply_deadline_estimated])
+            else:
+                found = candidates(code)
+                ids = [(SupervisedItem, i) for i in found.items] + [(SupervisionNotice, n) for n in found.notices]
+            for cls, record_id in ids:
+                self._settle_one(cls, record_id, calendar, day, actor, review)
+        log.info("deadlines_reviewed", confirmed=review.confirmed, corrected=len(review.corrected),
+                 withdrawn=review.withdrawn, conflicts=review.conflicts)
+        return review
+
+    def _settle_one(self, cls: type, record_id: UUID, calendar: WorkingDayCalendar, day: date, actor: Actor,
+                    review: DeadlineReview) -> None:
+        first = self._find(cls, record_id)  # a copy: nothing to settle records nothing, not even a log line
+        if first is None or first.district != actor.district or settle_estimated(first, calendar, day, actor) is None:
+            return
+        outcome: list = []
+
+        def work():  # loaded again on each attempt, as _run asks
+            outcome.clear()
+            record = self._get(cls, record_id)
+            settled = settle_estimated(record, calendar, day, actor)
+            if settled is not None:
+                outcome.append(settled)
+            return [record]
+
+        try:
+            self._run("settle_deadline", actor, record_id, work)
+        except ConcurrentChange:
+            review.conflicts += 1
+            return
+        if outcome:
+            _count(review, outcome[0])
 
     def tick(self, today: date | None = None, *, districts: list[str] | None = None,
              candidates: Candidates | None = None) -> TickReport:
@@ -89,6 +194,7 @@ class WatcherCommands(OversightCommands):
         today = today or self._today()
         require_input(today <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="today")
         report = TickReport(today)
+        calendar = self.calendar()
         for district in self.districts():
             code = district.district
             if districts is not None and code not in districts:
@@ -99,15 +205,19 @@ class WatcherCommands(OversightCommands):
             for item in items:
                 if item.status.is_closed:
                     continue
+                settled = settle_estimated(item, calendar, today, actor) is not None  # judged on the true day
                 missed = item.record_deadline_missed(today, actor)
                 months = item.record_monthly_reports_missed(today, actor)
                 if self._save_facts("record_item_facts", item, actor, report):
                     report.deadlines_missed += missed
                     report.monthly_reports_missed += months
+                    report.deadlines_settled += settled
             for notice in notices:
+                settled = settle_estimated(notice, calendar, today, actor) is not None
                 count = notice.record_overdue(today, actor)
                 if self._save_facts("record_notice_facts", notice, actor, report):
                     report.notices_overdue += count
+                    report.deadlines_settled += settled
             for task in tasks:
                 missed = task.record_deadline_missed(today, actor)
                 if self._save_facts("record_rectification_facts", task, actor, report):
@@ -196,3 +306,38 @@ class WatcherCommands(OversightCommands):
             report.conflicts += 1  # someone acted meanwhile: the next run records it
             return False
         return True
+
+
+def settle_estimated(record, calendar: WorkingDayCalendar, day: date, actor: Actor) -> DeadlineChange | str | None:
+    """Count an item's deadline or a notice's reply deadline again by its rule on ``calendar``, if it
+    was counted on an estimate, and apply the outcome to ``record`` (not saved): "confirmed", the
+    :class:`DeadlineChange` of a correction, or None (nothing to settle: not estimated, or the
+    calendar still knows no better)."""
+    if isinstance(record, SupervisedItem):
+        if not record.deadline_estimated:
+            return None
+        due = counted_deadline(calendar, record.deadline_basis, record.decision_date)
+        old, settle, kind = record.deadline, record.settle_deadline, "item"
+    elif isinstance(record, SupervisionNotice):
+        basis = record.reply_deadline_basis
+        if basis is None:
+            return None
+        due = counted_deadline(calendar, basis, record.issued_on)
+        old, settle, kind = record.reply_deadline, record.settle_reply_deadline, "notice"
+    else:
+        return None
+    if due is None:
+        return None
+    outcome = settle(due, day, actor)
+    if outcome != "corrected":
+        return outcome
+    withdrawn = any(type(e).__name__.endswith("Withdrawn") for e in record.pending_events)
+    return DeadlineChange(kind, record.id, record.district, record.number_label, record.title, old, due.day,
+                          due.estimated, withdrawn)
+
+
+def _count(review: DeadlineReview, outcome: DeadlineChange | str) -> None:
+    if isinstance(outcome, DeadlineChange):
+        review.corrected.append(outcome)
+    elif outcome == "confirmed":
+        review.confirmed += 1

@@ -2,23 +2,30 @@
 
 from web.controllers.account import AccountController
 from web.controllers.admin import AdminUsersController
+from web.controllers.admin_organisation import (AdminHomeController, AdminLeadersController, AdminRosterController,
+                                                AdminUnitsController)
 from web.controllers.api import ApiController
 from web.controllers.api_inspections import InspectionsApiController
+from web.controllers.api_deadlines import DeadlinesApiController
 from web.controllers.api_items import ItemsApiController
 from web.controllers.api_oversight import NoticesApiController, RectificationsApiController
 from web.controllers.api_reports import ReportsApiController
 from web.controllers.discipline import DisciplineController
+from web.controllers.files import FilesApiController, FilesController
 from web.controllers.home import home
 from web.controllers.leader import LeaderController
 from web.controllers.office import OfficeController
 from web.controllers.office_bulletin import OfficeBulletinController
+from web.controllers.office_deadlines import OfficeDeadlinesController
 from web.controllers.office_inspections import OfficeInspectionController
 from web.controllers.office_oversight import OfficeOversightController
 from web.controllers.office_rectifications import OfficeRectificationController
+from web.controllers.platform import PlatformController
 from web.controllers.unit import UnitController
 
 CONTROLLERS = [home, OfficeController, OfficeOversightController, UnitController, LeaderController,
                DisciplineController, ApiController, ItemsApiController, NoticesApiController, RectificationsApiController,
-               InspectionsApiController, ReportsApiController,
+               InspectionsApiController, ReportsApiController, DeadlinesApiController, OfficeDeadlinesController,
                OfficeRectificationController, OfficeInspectionController, OfficeBulletinController, AdminUsersController,
-               AccountController]
+               AdminHomeController, AdminUnitsController, AdminLeadersController, AdminRosterController,
+               PlatformController, AccountController, FilesController, FilesApiController]
