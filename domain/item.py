@@ -10,7 +10,7 @@ also carry the formal reply and the proposer's satisfaction (满意度).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -19,6 +19,7 @@ from domain.labels import Labelled
 from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
 from domain.attachments import clean_attachments
+from domain.deadlines import Deadline, is_counted
 from domain.errors import NotAllowed, require, require_input
 from domain.ladder import EscalationLadder
 from domain.sources import SourceKind
@@ -44,6 +45,9 @@ class Satisfaction(Labelled):
     SATISFIED = "satisfied", "满意"
     BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
     UNSATISFIED = "unsatisfied", "不满意"
+
+
+DONE_PERCENT = 100  # the progress (完成进度) of a signed-off item (办结销号): it is done
 
 
 def item_number_label(year: int, number: int) -> str:
@@ -123,6 +127,7 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
         self.commendations = 0
         self.referral: str | None = None  # proposed | approved | declined
         self.missed_deadlines: list[date] = []
+        self.missed_on: dict[str, date] = {}  # missed deadline (ISO) -> the day it was missed (发生日期)
         self.missed_months: list[str] = []
         self.closed_on: date | None = None
 
@@ -225,7 +230,7 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
     # ------------------------------------------------------------------ handling
     def report_progress(self, percent: int, text: str, attachments: list[dict] | None, on: date, actor: Actor,
                         subtask: str | None = None) -> None:
-        """办理进展: assigned units report monthly (按月专报) with percent, text and attachment metadata."""
+        """办理进展: assigned units report monthly (按月专报) with percent, text and their files (附件)."""
         unit = self._require_unit(actor, doing="报送进展")
         self._require_open()
         self._require_signed(unit, "报送进展")
@@ -264,7 +269,10 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
     @property
     def progress_percent(self) -> int:
         """The lead unit's latest percent (it answers for the whole, WR art. 59); an item split
-        into sub-tasks rolls up from them (average)."""
+        into sub-tasks rolls up from them (average).  A signed-off item (办结销号) is done:
+        ``DONE_PERCENT``, whatever was last reported (the reports keep that figure)."""
+        if self.status is ItemStatus.SIGNED_OFF:
+            return DONE_PERCENT
         if self.subtasks:
             return round(sum(s["percent"] for s in self.subtasks.values()) / len(self.subtasks))
         lead_reports = [r for r in self.reports if r["subtask"] is None and r["unit"] == self.lead_unit]
@@ -407,28 +415,29 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
         self.completion = {"summary": summary, "on": on}
         self._set_status(ItemStatus.COMPLETION_REPORTED, on)
 
-    def sign_off(self, note: str, on: date, actor: Actor) -> None:
-        """检查复核后办结销号 (WR art. 60)."""
+    def sign_off(self, note: str, on: date, actor: Actor, attachments: list[dict] | None = None) -> None:
+        """检查复核后办结销号 (WR art. 60), with the office's own evidence of the check (核验材料), if any."""
         self._require_office(actor, "核验销号")
         require(self.status is ItemStatus.COMPLETION_REPORTED, "item.not_reported_complete",
                 "承办单位尚未报告办结，不能销号。")
-        self._signed_off(note=note or "", on=on, actor=actor.as_record())
+        self._signed_off(note=note or "", on=on, actor=actor.as_record(), attachments=clean_attachments(attachments))
 
     @event("SignedOff")
-    def _signed_off(self, note: str, on: date, actor: dict) -> None:
+    def _signed_off(self, note: str, on: date, actor: dict, attachments: list[dict] | None = None) -> None:
         self.closed_on = on
         self.pending_extension = None
         self._set_status(ItemStatus.SIGNED_OFF, on)
 
-    def send_back(self, reasons: str, on: date, actor: Actor) -> None:
-        """退回重办: verification found the work unfinished."""
+    def send_back(self, reasons: str, on: date, actor: Actor, attachments: list[dict] | None = None) -> None:
+        """退回重办: verification found the work unfinished (with the office's evidence of it, if any)."""
         self._require_office(actor, "退回办结报告")
         require(self.status is ItemStatus.COMPLETION_REPORTED, "item.not_reported_complete", "没有待核验的办结报告。")
         require_input(reasons and reasons.strip(), "send_back.reasons_required", "请说明退回理由。", field="reasons")
-        self._sent_back(reasons=reasons.strip(), on=on, actor=actor.as_record())
+        self._sent_back(reasons=reasons.strip(), on=on, actor=actor.as_record(),
+                        attachments=clean_attachments(attachments))
 
     @event("SentBack")
-    def _sent_back(self, reasons: str, on: date, actor: dict) -> None:
+    def _sent_back(self, reasons: str, on: date, actor: dict, attachments: list[dict] | None = None) -> None:
         self.completion = None
         self.times_sent_back += 1
         self._set_status(ItemStatus.IN_PROGRESS, on)
@@ -471,24 +480,52 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
         self.commendations += 1
 
     # ------------------------------------------------------------------ facts the deadline watcher records
+    # Each fact carries the day it happened (``happened_on``, 发生日期): the first day past the deadline
+    # with the work still with the unit, the first day after the month whose report was owed.  The
+    # read models count it by that day, so a fact recorded by a later watch (the worker was down,
+    # days were caught up) counts in the period it belongs to.  ``on`` stays the business date of
+    # the watch that recorded it, so the record's history keeps its order in business time.  A
+    # fact recorded before ``happened_on`` existed has none: it happened on its ``on``.
+    STILL_DUE = (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS, ItemStatus.CANNOT_IMPLEMENT_REPORTED)
+
     def overdue_on(self, day: date) -> bool:
         """Past its deadline on ``day`` with the work not reported done (or sent back)."""
-        return (
-            day > self.deadline
-            and self.status in (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS, ItemStatus.CANNOT_IMPLEMENT_REPORTED)
-        )
+        return day > self.deadline and self.status in self.STILL_DUE
+
+    def first_overdue_day(self, until: date) -> date:
+        """The day the deadline was missed (逾期发生日): the first day after it at whose end the work
+        was still with the unit (待签收, 办理中 …, not waiting on the office), at the latest ``until``."""
+        first = self.deadline + timedelta(days=1)
+        if first >= until:
+            return until
+        if self.status_on(first) in self.STILL_DUE:
+            return first
+        for on, _ in self.status_history:
+            if first < on < until and self.status_on(on) in self.STILL_DUE:
+                return on
+        return until
+
+    def missed_day(self, deadline: date) -> date | None:
+        """The day the recorded miss of ``deadline`` happened (None: no miss of it is recorded)."""
+        if deadline not in self.missed_deadlines:
+            return None
+        known = getattr(self, "missed_on", {})  # a snapshot taken before missed_on existed has none
+        return known.get(deadline.isoformat(), deadline + timedelta(days=1))
 
     def record_deadline_missed(self, today: date, actor: Actor) -> bool:
         """Record once per deadline that it was missed.  Returns whether anything was recorded."""
         if not self.overdue_on(today) or self.deadline in self.missed_deadlines:
             return False
-        self._deadline_missed(deadline=self.deadline, unit=self.lead_unit, on=max(today, self.last_on),
-                              actor=actor.as_record())
+        on = max(today, self.last_on)
+        self._deadline_missed(deadline=self.deadline, unit=self.lead_unit, on=on, actor=actor.as_record(),
+                              happened_on=self.first_overdue_day(on))
         return True
 
     @event("DeadlineMissed")
-    def _deadline_missed(self, deadline: date, unit: UUID | None, on: date, actor: dict) -> None:
+    def _deadline_missed(self, deadline: date, unit: UUID | None, on: date, actor: dict,
+                         happened_on: date | None = None) -> None:
         self.missed_deadlines.append(deadline)
+        self.__dict__.setdefault("missed_on", {})[deadline.isoformat()] = happened_on or on
 
     def months_owing_report(self, today: date) -> list[str]:
         """Whole months since assignment in which the lead unit owed a report (按月专报) and sent none.
@@ -515,12 +552,67 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
         return owed
 
     def record_monthly_reports_missed(self, today: date, actor: Actor) -> int:
+        """Each month owed and not reported, once; it happened on the first day of the next month
+        (the month's report was due by its last day)."""
         missed = self.months_owing_report(today)
         for key in missed:
+            year, month = int(key[:4]), int(key[5:7])
             self._monthly_report_missed(month=key, unit=self.lead_unit, on=max(today, self.last_on),
-                                        actor=actor.as_record())
+                                        actor=actor.as_record(),
+                                        happened_on=date(year + (month == 12), month % 12 + 1, 1))
         return len(missed)
 
     @event("MonthlyReportMissed")
-    def _monthly_report_missed(self, month: str, unit: UUID | None, on: date, actor: dict) -> None:
+    def _monthly_report_missed(self, month: str, unit: UUID | None, on: date, actor: dict,
+                               happened_on: date | None = None) -> None:
         self.missed_months.append(month)
+
+    # ------------------------------------------------------------------ deadlines counted on an estimate
+    def settle_deadline(self, due: Deadline, on: date, actor: Actor) -> str | None:
+        """时限复核: a deadline counted on an estimated calendar (a year without official holiday data,
+        Monday–Friday assumed), counted again by its rule (``due``) once the year's schedule is known.
+
+        The same day, no longer estimated: the deadline is confirmed (``DeadlineConfirmed``).  Another
+        day: it is corrected (``DeadlineCorrected``, with the old and the new day); a miss the watcher
+        recorded on a day the new deadline had not yet passed is withdrawn
+        (``DeadlineMissWithdrawn``) — a miss on a later day stands, for the new deadline too.
+        Explicit deadlines and those granted by an extension are never estimated and never touched.
+        Returns "confirmed", "corrected" or None (nothing to settle yet)."""
+        actor.must_be(Role.SYSTEM, doing="复核估算的办理时限")
+        if not self.deadline_estimated or not is_counted(self.deadline_basis) or due.basis != self.deadline_basis:
+            return None
+        on = max(on, self.last_on)
+        if due.day == self.deadline:
+            if due.estimated:
+                return None
+            self._deadline_confirmed(deadline=self.deadline, basis=due.basis, on=on, actor=actor.as_record())
+            return "confirmed"
+        old = self.deadline
+        missed = self.missed_day(old)
+        stands = missed is not None and missed > due.day
+        self._deadline_corrected(old_deadline=old, new_deadline=due.day, basis=due.basis, estimated=due.estimated,
+                                 still_missed=stands, on=on, actor=actor.as_record())
+        if missed is not None and not stands:
+            self._deadline_miss_withdrawn(deadline=old, happened_on=missed, new_deadline=due.day, unit=self.lead_unit,
+                                          on=on, actor=actor.as_record())
+        return "corrected"
+
+    @event("DeadlineConfirmed")
+    def _deadline_confirmed(self, deadline: date, basis: str, on: date, actor: dict) -> None:
+        self.deadline_estimated = False
+
+    @event("DeadlineCorrected")
+    def _deadline_corrected(self, old_deadline: date, new_deadline: date, basis: str, estimated: bool,
+                            still_missed: bool, on: date, actor: dict) -> None:
+        self.deadline = new_deadline
+        self.deadline_estimated = estimated
+        if still_missed:  # the recorded miss of the old day holds for the new one: not recorded again
+            missed_on = self.__dict__.setdefault("missed_on", {})
+            self.missed_deadlines.append(new_deadline)
+            missed_on[new_deadline.isoformat()] = missed_on.get(old_deadline.isoformat(), on)
+
+    @event("DeadlineMissWithdrawn")
+    def _deadline_miss_withdrawn(self, deadline: date, happened_on: date, new_deadline: date, unit: UUID | None,
+                                 on: date, actor: dict) -> None:
+        self.missed_deadlines.remove(deadline)
+        self.__dict__.setdefault("missed_on", {}).pop(deadline.isoformat(), None)

@@ -241,45 +241,81 @@ def worker(today: date | None, poll: float) -> None:
 
 
 @main.command()
-@click.option("--district", "code", required=True, help="区划代码 (six digits), e.g. 420106.")
-@click.option("--name", required=True, help="区名, e.g. 洪山区.")
-@click.option("--admin", "username", required=True, help="The first administrator's user name.")
+@click.option("--district", "code", default=None, help="区划代码 (six digits), e.g. 420106.")
+@click.option("--name", default=None, help="区名, e.g. 洪山区.")
+@click.option("--admin", "username", default=None, help="The district's first administrator's user name.")
 @click.option("--admin-name", "display_name", default="", help="The administrator's display name.")
-@click.password_option(help="The administrator's password (asked twice when not given).")
-def setup(code: str, name: str, username: str, display_name: str, password: str) -> None:
-    """Open a district and add its first administrator (a new deployment's first step, on an empty
-    store or beside other districts); both or neither are recorded."""
+@click.option("--deployment-admin", "deployment_admin", default=None,
+              help="Instead: add a deployment administrator (平台管理员) with this user name.")
+@click.option("--deployment-admin-name", "deployment_name", default="", help="The deployment administrator's display name.")
+@click.password_option(help="The new account's password (asked twice when not given).")
+def setup(code: str | None, name: str | None, username: str | None, display_name: str, deployment_admin: str | None,
+          deployment_name: str, password: str) -> None:
+    """Open a district and add its first administrator (both or neither are recorded), or with
+    --deployment-admin add a deployment administrator (平台管理员), who opens further districts on the
+    page /platform and sees none of their records."""
+    from domain.actor import deployment_actor
+
+    district_mode = any(v is not None for v in (code, name, username))
+    if deployment_admin is not None and district_mode:
+        raise click.UsageError("--deployment-admin 与 --district/--name/--admin 不能同时使用：每次添加一个账号。")
+    if deployment_admin is None and not (code and name and username):
+        raise click.UsageError("请给出 --district、--name 和 --admin（开设区及其首位管理员），或 --deployment-admin（平台管理员）。")
     app = _open_app(None)
     try:
-        app.set_up_district(code=code.strip(), name=name.strip(), admin=username.strip(), password=password,
-                            display_name=display_name.strip(), actor=Actor(username.strip() or "setup", Role.ADMIN,
-                                                                           code.strip()))
+        if deployment_admin is not None:
+            who = deployment_admin.strip()
+            app.add_deployment_admin(username=who, password=password, display_name=deployment_name.strip(),
+                                     actor=deployment_actor(who or "setup"))
+        else:
+            app.set_up_district(code=code.strip(), name=name.strip(), admin=username.strip(), password=password,
+                                display_name=display_name.strip(),
+                                actor=Actor(username.strip() or "setup", Role.ADMIN, code.strip()))
     except DomainError as error:
         raise click.ClickException(error.message) from None
     finally:
         app.close()
-    console.print(f"已开设{name.strip()}（{code.strip()}），管理员 {username.strip()} 可以登录：duban serve 后打开 /admin/users。")
+    if deployment_admin is not None:
+        console.print(f"已添加平台管理员 {deployment_admin.strip()}：duban serve 后登录，在“区管理”页面开设区并添加其首位管理员。")
+    else:
+        console.print(f"已开设{name.strip()}（{code.strip()}），管理员 {username.strip()} 可以登录：duban serve 后打开 /admin，"
+                      "导入花名册、添加用户。")
 
 
 @main.group()
 def users() -> None:
-    """User accounts (用户): add, disable, reset passwords."""
+    """User accounts (用户) of one district: add, disable, reset passwords."""
 
 
 def _admin(district: str) -> Actor:
     return Actor(os.environ.get("USER", "admin"), Role.ADMIN, district)
 
 
+def _district_account(app, username: str, district: str | None, deployment: bool):
+    """The account ``username`` of the district named (or, with ``deployment``, a deployment
+    administrator's) and the actor to change it as; an account elsewhere is refused by name."""
+    from domain.actor import DEPLOYMENT, deployment_actor
+
+    if deployment == (district is not None):
+        raise click.UsageError("请用 --district 指明用户所属的区（或用 --deployment 指平台管理员）。")
+    account = app.user(username)
+    where = "平台管理员中" if deployment else f"区划代码为{district}的区"
+    if account is None or account.district != (DEPLOYMENT if deployment else district):
+        raise click.ClickException(f"{where}没有用户 {username}（用户只能在其所属的区内管理）。")
+    return account, (deployment_actor(os.environ.get("USER", "setup")) if deployment else _admin(district))
+
+
 @users.command("add")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role if r is not Role.SYSTEM]))
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role
+                                                           if r not in (Role.SYSTEM, Role.DEPLOYMENT_ADMIN)]))
 @click.option("--district", required=True, help="District code, e.g. 420105.")
 @click.option("--unit", "unit_code", default=None, help="Unit code, for unit users.")
 @click.option("--leader", "leader_code", default=None, help="Leader code, for leaders.")
 @click.option("--name", "display_name", default="", help="Display name.")
 @click.password_option(help="The password (asked twice when not given).")
 def users_add(username, role, district, unit_code, leader_code, display_name, password) -> None:
-    """Add a user account."""
+    """Add a user account to the district named."""
     app = _open_app(None)
     try:
         unit = app.unit_by_code(district, unit_code).id if unit_code else None
@@ -295,14 +331,14 @@ def users_add(username, role, district, unit_code, leader_code, display_name, pa
 
 @users.command("disable")
 @click.argument("username")
-def users_disable(username) -> None:
-    """Disable a user account (it is kept, never deleted)."""
+@click.option("--district", default=None, help="The district the user belongs to, e.g. 420105.")
+@click.option("--deployment", is_flag=True, help="The user is a deployment administrator (平台管理员).")
+def users_disable(username, district, deployment) -> None:
+    """Disable a user account of the district named (it is kept, never deleted)."""
     app = _open_app(None)
     try:
-        account = app.user(username)
-        if account is None:
-            raise click.ClickException(f"没有用户 {username}。")
-        app.disable_user(username, _admin(account.district))
+        _, actor = _district_account(app, username, district, deployment)
+        app.disable_user(username, actor)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     finally:
@@ -312,20 +348,63 @@ def users_disable(username) -> None:
 
 @users.command("reset-password")
 @click.argument("username")
+@click.option("--district", default=None, help="The district the user belongs to, e.g. 420105.")
+@click.option("--deployment", is_flag=True, help="The user is a deployment administrator (平台管理员).")
 @click.password_option(help="The new password (asked twice when not given).")
-def users_reset_password(username, password) -> None:
-    """Set a new password for a user."""
+def users_reset_password(username, district, deployment, password) -> None:
+    """Set a new password for a user of the district named."""
     app = _open_app(None)
     try:
-        account = app.user(username)
-        if account is None:
-            raise click.ClickException(f"没有用户 {username}。")
-        app.reset_password(username, password, _admin(account.district))
+        _, actor = _district_account(app, username, district, deployment)
+        app.reset_password(username, password, actor)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     finally:
         app.close()
     console.print(f"已重置用户 {username} 的密码。")
+
+
+@main.group()
+def roster() -> None:
+    """The district's roster (花名册): units and leaders' portfolios from an .xlsx workbook."""
+
+
+@roster.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def roster_template(file: Path) -> None:
+    """Write the roster template (花名册导入模板: 单位, 领导分工, 填写说明) to FILE."""
+    from documents.roster_import import roster_template as template
+
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(template())
+    console.print(f"已写入花名册导入模板：{file}")
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--district", required=True, help="District code, e.g. 420111.")
+@click.option("--effective", callback=_date, help="The portfolios take effect on this day (default: today).")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; record nothing.")
+def roster_import(file: Path, district: str, effective: date | None, dry_run: bool) -> None:
+    """Import the district's units and leaders' portfolios from FILE (made from the template): all or
+    nothing, every error listed with its sheet, row and column; importing it again creates nothing."""
+    from documents.roster_import import read_roster
+    from duban.application.roster import RosterRefused
+
+    app = _open_app(None)
+    try:
+        code = _district_code(app, district)
+        plan = read_roster(file.read_bytes(), [u.name for u in app.units(code) if u.active])
+        result = app.import_roster(plan, _admin(code), effective=effective, dry_run=dry_run)
+    except RosterRefused as refused:
+        for message in refused.messages():
+            console.print(f"[red]{message}[/red]")
+        raise click.ClickException(refused.message) from None
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        app.close()
+    console.print(("检查通过（--dry-run，未记录）：" if dry_run else "") + result.message + "。")
 
 
 @main.command()
@@ -337,6 +416,7 @@ def tick(today: date | None) -> None:
     console.print(
         f"{report.today.isoformat()}：逾期 {report.deadlines_missed}，未按月报送 {report.monthly_reports_missed}，"
         f"通知逾期 {report.notices_overdue}，整改逾期 {report.rectifications_overdue}，自动催办 {report.automatic_urges}"
+        + (f"，估算时限复核 {report.deadlines_settled}" if report.deadlines_settled else "")
         + (f"，冲突待下次 {report.conflicts}" if report.conflicts else ""))
     app.close()
 
@@ -350,19 +430,44 @@ def calendar() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", default=lambda: os.environ.get("USER", "admin"), help="Who loads it (for the record).")
 def calendar_load(file: Path, user: str) -> None:
-    """Load a year's published holiday schedule from FILE.
+    """Load a year's published holiday schedule from FILE (the deployment operator's tool).
 
     One line per entry: ``2027-02-06..2027-02-13 休 春节`` or ``2027-02-14 班 春节调休``;
-    ``#`` starts a comment.  Loading a year again replaces it.
+    ``#`` starts a comment.  Loading a year again replaces it.  Every deadline counted on an estimate
+    is then counted again: confirmed, or corrected (listed here and on the office's 时限调整记录 page),
+    and a miss the new day disproves is withdrawn.  Running servers use the schedule at once.
     """
+    from domain.actor import deployment_actor
+    from duban.application.watcher import WatchCandidates
+    from duban.worker import caught_up_read_side
+    from projections.deadline_changes import DeadlineChangeQueries
+    from uuid import UUID
+
     app = _open_app(None)
+    queries: list = []
+
+    def estimated(district: str) -> WatchCandidates:
+        """The records with an estimated deadline, as the read side (caught up after the load) lists them."""
+        if not queries:
+            queries.append(DeadlineChangeQueries(caught_up_read_side(app).read_models))
+        ids = queries[0].estimated(district)
+        return WatchCandidates([UUID(i) for i in ids["item"]], [UUID(i) for i in ids["notice"]], [])
+
     try:
         schedule = parse_schedule(file.read_text(encoding="utf-8"))
-        app.load_calendar(schedule, file.name, Actor(user, Role.ADMIN, "*"))
+        loaded = app.load_calendar(schedule, file.name, deployment_actor(user), candidates=estimated)
     except DomainError as error:
         raise click.ClickException(error.message) from None
+    finally:
+        app.close()
     console.print(f"已载入{schedule.year}年：休息日 {len(schedule.holidays)} 天，调休上班 {len(schedule.workdays)} 天。")
-    app.close()
+    review = loaded.review
+    console.print(f"估算时限复核：确认不变 {review.confirmed} 项，更正 {len(review.corrected)} 项，"
+                  f"撤销逾期记录 {review.withdrawn} 项" + (f"，冲突待每日巡查 {review.conflicts} 项" if review.conflicts else "")
+                  + "。")
+    for change in review.corrected:
+        console.print(f"  {change.number} {change.title[:28]}：{change.old.isoformat()} → {change.new.isoformat()}"
+                      + ("（撤销逾期记录）" if change.withdrawn else ""))
 
 
 @calendar.command("show")
@@ -611,13 +716,22 @@ def import_items(file: Path, district: str | None, dry_run: bool) -> None:
 
 @main.command("import-template")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def import_template(file: Path) -> None:
-    """Write the import template (督办事项导入模板) to FILE."""
+@click.option("--district", default=None, help="District code (default: the only district).")
+def import_template(file: Path, district: str | None) -> None:
+    """Write the import template (督办事项导入模板) to FILE, its example row naming units of the
+    district (without any district yet: a placeholder the import refuses until it is replaced)."""
     from documents.item_import import import_template as template
 
+    app = _open_app(None)
+    try:
+        names = []
+        if district is not None or app.districts():
+            names = [u.name for u in app.units(_district_code(app, district)) if u.active]
+    finally:
+        app.close()
     file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_bytes(template())
-    console.print(f"已写入导入模板：{file}")
+    file.write_bytes(template(names))
+    console.print(f"已写入导入模板：{file}" + ("" if names else "（本区尚无单位，示例中的单位请换成本区单位全称）"))
 
 
 def _district_code(app, district: str | None) -> str:
@@ -669,7 +783,8 @@ def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: in
     console.print("状态统计：" + "，".join(f"{k[1]}（{'事项' if k[0] == 'item' else '整改'}）{v}"
                                      for k, v in sorted(counts.items())))
     if any(r.deadline_estimated for r in rows):
-        console.print("* 时限所在年份尚无官方节假日数据，按周一至周五估算；可用 duban calendar load 载入。")
+        console.print("* 时限所在年份尚无官方节假日数据，按周一至周五估算；可用 duban calendar load 载入，"
+                      "载入后估算的时限自动复核（调整见督查室“时限调整记录”）。")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """A leader's view (领导视图) for a date: the units in their portfolio that day, those units'
-open and overdue items, and their ranking positions.  The district head sees every unit."""
+items open that day (as they stood at its end: status, deadline, warning colour) and the overdue
+ones among them, and their ranking positions.  The district head sees every unit."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ class LeaderViews:
                 + " WHERE u.district = ?" + ("" if head else " AND pc.leader_id = ?") + " ORDER BY u.code",
                 (district,) if head else (district, day.isoformat(), day.isoformat(), district, leader_id)).rows()
         ids = [u["unit_id"] for u in mine]
-        items = self.ledger.rows(district, day, open_only=True, kinds=("item",), lead_units=ids)
+        # the items as they stood at the end of ``day`` (state, deadline, colour), like the units and ranking
+        items = self.ledger.rows(district, day, as_of=day, open_only=True, kinds=("item",), lead_units=ids)
         ranking = [s for s in self.rankings.ranking(district, period, scheme, as_of=day) if s.unit_id in set(ids)]
         return LeaderView(leader_id, leader["label"], day, [u["name"] for u in mine], items,
                           [r for r in items if r.working_days_overdue > 0], ranking)

@@ -28,7 +28,8 @@ from projections.rules import STILL_DUE
 
 KIND_LABELS = {"item": "督办事项", "subtask": "子任务", "rectification": "整改任务", "notice": "督办通知"}
 ALL_KINDS = ("item", "subtask", "rectification", "notice")
-SORTS = ("number", "deadline", "overdue", "unit", "newest")  # overdue: most working days overdue first
+SORTS = ("number", "deadline", "overdue", "unit", "newest", "closed", "closed_desc")
+# overdue: most working days overdue first; closed / closed_desc: by 销号日期, earliest / latest first
 DEFAULT_RULES = WarningRules()
 
 
@@ -203,8 +204,9 @@ class LedgerQueries:
         by that day; ``asking_extension`` — an extension request waits; ``referral`` — proposed,
         approved or declined; ``subject_referred`` — notices about a case referred to the
         discipline body.  ``sort``: number (default), deadline (earliest first, none last), overdue
-        (most working days overdue first), unit (lead unit name) or newest (number, newest
-        first); ties keep the number order.  ``limit``/``offset`` page in the database.
+        (most working days overdue first), unit (lead unit name), newest (number, newest
+        first), closed or closed_desc (销号日期, earliest or latest first; open rows last); ties keep
+        the number order.  ``limit``/``offset`` page in the database.
         """
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
@@ -322,6 +324,7 @@ class _Query:
         if open_only and closed_only:
             raise ValueError("open_only and closed_only exclude each other")
         day = (as_of or today).isoformat()
+        self.closed_only = closed_only
         self.day = day
         self.joins_sql = {
             "t": ("CROSS JOIN (SELECT ordinal AS o FROM rm_workdays WHERE day = ?) t", [day]),
@@ -472,6 +475,14 @@ class _Query:
                     "CASE WHEN l.sort_unit IS NULL THEN 1 ELSE 0 END, l.sort_unit {C}, l.sort_key")
         if sort == "newest":
             return "", [], set(), "l.sort_key DESC", "l.sort_key DESC"
+        if sort in ("closed", "closed_desc"):
+            # the closed ledger has no open rows, so its order is plain (index rm_ledger_closed_on);
+            # elsewhere open rows (no 销号日期) come last in both directions, on both stores
+            direction = " DESC" if sort == "closed_desc" else ""
+            order = f"l.closed_on{direction}, l.sort_key"
+            if not self.closed_only:
+                order = f"CASE WHEN l.closed_on IS NULL THEN 1 ELSE 0 END, {order}"
+            return "", [], set(), order, order
         return "", [], set(), "l.sort_key", "l.sort_key"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable
 
-from domain.item import item_number_label
+from domain.item import DONE_PERCENT, item_number_label
 from domain.notice import notice_number_label
 from domain.rectification import rectification_number_label
 from projections.batch import Batch, new_entry
@@ -31,6 +31,7 @@ class LedgerProjector:
         self.handlers: dict[str, Callable[[Batch, Recorded], None]] = {
             "Unit.Registered": _unit_registered, "Unit.Renamed": _unit_renamed, "Unit.Retired": _unit_retired,
             "Leader.Registered": _leader_registered, "Leader.Left": _leader_left, "Roster.UnitPlaced": _unit_placed,
+            "UserAccount.Registered": _account_registered, "UserAccount.Disabled": _account_disabled,
             "HolidaySchedule.Started": _schedule_started, "HolidaySchedule.DaysLoaded": _days_loaded,
             "SupervisedItem.Registered": _item_registered, "SupervisionNotice.Issued": _notice_issued,
             "RectificationTask.Recorded": _rectification_recorded,
@@ -70,12 +71,17 @@ def _entry_change(change: Change) -> Callable[[Batch, Recorded], None]:
 # -- organisation (rare: written as they come) ------------------------------------------------------
 def _unit_registered(batch: Batch, e: Recorded) -> None:
     d = e.data
-    batch.sql.execute("INSERT INTO rm_units (unit_id, district, code, name, kind, retired_on) VALUES (?, ?, ?, ?, ?, NULL)",
-                      (e.record, d["district"], d["code"], d["name"], d["kind"]))
+    batch.sql.execute("INSERT INTO rm_units (unit_id, district, code, name, kind, retired_on, short_name)"
+                      " VALUES (?, ?, ?, ?, ?, NULL, ?)",
+                      (e.record, d["district"], d["code"], d["name"], d["kind"], d.get("short_name") or ""))
 
 
 def _unit_renamed(batch: Batch, e: Recorded) -> None:
-    batch.sql.execute("UPDATE rm_units SET name = ? WHERE unit_id = ?", (e.data["name"], e.record))
+    if e.data.get("short_name") is None:  # the 简称 kept
+        batch.sql.execute("UPDATE rm_units SET name = ? WHERE unit_id = ?", (e.data["name"], e.record))
+    else:
+        batch.sql.execute("UPDATE rm_units SET name = ?, short_name = ? WHERE unit_id = ?",
+                          (e.data["name"], e.data["short_name"], e.record))
 
 
 def _unit_retired(batch: Batch, e: Recorded) -> None:
@@ -84,12 +90,24 @@ def _unit_retired(batch: Batch, e: Recorded) -> None:
 
 def _leader_registered(batch: Batch, e: Recorded) -> None:
     d = e.data
-    batch.sql.execute("INSERT INTO rm_leaders (leader_id, district, code, title, label, left_on) VALUES (?, ?, ?, ?, ?, NULL)",
-                      (e.record, d["district"], d["code"], d["title"], d["portfolio_label"]))
+    batch.sql.execute("INSERT INTO rm_leaders (leader_id, district, code, title, label, left_on, holder)"
+                      " VALUES (?, ?, ?, ?, ?, NULL, ?)",
+                      (e.record, d["district"], d["code"], d["title"], d["portfolio_label"], d.get("holder") or ""))
 
 
 def _leader_left(batch: Batch, e: Recorded) -> None:
     batch.sql.execute("UPDATE rm_leaders SET left_on = ? WHERE leader_id = ?", (e.data["on"], e.record))
+
+
+def _account_registered(batch: Batch, e: Recorded) -> None:
+    d = e.data  # (the password's hash is in the event, never read here)
+    batch.sql.execute("INSERT INTO rm_accounts (account_id, username, district, display_name, role, unit_id, leader_id,"
+                      " disabled_on) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                      (e.record, d["username"], d["district"], d["display_name"], d["role"], d["unit"], d["leader"]))
+
+
+def _account_disabled(batch: Batch, e: Recorded) -> None:
+    batch.sql.execute("UPDATE rm_accounts SET disabled_on = ? WHERE account_id = ?", (e.data["on"], e.record))
 
 
 def _unit_placed(batch: Batch, e: Recorded) -> None:
@@ -216,6 +234,19 @@ def _extension_granted(row: dict, d: dict, batch: Batch) -> None:
                extension_reasons=None)
 
 
+def _deadline_settled(row: dict, d: dict, batch: Batch) -> None:
+    """An estimated deadline counted again on the loaded schedule (时限复核): confirmed (the same day)
+    or corrected (``new_deadline``); either way estimated no more, unless another year it counts
+    still has no data."""
+    if d["new_deadline"] is not None:
+        row["deadline"] = d["new_deadline"]
+    row["deadline_estimated"] = int(bool(d["estimated"]))
+
+
+def _miss_withdrawn(row: dict, d: dict, batch: Batch) -> None:
+    row["deadlines_missed"] -= 1
+
+
 def _satisfaction(row: dict, d: dict, batch: Batch) -> None:
     if d["satisfaction"] == "unsatisfied":
         row["status"] = "in_progress"
@@ -230,6 +261,12 @@ def _closed(status: str) -> Change:
     def change(row: dict, d: dict, batch: Batch) -> None:
         row.update(status=status, closed_on=d["on"])
     return change
+
+
+def _item_signed_off(row: dict, d: dict, batch: Batch) -> None:
+    """办结销号: closed and done, so its progress is ``DONE_PERCENT`` (as ``SupervisedItem.progress_percent``);
+    the state it replaces, in the history, keeps the last reported figure."""
+    row.update(status="signed_off", closed_on=d["on"], progress=DONE_PERCENT)
 
 
 def _reopened(row: dict, d: dict, batch: Batch) -> None:
@@ -279,8 +316,10 @@ ITEM_CHANGES: dict[str, Change] = {
     "CannotImplementReported": _set(status="cannot_implement_reported"),
     "CannotImplementAccepted": _closed("terminated"), "CannotImplementRejected": _set(status="in_progress"),
     "SatisfactionRecorded": _satisfaction, "CompletionReported": _set(status="completion_reported"),
-    "SignedOff": _closed("signed_off"), "SentBack": _sent_back, "Commended": _count("commendations"),
+    "SignedOff": _item_signed_off, "SentBack": _sent_back, "Commended": _count("commendations"),
     "DeadlineMissed": _count("deadlines_missed"), "MonthlyReportMissed": _count("reports_missed"),
+    "DeadlineConfirmed": _deadline_settled, "DeadlineCorrected": _deadline_settled,
+    "DeadlineMissWithdrawn": _miss_withdrawn,
     **LADDER_CHANGES,
 }
 RECTIFICATION_CHANGES: dict[str, Change] = {
@@ -308,4 +347,6 @@ NOTICE_CHANGES: dict[str, Change] = {
     "Replied": _task_state("replied"), "ReplyAccepted": _task_state("accepted"),
     "ReplyRejected": _task_state("rejected"),
     "ReplyOverdue": _count("deadlines_missed"), "TaskOverdue": _count("deadlines_missed"),
+    "ReplyDeadlineConfirmed": _deadline_settled, "ReplyDeadlineCorrected": _deadline_settled,
+    "ReplyOverdueWithdrawn": _miss_withdrawn,
 }

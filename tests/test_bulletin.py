@@ -148,6 +148,27 @@ def test_the_office_downloads_a_bulletin_from_its_bulletin_page(web):  # noqa: F
     assert web.client("zhujianju").get("/office/bulletin").status_code == 403
 
 
+@pytest.mark.parametrize("today, period, words", [
+    (date(2026, 1, 15), "2025-12", "2025年12月"),  # January: December of the year before
+    (date(2026, 1, 1), "2025-12", "2025年12月"),
+    (date(2026, 3, 2), "2026-02", "2026年2月"),
+    (date(2026, 3, 31), "2026-02", "2026年2月"),  # March is not over until it ends
+    (date(2026, 10, 9), "2026-09", "2026年9月"),
+])
+def test_the_bulletin_page_opens_on_the_last_complete_month(web, today, period, words):  # noqa: F811
+    """Given today (fixed); when the office opens the bulletin page or downloads the bulletin
+    without choosing a period; then both are about the month before this one, the last complete."""
+    web.app.clock.day = today
+    office = web.client("duchashi")
+    page = office.get("/office/bulletin")
+    assert page.status_code == 200, page.text
+    assert f"关于{words}督办事项办理情况的通报" in page.text
+    assert f"/office/bulletin.docx?period={period}&" in page.text.replace("&amp;", "&")
+    answer = office.get("/office/bulletin.docx")
+    assert answer.status_code == 200 and f"汉阳区{words}督办事项办理情况通报.docx" in unquote(
+        answer.headers["content-disposition"])
+
+
 def test_the_api_answers_the_bulletin_figures_and_the_trend(web):  # noqa: F811
     march_in_the_district(web)
     web.app.clock.day = date(2026, 4, 2)

@@ -148,6 +148,28 @@ def test_an_exported_open_ledger_imported_into_an_empty_district_gives_the_same_
     assert items[3].co_units == [there.unit_ids["B"], there.unit_ids["C"]]
 
 
+def test_a_registered_row_without_a_lead_unit_imports_again_as_a_registered_unassigned_item(app, here, there):
+    """Given an open ledger with an item registered but not yet assigned (已登记, 牵头单位 empty);
+    when it is exported and imported into another district; then that row comes back 已登记 with
+    no lead unit, and the re-exported ledger shows the same row."""
+    app.register_item(source=SourceKind.LEADER_INSTRUCTION, reference="批示件2026-20", decision_date=date(2026, 2, 26),
+                      title="清理占道经营", deadline=date(2026, 6, 30), number=20, actor=here.office)
+    data = exported(app, HERE, open_only=True)
+    waiting = next(r for r in table(data) if r["编号"] == "督〔2026〕20号")
+    assert (waiting["状态"], waiting["牵头单位"]) == ("已登记", None)
+
+    plan = read_items(data, units(app, THERE))
+    assert plan.ok, plan.messages()
+    assert app.import_items(plan, there.office).message == "已导入6项，跳过0项（已存在）"
+    item = next(i for i in app.items(THERE) if i.number == 20)
+    assert item.status.label == "已登记" and item.lead_unit is None and item.co_units == []
+    again = next(r for r in table(exported(app, THERE, open_only=True)) if r["编号"] == "督〔2026〕20号")
+    assert again == waiting
+    # a row that claims to be assigned still needs its lead unit
+    assigned = edited(data, {(3, "牵头单位"): None})
+    assert read_items(assigned, units(app, THERE)).messages() == ["第3行 E列（牵头单位）：不能为空"]
+
+
 def test_importing_the_same_exported_file_twice_creates_nothing_the_second_time(app, here, there):
     data = exported(app, HERE, open_only=True)
     app.import_items(read_items(data, units(app, THERE)), there.office)

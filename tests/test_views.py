@@ -74,3 +74,24 @@ def test_one_item_as_it_stood_on_a_date(app, clock, district):
     then = app.item_as_of(x, date(2026, 3, 9), world.office)
     assert then.status is ItemStatus.IN_PROGRESS and then.signed_for.keys() == {world.unit_ids["A"].hex}
     assert app.item_as_of(x, date(2026, 3, 10), world.office).status is ItemStatus.COMPLETION_REPORTED
+
+
+def test_a_leader_view_as_of_a_past_day_lists_the_items_open_that_day_with_their_state_then(app, clock, district):
+    """Given X (due 03-06) reported complete and signed off after the day asked about, and Z
+    registered after it; when leader V1 looks at 03-09; then X is listed as it stood on 03-09
+    (办理中, overdue, red) and Z is not, though today X is closed and Z open."""
+    world, x, y, notice, read_side, ledger = district
+    clock.set(date(2026, 3, 16))
+    app.report_completion(x, "完成", world.unit("A"))
+    app.sign_off_item(x, world.office)
+    world.item(lead="A", sign=True, deadline=date(2026, 5, 29), title="Z")
+    read_side.catch_up()
+    views = LeaderViews(ledger, RankingQueries(read_side.read_models), read_side.read_models)
+    then = views.view(world.district, world.leader_ids["V1"].hex, date(2026, 3, 9), period="2026-03",
+                      scheme="2026-v1")
+    assert [(r.title, r.status_label) for r in then.open_items] == [("X", "办理中"), ("Y", "办理中")]
+    assert [r.title for r in then.overdue_items] == ["X"] and then.overdue_items[0].working_days_overdue == 1
+    assert then.overdue_items[0].warning.colour.value == "red"
+    now = views.view(world.district, world.leader_ids["V1"].hex, date(2026, 3, 16), period="2026-03",
+                     scheme="2026-v1")
+    assert [r.title for r in now.open_items] == ["Y", "Z"]

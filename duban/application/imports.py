@@ -2,7 +2,8 @@
 
 ``import_items`` registers and assigns every row of an ``ImportPlan`` (read by
 ``documents.item_import.read_items``) and saves all of it in ONE transaction: the item register,
-the import register and every new item with its Registered and Assigned events.  Any problem —
+the import register and every new item with its Registered and Assigned events (a 已登记 row
+without a lead unit, from an exported ledger, is registered and left unassigned).  Any problem —
 found by the reader or here (a date in the future, a source that needs a deadline, a number taken
 by another item, a retired unit) — refuses the whole file with every problem listed
 (:class:`ImportRefused`) and records nothing.
@@ -112,7 +113,8 @@ class ImportCommands(ItemCommands):
                     problems.append(plan.problem(row, "办理时限", error.message.rstrip("。")))
                 if due is not None and due.day <= row.decision_date:
                     problems.append(plan.problem(row, "办理时限", "办理时限必须晚于决策日期"))
-                for header, units in (("牵头单位", [row.lead_unit]), ("协办单位", row.co_units)):
+                lead = [row.lead_unit] if row.lead_unit is not None else []
+                for header, units in (("牵头单位", lead), ("协办单位", row.co_units)):
                     for unit in units:
                         try:
                             self._active_unit(unit, actor, header)
@@ -142,7 +144,8 @@ class ImportCommands(ItemCommands):
                     decision_date=row.decision_date, title=row.title, description=row.description,
                     deadline=due.day, deadline_basis=due.basis, deadline_estimated=due.estimated, on=day, actor=actor)
                 self._claim_number(register, SupervisedItem, number, item.id, day, "督办事项编号")
-                item.assign(row.lead_unit, list(row.co_units), day, actor)
+                if row.lead_unit is not None:  # none: a 已登记 row, left unassigned as it was
+                    item.assign(row.lead_unit, list(row.co_units), day, actor)
                 keys.claim(key, item.id, day, "导入事项")
                 result.imported.append(item)
                 if progress is not None:

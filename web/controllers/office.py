@@ -12,11 +12,10 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
-from litestar.utils.scope.state import ScopeState
 
 from anyio import to_thread
 
@@ -34,11 +33,12 @@ from duban.application.imports import ImportRefused, ImportResult
 from projections.ledger import SORTS, LedgerRow
 from projections.warnings import ColourWarning, warning_for
 from web.auth import office_actor
-from web.context import Reads, done, page, reads_of, today, visible_page, visible_rows
-from web.errors import http_error_handler
+from web.context import Reads, done, page, today, visible_page, visible_rows
 from web.records import case_file
 from web.downloads import xlsx_download
 from web.forms import NO_FORM, Form, FormBody, FormState, asked_day, seen_version
+from web.uploads import UPLOAD_ROUTE, too_large_page, uploads
+from projections.timeline import latest_files
 
 LEDGER_KINDS = ("item", "subtask")
 SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在前）", "overdue": "按逾期工作日（多者在前）",
@@ -159,12 +159,14 @@ def _split(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: i
 
 
 def _sign_off(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    duban.sign_off_item(item.id, actor, note=form.text("note", "核验意见", required=False), expected_version=seen)
+    duban.sign_off_item(item.id, actor, note=form.text("note", "核验意见", required=False), expected_version=seen,
+                        attachments=uploads(form, "attachments"))
     return f"督办事项{item.number_label}已办结销号。"
 
 
 def _send_back(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    duban.send_back_item(item.id, form.text("reasons", "退回理由", required=False), actor, expected_version=seen)
+    duban.send_back_item(item.id, form.text("reasons", "退回理由", required=False), actor, expected_version=seen,
+                         attachments=uploads(form, "attachments"))
     return "已退回重办。"
 
 
@@ -248,17 +250,9 @@ COMMANDS: dict[ItemAction, Callable[[Duban, SupervisedItem, Form, Actor, int | N
 
 # ------------------------------------------------------------------------------ the pages
 def _upload_too_large(request: Request, error: HTTPException) -> Response:
-    """An upload over the limit is refused as it arrives, before the form (and its CSRF token) is
-    read and nothing recorded: the import page says why, with a form that can be sent again."""
-    try:
-        actor = office_actor(request)
-    except (DomainError, NotAuthorizedException):
-        return http_error_handler(request, error)
-    state = ScopeState.from_scope(request.scope)
-    cookie = request.cookies.get(request.app.csrf_config.cookie_name) if request.app.csrf_config else None
-    if cookie:
-        state.csrf_token = cookie  # what a GET of the page would put in its form
-    return _import_page(actor, today(reads_of(request).app), error=FILE_TOO_LARGE, status_code=413)
+    """An import over the limit: the import page says why (:func:`web.uploads.too_large_page`)."""
+    return too_large_page(request, error, office_actor,
+                          lambda actor, day: _import_page(actor, day, error=FILE_TOO_LARGE, status_code=413))
 
 
 class OfficeController(Controller):
@@ -329,7 +323,12 @@ class OfficeController(Controller):
 
         if filters.closed:  # the closed ledger also sorts by 销号日期
             context["sort_options"] = [*SORT_LABELS.items(), *CLOSED_SORT_LABELS.items()]
+        deadline_changes = reads.deadline_changes
         context.update(rows=shown, total=found.total, page=current, pages=pages, filters=filters,
+                       # the footnote asking for the year's holiday schedule, while any deadline is estimated,
+                       # and the link to the deadlines a loaded schedule moved, once there are any
+                       estimated_deadlines=deadline_changes.estimated_count(actor.district),
+                       deadline_changes=len(deadline_changes.changes(actor.district, limit=1)),
                        xlsx_url="/office/ledger.xlsx?" + urlencode(filters.query_args()),
                        previous_url=url(current - 1) if current > 1 else None,
                        next_url=url(current + 1) if current < pages else None,
@@ -392,9 +391,11 @@ class OfficeController(Controller):
         return _import_page(actor, today(duban))
 
     @get("/import/template.xlsx", sync_to_thread=True)
-    def import_template(self, request: Request) -> Response:
-        office_actor(request)
-        return xlsx_download(import_template(), "督办事项导入模板.xlsx")
+    def import_template(self, request: Request, reads: NamedDependency[Reads]) -> Response:
+        """The import template, its example row naming units of the office's own district."""
+        actor = office_actor(request)
+        names = [u.name for u in reads.directory.units(actor.district) if u.active]
+        return xlsx_download(import_template(names), "督办事项导入模板.xlsx")
 
     @post("/import", request_max_body_size=UPLOAD_BODY_LIMIT,
           exception_handlers={HTTP_413_REQUEST_ENTITY_TOO_LARGE: _upload_too_large})
@@ -431,16 +432,17 @@ class OfficeController(Controller):
         actor = office_actor(request)
         return self._item_page(duban, reads, actor, item_id, NO_FORM)
 
-    @post("/items/{item_id:uuid}/{action:str}", sync_to_thread=True)
+    @post("/items/{item_id:uuid}/{action:str}", sync_to_thread=True, **UPLOAD_ROUTE)
     def act(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
-            item_id: FromPath[UUID], action: FromPath[str], data: FormBody) -> Template | Redirect:
-        """One of the item's actions (交办, 催办, 下发督办通知, 办结销号 …), by its route name."""
+            item_id: FromPath[UUID], action: FromPath[str], posted: NamedDependency[dict]) -> Template | Redirect:
+        """One of the item's actions (交办, 催办, 下发督办通知, 办结销号 …), by its route name; 办结销号 and
+        退回重办 may carry the office's files of the check (核验材料)."""
         actor = office_actor(request)
         chosen = next((a for a in ItemAction if a.value == action), None)
         if chosen is None:
             raise NotFound("page.not_found", "没有这个操作。")
         item = duban.readable_item(item_id, actor)  # 404 another district's (the office reads all of its own)
-        form = Form(data, action=chosen.value)
+        form = Form(posted, action=chosen.value)
         try:
             seen = seen_version(form, item)
             message = COMMANDS[chosen](duban, item, form, actor, seen)
@@ -475,6 +477,8 @@ class OfficeController(Controller):
             state=state, actions=actions, orphan_error=orphan, Action=ItemAction, unit_name=unit_name,
             leader=leader, basis=deadline_basis_label(item.deadline_basis), overdue=overdue,
             entries=entries, records=records, referral=REFERRAL_LABELS.get(item.referral, item.referral or ""),
+            completion_files=latest_files(entries, "SupervisedItem.CompletionReported") if item.completion else (),
+            FILE_ACTIONS=(ItemAction.SIGN_OFF, ItemAction.SEND_BACK),
             signed_for={unit_name(k): v for k, v in item.signed_for.items()},
             unit_options=[(u.id.hex, u.name) for u in units if u.active], assigned_options=assigned,
             lead_hex=item.lead_unit.hex if item.lead_unit else "",

@@ -4,6 +4,8 @@ from the as-of read models, so it can be produced again at any time with the sam
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
@@ -24,10 +26,16 @@ from web.forms import NO_FORM, Form
 from web.leader_reads import period_options, scheme_options
 
 
-def _chosen(day, period: str | None, scheme: str | None) -> dict[str, str]:
-    """The month just ended is what a monthly bulletin is usually about."""
-    last_month = f"{day.year}-{day.month - 1:02d}" if day.month > 1 else f"{day.year}-01"
-    return {"period": (period or last_month).strip(), "scheme": (scheme or latest_scheme()).strip()}
+def last_complete_month(day: date) -> str:
+    """The month before ``day``'s (in January, December of the year before): the last complete
+    period, what a monthly bulletin is usually about."""
+    previous = day.replace(day=1) - timedelta(days=1)
+    return f"{previous.year}-{previous.month:02d}"
+
+
+def _chosen(day: date, period: str | None, scheme: str | None) -> dict[str, str]:
+    """The period and scheme asked for; by default the last complete month and the latest scheme."""
+    return {"period": (period or last_complete_month(day)).strip(), "scheme": (scheme or latest_scheme()).strip()}
 
 
 class OfficeBulletinController(Controller):
