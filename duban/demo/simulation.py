@@ -26,6 +26,7 @@ from domain.rectification import ProblemSource, RectificationStatus, Severity
 from domain.sources import SourceKind
 from duban.application import Duban
 from duban.clock import FixedClock
+from duban.demo.evidence import completion_files, progress_files, rectification_files, reply_files
 from duban.demo.seeds import SeedDistrict
 
 log = structlog.get_logger("duban.demo")
@@ -256,7 +257,7 @@ class DemoWorld:
             return
         self.app.report_item_progress(
             item_id, max(percent, item.progress_percent), f"本月按计划推进，累计完成约{percent}%。", self.unit_actor(unit),
-            attachments=[{"name": f"进展材料-{self.clock.today():%Y%m}.pdf", "size": 120_000 + percent}],
+            attachments=progress_files(f"{self.clock.today():%Y%m}"),
             on=self.clock.today())
 
     def _ask_extension(self, item_id: UUID, lead: UUID) -> None:
@@ -293,7 +294,7 @@ class DemoWorld:
                 self.at(day + timedelta(days=20), lambda: self._complete(item_id, lead))
                 return
         self.app.report_completion(item_id, "各项任务已按要求完成，现申请办结。", actor,
-                                   attachments=[{"name": "办结报告.pdf", "size": 256_000}], on=day)
+                                   attachments=completion_files(), on=day)
 
     def _sign_off(self, item_id: UUID) -> None:
         item = self.app.item(item_id, self.office)
@@ -348,7 +349,7 @@ class DemoWorld:
         self.at(day + timedelta(days=1), lambda: self.app.acknowledge_notice(notice.id, unit, on=self.clock.today()))
         for i, key in enumerate(("T1", "T2")):
             self.at(day + timedelta(days=3 + i), lambda k=key: self.app.reply_notice(
-                notice.id, k, "已按要求落实，详见附件。", unit, attachments=[{"name": "回复.pdf", "size": 50_000}],
+                notice.id, k, "已按要求落实，详见附件。", unit, attachments=reply_files(),
                 on=self.clock.today()))
         self.at(day + timedelta(days=6), lambda: self._review_notice(notice.id))
 
@@ -443,13 +444,13 @@ class DemoWorld:
             task_id, 60, "已完成大部分整改。", actor, on=self.clock.today()))
         done = day + timedelta(days=rng.randint(15, 40 if style == "late" else 25))
         self.at(done, lambda: self.app.report_rectified(
-            task_id, "整改完成。", [{"name": "整改前后对比照片.zip", "size": 2_400_000}], actor, on=self.clock.today()))
+            task_id, "整改完成。", rectification_files("整改前后对比照片"), actor, on=self.clock.today()))
         fails = rng.random() < 0.25
         self.at(done + timedelta(days=4), lambda: self.app.verify_rectification(
             task_id, not fails, self.office, note="现场复核仍有遗留问题。" if fails else "现场复核通过。", on=self.clock.today()))
         if fails:
             self.at(done + timedelta(days=12), lambda: self.app.report_rectified(
-                task_id, "遗留问题已整改。", [{"name": "补充材料.pdf", "size": 300_000}], actor, on=self.clock.today()))
+                task_id, "遗留问题已整改。", rectification_files("补充材料"), actor, on=self.clock.today()))
             self.at(done + timedelta(days=16), lambda: self.app.verify_rectification(
                 task_id, True, self.office, note="复核通过。", on=self.clock.today()))
             done += timedelta(days=12)

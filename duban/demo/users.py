@@ -28,6 +28,15 @@ def vice_head_code(seed: SeedDistrict) -> str:
     return seed.leaders[2].code
 
 
+def short_post(label: str, most: int = 20) -> str:
+    """A post's label short enough for a display name: a long list of fields ends at a whole field with
+    等 (副区长（公安、城市建设等）), never cut inside a word or an open bracket."""
+    if len(label) <= most:
+        return label
+    cut = label.rfind("、", 0, most - 2)
+    return label[:cut] + "等）" if cut > 0 and "（" in label[:cut] else label[:most - 1] + "…"
+
+
 def add_demo_users(app: Duban, seed: SeedDistrict) -> list[DemoUser]:
     admin = Actor("admin", Role.ADMIN, seed.code)
     units = {u.code: u for u in seed.units}
@@ -38,7 +47,7 @@ def add_demo_users(app: Duban, seed: SeedDistrict) -> list[DemoUser]:
         ("qingchuan", Role.UNIT, "U01", None, units["U01"].name),
         ("sifaju", Role.UNIT, lead_of_pilot, None, units[lead_of_pilot].name),
         ("quzhang", Role.LEADER, None, "L1", "区长（看全部单位）"),
-        ("fuquzhang", Role.LEADER, None, vice_head_code(seed), seed.leaders[2].portfolio_label[:20]),
+        ("fuquzhang", Role.LEADER, None, vice_head_code(seed), short_post(seed.leaders[2].portfolio_label)),
         ("jiwei", Role.DISCIPLINE, None, None, "区纪委监委"),
     ]
     made = []

@@ -1,0 +1,164 @@
+"""The demo district served as a user meets it, and a crawl of every page each demo user can reach.
+
+Used by the tests that look at every page of every role (tests/test_crawl_words.py: the words a page
+shows; tests/test_browser_phone.py: every page fits a phone's screen)::
+
+    def test_something(demo_server, chromium):
+        page = log_in(chromium, demo_server, "duchashi", viewport=(390, 844))
+        visited = crawl(page, demo_server, lambda page, url: [...problems on this page...])
+
+* :func:`demo_server` — ``duban demo`` builds the demo year into a file of its own and ``duban serve``
+  serves it; once per test session (conftest.py imports the fixture, so both modules share it).
+* :func:`crawl` — follows every link (GET, same site) of the pages the logged-in user reaches, a few
+  pages of each route shape (:func:`shape`), and hands each page to a check.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date
+from typing import Callable
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import httpx
+import pytest
+from browser import require_browser
+from processes import free_port
+
+DUBAN = os.path.join(os.path.dirname(sys.executable), "duban")
+TODAY = date(2026, 11, 24)
+PER_SHAPE = 2  # pages visited per route shape and user
+PER_USER = 150  # pages visited at most per user
+SKIP_PATHS = ("/logout", "/static/", "/schema", "/api/", "/healthz")
+DEPLOYMENT_ADMIN = "pingtai"  # the deployment administrator (平台管理员) added beside the demo district
+USERS = ("duchashi", "qingchuan", "sifaju", "quzhang", "fuquzhang", "jiwei", "admin",
+         DEPLOYMENT_ADMIN)  # every role
+
+
+def shape(url: str) -> str:
+    """The route a URL is an instance of: ids and numbers become {}, query values are dropped."""
+    parts = urlsplit(url)
+    segments = ["{}" if re.fullmatch(r"[0-9a-fA-F-]{8,}|\d+|\d{4}-\d{2}(-\d{2})?|\d{4}-Q\d|\d{4}-H\d", s) else s
+                for s in parts.path.split("/")]
+    keys = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return "/".join(segments) + ("?" + "&".join(keys) if keys else "")
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The address of ``duban serve`` over the demo year (built by ``duban demo`` up to TODAY)."""
+    require_browser()
+    from duban.demo.seeds import SeedsNotFound, load_seed_district
+
+    try:
+        load_seed_district()
+    except SeedsNotFound as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true requires ../shared/seeds: {error}", pytrace=False)
+        pytest.skip(f"SKIPPING — shared/seeds not found: {error}")
+    folder = tmp_path_factory.mktemp("crawl")
+    db = folder / "demo.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DUBAN_DB")}
+    env.update(DUBAN_SECRET="c" * 32)
+    built = subprocess.run([DUBAN, "demo", "--db", str(db), "--log-file", str(folder / "demo.jsonl"),
+                            "--today", TODAY.isoformat()], env=env, capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    from duban.demo.users import DEMO_PASSWORD
+
+    platform = subprocess.run([DUBAN, "--db", str(db), "setup", "--deployment-admin", DEPLOYMENT_ADMIN,
+                               "--deployment-admin-name", "平台运维", "--password", DEMO_PASSWORD],
+                              env=env, capture_output=True, text=True, timeout=120)
+    assert platform.returncode == 0, platform.stdout[-2000:] + platform.stderr[-2000:]
+    port = free_port()
+    server = subprocess.Popen([DUBAN, "--db", str(db), "serve", "--port", str(port), "--today", TODAY.isoformat()],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"duban serve did not start: {server.stdout.read()[-2000:]}")
+        time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def log_in(chromium, base: str, username: str, *, viewport: tuple[int, int] = (1280, 900)):
+    """A page of a fresh browser context (``viewport``: width, height) logged in as the demo user
+    ``username`` through the login page; the caller closes ``page.context``."""
+    from duban.demo.users import DEMO_PASSWORD
+
+    width, height = viewport
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto(base + "/login", wait_until="load")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="登录", exact=True).click()
+    assert "/login" not in page.url, f"login as {username} failed"
+    return page
+
+
+Check = Callable[[object, str], list[str]]  # (page, url) → the problems found there
+
+
+def crawl(page, base: str, check: Check, *, download: Check | None = None,
+          per_shape: int = PER_SHAPE) -> tuple[dict[str, list[str]], list[str]]:
+    """Visit what the logged-in user can reach from the page it is on, at most ``per_shape`` pages of
+    each route shape: ``check(page, url)`` on every HTML page once loaded, ``download(page, url)`` on
+    every link that answers with a download.  (url → problems found, visited urls.)"""
+    from playwright.sync_api import Error
+
+    seen_shapes: dict[str, int] = defaultdict(int)
+    queue, queued, visited = [page.url], {page.url}, []
+    problems: dict[str, list[str]] = {}
+    while queue and len(visited) < PER_USER:
+        url = queue.pop(0)
+        visited.append(url)
+        try:
+            response = page.goto(url, wait_until="load")
+        except Error as error:  # a download, not a page
+            if "Download is starting" not in str(error):
+                raise
+            found = download(page, url) if download else []
+            if found:
+                problems[url] = sorted(set(found))
+            continue
+        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        found = check(page, url)
+        if found:
+            problems[url] = sorted(set(found))
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            target = urljoin(url, href).split("#")[0]
+            parts = urlsplit(target)
+            if not target.startswith(base) or parts.path.startswith(SKIP_PATHS) or target in queued:
+                continue
+            key = shape(target)
+            if seen_shapes[key] >= per_shape:
+                continue
+            seen_shapes[key] += 1
+            queued.add(target)
+            queue.append(target)
+    return problems, visited
+
+
+__all__ = ["DEPLOYMENT_ADMIN", "PER_SHAPE", "TODAY", "USERS", "crawl", "demo_server", "log_in", "shape"]
