@@ -2,7 +2,8 @@
 """Bootstrap: make .venv if needed, install duban into it, then run a command.
 
     python3 dev.py demo      # the web app with the demo district on the embedded SQLite store
-    python3 dev.py test      # the whole test suite (SQLite and PostgreSQL)
+    python3 dev.py test      # the whole test suite (SQLite and PostgreSQL), in its two tiers
+    python3 dev.py test -m "not storage and not browser"   # pytest with your own arguments
     python3 dev.py duban …   # any duban command
 
 Standard library only, so it works on a fresh machine with nothing but Python and git.
@@ -39,6 +40,17 @@ def ensure_installed() -> None:
     STAMP.write_text(wanted)
 
 
+def test_tiers() -> int:
+    """The whole suite in its two tiers: the fast one (no database, no browser) with the coverage of
+    domain/, then everything that needs a store or the browser on two processes (pytest-xdist; the
+    tests of one module, the demo-year tests and the browser tests each stay on one process)."""
+    pytest = [str(PY), "-m", "pytest"]
+    fast = subprocess.call([*pytest, "-m", "not storage and not browser", "--cov=domain",
+                            "--cov-report=term-missing:skip-covered"], cwd=ROOT)
+    rest = subprocess.call([*pytest, "-m", "storage or browser", "-n", "2", "--dist", "loadgroup"], cwd=ROOT)
+    return fast or rest
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
@@ -46,7 +58,9 @@ def main(argv: list[str]) -> int:
     ensure_installed()
     command, rest = argv[0], argv[1:]
     if command == "test":
-        return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
+        if rest:  # a developer's own selection: pytest as asked
+            return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
+        return test_tiers()
     if command == "demo":  # builds the demo district, prints the address and demo logins, serves
         serve = [] if any(a in ("--serve", "--no-serve") for a in rest) else ["--serve"]
         return subprocess.call([str(BIN / "duban"), "demo", *serve, *rest], cwd=ROOT)

@@ -4,22 +4,41 @@ PostgreSQL comes from ``DUBAN_TEST_DATABASE_URL`` (default: the local server, da
 ``test``).  Each test gets its own schema, dropped afterwards, so runs never see each other.
 Without a reachable server the PostgreSQL variants skip with a loud reason — except under
 ``CI=true``, where they fail.
+
+The tiers (markers, set here from the fixtures a test uses, see ``pytest_collection_modifyitems``):
+``storage`` — runs on an event store (``store_env``, and so ``app``, ``demo``, ``demo_read``,
+``web``); ``browser`` — drives Chromium (``chromium``); ``slow`` — takes seconds on its own.
+``python3 dev.py test -m "not storage and not browser"`` runs the fast tiers alone: the domain's
+rules on the aggregates (``domain_harness``) and through the service on the in-memory store
+(modules and tests marked ``@pytest.mark.stores("memory")``).
+
+The demo year is built once per session and store kind (``demo_years``): ``demo_read`` shares it
+read-only (a test that records anything in it fails), ``demo`` copies its events into the test's
+own store for a test that changes things.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
+from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
 from browser import chromium  # noqa: F401  (one browser for the whole run, see browser.py)
+from crawl import demo_server  # noqa: F401  (the demo served once for the crawling tests, see crawl.py)
 
 from domain.actor import Actor, Role
 from duban.application import Duban
 from duban.clock import FixedClock
 from duban.settings import postgres_env
 
+# The in-memory event store (eventsourcing's plain-Python recorder): no database at all, so rules
+# tested through the service run in the fast tier.  Events still go through the same mapper and
+# transcoder as on SQLite and PostgreSQL; what only a database does (transactions, concurrent
+# writers, notifications, read models, stored files) is tested on both stores.
+MEMORY_ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 PG_URL = os.environ.get("DUBAN_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _pg_problem: str | None = None
@@ -48,22 +67,109 @@ def require_postgres() -> None:
         pytest.skip(f"SKIPPING POSTGRESQL VARIANT — {problem}. Set DUBAN_TEST_DATABASE_URL to run it.")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store_env(request, tmp_path):
-    """The eventsourcing settings of a fresh, empty store of each kind."""
-    if request.param == "sqlite":
-        yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "events.sqlite3")}
+# -- the tiers ---------------------------------------------------------------------------------------
+# A test is ``storage`` when it reaches one of these fixtures (directly or through others: ``app``,
+# ``demo``, ``web`` … all pull ``store_env`` in) on a real store, ``browser`` when it drives Chromium.
+STORAGE_FIXTURES = {"store_env", "demo_read", "demo_years"}
+BROWSER_FIXTURES = {"chromium"}
+SLOW_FIXTURES = {"demo_years"}  # the first test on each store builds the demo year
+STORE_KINDS = ("sqlite", "postgres", "memory")
+# Fixtures whose tests run on SQLite alone unless marked otherwise: web pages and the API are the
+# same code on either store (what differs by store is tested by the storage tests, and
+# tests/test_web_postgres_smoke.py keeps the web app on PostgreSQL).
+SQLITE_ONLY_FIXTURES = {"web"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc):
+    """Which stores a test's ``store_env`` (and so ``app``) runs on: both real stores by default;
+    ``@pytest.mark.stores("memory")`` (on a test, or ``pytestmark`` on a module of rule tests) the
+    in-memory store alone; a test using ``web`` SQLite alone.  The closest ``stores`` mark wins, so
+    a test in a module of rules can ask for ``@pytest.mark.stores("sqlite", "postgres")``."""
+    names = set(metafunc.fixturenames)
+    if "store_env" not in names or any("store_env" in mark.args[0]
+                                       for mark in metafunc.definition.iter_markers("parametrize")):
         return
-    require_postgres()
+    mark = metafunc.definition.get_closest_marker("stores")
+    kinds = list(mark.args) if mark else (["sqlite"] if names & SQLITE_ONLY_FIXTURES else None)
+    if kinds:
+        unknown = set(kinds) - set(STORE_KINDS)
+        assert not unknown, f"@pytest.mark.stores: unknown store kinds {unknown}, known: {STORE_KINDS}"
+        # a parametrize mark, so the fixture manager leaves store_env's own two params alone
+        metafunc.definition.add_marker(pytest.mark.parametrize("store_env", kinds, indirect=True))
+
+
+def _on_memory_store(item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and callspec.params.get("store_env") == "memory"
+
+
+def _xdist_group(item, names: set[str]) -> str:
+    """Under pytest-xdist (``-n 2 --dist loadgroup``, as .ci/run runs the storage tier): the tests
+    on the session's demo year share one worker (it is built once), and every other test stays with
+    its module (as ``--dist loadfile``; a worker starts its own Chromium for its browser modules)."""
+    if names & SLOW_FIXTURES:
+        return "demo-year"
+    return item.nodeid.split("::")[0]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its tier from the fixtures it uses (before ``-m`` selects)."""
+    distributed = config.pluginmanager.hasplugin("xdist") and config.getoption("dist", "no") != "no"
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & (STORAGE_FIXTURES - {"store_env"}) or ("store_env" in names and not _on_memory_store(item)):
+            item.add_marker(pytest.mark.storage)
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if names & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        if distributed:
+            item.add_marker(pytest.mark.xdist_group(_xdist_group(item, names)))
+
+
+# -- stores ------------------------------------------------------------------------------------------
+def _new_pg_schema() -> str:
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    env = {**postgres_env(PG_URL), "POSTGRES_SCHEMA": schema, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
-    yield env
+    return schema
+
+
+def _drop_pg_schema(schema: str) -> None:
+    import psycopg
+
     with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def _pg_env(schema: str) -> dict[str, str]:
+    return {**postgres_env(PG_URL), "POSTGRES_SCHEMA": schema, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
+
+
+def _sqlite_env(path) -> dict[str, str]:
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_env(request, tmp_path):
+    """The eventsourcing settings of a fresh, empty store of each kind (and of the in-memory store,
+    for tests marked ``stores("memory")``)."""
+    if request.param == "memory":
+        yield dict(MEMORY_ENV)
+        return
+    if request.param == "sqlite":
+        yield _sqlite_env(tmp_path / "events.sqlite3")
+        return
+    require_postgres()
+    schema = _new_pg_schema()
+    yield _pg_env(schema)
+    _drop_pg_schema(schema)
+
+
 
 
 @pytest.fixture
@@ -91,28 +197,171 @@ def office():
     return Actor(user="duchashi-1", role=Role.OFFICE, district=DISTRICT)
 
 
-@pytest.fixture(scope="session")
-def seed():
-    """The demo district parsed from ../shared/seeds (skipped loudly when the seeds are absent)."""
+def load_seed(in_ci: bool = IN_CI):
+    """The demo district parsed from ../shared/seeds (or ``DUBAN_SEEDS_DIR``): a test that needs it
+    skips loudly when the seeds are absent, except under ``CI=true``, where it fails."""
     from duban.demo.seeds import SeedsNotFound, load_seed_district
 
     try:
         return load_seed_district()
     except SeedsNotFound as error:
+        if in_ci:
+            pytest.fail(f"CI=true requires the seed documents (shared/seeds beside the repository, or "
+                        f"DUBAN_SEEDS_DIR): {error}", pytrace=False)
         pytest.skip(f"shared/seeds not found beside the repo: {error}")
 
 
+@pytest.fixture(scope="session")
+def seed():
+    """The demo district parsed from ../shared/seeds (see ``load_seed``: fails under CI=true
+    when the seeds are missing)."""
+    return load_seed()
+
+
+# -- the demo year, built once per session and store kind --------------------------------------------
 DEMO_TODAY = date(2026, 11, 24)
+DEMO_AS_OF = date(2026, 8, 31)  # the ledger as of this day is taken on that day, while the year is built
+DEMO_AS_OF_KINDS = ("item", "subtask", "rectification", "notice")
+
+
+@dataclass
+class DemoYear:
+    """The demo district's year on one store, built once: the service and the read side on it,
+    caught up every week of the year as a running office would (batches of 37)."""
+
+    kind: str
+    env: dict
+    app: Duban
+    read_side: object  # projections.read_side.ReadSide
+    summary: object  # duban.demo.simulation.DemoSummary
+    ledger_as_of: list = field(default_factory=list)  # the ledger as of ``as_of``, taken on that day
+    as_of: date = DEMO_AS_OF
+
+    @property
+    def position(self) -> int:
+        return self.app.store.recorder.max_notification_id() or 0
+
+
+class DemoYears:
+    """Builds the demo year at most once per store kind in a session (each build takes tens of
+    seconds), and copies its events into a test's own store."""
+
+    def __init__(self, seed, folder) -> None:
+        self.seed, self.folder = seed, folder
+        self.years: dict[str, DemoYear] = {}
+        self._failed: dict[str, str] = {}
+        self._schemas: list[str] = []
+
+    def get(self, kind: str) -> DemoYear:
+        if kind in self._failed:  # built once: a build that failed is not tried again by every test
+            pytest.fail(f"the demo year on {kind} failed to build earlier in this session: {self._failed[kind]}",
+                        pytrace=False)
+        if kind not in self.years:
+            if kind == "postgres":
+                require_postgres()
+                schema = _new_pg_schema()
+                self._schemas.append(schema)
+                env = _pg_env(schema)
+            else:
+                env = _sqlite_env(self.folder / "demo-year.sqlite3")
+            try:
+                self.years[kind] = self._build(kind, env)
+            except Exception as error:
+                self._failed[kind] = f"{type(error).__name__}: {error}"
+                raise
+        return self.years[kind]
+
+    def _build(self, kind: str, env: dict) -> DemoYear:
+        from duban.demo.simulation import build_demo
+        from projections.ledger import LedgerQueries
+        from projections.read_side import ReadSide
+
+        clock = FixedClock(DEMO_TODAY)
+        app = Duban(env=env, clock=clock)
+        read_side = ReadSide(app.store)
+        year = DemoYear(kind, env, app, read_side, summary=None)
+
+        def weekly(day: date) -> None:
+            read_side.catch_up(batch_size=37)
+            if day >= DEMO_AS_OF and not year.ledger_as_of:
+                year.ledger_as_of = LedgerQueries(read_side.read_models, app.calendar()).rows(
+                    self.seed.code, day, as_of=DEMO_AS_OF, kinds=DEMO_AS_OF_KINDS)
+
+        year.summary = build_demo(app, clock, self.seed, DEMO_TODAY, on_week=weekly)
+        read_side.catch_up(batch_size=37)
+        return year
+
+    def of(self, env: dict) -> DemoYear:
+        """The demo year on the kind of store ``env`` names."""
+        return self.get(_store_kind(env))
+
+    def copy_into(self, kind: str, env: dict) -> None:
+        """Copy the demo year's events (and snapshots) into the empty store ``env``: the store's
+        tables are made by opening it, then the rows come over with their notification ids.  Its
+        read models start empty."""
+        source = self.get(kind)
+        Duban(env=env).close()  # the event store's tables, as the library makes them
+        if kind == "sqlite":
+            target = sqlite3.connect(env["SQLITE_DBNAME"])
+            try:
+                target.execute("ATTACH DATABASE ? AS demo", (source.env["SQLITE_DBNAME"],))
+                with target:  # one transaction; an event's rowid is its notification id
+                    target.execute("INSERT INTO main.stored_events (rowid, originator_id, originator_version, "
+                                   "topic, state) SELECT rowid, originator_id, originator_version, topic, state "
+                                   "FROM demo.stored_events")
+                    target.execute("INSERT INTO main.stored_snapshots SELECT * FROM demo.stored_snapshots")
+            finally:
+                target.close()
+            return
+        import psycopg
+
+        into, out_of = env["POSTGRES_SCHEMA"], source.env["POSTGRES_SCHEMA"]
+        with psycopg.connect(PG_URL, autocommit=False) as conn:
+            for table in ("duban_events", "duban_snapshots"):  # the event store's own tables
+                conn.execute(f"INSERT INTO {into}.{table} SELECT * FROM {out_of}.{table}")
+            conn.execute(f"SELECT setval(pg_get_serial_sequence('{into}.duban_events', 'notification_id'), "
+                         f"(SELECT max(notification_id) FROM {into}.duban_events))")
+
+    def close(self) -> None:
+        for year in self.years.values():
+            year.app.close()
+        for schema in self._schemas:
+            _drop_pg_schema(schema)
+
+
+@pytest.fixture(scope="session")
+def demo_years(seed, tmp_path_factory):
+    years = DemoYears(seed, tmp_path_factory.mktemp("demo-years"))
+    yield years
+    years.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def demo_read(request, demo_years):
+    """The session's demo year on each store kind, read side caught up: for tests that only read.
+    Nothing may be recorded in it (the test fails if an event is added or the read side moves)."""
+    year = demo_years.get(request.param)
+    events, position = year.position, year.read_side.position()
+    yield year
+    if (year.position, year.read_side.position()) != (events, position):
+        pytest.fail(f"the shared demo year ({year.kind}) was changed by this test: events {events} → "
+                    f"{year.position}, read side {position} → {year.read_side.position()}; a test that "
+                    f"records anything uses the `demo` fixture (its own copy)", pytrace=False)
+
+
+def _store_kind(env: dict) -> str:
+    module = env["PERSISTENCE_MODULE"]
+    assert "sqlite" in module or "postgres" in module, "the demo year lives on SQLite or PostgreSQL"
+    return "postgres" if "postgres" in module else "sqlite"
 
 
 @pytest.fixture
-def demo(store_env, seed):
-    """The demo district's year on a fresh store of each kind, and its (empty) read side."""
-    from duban.demo.simulation import build_demo
+def demo(store_env, demo_years):
+    """The demo district's year on a fresh store of each kind (``store_env``'s, a copy of the
+    session's year: change it at will), and its (empty) read side."""
     from projections.read_side import ReadSide
 
-    clock = FixedClock(DEMO_TODAY)
-    app = Duban(env=store_env, clock=clock)
-    build_demo(app, clock, seed, DEMO_TODAY)
+    demo_years.copy_into(_store_kind(store_env), store_env)
+    app = Duban(env=store_env, clock=FixedClock(DEMO_TODAY))
     yield app, ReadSide(app.store)
     app.close()

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from builders import events_recorded
 from litestar.testing import TestClient
 from web_world import web  # noqa: F401  (the fixture)
+from evidence_samples import JPEG, PDF
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,15 @@ def post(web, client, url, body=None, status=200):
     answer = client.post(url, json=body, headers=web.csrf_headers(client))
     assert answer.status_code == status, f"POST {url}: {answer.status_code} {answer.text}"
     return answer.json()
+
+
+def uploaded(web, client, name: str, content: bytes) -> dict:
+    """A file uploaded (POST /api/files), cited as a command's attachment: its name and SHA-256."""
+    answer = client.post("/api/files", files={"files": (name, content, "application/octet-stream")},
+                         headers=web.csrf_headers(client))
+    assert answer.status_code == 201, f"POST /api/files: {answer.status_code} {answer.text}"
+    (stored,) = answer.json()["files"]
+    return {"name": stored["name"], "sha256": stored["sha256"]}
 
 
 def get(client, url, status=200, **params):
@@ -211,12 +221,13 @@ def test_an_item_from_registration_to_sign_off(web):
     post(web, unit_b, f"/api/items/{item}/progress", {"percent": 50, "text": "灯具已采购", "subtask": "S1"})
     post(web, unit_b, f"/api/items/{item}/subtask-completion", {"subtask": "S1", "summary": "照明已完工"})
     post(web, unit_a, f"/api/items/{item}/progress", {
-        "percent": 80, "text": "路面已修复", "attachments": [{"name": "现场照片.jpg", "size": 2048}]})
+        "percent": 80, "text": "路面已修复", "attachments": [uploaded(web, unit_a, "现场照片.jpg", JPEG)]})
     assert set(get(unit_a, f"/api/items/{item}")["actions"]) >= {"progress", "extension", "completion"}
     post(web, unit_a, f"/api/items/{item}/completion", {"summary": "已全部完成"})
     sent_back = post(web, office, f"/api/items/{item}/send-back", {"reasons": "缺少验收材料"})
     assert sent_back["status"]["value"] == "in_progress"
-    post(web, unit_a, f"/api/items/{item}/completion", {"summary": "补充验收材料", "attachments": [{"name": "验收单.pdf"}]})
+    post(web, unit_a, f"/api/items/{item}/completion", {"summary": "补充验收材料",
+                                                       "attachments": [uploaded(web, unit_a, "验收单.pdf", PDF)]})
     assert {"sign-off", "send-back"} <= set(get(office, f"/api/items/{item}")["actions"])
     done = post(web, office, f"/api/items/{item}/sign-off", {"note": "核验通过"})
     assert done["status"] == {"value": "signed_off", "label": "已办结销号"}
@@ -276,7 +287,7 @@ def test_a_notice_and_a_rectification_task_through_the_api(web):
     post(web, office, f"/api/rectifications/{tid}/criticise", {"note": "进度滞后", "document": "通报〔2026〕1号"})
     post(web, v1, f"/api/rectifications/{tid}/interview", {"held_by": "分管副区长", "interviewee": "街道主任"})
     post(web, unit_b, f"/api/rectifications/{tid}/rectified", {
-        "summary": "已全部拨付", "evidence": [{"name": "拨付凭证.pdf", "size": 100}]})
+        "summary": "已全部拨付", "evidence": [uploaded(web, unit_b, "拨付凭证.pdf", PDF)]})
     post(web, office, f"/api/rectifications/{tid}/verify", {"passed": True})
     post(web, office, f"/api/rectifications/{tid}/sign-off")
     reopened = post(web, office, f"/api/rectifications/{tid}/reopen", {"finding": "回头看发现未拨付到位",

@@ -24,6 +24,7 @@ proposing to inspect a foreign unit gets 201, not 403 (``Route.proposal``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -34,12 +35,15 @@ from uuid import UUID
 import pytest
 from argon2 import PasswordHasher
 from builders import events_recorded
+from evidence_samples import PNG, Upload
 from web_world import web  # noqa: F401  (the fixture)
 
 from domain.inspection import InspectionKind
 from domain.rectification import ProblemSource, Severity
 
 DEADLINE = date(2026, 6, 30)
+PHOTO = Upload("现场照片.png", PNG)  # the lead unit's progress report on each item carries it
+PHOTO_SHA256 = hashlib.sha256(PNG).hexdigest()
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +75,7 @@ class Target:
 def _records(app, world, office, code: str, title: str, co=()) -> Target:
     unit = world.unit_ids[code]
     item = world.item(lead=code, co=list(co), sign=True, title=title, deadline=date(2026, 4, 30))
+    app.report_item_progress(item, 10, "已摸底排查", world.unit(code), attachments=[PHOTO])  # a file of the item
     notice = app.issue_notice(unit=unit, subject_kind="item", subject_id=item, title=f"关于{title}的督办通知",
                               tasks=[{"task": "说明进度", "responsible": "局长", "deadline": date(2026, 3, 20)}],
                               actor=office)
@@ -118,6 +123,8 @@ class Route:
     # a department's written request naming the units it asks to inspect (WR art. 63): the units named
     # are not records of theirs, so a user of the gate may name a foreign unit (201)
     proposal: bool = False
+    # an upload of files (multipart): it names no record, so a user of the gate uploads (201)
+    files: bool = False
 
     @property
     def is_command(self) -> bool:
@@ -126,7 +133,7 @@ class Route:
     def url(self, target: Target) -> str:
         ident = {"item": target.item, "notice": target.notice, "rectification": target.rectification,
                  "inspection": target.inspection, "unit": target.unit, None: None}[self.kind]
-        return re.sub(r"\{\w+:uuid\}", str(ident), self.path)
+        return re.sub(r"\{\w+:uuid\}", str(ident), self.path).replace("{sha256:str}", PHOTO_SHA256)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -164,6 +171,7 @@ ROUTES: list[Route] = [
     Route("GET", "/api/escalation-queue", None, gate=frozenset({OFFICE, ADMIN})),
     Route("GET", "/api/default-deadline", None, gate=frozenset({OFFICE, ADMIN})),
     Route("GET", "/api/bulletin", None, gate=frozenset({OFFICE, ADMIN})),
+    Route("GET", "/api/deadline-changes", None, gate=frozenset({OFFICE, ADMIN})),
     Route("GET", "/api/trend", None, gate=frozenset({OFFICE, ADMIN, LEADER})),
     Route("GET", "/api/dossiers", None, gate=frozenset({DISCIPLINE, OFFICE, ADMIN})),
     Route("GET", "/api/notices", None), Route("GET", "/api/rectifications", None),
@@ -178,6 +186,9 @@ ROUTES: list[Route] = [
     Route("GET", "/api/inspections/{inspection_id:uuid}/timeline", "inspection"),
     Route("GET", "/api/ranking/{unit_id:uuid}", "unit"),
     Route("GET", "/api/dossiers/{item_id:uuid}", "item", gate=frozenset({DISCIPLINE, OFFICE, ADMIN})),
+    Route("GET", "/api/files/{record_id:uuid}/{sha256:str}", "item"),  # a file of the item: as the item reads
+    # uploading files (证明材料) names no record: the office and units only, refused before the body is read
+    Route("POST", "/api/files", None, gate=frozenset({OFFICE, UNIT}), files=True),
     # commands creating a record (office only, refused before any lookup)
     Route("POST", "/api/items", None, _const(source="executive_meeting", reference="区政府第3次常务会议",
                                              decision_date="2026-02-27", title="新事项"), gate=frozenset({OFFICE})),
@@ -222,7 +233,7 @@ ROUTES: list[Route] = [
     # rectification commands
     _task("plan", _const(plan="整改方案")),
     _task("progress", _const(percent=30, text="整改进展")),
-    _task("rectified", _const(summary="已整改", evidence=[{"name": "照片.jpg", "size": 10}])),
+    _task("rectified", _const(summary="已整改", evidence=[{"name": "照片.png", "sha256": PHOTO_SHA256}])),
     _task("verify", _const(passed=True)),
     _task("sign-off", _const(note="")),
     _task("reopen", _const(finding="问题反弹", new_deadline="2026-12-31")),
@@ -263,6 +274,8 @@ def _send(client, web, route: Route, target: Target):
     url = route.url(target)
     if route.method == "GET":
         return client.get(url)
+    if route.files:
+        return client.post(url, files={"files": ("现场照片.png", PNG, "image/png")}, headers=web.csrf_headers(client))
     body = route.body(target) if route.body else None
     return client.post(url, json=body, headers=web.csrf_headers(client))
 
@@ -370,7 +383,7 @@ def foreign_answer(route: Route, user: User) -> int:
     in the path (units are no secret), else 404 exactly as for an unknown id."""
     if route.gate and user.role not in route.gate:
         return 403
-    if route.proposal:
+    if route.proposal or route.files:
         return 201
     return 403 if route.kind == "unit" else 404
 

@@ -10,6 +10,8 @@ from builders import DistrictBuilder
 
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
 
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+
 
 @pytest.fixture
 def late(app, clock):

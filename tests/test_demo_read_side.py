@@ -13,9 +13,8 @@ from projections.ranking import RankingQueries
 TODAY = date(2026, 11, 24)
 
 
-def test_leader_views_ranking_and_escalation_queue_on_the_demo_district(demo, seed):
-    app, read_side = demo
-    read_side.catch_up()
+def test_leader_views_ranking_and_escalation_queue_on_the_demo_district(demo_read, seed):
+    app, read_side = demo_read.app, demo_read.read_side  # the session's year, read side caught up
     ledger = LedgerQueries(read_side.read_models, app.calendar())
     rankings = RankingQueries(read_side.read_models)
     views = LeaderViews(ledger, rankings, read_side.read_models)

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from processes import free_port
 
@@ -50,6 +51,8 @@ def test_the_image_installs_the_wheel_and_serves():
     assert 'CMD ["duban", "serve"]' in dockerfile
 
 
+@pytest.mark.slow
+@pytest.mark.storage  # `duban serve` in a process of its own, on its own SQLite store
 def test_duban_serve_applies_migrations_and_serves_the_login_page(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -88,6 +91,8 @@ def test_duban_serve_applies_migrations_and_serves_the_login_page(tmp_path):
     assert "rm_ledger" in tables, f"the read-model migrations were not applied: {sorted(tables)}"
 
 
+@pytest.mark.slow
+@pytest.mark.storage  # `duban serve` in a process of its own, on its own SQLite store
 def test_duban_serve_with_workers_runs_uvicorn_without_its_server_banner(tmp_path, monkeypatch):
     """``duban serve --workers N`` hands uvicorn the app's factory and the options every uvicorn
     serving the app gets (``web.asgi.UVICORN_OPTIONS``): no ``Server: uvicorn`` header."""
@@ -125,6 +130,8 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float) -> str:
             time.sleep(0.3)
 
 
+@pytest.mark.slow
+@pytest.mark.storage  # `duban demo --serve` in a process of its own, on its own SQLite store
 def test_the_readme_demo_command_serves_the_demo_district_and_prints_address_and_logins(tmp_path):
     """What `python3 dev.py demo` runs: the demo district, then the app, with the logins printed."""
     port = free_port()
@@ -176,6 +183,8 @@ def test_the_store_settings_say_how_writers_wait_and_how_many_connections_a_proc
     assert (tuned["POSTGRES_SCHEMA"], tuned["POSTGRES_POOL_SIZE"], tuned["POSTGRES_MAX_OVERFLOW"]) == ("s", "3", "4")
 
 
+@pytest.mark.slow
+@pytest.mark.storage  # builds the wheel, then the demo and the server from it on SQLite
 def test_the_wheel_installed_in_a_fresh_environment_runs_the_demo_and_the_server(tmp_path, seed):
     """Not an editable install: the wheel alone (migrations, schemes, rules, templates and static
     files as package data) builds the demo district and serves it, from a folder outside the tree."""

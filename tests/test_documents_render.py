@@ -112,7 +112,7 @@ def test_the_referral_dossier_renders_with_its_history_and_code(web, tmp_path): 
     shown = render(data, ".docx", tmp_path, keep_as="dossier")
     _printed(shown)
     assert f"关于{found.number_label}“违规发放拆迁补贴问题”的移交材料" in shown.words
-    for heading in ("一、基本情况", "二、已发文书", "三、办理全过程", "四、校验码"):
+    for heading in ("一、基本情况", "二、已发文书", "三、办理全过程", "四、证明材料", "五、校验码"):
         assert heading in shown.lines, heading
     assert "牵头单位区住建局" in shown.lines
     assert "通报批评汉督通报〔2026〕3号逾期未办结2026年3月23日" in shown.lines

@@ -32,6 +32,8 @@ from domain.text import RULE, clean_text
 from projections.ledger import LedgerQueries
 from projections.read_side import ReadSide
 
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+
 TODAY = date(2026, 3, 2)
 DECIDED = date(2026, 2, 27)
 
@@ -114,6 +116,7 @@ def test_a_control_character_is_refused_with_its_rule_and_field_and_nothing_is_r
     assert refusal.value.field == "tasks"
 
 
+@pytest.mark.stores("sqlite")  # a web test (the module's rules run in memory)
 def test_the_api_cleans_a_soft_line_break_and_refuses_a_control_character(web):  # noqa: F811
     office = web.client("duchashi")
     headers = web.csrf_headers(office)
@@ -144,6 +147,7 @@ def test_an_imported_row_is_cleaned_like_a_command_and_a_control_character_is_an
 
 
 # -- on export: what was recorded before still exports --------------------------------------------------
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: the documents read the read models
 def test_an_item_recorded_with_a_raw_soft_line_break_still_exports_to_xlsx_and_docx(app, monkeypatch):
     """Events recorded before commands cleaned their text hold the raw characters: every document
     written from them drops what XML cannot hold instead of failing."""

@@ -14,6 +14,8 @@ from domain.rectification import ProblemSource, RectificationStatus, Rectificati
 from duban.application import Duban
 from checks import refused
 
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+
 D = "420105"
 JAN5 = date(2026, 1, 5)
 RECT_REGISTER = NumberRegister.id_for(D, "rectification", 2026)
@@ -97,6 +99,7 @@ def test_proposals_need_written_reasons(app, units):
     (InspectionKind.SPECIAL, ProblemSource.SPECIAL_INSPECTION),
     (InspectionKind.UNANNOUNCED, ProblemSource.UNANNOUNCED_INSPECTION),
 ])
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: the read models are SQL
 def test_a_finding_creates_a_rectification_task_that_references_the_inspection(
         app, store_env, clock, units, office, kind, source):
     inspection = plan(app, office, units, kind)
@@ -133,6 +136,7 @@ def test_a_finding_outside_the_approved_scope_is_refused_and_creates_no_task(app
     assert len(app.inspection(proposal.id, office).findings) == 1
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: two writers race: the store decides
 def test_a_finding_and_its_task_are_saved_together_or_not_at_all(app, store_env, clock, units, office, monkeypatch):
     inspection = plan(app, office, units)
     seen = app.conduct_inspection(inspection.id, office).version  # the version the user acts on
@@ -168,6 +172,7 @@ def test_findings_only_while_the_inspection_is_conducted(app, units, office):
 
 
 # ---- results for the ranking -------------------------------------------------------------------------
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: two writers race: the store decides
 def test_results_per_unit_are_recorded_by_the_organiser(app, store_env, clock, units, office):
     proposal = propose(app, units)
     organiser = clerk(units["D01"])

@@ -19,6 +19,8 @@ from domain.item import ItemStatus, Satisfaction
 from domain.item_actions import ItemAction, office_actions
 from domain.sources import SourceKind
 
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+
 TODAY = date(2026, 3, 2)  # the conftest clock
 DEADLINE = date(2026, 3, 31)
 

@@ -4,15 +4,22 @@ deputies and members, and the escalation ladder — all through the ``Duban`` se
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
 
 from builders import DistrictBuilder, item_events, refused
+from evidence_samples import JPEG, PDF, Upload, xlsx
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
 from domain.item import ItemStatus, Satisfaction
 from domain.organisation import UnitKind
 from domain.sources import SourceKind
+
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+
+XLSX = xlsx()
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TODAY = date(2026, 3, 2)  # the conftest clock
 
@@ -169,6 +176,7 @@ def test_sign_for_an_item_not_yet_assigned_is_refused(app, world):
 
 
 # ---------------------------------------------------------------------------------------- progress
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_progress_reports_by_assigned_units_after_sign_for(app, world):
     item_id = world.item(lead="A", co=["B"], sign=["A"])
     with refused(world, NotAllowed, "item.unit_not_assigned", item=item_id):
@@ -178,7 +186,7 @@ def test_progress_reports_by_assigned_units_after_sign_for(app, world):
     with refused(world, NotAllowed, "role.not_allowed", item=item_id):
         app.report_item_progress(item_id, 10, "已摸底", world.office)
 
-    files = [{"name": "现场照片.jpg", "size": 2048, "sha256": "ab" * 32}, {"name": " 台账.xlsx ", "size": 10}]
+    files = [Upload("现场照片.jpg", JPEG), Upload(" 台账.xlsx ", XLSX)]
     item = app.report_item_progress(item_id, 40, "  完成摸底排查 ", world.unit("A"), attachments=files)
     app.sign_for_item(item_id, world.unit("B"))
     item = app.report_item_progress(item_id, 100, "协办部分完成", world.unit("B"))
@@ -187,8 +195,9 @@ def test_progress_reports_by_assigned_units_after_sign_for(app, world):
         (world.unit_ids["A"], 40, "完成摸底排查"), (world.unit_ids["B"], 100, "协办部分完成")]
     assert item.progress_percent == 40  # the lead unit's report speaks for the item
     reported = [e for e in item_events(app, item_id) if type(e).__name__ == "ProgressReported"]
-    assert reported[0].attachments == [{"name": "现场照片.jpg", "size": 2048, "sha256": "ab" * 32},
-                                       {"name": "台账.xlsx", "size": 10, "sha256": None}]
+    assert reported[0].attachments == [
+        {"name": "现场照片.jpg", "size": len(JPEG), "content_type": "image/jpeg", "sha256": hashlib.sha256(JPEG).hexdigest()},
+        {"name": "台账.xlsx", "size": len(XLSX), "content_type": XLSX_TYPE, "sha256": hashlib.sha256(XLSX).hexdigest()}]
     assert reported[0].actor["user"] == "a-clerk"
 
 
@@ -199,10 +208,13 @@ def test_progress_reports_by_assigned_units_after_sign_for(app, world):
         (101, "进展", None, InvalidInput, "progress.bad_percent"),
         ("50", "进展", None, InvalidInput, "progress.bad_percent"),
         (50, "   ", None, InvalidInput, "progress.text_required"),
-        (50, "进展", [{"size": 1}], InvalidInput, "attachment.name_required"),
-        (50, "进展", [{"name": "a.pdf", "size": -5}], InvalidInput, "attachment.bad_size"),
+        (50, "进展", [{"sha256": "ab" * 32}], InvalidInput, "attachment.name_required"),
+        (50, "进展", [{"name": "a.pdf", "size": 5}], InvalidInput, "attachment.not_stored"),  # a typed name, no file
+        (50, "进展", [{"name": "a.pdf", "sha256": "ab" * 32}], InvalidInput, "attachment.not_stored"),
+        (50, "进展", [Upload("a.pdf", b"MZ\x90\x00")], InvalidInput, "evidence.type_not_accepted"),
     ],
 )
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_progress_report_input_is_checked(app, world, percent, text, attachments, error, rule):
     item_id = world.item(lead="A", sign=True)
     with refused(world, error, rule, item=item_id):
@@ -283,6 +295,7 @@ def test_cannot_implement_report_and_office_decision(app, world, accept, status)
 
 
 # ---------------------------------------------------------------------------------------- completion, verification
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_completion_verification_send_back_and_sign_off(app, world):
     item_id = world.item(lead="A", co=["B"], sign=["B"])
     with refused(world, RuleViolation, "item.not_signed_for", item=item_id):
@@ -299,7 +312,7 @@ def test_completion_verification_send_back_and_sign_off(app, world):
 
     for round_ in (1, 2):
         item = app.report_completion(item_id, f"第{round_}次报办结", world.unit("A"),
-                                     attachments=[{"name": "办结报告.pdf", "size": 100}])
+                                     attachments=[Upload("办结报告.pdf", PDF)])
         assert item.status is ItemStatus.COMPLETION_REPORTED
         with refused(world, RuleViolation, "item.awaiting_office", item=item_id):
             app.report_item_progress(item_id, 100, "补充", world.unit("A"))

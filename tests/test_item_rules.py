@@ -1,24 +1,37 @@
 """Rules around supervised items that cut across the lifecycle: who may assign, extensions and
 who approves them (分管领导, 区长, AB角), business dates, district isolation, concurrent writers
-and the one-line-per-command log — all through the ``Duban`` service, on both stores."""
+and the one-line-per-command log.
+
+Three tiers.  The item's own rules are given–when–then on the aggregate (``domain_harness``: no
+store, no service).  The rules the service adds across records (who is in charge that day, a
+retired unit, districts, business dates, expected versions, the log line) run through ``Duban``
+on the in-memory store (``stores("memory")``).  Two writers racing on one item run on both real
+stores.
+"""
 
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import date
 
 import pytest
 from structlog.testing import capture_logs
 
 from builders import DistrictBuilder, events_recorded, refused
+from domain.actor import Actor, Role
 from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotAllowed, NotFound, RuleViolation
 from domain.item import ItemStatus, SupervisedItem
 from domain.organisation import UnitKind
 from domain.sources import SourceKind
+from domain_harness import event, given, history, when
 from duban.application import Duban
 
 TODAY = date(2026, 3, 2)  # the conftest clock
 DEADLINE = date(2026, 3, 31)
+LATER = date(2026, 4, 30)
+
+pytestmark = pytest.mark.stores("memory")  # rules, not storage: the service on the in-memory store
 
 
 @pytest.fixture
@@ -40,87 +53,133 @@ def item_id(world):
     return world.item(lead="A", co=["B"], sign=True, deadline=DEADLINE)
 
 
-# ---------------------------------------------------------------------------------------- assignment
-def test_only_the_office_assigns(app, world):
-    item = world.item()
-    with refused(world, NotAllowed, "role.not_allowed", item=item):
-        app.assign_item(item, world.unit_ids["A"], [], world.unit("A"))
-    with refused(world, NotAllowed, "role.not_allowed", item=item):
-        app.assign_item(item, world.unit_ids["A"], [], world.leader("HEAD"))
-    assert app.item(item, world.office).status is ItemStatus.REGISTERED
+# ---------------------------------------------------------------------------------------- the aggregate alone
+DISTRICT = "420105"
+A, B, C = (uuid.uuid5(uuid.NAMESPACE_URL, f"duban-test-unit-{code}") for code in "ABC")
+OFFICE = Actor(user="duchashi", role=Role.OFFICE, district=DISTRICT)
+LEADER = Actor(user="fuquzhang", role=Role.LEADER, district=DISTRICT, leader=uuid.uuid5(uuid.NAMESPACE_URL, "V1"))
 
 
-def test_assignment_refusals(app, world):
-    item = world.item()
-    A, B, C = (world.unit_ids[c] for c in "ABC")
-    with refused(world, InvalidInput, "item.lead_in_co_units", item=item):
-        app.assign_item(item, A, [B, A], world.office)
-    with refused(world, InvalidInput, "item.duplicate_co_unit", item=item):
-        app.assign_item(item, A, [B, B], world.office)
-
-    app.retire_unit(C, "机构改革撤并", world.office)
-    with refused(world, RuleViolation, "unit.retired", item=item):
-        app.assign_item(item, C, [], world.office)
-    with refused(world, RuleViolation, "unit.retired", item=item):
-        app.assign_item(item, A, [C], world.office)
-
-    app.assign_item(item, A, [B], world.office)
-    with refused(world, RuleViolation, "item.already_assigned", item=item):
-        app.assign_item(item, B, [], world.office)
-    assert (app.item(item, world.office).lead_unit, app.item(item, world.office).co_units) == (A, [B])
+def clerk(unit: uuid.UUID) -> Actor:
+    return Actor(user=f"clerk-{unit.hex[:4]}", role=Role.UNIT, district=DISTRICT, unit=unit)
 
 
-# ---------------------------------------------------------------------------------------- extension
-def test_extension_is_asked_by_the_lead_unit_with_reasons_one_at_a_time(app, world, item_id):
-    with refused(world, NotAllowed, "item.lead_unit_only", item=item_id):
-        app.request_extension(item_id, date(2026, 4, 30), "协办任务重", world.unit("B"))
-    with refused(world, NotAllowed, "item.unit_not_assigned", item=item_id):
-        app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("C"))
-    with refused(world, InvalidInput, "extension.reasons_required", item=item_id):
-        app.request_extension(item_id, date(2026, 4, 30), " ", world.unit("A"))
-    with refused(world, InvalidInput, "extension.not_later", item=item_id):
-        app.request_extension(item_id, DEADLINE, "任务重", world.unit("A"))
-    with refused(world, RuleViolation, "extension.none_pending", item=item_id):
-        app.decide_extension(item_id, True, "同意", world.office)
+def registered() -> SupervisedItem:
+    """督〔2026〕1号, registered by the office today, due DEADLINE."""
+    return given(SupervisedItem.register(
+        year=2026, number=1, source=SourceKind.EXECUTIVE_MEETING, reference="区政府第1次常务会议", decision_date=TODAY,
+        title="推进老旧小区改造", description="", deadline=DEADLINE, deadline_basis="explicit", deadline_estimated=False,
+        on=TODAY, actor=OFFICE))
 
-    item = app.request_extension(item_id, date(2026, 4, 30), "征收工作受阻", world.unit("A"))
-    assert item.pending_extension == {"new_deadline": date(2026, 4, 30), "reasons": "征收工作受阻", "on": TODAY}
-    with refused(world, RuleViolation, "extension.already_pending", item=item_id):
-        app.request_extension(item_id, date(2026, 5, 31), "再延", world.unit("A"))
-    with refused(world, NotAllowed, "role.not_allowed", item=item_id):
-        app.decide_extension(item_id, True, "同意", world.unit("A"))
 
-    # refusing needs a reason; the deadline stays
-    with refused(world, InvalidInput, "extension.refusal_reason_required", item=item_id):
-        app.decide_extension(item_id, False, "  ", world.office)
-    item = app.decide_extension(item_id, False, "理由不充分", world.office)
-    assert (item.deadline, item.pending_extension, item.extensions_granted) == (DEADLINE, None, 0)
+def signed() -> SupervisedItem:
+    """Assigned to A (lead) and B (co), signed for by both."""
+    return given(registered(), lambda i: i.assign(A, [B], TODAY, OFFICE),
+                 lambda i: i.sign_for(TODAY, clerk(A)), lambda i: i.sign_for(TODAY, clerk(B)))
+
+
+def assign(lead, co, actor=OFFICE):
+    return lambda item: item.assign(lead, list(co), TODAY, actor)
+
+
+def ask(actor, new_deadline=LATER, reasons="征收工作受阻", on=TODAY):
+    return lambda item: item.request_extension(new_deadline, reasons, on, actor)
+
+
+def decide(grant, note, actor=OFFICE, new_deadline=None):
+    return lambda item: item.decide_extension(grant, note, TODAY, actor, new_deadline=new_deadline)
+
+
+def test_only_the_office_assigns():
+    item = registered()
+    when(item, assign(A, [], clerk(A))).refused("role.not_allowed", NotAllowed)
+    when(item, assign(A, [], LEADER)).refused("role.not_allowed", NotAllowed)
+    assigned = when(item, assign(A, [B])).then("Assigned", lead_unit=A, co_units=[B], on=TODAY)
+    assert assigned.status is ItemStatus.ASSIGNED
+
+
+def test_assignment_refusals():
+    item = registered()
+    when(item, assign(A, [B, A])).refused("item.lead_in_co_units", InvalidInput, field="co_units")
+    when(item, assign(A, [B, B])).refused("item.duplicate_co_unit", InvalidInput, field="co_units")
+    assigned = given(registered(), assign(A, [B]))
+    when(assigned, assign(B, [])).refused("item.already_assigned", RuleViolation)
+    assert (assigned.lead_unit, assigned.co_units) == (A, [B])
+
+
+def test_extension_is_asked_by_the_lead_unit_with_reasons_one_at_a_time():
+    item = signed()
+    when(item, ask(clerk(B), reasons="协办任务重")).refused("item.lead_unit_only", NotAllowed)
+    when(item, ask(clerk(C), reasons="任务重")).refused("item.unit_not_assigned", NotAllowed)
+    when(item, ask(clerk(A), reasons=" ")).refused("extension.reasons_required", InvalidInput, field="reasons")
+    when(item, ask(clerk(A), new_deadline=DEADLINE)).refused("extension.not_later", InvalidInput)
+    when(item, decide(True, "同意")).refused("extension.none_pending", RuleViolation)
+
+    asked = when(item, ask(clerk(A))).then("ExtensionRequested", new_deadline=LATER, reasons="征收工作受阻", on=TODAY)
+    assert asked.pending_extension == {"new_deadline": LATER, "reasons": "征收工作受阻", "on": TODAY}
+    when(asked, ask(clerk(A), date(2026, 5, 31), "再延")).refused("extension.already_pending", RuleViolation)
+    when(asked, decide(True, "同意", clerk(A))).refused("role.not_allowed", NotAllowed)
+
+
+def test_a_refused_extension_keeps_the_deadline_and_may_be_asked_again():
+    asked = given(signed(), ask(clerk(A)))
+    when(asked, decide(False, "  ")).refused("extension.refusal_reason_required", InvalidInput, field="note")
+    declined = when(asked, decide(False, "理由不充分")).then("ExtensionRefused", note="理由不充分")
+    assert (declined.deadline, declined.pending_extension, declined.extensions_granted) == (DEADLINE, None, 0)
 
     # asked again and granted: the new deadline applies
-    app.request_extension(item_id, date(2026, 4, 30), "补充说明征收进展", world.unit("A"))
-    item = app.decide_extension(item_id, True, "同意", world.office)
-    item = app.item(item_id, world.office)
-    assert (item.deadline, item.deadline_basis, item.extensions_granted, item.pending_extension) == (
-        date(2026, 4, 30), "extension", 1, None)
+    again = when(declined, ask(clerk(A), reasons="补充说明征收进展")).then("ExtensionRequested")
+    granted = when(again, decide(True, "同意")).then("ExtensionGranted", new_deadline=LATER, note="同意")
+    assert (granted.deadline, granted.deadline_basis, granted.extensions_granted, granted.pending_extension) == (
+        LATER, "extension", 1, None)
 
 
-def test_the_office_may_grant_a_different_deadline(app, world, item_id):
-    app.request_extension(item_id, date(2026, 5, 31), "任务重", world.unit("A"))
-    with refused(world, InvalidInput, "extension.not_later", item=item_id):
-        app.decide_extension(item_id, True, "同意", world.office, new_deadline=DEADLINE)
-    assert app.decide_extension(item_id, True, "延至4月底", world.office,
-                                new_deadline=date(2026, 4, 30)).deadline == date(2026, 4, 30)
+def test_the_office_may_grant_a_different_deadline():
+    asked = given(signed(), ask(clerk(A), new_deadline=date(2026, 5, 31)))
+    when(asked, decide(True, "同意", new_deadline=DEADLINE)).refused("extension.not_later", InvalidInput)
+    granted = when(asked, decide(True, "延至4月底", new_deadline=LATER)).then("ExtensionGranted", new_deadline=LATER)
+    assert granted.deadline == LATER
 
 
-def test_extension_cannot_be_asked_after_the_deadline(app, world, item_id, clock):
-    clock.set(date(2026, 4, 1))  # the day after the deadline
-    with refused(world, RuleViolation, "extension.after_deadline", item=item_id):
-        app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("A"))
-    with refused(world, RuleViolation, "extension.after_deadline", item=item_id):
-        app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("A"), on=date(2026, 4, 1))
-    # back-dated to the deadline day it is a request made in time
-    item = app.request_extension(item_id, date(2026, 4, 30), "任务重", world.unit("A"), on=DEADLINE)
-    assert item.pending_extension["on"] == DEADLINE
+def test_extension_cannot_be_asked_after_the_deadline():
+    item = signed()
+    after = date(2026, 4, 1)  # the day after the deadline
+    when(item, ask(clerk(A), on=after)).refused("extension.after_deadline", RuleViolation)
+    # on the deadline day it is a request made in time
+    asked = when(item, ask(clerk(A), on=DEADLINE)).then("ExtensionRequested", on=DEADLINE)
+    assert asked.pending_extension["on"] == DEADLINE
+
+
+def test_an_item_replayed_from_its_events_keeps_its_rules():
+    """The same rules hold on an item read back from its events (as the store hands it back)."""
+    built = SupervisedItem.register(
+        year=2026, number=2, source=SourceKind.EXECUTIVE_MEETING, reference="区政府第1次常务会议", decision_date=TODAY,
+        title="整治背街小巷", description="", deadline=DEADLINE, deadline_basis="explicit", deadline_estimated=False,
+        on=TODAY, actor=OFFICE)
+    built.assign(A, [], TODAY, OFFICE)
+    built.sign_for(TODAY, clerk(A))
+    built.request_extension(LATER, "征收工作受阻", TODAY, clerk(A))
+    item = given(events=history(built))
+    assert (item.status, item.pending_extension["new_deadline"], item.version) == (ItemStatus.IN_PROGRESS, LATER, 4)
+    when(item, ask(clerk(A), date(2026, 5, 31), "再延")).refused("extension.already_pending", RuleViolation)
+    when(item, decide(True, "同意")).then(event("ExtensionGranted", new_deadline=LATER))
+
+
+# ---------------------------------------------------------------------------------------- through the service
+def test_these_rules_run_without_a_database(app, request):
+    """``stores("memory")``: the fast tier (not ``storage``), on eventsourcing's in-memory store."""
+    assert app.env["PERSISTENCE_MODULE"] == "eventsourcing.popo"
+    assert request.node.get_closest_marker("storage") is None
+
+
+def test_a_retired_unit_is_not_assigned(app, world):
+    item = world.item()
+    app.retire_unit(world.unit_ids["C"], "机构改革撤并", world.office)
+    with refused(world, RuleViolation, "unit.retired", item=item):
+        app.assign_item(item, world.unit_ids["C"], [], world.office)
+    with refused(world, RuleViolation, "unit.retired", item=item):
+        app.assign_item(item, world.unit_ids["A"], [world.unit_ids["C"]], world.office)
+    assert app.item(item, world.office).status is ItemStatus.REGISTERED
 
 
 @pytest.mark.parametrize(
@@ -218,6 +277,7 @@ def test_a_stale_expected_version_is_a_conflict_and_the_first_write_stands(app, 
     assert app.report_item_progress(item_id, 50, "过半", world.unit("A"), expected_version=seen + 1).version == seen + 2
 
 
+@pytest.mark.stores("sqlite", "postgres")  # what two writers meet is the store's
 @pytest.mark.parametrize("seen_version", [True, False], ids=["expected-version", "no-expected-version"])
 def test_two_writers_racing_on_one_item(app, world, item_id, store_env, clock, monkeypatch, seen_version):
     """Both load the same version, then both save.  With the version they saw (``expected_version``)

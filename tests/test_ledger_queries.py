@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 from builders import DistrictBuilder
+from evidence_samples import PDF, Upload  # real files: a report cites only files it stored
 
 from domain.rectification import ProblemSource, Severity
 from domain.sources import SourceKind
@@ -24,7 +25,7 @@ from projections.warnings import Colour, WarningQueries, WarningRules
 MAR02, MAR09, MAR13, MAR16, MAR18 = date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 13), date(2026, 3, 16), date(2026, 3, 18)
 MAR20, MAR23, MAR24, MAR25, MAR31 = date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24), date(2026, 3, 25), date(2026, 3, 31)
 APR30 = date(2026, 4, 30)
-EVIDENCE = [{"name": "整改前后对比照片.pdf", "size": 20480}]
+EVIDENCE = [Upload("整改前后对比照片.pdf", PDF)]
 
 I1, I2, I3, I4 = "督〔2026〕1号", "督〔2026〕2号", "督〔2026〕3号", "督〔2026〕4号"
 S1 = "督〔2026〕1号-S1"

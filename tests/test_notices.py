@@ -14,6 +14,9 @@ from domain.rectification import ProblemSource, Severity
 from domain.sources import SourceKind
 from duban.application import Duban
 from checks import refused
+from evidence_samples import PDF, PNG, Upload  # real files: a report cites only files it stored
+
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
 
 D = "420105"
 JAN5 = date(2026, 1, 5)
@@ -102,12 +105,13 @@ def test_notice_about_a_rectification_task_goes_to_its_unit(app, office, world):
     assert len(app.notices(D)) == 1
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_no_notice_about_a_signed_off_rectification_task(app, office, world):
     task = app.record_rectification(unit=world["U03"].id, source=ProblemSource.AUDIT, problem="资金拨付滞后",
                                     severity=Severity.GENERAL, deadline=date(2026, 4, 30), actor=office)
     clerk = unit_actor(world["U03"])
     app.submit_rectification_plan(task.id, "方案", clerk)
-    app.report_rectified(task.id, "已拨付", [{"name": "凭证.pdf", "size": 1}], clerk)
+    app.report_rectified(task.id, "已拨付", [Upload("凭证.pdf", PDF)], clerk)
     app.verify_rectification(task.id, True, office)
     app.sign_off_rectification(task.id, office)
     refused(app, RuleViolation, "rectification.signed_off", lambda: app.issue_notice(
@@ -171,11 +175,12 @@ def test_reply_requires_acknowledgement(app, world, notice):
     refused(app, InvalidInput, "notice.unknown_task", lambda: app.reply_notice(notice.id, "T9", "已清理", clerk), notice.id)
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_replies_task_by_task_reviewed_and_closed_when_all_accepted(app, store_env, clock, office, world, notice):
     clerk = unit_actor(world["U01"])
     app.acknowledge_notice(notice.id, clerk)
     clock.set(date(2026, 3, 5))
-    app.reply_notice(notice.id, "T1", "已清理占道12处", clerk, attachments=[{"name": "照片.zip", "size": 1024}])
+    app.reply_notice(notice.id, "T1", "已清理占道12处", clerk, attachments=[Upload("照片.png", PNG)])
     tasks_now = app.notice(notice.id, office).tasks
     assert (tasks_now["T1"]["state"], tasks_now["T2"]["state"]) == ("replied", "open")
     assert tasks_now["T1"]["reply"] == {"text": "已清理占道12处", "on": date(2026, 3, 5)}

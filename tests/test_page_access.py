@@ -40,17 +40,23 @@ from uuid import UUID
 import pytest
 from argon2 import PasswordHasher
 from builders import World, events_recorded
+from web_helpers import PASSWORD
 from web_world import web  # noqa: F401  (the fixture)
 
+from domain.actor import deployment_actor
 from domain.inspection import InspectionKind
+from domain.leadership import LeaderTitle
 from domain.item_actions import ItemAction
 from domain.rectification import ProblemSource, Severity
 
 DEADLINE = date(2026, 4, 30)  # the items' deadline
 LATER = date(2026, 5, 15)  # the day the pages are read: the items are overdue by then
 SKIPPED = ("/api", "/schema", "/static", "/healthz", "/login", "/logout",
-           "/admin",  # the accounts pages: tests/test_web_login_security.py (admin only, own district only)
-           "/account")  # one's own password, every role: tests/test_web_account.py
+           # one account's actions, by user name: tests/test_web_login_security.py and
+           # tests/test_admin_pages.py (admin only, own district only)
+           "/admin/users/{username:str}",
+           "/account",  # one's own password, every role: tests/test_web_account.py
+           "/files")  # a record's evidence files, every role by the record's read rules: tests/test_evidence_web.py
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +80,7 @@ class Records:
     inspection: UUID  # targeting the unit
     titles: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
+    leader: UUID | None = None  # the post in charge of the unit (the administrator's pages)
 
     def ids(self, kind: str) -> list[UUID]:
         """The records a route of ``kind`` is tried on (an item route: both items)."""
@@ -85,7 +92,7 @@ class Records:
         return {str(i) for i in ids} | {i.hex for i in ids}
 
 
-def _records(web, world: World, code: str, name: str) -> Records:
+def _records(web, world: World, code: str, name: str, leader: UUID) -> Records:
     app, office = web.app, world.office
     unit = world.unit_ids[code]
     item = world.item(lead=code, sign=True, title=f"{name}背街小巷整治", deadline=DEADLINE,
@@ -105,7 +112,7 @@ def _records(web, world: World, code: str, name: str) -> Records:
     found = [app.readable_item(item, office), app.readable_item(proposed, office), notice, task, inspection]
     titles = (found[0].title, found[1].title, notice.title, task.problem, inspection.title)
     return Records(unit, item, proposed, notice.id, task.id, inspection.id, titles,
-                   tuple(r.number_label for r in found))
+                   tuple(r.number_label for r in found), leader)
 
 
 @dataclass
@@ -123,8 +130,11 @@ class Matrix:
 
 def build_matrix(web, clock) -> Matrix:
     app, world = web.app, web.world
-    c = _records(web, world, "C", "城管")
-    x = _records(web, web.other, "X", "外区")
+    app.add_deployment_admin(username="pingtai", password=PASSWORD, actor=deployment_actor("pingtai"))
+    c = _records(web, world, "C", "城管", world.leader_ids["V2"])
+    outside = app.register_leader(None, LeaderTitle.VICE_HEAD, "", web.other.office, holder="外区副区长")
+    app.place_unit(web.other.unit_ids["X"], outside.id, date(2026, 1, 5), web.other.office)
+    x = _records(web, web.other, "X", "外区", outside.id)
     a_item = world.item(lead="A", co=["B"], sign=True, title="住建老旧小区改造", deadline=DEADLINE)
     a_notice = app.issue_notice(unit=world.unit_ids["A"], subject_kind="item", subject_id=a_item, title="住建督办通知书",
                                 tasks=[{"task": "说明进度", "responsible": "局长", "deadline": date(2026, 3, 20)}],
@@ -144,12 +154,16 @@ def build_matrix(web, clock) -> Matrix:
 
 
 def unknown_records() -> Records:
-    return Records(*(uuid.uuid4() for _ in range(6)))
+    return Records(*(uuid.uuid4() for _ in range(6)), leader=uuid.uuid4())
 
 
 # -- the routes ------------------------------------------------------------------------------------------
 OFFICE, ADMIN, UNIT, LEADER, DISCIPLINE = "office", "admin", "unit", "leader", "discipline"
-AREAS = {"office": {OFFICE, ADMIN}, "unit": {UNIT}, "leader": {LEADER}, "discipline": {DISCIPLINE}}
+DEPLOYMENT = "deployment"  # 平台管理员: no district's area
+AREAS = {"office": {OFFICE, ADMIN}, "unit": {UNIT}, "leader": {LEADER}, "discipline": {DISCIPLINE},
+         "admin": {ADMIN}, "platform": {DEPLOYMENT}}
+HOMES = {OFFICE: "/office", ADMIN: "/admin", UNIT: "/unit", LEADER: "/leader", DISCIPLINE: "/discipline",
+         DEPLOYMENT: "/platform"}  # where "/" sends each role
 
 # (method, path exactly as the app declares it) -> the record its {id} stands for (None: no record)
 PAGES: dict[tuple[str, str], str | None] = {
@@ -158,6 +172,7 @@ PAGES: dict[tuple[str, str], str | None] = {
     ("GET", "/office"): None, ("GET", "/office/ledger"): None, ("GET", "/office/ledger.xlsx"): None,
     ("GET", "/office/rectifications/ledger.xlsx"): None,
     ("GET", "/office/bulletin"): None, ("GET", "/office/bulletin.docx"): None,
+    ("GET", "/office/deadline-changes"): None,
     ("GET", "/office/items/new"): None,
     ("POST", "/office/items"): None,
     ("GET", "/office/import"): None, ("GET", "/office/import/template.xlsx"): None, ("POST", "/office/import"): None,
@@ -205,6 +220,18 @@ PAGES: dict[tuple[str, str], str | None] = {
     ("GET", "/discipline/items/{item_id:uuid}/verify"): "item",
     ("GET", "/discipline/items/{item_id:uuid}/dossier.docx"): "item",
     ("GET", "/discipline/rectifications/{task_id:uuid}"): "rectification",
+    # 管理员 (the district's administrator)
+    ("GET", "/admin"): None,
+    ("GET", "/admin/users"): None, ("POST", "/admin/users"): None,
+    ("GET", "/admin/units"): None, ("POST", "/admin/units"): None,
+    ("GET", "/admin/units/{unit_id:uuid}"): "unit",
+    ("POST", "/admin/units/{unit_id:uuid}/rename"): "unit", ("POST", "/admin/units/{unit_id:uuid}/retire"): "unit",
+    ("GET", "/admin/leaders"): None, ("POST", "/admin/leaders"): None,
+    ("GET", "/admin/leaders/{leader_id:uuid}"): "leader",
+    **{("POST", f"/admin/leaders/{{leader_id:uuid}}/{s}"): "leader" for s in ("portfolio", "cover", "end")},
+    ("GET", "/admin/roster"): None, ("GET", "/admin/roster/template.xlsx"): None, ("POST", "/admin/roster"): None,
+    # 平台管理员 (the deployment's administrator)
+    ("GET", "/platform"): None, ("POST", "/platform/districts"): None,
 }
 UNIT_PAGES = {"/leader/ranking/{unit_id:uuid}"}  # a unit's score explained: to the leaders it is in sight of
 
@@ -255,6 +282,17 @@ BODIES: dict[str, Callable[[Records], dict]] = {
     "/leader/items/{item_id:uuid}/referral": _const(decision="approve", note="同意移交"),
     "/leader/items/{item_id:uuid}/interview": HOLD,
     "/leader/rectifications/{task_id:uuid}/referral": _const(decision="approve", note="同意移交"),
+    "/admin/users": _const(username="newuser", display_name="新用户", role="office", password="long-enough-1"),
+    "/admin/units": _const(name="新单位", kind="department"),
+    "/admin/units/{unit_id:uuid}/rename": _const(name="新名称", on="2026-05-15"),
+    "/admin/units/{unit_id:uuid}/retire": _const(reason="机构改革", on="2026-05-15"),
+    "/admin/leaders": _const(title="vice_head", holder="赵六"),
+    "/admin/leaders/{leader_id:uuid}/portfolio": lambda r: {"units": r.unit.hex, "effective": "2026-05-15"},
+    "/admin/leaders/{leader_id:uuid}/cover": lambda r: {"covered_by": r.leader.hex, "effective": "2026-05-15"},
+    "/admin/leaders/{leader_id:uuid}/end": _const(on="2026-05-15"),
+    "/admin/roster": _const(),  # the upload (multipart) refused before the file is read
+    "/platform/districts": _const(code="420188", name="新区", username="newadmin", display_name="新管理员",
+                                  password="long-enough-1"),
 }
 # the office's item actions, each its own route segment ({action:str})
 OFFICE_ITEM_ACTIONS: dict[str, Callable[[Records], dict]] = {
@@ -324,6 +362,7 @@ USERS = [
     User("chengguan", UNIT, units=frozenset("C")), User("fuquzhang", LEADER, units=frozenset("AB")),
     User("fuquzhang2", LEADER, units=frozenset("C")), User("jiwei", DISCIPLINE, units=frozenset()),
     User("other-office", OFFICE, other_district=True), User("other-unit", UNIT, other_district=True),
+    User("pingtai", DEPLOYMENT, units=frozenset()),  # reads no district's records
 ]
 
 
@@ -347,7 +386,8 @@ def expected_on_c(user: User, route: Page) -> tuple[int, str | None] | None:
         return 404, FOREIGN  # exactly like an unknown id
     if route.method == "GET":
         return 200, None
-    return (403, READ_ONLY) if user.role == ADMIN else None  # the administrator reads, commands nothing
+    # the administrator reads the office's pages, commands nothing there; its own pages are its to command
+    return (403, READ_ONLY) if user.role == ADMIN and route.area == "office" else None
 
 
 # -- requests ----------------------------------------------------------------------------------------------
@@ -465,7 +505,7 @@ def test_foreign_records_are_refused_on_every_page_and_nothing_is_recorded(web, 
                     tried += 1
         # (c) the pages creating a record: another role's area refuses, and the administrator only reads
         for route in CREATING:
-            if user.role not in AREAS[route.area] or user.role == ADMIN:
+            if user.role not in AREAS[route.area] or (user.role == ADMIN and route.area == "office"):
                 why = ROLE if user.role not in AREAS[route.area] else READ_ONLY
                 for what, url, body in route.requests(matrix.c):
                     _check(web, client, user, what, url, route.method, body, 403, problems, why)
@@ -491,6 +531,10 @@ def _must_show(matrix: Matrix) -> dict[tuple[str, str], tuple[str, ...]]:
         ("other-office", "/office/rectifications"): x.titles[3:4],
         ("other-office", "/office/inspections"): x.titles[4:5], ("other-unit", "/unit/items"): x.titles[:2],
         ("jiwei", "/discipline"): matrix.referred_titles,
+        ("guanliyuan", "/admin/units"): ("区住建局", "晴川街", "区城管局"),
+        ("guanliyuan", "/admin/leaders"): ("区长", "副区长"),
+        ("guanliyuan", "/admin/users"): ("duchashi", "chengguan"),
+        ("pingtai", "/platform"): ("汉阳区", "外区"),
     }
 
 
@@ -498,6 +542,8 @@ def _secrets(matrix: Matrix, user: User) -> set[str]:
     """What ``user``'s list pages must never name: titles, numbers and ids of records they may not read
     (another district's numbers repeat this district's, so only their titles and ids)."""
     found = set(matrix.x.titles) | matrix.x.id_strings
+    if not user.other_district:  # another district's organisation and accounts
+        found |= {"外区住建局", "外区副区长", "other-office", "other-unit", matrix.x.unit.hex, matrix.x.leader.hex}
     if user.other_district:
         own_a = {matrix.a_item_title, *matrix.referred_titles}
         ids = {matrix.a_item, matrix.referred, matrix.referred_task}
@@ -523,8 +569,7 @@ def test_list_pages_show_only_what_one_may_read(web, clock):
         for route in LIST_ROUTES:
             if route.area is None:  # the landing page sends each user to their own area
                 answer = client.get(route.path, follow_redirects=False)
-                if answer.status_code not in (302, 303) or answer.headers["location"] != (
-                        "/office" if user.role in AREAS["office"] else f"/{user.role}"):
+                if answer.status_code not in (302, 303) or answer.headers["location"] != HOMES[user.role]:
                     problems.append(f"{user.username} GET /: {answer.status_code} {answer.headers.get('location')}")
                 continue
             queries = [{}]
@@ -563,7 +608,7 @@ def test_the_rightful_users_open_every_page(web, clock):
     rightful = {"office": [("duchashi", matrix.c), ("guanliyuan", matrix.c), ("other-office", matrix.x)],
                 "unit": [("chengguan", matrix.c), ("other-unit", matrix.x)],
                 "leader": [("fuquzhang2", matrix.c), ("quzhang", matrix.c)],
-                "discipline": [("jiwei", referred)]}
+                "discipline": [("jiwei", referred)], "admin": [("guanliyuan", matrix.c)]}
     users = {u.username: u for u in USERS}
     problems: list[str] = []
     for route in (r for r in RECORD_ROUTES if r.method == "GET"):

@@ -22,6 +22,8 @@ from domain.actor import Actor, Role
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.rectification import ProblemSource, Severity
 
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+
 MOVE = date(2026, 4, 1)  # unit A moves from V1's portfolio to V2's
 
 

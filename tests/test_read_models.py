@@ -1,5 +1,7 @@
 """Read models: caught up live or rebuilt they are identical; a killed run resumes; each batch
-counts once; the ledger as of a past date does not change when later events arrive."""
+counts once; the ledger as of a past date does not change when later events arrive.
+
+On the demo year: the session's (``demo_read``, read-only) or a test's own copy of it (``demo``)."""
 
 from __future__ import annotations
 
@@ -9,59 +11,40 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from domain.item import ItemStatus
-from duban.application import Duban
-from duban.clock import FixedClock
-from duban.demo.simulation import build_demo
 from projections.ledger import LedgerQueries
-from projections.read_side import ReadSide
 
 TODAY = date(2026, 11, 24)
 AS_OF = date(2026, 8, 31)
 
 
-@pytest.fixture
-def live(store_env, seed):
-    """The demo year with the read models caught up every week, as a running office would,
-    and the ledger as of ``AS_OF`` taken on that day."""
-    clock = FixedClock(TODAY)
-    app = Duban(env=store_env, clock=clock)
-    read_side = ReadSide(app.store)
-    seen = {}
-
-    def weekly(day: date) -> None:
-        read_side.catch_up(batch_size=37)
-        if day >= AS_OF and "as_of" not in seen:
-            seen["as_of"] = LedgerQueries(read_side.read_models, app.calendar()).rows(
-                seed.code, day, as_of=AS_OF, kinds=("item", "subtask", "rectification", "notice"))
-
-    build_demo(app, clock, seed, TODAY, on_week=weekly)
-    read_side.catch_up(batch_size=37)
-    yield app, read_side, seen
-    app.close()
-
-
-def test_rebuilt_read_models_equal_the_live_ones(live):
-    app, read_side, _ = live
-    live_tables = read_side.dump()
+def test_rebuilt_read_models_equal_the_live_ones(demo, demo_years, store_env):
+    """The read models caught up week by week through the year, as a running office would (the
+    session's demo year, ``demo_years``), equal those rebuilt in one go from the same events (the
+    test's own copy of them, ``demo``)."""
+    live = demo_years.of(store_env)
+    live_tables = live.read_side.dump()
     assert len(live_tables["rm_ledger"]) > 100 and len(live_tables["rm_ledger_history"]) > 1000
+    app, read_side = demo
     report = read_side.rebuild(batch_size=1000)
-    assert report.start == 0 and report.position == app.store.recorder.max_notification_id()
+    assert report.start == 0 and report.position == app.store.recorder.max_notification_id() == live.position
     assert read_side.dump() == live_tables
 
 
-def test_as_of_answers_do_not_change_after_later_events(live, seed):
-    app, read_side, seen = live
+def test_as_of_answers_do_not_change_after_later_events(demo_read, seed):
+    """``demo_read.ledger_as_of``: the ledger as of AS_OF, taken on that day while the year was built."""
+    app, read_side = demo_read.app, demo_read.read_side
+    assert demo_read.as_of == AS_OF
     again = LedgerQueries(read_side.read_models, app.calendar()).rows(
         seed.code, TODAY, as_of=AS_OF, kinds=("item", "subtask", "rectification", "notice"))
-    assert again == seen["as_of"]
+    assert again == demo_read.ledger_as_of
     now = {r.entry_id: r.status for r in LedgerQueries(read_side.read_models, app.calendar()).rows(seed.code, TODAY)}
     then = {r.entry_id: r.status for r in again}
     assert any(now[k] != then[k] for k in then if k in now)  # the year went on after AS_OF
     assert set(now) > {k for k, r in zip(then, again) if r.kind in ("item", "rectification")}
 
 
-def test_the_ledger_agrees_with_the_aggregates(live, seed):
-    app, read_side, _ = live
+def test_the_ledger_agrees_with_the_aggregates(demo_read, seed):
+    app, read_side = demo_read.app, demo_read.read_side
     rows = {r.number: r for r in LedgerQueries(read_side.read_models, app.calendar()).rows(seed.code, TODAY)}
     units = {u.id: u.name for u in app.units(seed.code)}
     items = app.items(seed.code)

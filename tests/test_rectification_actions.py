@@ -8,13 +8,16 @@ from datetime import date, timedelta
 
 import pytest
 from builders import DistrictBuilder
+from evidence_samples import PNG, Upload  # real files: a report cites only files it stored
 
 from domain.errors import DomainError
 from domain.rectification import ProblemSource, RectificationStatus, Severity
 from domain.rectification_actions import RectificationAction as A
 from domain.rectification_actions import office_actions
 
-EVIDENCE = [{"name": "照片.jpg", "size": 10}]
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+
+EVIDENCE = [Upload("照片.png", PNG)]
 # state name -> the steps that lead there from a freshly recorded task
 STATES = {
     "recorded": [], "rectifying": ["plan"], "reported": ["plan", "report"], "verified": ["plan", "report", "verify"],
@@ -59,6 +62,7 @@ def run(app, world, action: A, task_id) -> None:
     }[action]()
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_every_offered_action_is_accepted_and_state_bound_ones_are_refused_otherwise(app, world):
     for state in STATES:
         probe = in_state(app, world, state)

@@ -12,11 +12,14 @@ from domain.organisation import NumberRegister, UnitKind
 from domain.rectification import ProblemSource, RectificationStatus, RectificationTask, Severity
 from duban.application import Duban
 from checks import refused
+from evidence_samples import PDF, Upload  # real files: a report cites only files it stored
+
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
 
 D = "420105"
 JAN5 = date(2026, 1, 5)
 MAR2 = date(2026, 3, 2)
-EVIDENCE = [{"name": "整改前后对比照片.pdf", "size": 20480}]
+EVIDENCE = [Upload("整改前后对比照片.pdf", PDF)]
 REGISTER = NumberRegister.id_for(D, "rectification", 2026)
 
 
@@ -62,6 +65,7 @@ def test_recording_is_refused_for_units_and_past_deadlines(app, units, office, w
     assert app.rectifications(D) == []
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_full_ledger_lifecycle_to_sign_off(app, store_env, clock, units, office):
     task = record(app, office, units["D01"])
     unit = clerk(units["D01"])
@@ -103,6 +107,7 @@ def test_signing_off_an_unverified_task_is_refused(app, units, office, stage):
     assert app.rectification(task.id, office).signed_off_on is None
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_failed_verification_returns_the_task_and_counts(app, units, office):
     task = record(app, office, units["D01"])
     unit = clerk(units["D01"])
@@ -125,6 +130,7 @@ def signed_off(app, office, unit, task_id):
     app.sign_off_rectification(task_id, office)
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_review_reopens_only_a_signed_off_task_with_a_new_deadline(app, clock, units, office):
     task = record(app, office, units["D01"])
     refused(app, RuleViolation, "rectification.not_signed_off",
@@ -144,6 +150,7 @@ def test_review_reopens_only_a_signed_off_task_with_a_new_deadline(app, clock, u
     app.report_rectified(task.id, "再次整改完成", EVIDENCE, clerk(units["D01"]))  # the unit works on it again
 
 
+@pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
 def test_only_the_tasks_unit_may_act(app, units, office):
     task = record(app, office, units["D01"])
     other = clerk(units["D02"])

@@ -221,3 +221,17 @@ def test_every_table_unit_in_exactly_one_portfolio(district, code_of):
 
 def test_loading_is_deterministic(district):
     assert load_seed_district() == district
+
+
+def test_a_missing_seeds_folder_fails_the_demo_tests_under_ci_and_skips_them_otherwise(monkeypatch, tmp_path):
+    """The ``seed`` fixture (tests/conftest.py): CI must not pass by skipping every demo test."""
+    from conftest import load_seed
+
+    monkeypatch.setenv("DUBAN_SEEDS_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(pytest.fail.Exception, match="CI=true requires the seed documents") as failed:
+        load_seed(in_ci=True)
+    assert str(tmp_path / "nowhere") in str(failed.value)
+    with pytest.raises(pytest.skip.Exception, match="shared/seeds not found"):
+        load_seed(in_ci=False)
+    monkeypatch.delenv("DUBAN_SEEDS_DIR")
+    assert load_seed(in_ci=False).code == "420105"  # found beside the repository (skips where they are not)

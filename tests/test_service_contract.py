@@ -13,6 +13,8 @@ from domain.errors import NotAllowed, NotFound
 from domain.organisation import UnitKind
 from domain.sources import SourceKind
 
+pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+
 D = "420105"
 
 

@@ -12,6 +12,8 @@ from web_helpers import PASSWORD, login
 from domain.actor import Role
 from web.app import create_app
 
+pytestmark = pytest.mark.stores("sqlite")  # the web on one store; tests/test_web_login_security.py runs both
+
 
 @pytest.fixture
 def client(app, clock):

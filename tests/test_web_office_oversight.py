@@ -7,12 +7,13 @@ from datetime import date
 from uuid import UUID
 
 from web_world import web  # noqa: F401  (the fixture)
+from evidence_samples import PNG, Upload  # real files: a report cites only files it stored
 
 from domain.inspection import InspectionKind, InspectionStatus
 from domain.notice import NoticeStatus, TaskState
 from domain.rectification import ProblemSource, RectificationStatus, Severity
 
-EVIDENCE = [{"name": "整改照片.jpg", "size": 2048}]
+EVIDENCE = [Upload("整改照片.png", PNG)]
 
 
 # -- helpers ------------------------------------------------------------------------------------------

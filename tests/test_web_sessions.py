@@ -240,6 +240,8 @@ def _on_a_new_connection(base: str, cookies: dict[str, str]) -> tuple[httpx.Clie
     return client, client.get("/healthz").json()["worker"]
 
 
+@pytest.mark.slow
+@pytest.mark.storage  # two `duban serve` workers in processes of their own, on one SQLite store
 def test_duban_serve_with_two_workers_shares_the_login_between_them(tmp_path, clock):
     db = tmp_path / "events.sqlite3"
     clock.set(TODAY)

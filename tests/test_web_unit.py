@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from web_world import web  # noqa: F401  (the fixture)
+from evidence_samples import JPEG, PDF
 
 from domain.item import ItemStatus
 from domain.notice import NoticeStatus, TaskState
@@ -297,8 +298,11 @@ def test_rectification_plan_progress_and_rectified_with_evidence(web):
     assert "围挡全部更换</textarea>" in refused.text
     assert web.app.readable_rectification(task, web.world.office).version == version
 
-    shown = follow(web, "zhujianju", post(web, "zhujianju", f"/unit/rectifications/{task.hex}/rectified",
-                                          summary="围挡全部更换", evidence="整改前后对比照片.jpg\n\n验收单.pdf\n"))
+    client = web.client("zhujianju")
+    shown = follow(web, "zhujianju", client.post(
+        f"/unit/rectifications/{task.hex}/rectified", data=web.form(client, summary="围挡全部更换"),
+        files=[("evidence", ("整改前后对比照片.jpg", JPEG, "image/jpeg")), ("evidence", ("验收单.pdf", PDF, "application/pdf"))],
+        follow_redirects=False))
     assert "已报告整改完成" in shown and "待核验" in shown and "报告整改完成" in shown
     assert web.app.readable_rectification(task, web.world.office).status is RectificationStatus.REPORTED
     reported = [e for e in web.app.store.events.get(task) if type(e).__name__ == "RectificationReported"]

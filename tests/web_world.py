@@ -9,8 +9,9 @@
 
 Units A 区住建局 and B 晴川街 are in vice head V1's portfolio, C 区城管局 in V2's; HEAD is the
 district head.  A second district (420199) with its own office user and unit X lets a test
-check that another district's data is invisible.  ``web`` runs on both stores (the ``app``
-fixture is parametrised over SQLite and PostgreSQL).
+check that another district's data is invisible.  ``web`` runs on SQLite (tests/conftest.py narrows
+``store_env`` for the tests that use it; tests/test_web_postgres_smoke.py keeps the web app on
+PostgreSQL), with cheap password hashing for its users.
 """
 
 from __future__ import annotations
@@ -117,9 +118,20 @@ def build_web_world(app: Duban, *, worker: object = True) -> WebWorld:
     return WebWorld(app=app, world=world, other=other, asgi=create_app(app, csrf_secret="w" * 32, worker=worker))
 
 
+def quick_passwords(monkeypatch) -> None:
+    """Cheap argon2 parameters for a test's many users (the hash records its own parameters, so
+    logging in checks it the same way): hashing nine users at the real cost took seconds per test."""
+    from argon2 import PasswordHasher
+
+    import duban.application.users as users
+
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
-def web(app, clock):
+def web(app, clock, monkeypatch):
     clock.set(TODAY)
+    quick_passwords(monkeypatch)
     built = build_web_world(app)
     try:
         yield built
