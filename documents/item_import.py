@@ -346,17 +346,25 @@ def _header_columns(values: list, known: Collection[str] = (*COLUMNS, *CHECKED))
     return columns
 
 
+def open_workbook(data: bytes, errors: list[ImportProblem]):
+    """The uploaded workbook opened for streaming, or None with the reason added to ``errors`` (too
+    large, packed too large, or not a readable .xlsx): the first step of every import."""
+    refused = _size_problem(data)
+    if refused is not None:
+        errors.append(refused)
+        return None
+    try:
+        return load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except UNREADABLE as error:
+        errors.append(_unreadable(error))
+        return None
+
+
 def read_items(data: bytes, units_by_name: dict[str, UUID]) -> ImportPlan:
     """Every row of the workbook checked; nothing recorded."""
     plan = ImportPlan()
-    refused = _size_problem(data)
-    if refused is not None:
-        plan.errors.append(refused)
-        return plan
-    try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except UNREADABLE as error:
-        plan.errors.append(_unreadable(error))
+    book = open_workbook(data, plan.errors)
+    if book is None:
         return plan
     try:
         try:

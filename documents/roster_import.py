@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Collection, Iterator
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from documents.item_import import (EXAMPLE, HEADER_ROWS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, SPLIT, UNREADABLE,
-                                   ImportProblem, Unreadable, _header_columns, _rows, _size_problem, _text,
+                                   ImportProblem, Unreadable, _header_columns, _rows, _text, open_workbook,
                                    _unreadable)
 from documents.xml_text import text_cell
 from domain.errors import InvalidInput
@@ -175,14 +175,8 @@ def read_roster(data: bytes, district_units: Collection[str] = ()) -> RosterPlan
     """Every row of both sheets checked; nothing recorded.  ``district_units``: the names of the
     district's active units, which a 分管单位 may name besides the units sheet's."""
     plan = RosterPlan()
-    refused = _size_problem(data)
-    if refused is not None:
-        plan.errors.append(refused)
-        return plan
-    try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except UNREADABLE as error:
-        plan.errors.append(_unreadable(error))
+    book = open_workbook(data, plan.errors)
+    if book is None:
         return plan
     try:
         missing = [s for s in SHEETS if s not in book.sheetnames]

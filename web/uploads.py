@@ -113,3 +113,25 @@ def too_large_page(request: Request, error: HTTPException, actor_of: Callable[[R
     if cookie:
         state.csrf_token = cookie  # what a GET of the page would put in its form
     return render(actor, today(reads_of(request).app))
+
+
+class WorkbookRefused(Exception):
+    """An import's upload refused before it is read: the message for the page and its status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+async def uploaded_workbook(form: Any, what: str) -> bytes:
+    """The bytes of the workbook posted in the field ``file`` of an import form (花名册、督办事项),
+    or :class:`WorkbookRefused`: no file chosen (422), or over the import's size limit (413)."""
+    from documents.item_import import FILE_TOO_LARGE, MAX_FILE_BYTES
+
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise WorkbookRefused(f"请选择要导入的{what}（.xlsx）。", 422)
+    content = await upload.read()
+    if len(content) > MAX_FILE_BYTES:
+        raise WorkbookRefused(FILE_TOO_LARGE, 413)
+    return content

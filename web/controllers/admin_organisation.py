@@ -37,7 +37,7 @@ from web.auth import actor_in
 from web.context import Reads, done, page, today
 from web.downloads import xlsx_download
 from web.forms import NO_FORM, Form, FormBody, FormState
-from web.uploads import too_large_page
+from web.uploads import WorkbookRefused, too_large_page, uploaded_workbook
 
 ADMIN_HOME, UNITS, LEADERS, ROSTER = "/admin", "/admin/units", "/admin/leaders", "/admin/roster"
 UPLOAD_BODY_LIMIT = MAX_FILE_BYTES + 64 * 1024  # the file, the form's other fields and the multipart framing
@@ -332,12 +332,10 @@ class AdminRosterController(Controller):
         actor = organisation_actor(request)
         day = today(duban)
         form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            return _roster_page(actor, day, error="请选择要导入的花名册文件（.xlsx）。", status_code=422)
-        content = await upload.read()
-        if len(content) > MAX_FILE_BYTES:
-            return _roster_page(actor, day, error=FILE_TOO_LARGE, status_code=413)
+        try:
+            content = await uploaded_workbook(form, "花名册文件")
+        except WorkbookRefused as refused:
+            return _roster_page(actor, day, error=refused.message, status_code=refused.status)
         try:
             effective = Form({"effective": form.get("effective") or ""}).day("effective", "分管生效日期", required=False)
             result = await to_thread.run_sync(_import_roster, duban, actor, content, effective)

@@ -37,7 +37,7 @@ from web.context import Reads, done, page, today, visible_page, visible_rows
 from web.records import case_file
 from web.downloads import xlsx_download
 from web.forms import NO_FORM, Form, FormBody, FormState, asked_day, seen_version
-from web.uploads import UPLOAD_ROUTE, too_large_page, uploads
+from web.uploads import UPLOAD_ROUTE, WorkbookRefused, too_large_page, uploaded_workbook, uploads
 from projections.timeline import latest_files
 
 LEDGER_KINDS = ("item", "subtask")
@@ -409,12 +409,10 @@ class OfficeController(Controller):
             except DomainError as error:
                 return _import_page(actor, day, error=error.message, status_code=403)
         form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            return _import_page(actor, day, error="请选择要导入的Excel文件（.xlsx）。", status_code=422)
-        content = await upload.read()
-        if len(content) > MAX_FILE_BYTES:
-            return _import_page(actor, day, error=FILE_TOO_LARGE, status_code=413)
+        try:
+            content = await uploaded_workbook(form, "Excel文件")
+        except WorkbookRefused as refused:
+            return _import_page(actor, day, error=refused.message, status_code=refused.status)
         try:  # read and checked in a worker thread: the event loop keeps answering meanwhile
             result = await to_thread.run_sync(_import_file, duban, actor, content)
         except ImportRefused as refused:
