@@ -155,6 +155,23 @@ def test_the_administrator_adds_accounts_of_its_district_who_then_log_in(web):
     for action, form in (("password", {"password": "another-pass-1"}), ("disable", {}), ("unlock", {})):
         assert admin.post(f"/admin/users/other-office/{action}", data=web.form(admin, **form)).status_code == 404
     assert events_recorded(web.app) == before and web.app.user("other-office").active
+    assert admin.get("/admin/users/other-office").status_code == 404
+
+
+def test_an_accounts_history_shows_who_opened_reset_and_disabled_it_never_a_password(web):
+    admin = web.client("guanliyuan")
+    c = web.world.unit_ids["C"]
+    admin.post("/admin/users", data=web.form(admin, username="cg-clerk", display_name="王五", role="unit",
+                                             unit=c.hex, password="first-pass-1"))
+    admin.post("/admin/users/cg-clerk/password", data=web.form(admin, password="second-pass-2"))
+    admin.post("/admin/users/cg-clerk/disable", data=web.form(admin))
+    assert 'href="/admin/users/cg-clerk"' in admin.get("/admin/users").text
+    shown = _main(admin.get("/admin/users/cg-clerk"))
+    assert [what for what in ("开设账号", "管理员重置密码", "停用账号") if what in shown] == ["开设账号", "管理员重置密码", "停用账号"]
+    assert shown.index("开设账号") < shown.index("管理员重置密码") < shown.index("停用账号")
+    assert "角色：承办单位；姓名：王五" in shown and "已停用" in shown and "北京时间" in shown
+    assert "second-pass-2" not in shown and "argon2" not in shown
+    assert web.client("duchashi").get("/admin/users/cg-clerk").status_code == 403
 
 
 def _roster(edit=None) -> bytes:

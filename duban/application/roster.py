@@ -23,7 +23,7 @@ from uuid import UUID
 from documents.item_import import ImportProblem
 from documents.roster_import import LEADERS_SHEET, UNITS_SHEET, RosterPlan
 from domain.actor import Actor, Role
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotFound
 from domain.leadership import Leader, LeaderTitle, Roster
 from domain.organisation import Unit, UnitKind
 from duban.application.access import ReadAccess
@@ -215,6 +215,21 @@ class RosterCommands(ReadAccess):
             return units[record].name_on(day) if record in units else posts.get(record, "")
 
         return words
+
+    def account_history(self, username: str, actor: Actor) -> list[HistoryLine]:
+        """账号的变更记录 (an account of the administrator's own district): opened, passwords reset by an
+        administrator or changed by the holder, disabled.  Never the password itself."""
+        actor.must_be(Role.ADMIN, doing="查看账号变更记录")
+        account = self.user(username)
+        if account is None or account.district != actor.district:
+            raise NotFound("user.not_found", "没有这个用户。")
+        return self._lines(account.id, {
+            "UserAccount.Registered": lambda e: ("开设账号", f"角色：{Role(e.role).label}" + (
+                f"；姓名：{e.display_name}" if e.display_name else "")),
+            "UserAccount.PasswordReset": lambda e: ("管理员重置密码", "该账号已登录的会话全部退出"),
+            "UserAccount.PasswordChanged": lambda e: ("本人修改密码", "该账号其他已登录的会话全部退出"),
+            "UserAccount.Disabled": lambda e: ("停用账号", "该账号已登录的会话全部退出"),
+        })
 
     def _lines(self, record_id: UUID, describe: dict[str, Callable]) -> list[HistoryLine]:
         who = self.person_words()

@@ -73,6 +73,14 @@ class AdminUsersController(Controller):
     def users(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         return self._page(duban, admin_actor(request), NO_FORM, reads=reads)
 
+    @get("/{username:str}", sync_to_thread=True)
+    def account(self, request: Request, duban: NamedDependency[Duban], username: FromPath[str]) -> Template:
+        """One account and its history (账号变更记录): opened, passwords reset or changed, disabled."""
+        actor = admin_actor(request)
+        account = _account(duban, actor, username)
+        return page("admin/user.html", actor, today(duban), holder=account,
+                    history=duban.account_history(username, actor))
+
     @post("/", sync_to_thread=True)
     def add(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
             data: FormBody) -> Template | Redirect:
