@@ -471,9 +471,10 @@ def _read_row(row: int, cells: dict, columns: dict[str, int], units: dict[str, U
     source = None
     source_text = required("事项来源")
     if source_text:
-        source = next((s for s in SourceKind if source_text in (s.label, s.value)), None)
-        if source is None:
-            fail("事项来源", f"未知的事项来源“{source_text}”，应为：{'、'.join(s.label for s in SourceKind)}")
+        try:
+            source = SourceKind.parse(source_text, rule="item.bad_source", what="事项来源", field="source")
+        except InvalidInput as error:
+            fail("事项来源", error.message.rstrip("。"))
     reference = cleaned("来源依据", "reference", required("来源依据"))
     decision_date = None
     if required("决策日期"):

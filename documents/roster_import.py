@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import Collection, Iterator
+from typing import Collection, Iterator, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -36,9 +36,12 @@ from documents.item_import import (EXAMPLE, HEADER_ROWS, MAX_COLUMNS, MAX_FILE_B
                                    _unreadable)
 from documents.xml_text import text_cell
 from domain.errors import InvalidInput
+from domain.labels import Labelled
 from domain.leadership import Leader, LeaderTitle
 from domain.organisation import Unit, UnitKind
 from domain.text import clean_text
+
+L = TypeVar("L", bound=Labelled)
 
 UNITS_SHEET = "单位"
 LEADERS_SHEET = "领导分工"
@@ -264,8 +267,10 @@ def _sheet_rows(rows: Iterator[tuple[int, list, int]], sheet: str,
 
 
 def _cell_reader(plan: RosterPlan, sheet: str, row: int, cells: dict):
-    """(fail, text) for one row: ``fail(header, message)`` records a problem on a cell;
-    ``text(header, required, longest)`` the cell's text as a command would record it."""
+    """(fail, text, choice, failed) for one row: ``fail(header, message)`` records a problem on a cell;
+    ``text(header, required, longest)`` the cell's text as a command would record it; ``choice(header,
+    kind, what)`` the member of a labelled kind a required cell names; ``failed()`` whether the row
+    has a problem."""
     before = len(plan.errors)
 
     def fail(header: str, message: str) -> None:
@@ -286,18 +291,24 @@ def _cell_reader(plan: RosterPlan, sheet: str, row: int, cells: dict):
             fail(header, f"不能超过{longest}字")
         return value
 
-    return fail, text, lambda: len(plan.errors) > before
+    def choice(header: str, kind: type[L], what: str) -> L | None:
+        """The member a required cell names by its label (or value), as ``Labelled.parse`` reads it."""
+        value = text(header, required=True)
+        if not value:
+            return None
+        try:
+            return kind.parse(value, rule="roster.bad_choice", what=what, field=header)
+        except InvalidInput as error:
+            fail(header, error.message.rstrip("。"))
+            return None
+
+    return fail, text, choice, lambda: len(plan.errors) > before
 
 
 def _read_unit(plan: RosterPlan, row: int, cells: dict) -> None:
-    fail, text, failed = _cell_reader(plan, UNITS_SHEET, row, cells)
+    fail, text, choice, failed = _cell_reader(plan, UNITS_SHEET, row, cells)
     name = text("单位名称", required=True)
-    kind = None
-    kind_text = text("类别", required=True)
-    if kind_text:
-        kind = next((k for k in UnitKind if kind_text in (k.label, k.value)), None)
-        if kind is None:
-            fail("类别", f"未知的单位类别“{kind_text}”，应为：{'、'.join(k.label for k in UnitKind)}")
+    kind = choice("类别", UnitKind, "单位类别")
     short_name = text("简称", longest=Unit.SHORT_NAME_MAX)
     code = text("单位代码", longest=32)
     if code and not _is_code(code):
@@ -316,13 +327,8 @@ def _read_unit(plan: RosterPlan, row: int, cells: dict) -> None:
 
 
 def _read_leader(plan: RosterPlan, row: int, cells: dict) -> None:
-    fail, text, failed = _cell_reader(plan, LEADERS_SHEET, row, cells)
-    title = None
-    title_text = text("职务", required=True)
-    if title_text:
-        title = next((t for t in LeaderTitle if title_text in (t.label, t.value)), None)
-        if title is None:
-            fail("职务", f"未知的领导职务“{title_text}”，应为：{'、'.join(t.label for t in LeaderTitle)}")
+    fail, text, choice, failed = _cell_reader(plan, LEADERS_SHEET, row, cells)
+    title = choice("职务", LeaderTitle, "领导职务")
     holder = text("姓名", required=True, longest=Leader.HOLDER_MAX)
     if title is not None and holder:
         earlier = next((l for l in plan.leaders if (l.title, l.holder) == (title, holder)), None)
