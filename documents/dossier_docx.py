@@ -42,9 +42,11 @@ def dossier_document(dossier: Dossier, *, lead_unit: str, produced_on: date, rec
     official.paragraph(document, f"经区人民政府领导批准，现将{dossier.number}“{dossier.title}”办理情况移交你单位依规依纪处理。"
                                  "有关情况及全部办理记录如下。")
     official.heading(document, "一、基本情况")
+    task = dossier.kind == "整改任务"  # a referred rectification task: its problem, source and responsible unit
     official.table(document, FACT_HEADERS, [
-        ("编号", dossier.number), ("督办事项", dossier.title), ("事项来源", dossier.source),
-        ("来源依据", dossier.reference), ("牵头单位", lead_unit), ("办理时限", dossier.deadline),
+        ("编号", dossier.number), ("整改问题" if task else "督办事项", dossier.title),
+        ("问题来源" if task else "事项来源", dossier.source), ("来源依据", dossier.reference),
+        ("责任单位" if task else "牵头单位", lead_unit), ("整改时限" if task else "办理时限", dossier.deadline),
         ("当前状态", dossier.status), ("涉及人员", "、".join(sorted(a for a in dossier.actors if a))),
     ], FACT_WIDTHS, left_columns=(1,), size=DENSE_TABLE_SIZE)
     official.heading(document, "二、已发文书")
@@ -79,9 +81,17 @@ def dossier_document(dossier: Dossier, *, lead_unit: str, produced_on: date, rec
         official.paragraph(document, f"校验码：{dossier.code.short}")
         official.paragraph(document, "完整摘要（SHA-256）：")
         official.paragraph(document, dossier.code.digest, indent=NO_INDENT, align=official.LEFT)
-        official.paragraph(document, f"校验码由本案及其督办通知的全部{dossier.code.events}条事件记录计算得出"
+        official.paragraph(document, f"校验码由本案{'' if task else '及其督办通知'}的全部{dossier.code.events}条事件记录计算得出"
                                      f"（最后一条记录于{beijing_time(dossier.code.last_recorded_at)}）。接收单位可在督查督办系统"
                                      "“移交材料校验”页面输入校验码：一致，说明本材料生成以来记录未改变；"
                                      "不一致，页面列明其后新增的记录条数。")
+    checkpoint = dossier.checkpoint
+    if checkpoint is not None:
+        official.paragraph(document, f"签名检查点：本案全部记录已纳入第{checkpoint.sequence}号签名检查点（签署于"
+                                     f"{beijing_time(checkpoint.signed_at)}，覆盖本区记录链前{checkpoint.length}条事件），"
+                                     "链头摘要（SHA-256）：")
+        official.paragraph(document, checkpoint.head, indent=NO_INDENT, align=official.LEFT)
+    else:
+        official.paragraph(document, "签名检查点：本案最新的记录尚未纳入签名检查点（系统每天签署一次）。")
     official.signature(document, issued_by, produced_on)
     return official.save(document, produced_on)

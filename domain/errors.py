@@ -46,6 +46,16 @@ class NotFound(DomainError):
     status = "not_found"
 
 
+class DamagedRecord(DomainError):
+    """A record's stored events no longer replay (事件缺失或被改动): one was deleted, reordered or
+    edited in the database.  The record cannot be read; the chain's verification names the event."""
+
+    status = "damaged"
+
+    def __init__(self, what: str) -> None:
+        super().__init__("record.damaged", f"该{what}的记录不完整或已被改动，无法读取；请到“记录核验”页面查看。")
+
+
 class ConcurrentChange(DomainError):
     """Someone else changed the record first (并发修改); reload and try again."""
 

@@ -39,6 +39,13 @@ class Dossier:
     entries: tuple[TimelineEntry, ...]
     code: VerificationCode | None = None
     documents: tuple[IssuedDocument, ...] = ()
+    # the signed checkpoint of the district's hash chain (签名检查点) that covers every event of the
+    # case (``duban.application.checkpoints.Checkpoint``: sequence, signed_at, length, head); None
+    # until the next daily checkpoint, or on a store without the chain
+    checkpoint: Any = None
+    # what the case is: a supervised item (督办事项) or a rectification task (整改任务, whose title is
+    # its problem and whose unit is the responsible one)
+    kind: str = "督办事项"
 
     @property
     def files(self) -> tuple[tuple[TimelineEntry, EntryFile], ...]:
@@ -60,6 +67,16 @@ def referral_dossier(store, item: SupervisedItem, notices: list[SupervisionNotic
         entries=tuple(timeline(store, [item.id, *(n.id for n in notices)], who)),
         code=verification_code(store, item, notices),
         documents=issued_documents(store, item, notices),
+    )
+
+
+def rectification_dossier(store, task: Any, who=None) -> Dossier:
+    """The dossier of a referred rectification task (整改任务): the task's facts, its full history
+    and the verification code over its events, as an item's (issue 16, point 5)."""
+    return Dossier(
+        number=task.number_label, title=task.problem, source=task.source.label, reference=task.source_ref,
+        deadline=task.deadline.isoformat() if task.deadline else "", status=task.status.label, notices=(),
+        entries=tuple(timeline(store, [task.id], who)), code=verification_code(store, task, []), kind="整改任务",
     )
 
 
@@ -165,7 +182,8 @@ def _digests(store, item, notices) -> tuple[list[str], list[str]]:
     return digests, times
 
 
-def verification_code(store, item: SupervisedItem, notices: list[SupervisionNotice]) -> VerificationCode:
+def verification_code(store, item: Any, notices: list[SupervisionNotice]) -> VerificationCode:
+    """The case's code: ``item`` is a supervised item or a rectification task (no notices)."""
     digests, times = _digests(store, item, notices)
     return VerificationCode(digests[-1], len(times), times[-1] if times else "")
 
@@ -174,7 +192,7 @@ def normalise_code(code: str) -> str:
     return "".join(c for c in (code or "").lower() if c in "0123456789abcdef")
 
 
-def check_dossier(store, item: SupervisedItem, notices: list[SupervisionNotice], code: str) -> Verification:
+def check_dossier(store, item: Any, notices: list[SupervisionNotice], code: str) -> Verification:
     """Whether ``code`` (the grouped short code or the full digest) is the case's current code, and
     if it was its code at an earlier point, how many events were recorded since."""
     digests, times = _digests(store, item, notices)

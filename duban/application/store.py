@@ -48,7 +48,18 @@ class EventStore(Application):
         env = {**self.CACHE, **(env or {})}
         if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":  # a save is one round trip
             env.setdefault("APPLICATION_RECORDER_TOPIC", "duban.application.pg_recorder:OneTripRecorder")
+        elif env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":  # each save links its events (chain.py)
+            env.setdefault("APPLICATION_RECORDER_TOPIC", "duban.application.sqlite_recorder:ChainedSQLiteRecorder")
         super().__init__(env=env)
+        # a store from before the hash chain: its events are linked once, in stored order
+        build = getattr(self.recorder, "build_missing_chain", None)
+        if build is not None:
+            build()
+
+    @property
+    def chained(self) -> bool:
+        """Whether this store writes the hash chain (SQLite and PostgreSQL; not the in-memory store)."""
+        return hasattr(self.recorder, "build_missing_chain")
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -13,26 +13,22 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
 from documents.dossier_docx import dossier_document, dossier_filename
 from documents.official import DOCX
-from domain.actor import Actor, Role
+from domain.actor import Actor
 from duban.application import Duban
 from projections.timeline import TimelineEntry
-from web.auth import actor_in
+from web.auth import DISCIPLINE_AREA
 from web.context import Reads, page, today
 from web.records import case_file
 from web.downloads import download
 
 APPROVED = "批准移交纪检监察"
-
-
-def discipline_actor(request: Request) -> Actor:
-    return actor_in(request, Role.DISCIPLINE, doing="查看移交案件")
 
 
 @dataclass(frozen=True)
@@ -72,15 +68,14 @@ def referred_cases(duban: Duban, reads: Reads, actor: Actor) -> list[ReferredCas
 
 class DisciplineController(Controller):
     path = "/discipline"
+    guards = [DISCIPLINE_AREA]
 
     @get("/", sync_to_thread=True, cache=True)
-    def cases(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
-        actor = discipline_actor(request)
+    def cases(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         return page("discipline/cases.html", actor, today(duban), cases=referred_cases(duban, reads, actor))
 
     @get("/items/{item_id:uuid}", sync_to_thread=True, cache=True)
-    def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
-        actor = discipline_actor(request)
+    def item(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
         item, notices = case_file(duban, reads, item_id, actor)
         names = reads.directory.unit_names(actor.district)
         records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
@@ -88,9 +83,8 @@ class DisciplineController(Controller):
                     records=records, dossier=duban.referral_dossier(item, notices))
 
     @get("/items/{item_id:uuid}/dossier.docx", sync_to_thread=True)
-    def dossier_docx(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Response:
+    def dossier_docx(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Response:
         """The referral dossier as a Word document, with its verification code printed."""
-        actor = discipline_actor(request)
         item, notices = case_file(duban, reads, item_id, actor)
         dossier = duban.referral_dossier(item, notices)
         content = dossier_document(dossier, lead_unit=reads.directory.unit_names(actor.district).get(item.lead_unit, ""),
@@ -98,18 +92,36 @@ class DisciplineController(Controller):
         return download(content, dossier_filename(dossier), DOCX)
 
     @get("/rectifications/{task_id:uuid}", sync_to_thread=True, cache=True)
-    def rectification(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
-        actor = discipline_actor(request)
+    def rectification(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
         task = duban.readable_rectification(task_id, actor)
         names = reads.directory.unit_names(actor.district)
+        dossier = duban.rectification_dossier(task)
         return page("discipline/rectification.html", actor, today(duban), task=task, unit=names.get(task.unit, ""),
-                    records={task.id: task.number_label}, entries=duban.history([task.id]))
+                    records={task.id: task.number_label}, entries=dossier.entries, dossier=dossier)
+
+    @get("/rectifications/{task_id:uuid}/dossier.docx", sync_to_thread=True)
+    def rectification_docx(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+                           task_id: FromPath[UUID]) -> Response:
+        """A referred rectification task's dossier as a Word document, with its verification code."""
+        task = duban.readable_rectification(task_id, actor)
+        dossier = duban.rectification_dossier(task)
+        content = dossier_document(dossier, lead_unit=reads.directory.unit_names(actor.district).get(task.unit, ""),
+                                   produced_on=today(duban), records={})
+        return download(content, dossier_filename(dossier), DOCX)
+
+    @get("/rectifications/{task_id:uuid}/verify", sync_to_thread=True, cache=True)
+    def verify_rectification(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], task_id: FromPath[UUID],
+                             code: FromQuery[str | None] = None) -> Template:
+        """Check a rectification dossier's verification code (校验码) against the record as it stands now."""
+        task = duban.readable_rectification(task_id, actor)
+        checked = duban.verify_rectification_dossier(task_id, code, actor) if code else None
+        return page("discipline/verify.html", actor, today(duban), item=task, case_title=task.problem,
+                    case_href=f"/discipline/rectifications/{task.id.hex}", code=code or "", checked=checked)
 
     @get("/items/{item_id:uuid}/verify", sync_to_thread=True, cache=True)
-    def verify(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
+    def verify(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                code: FromQuery[str | None] = None) -> Template:
         """Check a dossier's verification code (校验码) against the record as it stands now."""
-        actor = discipline_actor(request)
         item, notices = case_file(duban, reads, item_id, actor)
         checked = duban.verify_dossier(item_id, code, actor, notice_ids=[n.id for n in notices]) if code else None
         return page("discipline/verify.html", actor, today(duban), item=item, code=code or "", checked=checked)
