@@ -4,7 +4,7 @@ A district (40 units, 6 leaders with portfolios) registers supervised items ever
 of ``YEAR``; each item is assigned, signed for, reported on monthly, urged when overdue,
 completed, sometimes sent back, and signed off, with a ``FixedClock`` advancing day by day.
 Every action is planned up front from a seed, so the same seed gives the same history, and each
-command loads only the aggregate it changes (no ``app.items()`` or ``tick()`` in the loop).
+command loads only the aggregate it changes (no list of every record or ``tick()`` in the loop).
 
 ``DistrictSpec(watch=True)`` adds what the deadline watcher would record (a missed deadline, the
 monthly reports missed) for items still open after their deadline, so rankings see

@@ -14,6 +14,7 @@ from datetime import date
 
 from domain.errors import InvalidInput
 from domain.item import ItemStatus
+from projections.behaviour import BehaviourQueries, UnitBehaviour
 from projections.ledger import LedgerQueries, LedgerRow
 from projections.ranking import Period, RankingQueries, Scheme, UnitScore, units_in_service
 
@@ -72,6 +73,7 @@ class BulletinFacts:
     commended: list[Mention]
     criticised: list[Mention]
     overdue_by_unit: list[tuple[str, list[LedgerRow]]] = field(default_factory=list)
+    behaviour: list[UnitBehaviour] = field(default_factory=list)  # 办理行为: the period's figures per unit
 
     @property
     def on_time_rate(self) -> float | None:
@@ -138,6 +140,7 @@ class BulletinQueries:
             commended=_mentions(mentioned, "commended", units),
             criticised=_mentions(mentioned, "criticised", units),
             overdue_by_unit=_overdue_by_unit(overdue, units),
+            behaviour=BehaviourQueries(self.read_models).units(district, Period(period.label, period.first, as_of)),
         )
 
 
