@@ -61,7 +61,7 @@ class NumberRegister(DistrictAggregate):
     """
 
     label = "编号登记簿"
-    NUMBERED = frozenset({"item", "notice", "rectification", "inspection"})
+    NUMBERED = frozenset({"item", "notice", "rectification", "inspection", "report", "bulletin"})
     MAX_SKIP = 50
     """How many numbers an explicit number may leave unused after the highest one given out: room
     for numbers kept outside (a paper register, another system), but not 督〔2026〕2026001号."""

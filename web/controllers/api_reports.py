@@ -15,7 +15,7 @@ from domain.errors import InvalidInput
 from projections.ledger import LedgerRow
 from web.auth import actor_in
 from web.context import Reads, today
-from web.controllers.api import ERRORS, ScoreOut, period_or_this_month, scheme_or_latest, score_out
+from web.controllers.api import ERRORS, ScoreOut, period_or_this_month, scheme_in_force, score_out
 
 
 class CountOut(Struct):
@@ -86,7 +86,8 @@ class ReportsApiController(Controller):
         actor = actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看督查通报")
         day = today(reads.app)
         name = reads.app.district(actor.district).name
-        f = reads.bulletins.bulletin(actor.district, name, period_or_this_month(day, period), scheme_or_latest(scheme),
+        period = period_or_this_month(day, period)
+        f = reads.bulletins.bulletin(actor.district, name, period, scheme_in_force(reads, actor.district, period, scheme),
                                      day)
         return BulletinOut(
             f.period.label, f.period.words, f.as_of, f.scheme.version,
