@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.labels import Labelled
+from domain.scheme_settings import check_escalation
 from domain.versioned import read_version, versions
 
 RULES = Path(__file__).resolve().parent / "escalation_rules"
@@ -36,7 +37,8 @@ class EscalationRules:
 
     @classmethod
     def load(cls, version: str) -> "EscalationRules":
-        data = read_version(RULES, version, rule="escalation.unknown_rules", what="升级规则", field="rules")
+        data = check_escalation(read_version(RULES, version, rule="escalation.unknown_rules", what="升级规则",
+                                             field="rules"))
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from domain.errors import InvalidInput
+from domain.scheme_settings import check_scoring
 from domain.versioned import read_version, versions
 from projections.batch import centi
 from projections.facts_projector import FACT_LABELS
@@ -73,16 +74,29 @@ class Scheme:
     interview_bottom: int
     points: dict[str, float]
     inspection_points: dict[str, float]
+    source: str = "随系统提供"  # where the version comes from, as pages name it
 
     @classmethod
     def load(cls, version: str) -> "Scheme":
-        data = read_version(SCHEMES, version, rule="scheme.unknown", what="记分办法", field="scheme")
-        unknown = set(data["points"]) - set(FACT_LABELS)
-        if unknown:
-            raise InvalidInput("scheme.unknown_fact", f"记分办法{version}含未知事项：{'、'.join(sorted(unknown))}。")
-        return cls(data["version"], data["title"], float(data["base"]), int(data["interview_bottom"]),
-                   {k: float(v) for k, v in data["points"].items()},
-                   {k: float(v) for k, v in data["inspection_points_per_point_below_100"].items()})
+        """A version shipped with the package (the office's own: ``projections.scheme_versions``)."""
+        return cls.from_settings(read_version(SCHEMES, version, rule="scheme.unknown", what="记分办法", field="scheme"))
+
+    @classmethod
+    def from_settings(cls, data: dict, source: str = "随系统提供") -> "Scheme":
+        """The scheme of ``data`` (a shipped file's or an adopted version's), checked by one code path."""
+        data = check_scoring(data)
+        return cls(data["version"], data["title"], data["base"], data["interview_bottom"], data["points"],
+                   data["inspection_points_per_point_below_100"], source)
+
+    def as_settings(self) -> dict:
+        """The settings as a shipped file lays them out (what the office's form starts from)."""
+        return {"version": self.version, "title": self.title, "base": self.base, "interview_bottom": self.interview_bottom,
+                "points": dict(self.points), "inspection_points_per_point_below_100": dict(self.inspection_points)}
+
+    @property
+    def named(self) -> str:
+        """评分方案：2026-v2（随系统提供）."""
+        return f"{self.version}（{self.source}）"
 
 
 def available_schemes() -> list[str]:
