@@ -20,6 +20,22 @@ class LeaderTitle(Labelled):
     VICE_HEAD = "vice_head", "副区长"
 
 
+def post_words(title: LeaderTitle | str, holder: str = "", portfolio_label: str = "") -> str:
+    """How pages name a post in a list (分管领导): by its title (职务) and holder, 副区长 张三, rather than
+    the whole portfolio string.  A post naming nobody: 区长 and 常务副区长 by title alone, a 副区长
+    by title and the first field of the portfolio, 副区长（公安等）, so that several stay apart."""
+    title = LeaderTitle(title)
+    if holder:
+        return f"{title.label} {holder}"
+    if title is not LeaderTitle.VICE_HEAD or "（" not in portfolio_label:
+        return title.label
+    fields = portfolio_label.split("（", 1)[1].rstrip("）").replace("，", "、").split("、")
+    first = fields[0].strip()
+    if not first:
+        return title.label
+    return f"{title.label}（{first}{'等' if len(fields) > 1 else ''}）"
+
+
 def parse_leader_title(value: str) -> LeaderTitle:
     return LeaderTitle.parse(value, rule="leader.unknown_title", what="领导职务", field="title")  # type: ignore[return-value]
 

@@ -19,17 +19,20 @@ from typing import Any
 from uuid import UUID
 
 from domain.item import ItemStatus
+from domain.leadership import post_words
 from domain.notice import NoticeStatus
 from domain.rectification import ProblemSource, RectificationStatus
 from domain.sources import SourceKind
 from projections.batch import LEDGER_COLUMNS
 from projections.colours import RULES, ColourWarning, WarningRules, rule_sql, warning_of
 from projections.rules import STILL_DUE
+from projections.search import Search
 
 KIND_LABELS = {"item": "督办事项", "subtask": "子任务", "rectification": "整改任务", "notice": "督办通知"}
 ALL_KINDS = ("item", "subtask", "rectification", "notice")
-SORTS = ("number", "deadline", "overdue", "unit", "newest", "closed", "closed_desc")
-# overdue: most working days overdue first; closed / closed_desc: by 销号日期, earliest / latest first
+SORTS = ("number", "deadline", "overdue", "unit", "newest", "closed", "closed_desc", "colour", "relevance")
+# overdue: most working days overdue first; closed / closed_desc: by 销号日期, earliest / latest first;
+# colour: red, yellow, blue warnings first, then rows without one; relevance: a search's number first, then newest
 DEFAULT_RULES = WarningRules()
 
 
@@ -104,6 +107,7 @@ class LedgerRow:
     working_days_total: int | None = None  # opened → deadline
     working_days_elapsed: int | None = None  # opened → the query day, at most the total
     working_days_left: int | None = None  # the query day → deadline
+    leader_title: str = ""  # the leader in charge by title and name (副区长 张三), as lists show them
 
     @property
     def is_still_due(self) -> bool:
@@ -203,10 +207,11 @@ class LedgerQueries:
         ``lead_unit``/``lead_units`` — led by that unit (those units) only; ``due_by`` — still due
         by that day; ``asking_extension`` — an extension request waits; ``referral`` — proposed,
         approved or declined; ``subject_referred`` — notices about a case referred to the
-        discipline body.  ``sort``: number (default), deadline (earliest first, none last), overdue
+        discipline body; ``text`` — a search (查找: number, title words, unit, 文号; see
+        ``projections.search``).  ``sort``: number (default), deadline (earliest first, none last), overdue
         (most working days overdue first), unit (lead unit name), newest (number, newest
-        first), closed or closed_desc (销号日期, earliest or latest first; open rows last); ties keep
-        the number order.  ``limit``/``offset`` page in the database.
+        first), closed or closed_desc (销号日期, earliest or latest first; open rows last), colour
+        (red, yellow, blue, then none); ties keep the number order.  ``limit``/``offset`` page in the database.
         """
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
@@ -320,7 +325,7 @@ class _Query:
                  entry_ids: Iterable[str] | None = None, lead_unit: str | UUID | None = None,
                  lead_units: Iterable[str | UUID] | None = None, due_by: date | None = None,
                  closed_from: date | None = None, closed_to: date | None = None, asking_extension: bool = False,
-                 referral: str | None = None, subject_referred: bool = False) -> None:
+                 referral: str | None = None, subject_referred: bool = False, text: str | None = None) -> None:
         if open_only and closed_only:
             raise ValueError("open_only and closed_only exclude each other")
         day = (as_of or today).isoformat()
@@ -346,6 +351,7 @@ class _Query:
                              opened_ordinal="wo.ordinal", overdue=overdue, rules=rules)
         self.columns = (
             f"l.*, u.name AS lead_name, pc.leader_id AS leader_in_charge, ld.label AS leader_label,"
+            " ld.title AS leader_post, ld.holder AS leader_holder,"
             f" {overdue} AS overdue_days, {self.rule} AS warning_rule,"
             " wd.ordinal - wo.ordinal AS wd_total,"
             " CASE WHEN t.o - wo.ordinal < wd.ordinal - wo.ordinal THEN t.o - wo.ordinal"
@@ -427,6 +433,11 @@ class _Query:
                 wanted = [r for r in RULES if r.startswith(f"{colour}.")]
                 where.append(f"({self.rule}) IN ({_marks(wanted) if wanted else 'NULL'})")
                 params += [day, day, *wanted]
+        self.search = Search.parse(text) if text is not None else None
+        if self.search is not None:
+            condition, found = self.search.where(district)
+            where.append(condition)
+            params += found
         if parent is not None:
             where.append("l.parent_id = ?")
             params.append(_key(parent))
@@ -475,6 +486,16 @@ class _Query:
                     "CASE WHEN l.sort_unit IS NULL THEN 1 ELSE 0 END, l.sort_unit {C}, l.sort_key")
         if sort == "newest":
             return "", [], set(), "l.sort_key DESC", "l.sort_key DESC"
+        if sort == "relevance" and self.search is not None:  # the number asked first, then newest
+            number, number_params = self.search.number_sql()
+            return (f", CASE WHEN {number} THEN 0 ELSE 1 END AS sort_match", number_params, set(),
+                    "sort_match, l.sort_key DESC", "l.sort_match, l.sort_key DESC")
+        if sort == "relevance":
+            return "", [], set(), "l.sort_key DESC", "l.sort_key DESC"
+        if sort == "colour":  # 按预警颜色: red, yellow, blue, none
+            rank = " ".join(f"WHEN ({self.rule}) LIKE '{c}.%' THEN {i}" for i, c in enumerate(("red", "yellow", "blue")))
+            return (f", CASE {rank} ELSE 3 END AS sort_colour", [self.day, self.day] * 3, {"t", "wd", "wo"},
+                    "sort_colour, l.sort_key", "l.sort_colour, l.sort_key")
         if sort in ("closed", "closed_desc"):
             # the closed ledger has no open rows, so its order is plain (index rm_ledger_closed_on);
             # elsewhere open rows (no 销号日期) come last in both directions, on both stores
@@ -507,6 +528,8 @@ def _row(r: dict[str, Any], names: dict[str, str]) -> LedgerRow:
         referral_reasons=r["referral_reasons"] or "", tasks=tuple(json.loads(r["tasks"])) if r["tasks"] else (),
         warning_rule=r["warning_rule"], working_days_total=r["wd_total"], working_days_elapsed=r["wd_elapsed"],
         working_days_left=r["wd_left"],
+        leader_title=post_words(r["leader_post"], r["leader_holder"] or "", r["leader_label"] or "")
+        if r["leader_post"] else "",
     )
 
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from web.charts import Bar, Category, Series, bar_chart, integer_ticks, number, trend_chart
+from web.charts import Bar, Category, Series, bar_chart, good_to_bad, integer_ticks, number, trend_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -166,3 +166,32 @@ def test_trend_texts_are_escaped_and_bad_values_refused():
         trend_chart(MONTHS, [Series("新交办", (1, -2, 0), "opened", "#000")])  # not a count
     empty = parse(trend_chart([], []))
     assert bars_of(empty) == [] and "暂无数据" in [t.text for t in empty.iter(f"{SVG}text")]
+
+
+# -- the ranking chart: to scale against a fixed axis, coloured good to bad ----------------------------
+def test_bars_on_a_fixed_axis_are_proportional_to_their_scores_not_stretched_to_one_length():
+    root = parse(bar_chart([Bar("甲", 100), Bar("乙", 95), Bar("丙", 50)], width=600, axis=100))
+    widths = [float(r.get("width")) for r in bars_of(root)]
+    assert widths[1] == pytest.approx(widths[0] * 0.95, abs=0.1)
+    assert widths[2] == pytest.approx(widths[0] * 0.5, abs=0.1)
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "axis"]
+    assert ticks[0] == "0" and ticks[-1] == "100"  # the axis drawn, from zero to full marks
+    # the same scores drawn again beside a unit scoring 80 keep their lengths: the axis is fixed
+    again = parse(bar_chart([Bar("甲", 100), Bar("丁", 80)], width=600, axis=100))
+    assert float(bars_of(again)[0].get("width")) == pytest.approx(widths[0], abs=0.1)
+
+
+def test_an_axis_grows_to_hold_a_score_above_full_marks():
+    root = parse(bar_chart([Bar("甲", 104), Bar("乙", 90)], width=600, axis=100))
+    ticks = [int(t.text) for t in root.iter(f"{SVG}text") if t.get("class") == "axis"]
+    assert ticks[-1] >= 104
+    assert all(float(r.get("x")) + float(r.get("width")) <= 600 for r in bars_of(root))
+
+
+def test_colours_say_good_and_bad_the_best_green_the_worst_red():
+    assert good_to_bad(100, best=100, worst=80) == "hsl(120, 65%, 38%)"  # green
+    assert good_to_bad(80, best=100, worst=80) == "hsl(0, 65%, 38%)"  # red
+    assert good_to_bad(90, best=100, worst=80) == "hsl(60, 65%, 38%)"  # between: amber
+    assert good_to_bad(95, best=95, worst=95) == "hsl(120, 65%, 38%)"  # all equal: none is bad
+    root = parse(bar_chart([Bar("甲", 100, fill=good_to_bad(100, 100, 80)), Bar("乙", 80, fill=good_to_bad(80, 100, 80))]))
+    assert [r.get("fill") for r in bars_of(root)] == ["hsl(120, 65%, 38%)", "hsl(0, 65%, 38%)"]

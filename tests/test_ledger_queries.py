@@ -149,8 +149,13 @@ def test_sorting(ledger):
     assert numbers(q.rows(d, MAR20, sort="overdue")) == [I1, R1, I2, I3, I4, R2]
     # 区住建局 (U+4F4F 住) < 区城管执法局 (U+57CE 城) < 晴川街 (U+6674 晴)
     assert numbers(q.rows(d, MAR20, sort="unit")) == [I1, I4, R2, I3, R1, I2]
+    # by colour: red, yellow, blue, then none, each in number order
+    rank = {"red": 0, "yellow": 1, "blue": 2, "none": 3}
+    by_colour = q.rows(d, MAR20, sort="colour")
+    assert numbers(by_colour)[:2] == [I1, R1]  # the two overdue ones
+    assert numbers(by_colour) == numbers(sorted(q.rows(d, MAR20), key=lambda r: rank[r.warning.colour.value]))
     with pytest.raises(ValueError):
-        q.rows(d, MAR20, sort="colour")
+        q.rows(d, MAR20, sort="no-such-order")
 
 
 def test_the_closed_ledger_and_a_reopened_rectification(ledger, app, clock):

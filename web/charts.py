@@ -36,6 +36,14 @@ class Bar:
     value: float
     css_class: str = ""
     value_label: str | None = None
+    fill: str | None = None  # the bar's colour (e.g. from :func:`good_to_bad`); None: the stylesheet's
+
+
+def good_to_bad(value: float, best: float, worst: float) -> str:
+    """A colour saying how good ``value`` is between ``worst`` (red) and ``best`` (green), through
+    amber: the best bar green, the worst red (all equal: all green)."""
+    share = 1.0 if best == worst else min(max((value - worst) / (best - worst), 0.0), 1.0)
+    return f"hsl({round(share * 120)}, 65%, 38%)"
 
 
 def number(value: float) -> str:
@@ -80,11 +88,13 @@ def _empty(width: int, height: int) -> str:
 
 
 def bar_chart(bars: list[Bar], *, width: int = 720, bar_height: int = 22, gap: int = 6,
-              title: str = "") -> Markup:
+              title: str = "", axis: float | None = None) -> Markup:
     """A horizontal bar chart as an ``<svg class="bars">`` element, safe to put in a page.
 
     The length of each bar is ``abs(value) * scale`` with one scale for all bars (the largest
-    magnitude spans the plot area).  ``width`` is the whole drawing, labels included."""
+    magnitude spans the plot area).  ``width`` is the whole drawing, labels included.  ``axis``:
+    a fixed axis from zero to at least that value (a ranking's full marks), drawn with its ticks
+    and grid lines below the bars, so a bar's length reads against it."""
     for bar in bars:
         if not math.isfinite(bar.value):
             raise ValueError(f"bar {bar.label!r}: value {bar.value!r} is not a finite number")
@@ -93,14 +103,26 @@ def bar_chart(bars: list[Bar], *, width: int = 720, bar_height: int = 22, gap: i
     plot_width = max(width - label_width - VALUE_WIDTH, 40)
     low = min([0.0, *(b.value for b in bars)])
     high = max([0.0, *(b.value for b in bars)])
+    ticks: list[int] = []
+    if axis is not None and bars:
+        if not math.isfinite(axis) or axis <= 0:
+            raise ValueError(f"axis {axis!r} must be a positive finite number")
+        ticks = integer_ticks(max(high, axis), most=7)
+        high = float(ticks[-1])
     span = (high - low) or 1.0
     scale = plot_width / span
     zero = plot_left + (-low) * scale
     rows = max(len(bars), 1)
-    height = rows * (bar_height + gap) + gap
+    plot_bottom = rows * (bar_height + gap) + gap
+    height = plot_bottom + (LINE_HEIGHT + 4 if ticks else 0)
     parts = _svg_start("bars", width, height, title)
     if not bars:
         parts.append(_empty(width, height))
+    for tick in ticks:  # the fixed axis: grid lines and their values
+        x = zero + tick * scale
+        parts.append(f'<g class="tick"><line x1="{_px(x)}" y1="0" x2="{_px(x)}" y2="{plot_bottom}" stroke="#e3e3e3"/>'
+                     f'<text class="axis" x="{_px(x)}" y="{_px(plot_bottom + LINE_HEIGHT)}" text-anchor="middle"'
+                     f' fill="#777">{tick}</text></g>')
     for index, bar in enumerate(bars):
         top = gap + index * (bar_height + gap)
         middle = top + bar_height / 2 + FONT_SIZE / 3  # text baseline, centred on the bar
@@ -117,6 +139,7 @@ def bar_chart(bars: list[Bar], *, width: int = 720, bar_height: int = 22, gap: i
             f'<text class="name" x="{_px(label_width - 6)}" y="{_px(middle)}" text-anchor="end">'
             f'{escape(_fit(bar.label, label_width - 8))}</text>'
             f'<rect class="{escape(classes)}" x="{_px(left)}" y="{top}" width="{_px(length)}" height="{bar_height}"'
+            + (f' fill="{escape(bar.fill)}"' if bar.fill else "") +
             f' data-value="{escape(number(bar.value))}"><title>{escape(bar.label)}：{escape(value_text)}</title></rect>'
             f'<text class="value" x="{_px(value_x)}" y="{_px(middle)}" text-anchor="{anchor}">{escape(value_text)}</text>'
             f'</g>')
@@ -246,4 +269,4 @@ def trend_chart(categories: list[Category], series: list[Series], *, width: int 
     return Markup("".join(parts))
 
 
-__all__ = ["Bar", "Category", "Series", "bar_chart", "trend_chart", "integer_ticks", "number", "text_width"]
+__all__ = ["Bar", "Category", "Series", "bar_chart", "good_to_bad", "trend_chart", "integer_ticks", "number", "text_width"]
