@@ -271,14 +271,29 @@ def fill(form, name: str, value: str) -> None:
     tag = field_.evaluate("element => element.tagName.toLowerCase()")
     if tag == "select":
         choose(field_, value)
+    elif field_.get_attribute("type") == "checkbox":  # e.g. an irreversible step's confirmation
+        field_.set_checked(value not in ("", "0", "off", "false"))
     else:
         field_.fill(value)
+
+
+def open_action(page, button: str) -> None:
+    """Open the action whose form holds the button labelled ``button`` when it is one of a page's
+    actions shown as buttons (the ``details`` of _forms.html ``action``), as a person does: by
+    pressing the action's own button (its summary).  Nothing to do when the button shows already."""
+    if page.get_by_role("button", name=button, exact=True).count():
+        return
+    holder = page.locator("details.action-box").filter(
+        has=page.get_by_role("button", name=button, exact=True, include_hidden=True))
+    if holder.count():
+        holder.first.locator("summary").click()
 
 
 def attach(page, button: str, files: dict[str, bytes], field: str = "attachments") -> None:
     """Choose ``files`` (file name → content) in the file field ``field`` of the form holding the
     button labelled ``button`` — what a person does with the file picker (or a phone's camera), e.g.
     a completion report's evidence: ``attach(page, "报告办结", {"验收照片.png": png})``."""
+    open_action(page, button)
     target = page.get_by_role("button", name=button, exact=True)
     assert target.count() >= 1, f"no button {button!r} on {page.url}: {_text(page)[:400]}"
     picker = page.locator("form").filter(has=target).first.locator(f"input[type=file][name='{field}']")
@@ -291,7 +306,8 @@ def submit(page, button: str, name: str, *, expect_status: int | None = 200,
            files: dict[str, bytes] | None = None, **fields: str):
     """Fill the form holding the button labelled ``button`` (``files``: chosen in its file field, see
     :func:`attach`), click it, wait for the answer page and screenshot it as ``name``.  Returns the
-    navigation's response."""
+    navigation's response.  A form behind an action's button is opened first (:func:`open_action`)."""
+    open_action(page, button)
     target = page.get_by_role("button", name=button, exact=True)
     assert target.count() >= 1, f"no button {button!r} on {page.url}: {_text(page)[:400]}"
     form = page.locator("form").filter(has=target).first
@@ -310,4 +326,4 @@ def submit(page, button: str, name: str, *, expect_status: int | None = 200,
 
 
 __all__ = ["LiveApp", "Pages", "PASSWORD", "TODAY", "attach", "browser_problem", "chromium", "choose", "fill", "live",
-           "login", "pages", "require_browser", "shot", "submit", "visit"]
+           "login", "open_action", "pages", "require_browser", "shot", "submit", "visit"]

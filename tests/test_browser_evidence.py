@@ -3,7 +3,7 @@ completion report with the form's file picker, sees them listed, and the office 
 
 from __future__ import annotations
 
-from browser import TIMEOUT_MS, live, login, shot, submit  # noqa: F401  (fixtures)
+from browser import TIMEOUT_MS, live, login, open_action, shot, submit  # noqa: F401  (fixtures)
 from evidence_samples import PDF, PNG
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
@@ -28,6 +28,7 @@ def test_a_unit_attaches_files_to_its_completion_report_on_a_phone(live, chromiu
         unit = unit_context.new_page()
         login(unit, live, "zhujianju")
         unit.goto(live.url(f"/unit/items/{item.hex}"), wait_until="load")
+        open_action(unit, "报告办结")  # the actions show as buttons; the chosen one opens its form
         picker = unit.locator("form[action$='/completion'] input[type=file][name=attachments]")
         assert picker.is_visible() and picker.get_attribute("multiple") is not None
         assert picker.get_attribute("accept") == "image/*,.pdf,.doc,.docx,.xls,.xlsx,.wps,.et,.dps"

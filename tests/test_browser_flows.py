@@ -62,7 +62,7 @@ def test_an_item_from_registration_to_sign_off(live, pages):
 
     # -- the office checks it and signs it off; the closed ledger shows it ----------------------------
     visit(office, live, f"/office/items/{item}", "office-item-to-verify")
-    submit(office, "办结销号", "office-signed-off", note="经核验，已按要求办结")
+    submit(office, "办结销号", "office-signed-off", note="经核验，已按要求办结", confirmed="on")
     assert "已办结销号" in office.inner_text("main")
     visit(office, live, "/office/ledger?closed=1", "office-closed-ledger")
     closed = office.inner_text("main")

@@ -162,7 +162,7 @@ def test_a_district_set_up_from_nothing_carries_an_item_to_sign_off(store_env, c
         photo = office.get_by_role("link", name="整治后照片.png").first  # the evidence, seen before signing off
         answer = office.request.get(urljoin(office.url, photo.get_attribute("href")))
         assert answer.status == 200 and answer.body() == PNG and answer.headers["content-type"] == "image/png"
-        submit(office, "办结销号", "office-signed-off", note="经核验，已按要求办结")
+        submit(office, "办结销号", "office-signed-off", note="经核验，已按要求办结", confirmed="on")
         assert "已办结销号" in office.inner_text("main")
         context, leader = _page(chromium)
         contexts.append(context)
