@@ -40,7 +40,9 @@ MIGRATIONS = _migrations_folder()
 READ_MODELS = "read_models"  # the tracking name: one position for every read model
 TABLES = ("rm_assignments", "rm_unit_facts", "rm_inspections", "rm_ledger_history", "rm_ledger", "rm_portfolio",
           "rm_leaders", "rm_units", "rm_fact_totals", "rm_month_end", "rm_calendar_years", "rm_workdays",
-          "rm_deadline_changes", "rm_accounts")
+          "rm_deadline_changes", "rm_accounts",
+          "rm_messages", "rm_deliveries", "rm_record_activity", "rm_push_channels", "rm_reports", "rm_scheme_versions",
+          "rm_behaviour", "rm_behaviour_track")
 CALENDAR = "calendar"  # rm_meta: which official calendar data rm_workdays was filled from
 
 
@@ -271,10 +273,23 @@ def migrate(env) -> list[str]:
         return _apply_migrations(env)
 
 
+_READ: dict[tuple, Any] = {}  # the migrations as yoyo read them, by the folder's files and their times
+
+
+def _read_migrations():
+    """The migrations in ``MIGRATIONS``, parsed once per process while their files stay as they are
+    (yoyo splits each file's SQL statement by statement: over half a second for each store opened)."""
+    key = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in MIGRATIONS.glob("*.sql")))
+    if key not in _READ:
+        _READ.clear()
+        _READ[key] = read_migrations(str(MIGRATIONS))
+    return _READ[key]
+
+
 def _apply_migrations(env) -> list[str]:
     backend = get_backend(migration_uri(env))
     try:
-        migrations = read_migrations(str(MIGRATIONS))
+        migrations = _read_migrations()
         # yoyo's own lock is a row: a process killed holding it left it behind, and every later
         # start waited for it and failed.  Under setup_lock no other process migrates, so a row
         # still there is such a leftover.
@@ -315,6 +330,7 @@ def needs_rebuild(applied: list[str]) -> bool:
 def reset(read_models) -> None:
     """Empty every read model and forget the position, in one transaction: the next catch-up
     replays every event (the working-day table starts again from the official calendar)."""
+    workdays.base_days()  # read before the transaction: the first time takes seconds, past PostgreSQL's idle timeout
     with read_models.transaction(commit=True) as sql:
         if read_models.postgres:
             sql.execute(f"TRUNCATE {', '.join(TABLES)}")  # all of it at once, inside the transaction

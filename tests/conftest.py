@@ -80,6 +80,13 @@ STORE_KINDS = ("sqlite", "postgres", "memory")
 SQLITE_ONLY_FIXTURES = {"web"}
 
 
+def pytest_configure(config):
+    if getattr(config.option, "dist", "no") == "loadgroup":  # the groups in the order of the work, not by size
+        config.option.loadscopereorder = False
+    config.addinivalue_line("markers", "empty_store: the test's store_env starts as a new database, with no "
+                            "table at all (not a copy of the StoreTemplates): for tests of the set-up itself")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_generate_tests(metafunc):
     """Which stores a test's ``store_env`` (and so ``app``) runs on: both real stores by default;
@@ -107,16 +114,46 @@ def _on_memory_store(item) -> bool:
 def _xdist_group(item, names: set[str]) -> str:
     """Under pytest-xdist (``-n 2 --dist loadgroup``, as .ci/run runs the storage tier): the tests
     on the session's demo year share one worker (it is built once), and every other test stays with
-    its module (as ``--dist loadfile``; a worker starts its own Chromium for its browser modules)."""
+    its module (as ``--dist loadfile``; a worker starts its own Chromium for its browser modules); the
+    crawls of the served demo (``demo_server``: the words and the phone tests) share one worker, which
+    builds and serves the demo once and visits each page once for both (tests/crawl.py ``crawled``)."""
     if names & SLOW_FIXTURES:
         return "demo-year"
+    if "demo_server" in names:
+        return "demo-server"
     return item.nodeid.split("::")[0]
+
+
+def _name_groups(items) -> None:
+    """What pytest-xdist's worker does for ``--dist loadgroup`` — its group after the test's id
+    (``tests/test_x.py::test_y@demo-year``), by which the controlling process keeps a group on one
+    worker — but in the way pytest 9 keeps ids: xdist 3.8 sets ``item._nodeid``, which pytest 9 no
+    longer reads, so every test went its own way and each worker built the demo year and the demo
+    server again (as under ``--dist load``)."""
+    from _pytest.nodes import coerce_node_id
+
+    for item in items:
+        group = item.get_closest_marker("xdist_group").args[0]
+        if not item.nodeid.endswith(f"@{group}"):
+            item._id = coerce_node_id(f"{item.nodeid}@{group}")
+
+
+LONGEST_GROUPS = ("demo-year", "demo-server")  # started first, one on each process (pytest_collection_modifyitems)
+
+
+def _distributed(config) -> bool:
+    """Whether this run's tests are spread by ``--dist loadgroup``: on the controlling process its
+    option says so; xdist sets a worker's ``dist`` to "no" and ``loadgroup`` instead."""
+    return bool(getattr(config.option, "loadgroup", False)) or getattr(config.option, "dist", "no") == "loadgroup"
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Mark each test with its tier from the fixtures it uses (before ``-m`` selects)."""
-    distributed = config.pluginmanager.hasplugin("xdist") and config.getoption("dist", "no") != "no"
+    """Mark each test with its tier from the fixtures it uses (before ``-m`` selects).  Under
+    ``--dist loadgroup`` also its group (``_xdist_group``), the longest groups first in the order of
+    the work: the controlling process hands them out in that order (see ``pytest_configure``), the
+    first to one process and the second to the other, and the rest to whichever is free."""
+    distributed = _distributed(config)
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if names & (STORAGE_FIXTURES - {"store_env"}) or ("store_env" in names and not _on_memory_store(item)):
@@ -127,6 +164,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if distributed:
             item.add_marker(pytest.mark.xdist_group(_xdist_group(item, names)))
+    if distributed and getattr(config.option, "loadgroup", False):  # on a worker: name each test's group
+        _name_groups(items)
+    if distributed:
+        def longest_first(item) -> int:
+            group = item.get_closest_marker("xdist_group").args[0]
+            return LONGEST_GROUPS.index(group) if group in LONGEST_GROUPS else len(LONGEST_GROUPS)
+
+        items.sort(key=longest_first)  # stable: each group's tests keep their order
 
 
 # -- stores ------------------------------------------------------------------------------------------
@@ -154,18 +199,119 @@ def _sqlite_env(path) -> dict[str, str]:
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
 
 
+class StoreTemplates:
+    """A new store as its first opening leaves it — the event store's tables, the read models migrated,
+    the working-day calendar filled, no event — made once per test process and store kind; each test's
+    store is a copy of it (SQLite: the file, by SQLite's backup; PostgreSQL: the schema's DDL as
+    ``pg_dump --schema-only`` writes it, run in one transaction, and its rows copied) instead of being
+    set up anew (some 200 statements and 35 commits each time).  Opening the copy finds nothing to do,
+    as a restart does.  Without ``pg_dump`` (or one that refuses the server) each test's schema starts
+    empty, as it did before; ``StoreTemplates(None)`` has no template at all (``empty_store``)."""
+
+    def __init__(self, folder) -> None:
+        self.folder = folder
+        self.sqlite_file = None
+        # (the template schema, its DDL, its tables with rows); False: no PostgreSQL template
+        self.pg: tuple[str, str, list[str]] | None | bool = None if folder is not None else False
+        self._pg_schema: str | None = None  # the template schema, dropped at the end of the session
+
+    @staticmethod
+    def _first_opening(env: dict) -> None:
+        from projections.read_side import ReadSide
+
+        app = Duban(env=env)
+        try:
+            ReadSide(app.store)
+        finally:
+            app.close()
+
+    def sqlite(self, path) -> None:
+        """A copy of the SQLite template at ``path`` (nothing there without one)."""
+        if self.folder is None:
+            return
+        if self.sqlite_file is None:
+            template = self.folder / "template.sqlite3"
+            self._first_opening(_sqlite_env(template))
+            self.sqlite_file = template
+        source, target = sqlite3.connect(self.sqlite_file), sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+
+    def postgres(self, schema: str) -> None:
+        """The schema ``schema`` made from the PostgreSQL template (created empty without one)."""
+        import psycopg
+
+        if self.pg is None:
+            self.pg = self._pg_template() or False
+        if not self.pg:
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                conn.execute(f"CREATE SCHEMA {schema}")
+            return
+        template, ddl, tables = self.pg
+        with psycopg.connect(PG_URL) as conn:  # one transaction: the schema whole, or not at all
+            conn.execute(ddl.replace(template, schema))
+            for table in tables:
+                conn.execute(f'INSERT INTO {schema}."{table}" SELECT * FROM {template}."{table}"')
+            for (sequence,) in conn.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = %s",
+                                            (template,)).fetchall():
+                conn.execute(f'SELECT setval(\'{schema}."{sequence}"\', last_value, is_called) '
+                             f'FROM {template}."{sequence}"')
+
+    def _pg_template(self) -> tuple[str, str, list[str]] | None:
+        import shutil
+        import subprocess
+
+        import psycopg
+
+        if shutil.which("pg_dump") is None:
+            return None
+        template = _new_pg_schema()
+        self._pg_schema = template
+        self._first_opening(_pg_env(template))
+        dumped = subprocess.run(["pg_dump", "--schema-only", "--no-owner", "--no-privileges", "-n", template,
+                                 "-d", PG_URL], capture_output=True, text=True)
+        if dumped.returncode != 0:
+            return None
+        # psql's own commands (\restrict …) are not SQL
+        ddl = "\n".join(line for line in dumped.stdout.splitlines() if not line.startswith("\\"))
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            names = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s",
+                                                (template,)).fetchall()]
+            tables = [n for n in names
+                      if conn.execute(f'SELECT EXISTS (SELECT FROM {template}."{n}")').fetchone()[0]]
+        return template, ddl, tables
+
+    def close(self) -> None:
+        if self._pg_schema:
+            _drop_pg_schema(self._pg_schema)
+
+
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory):
+    templates = StoreTemplates(tmp_path_factory.mktemp("store-templates"))
+    yield templates
+    templates.close()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_env(request, tmp_path):
-    """The eventsourcing settings of a fresh, empty store of each kind (and of the in-memory store,
-    for tests marked ``stores("memory")``)."""
+    """The eventsourcing settings of a fresh store of each kind, without any event (a copy of the
+    process's ``StoreTemplates``), and of the in-memory store, for tests marked ``stores("memory")``."""
     if request.param == "memory":
         yield dict(MEMORY_ENV)
         return
+    empty = request.node.get_closest_marker("empty_store")  # SQLite makes the file, PostgreSQL an empty schema
+    templates = StoreTemplates(None) if empty else request.getfixturevalue("store_templates")
     if request.param == "sqlite":
+        templates.sqlite(tmp_path / "events.sqlite3")
         yield _sqlite_env(tmp_path / "events.sqlite3")
         return
     require_postgres()
-    schema = _new_pg_schema()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    templates.postgres(schema)
     yield _pg_env(schema)
     _drop_pg_schema(schema)
 

@@ -11,6 +11,8 @@ shows; tests/test_browser_phone.py: every page fits a phone's screen)::
   serves it; once per test session (conftest.py imports the fixture, so both modules share it).
 * :func:`crawl` — follows every link (GET, same site) of the pages the logged-in user reaches, a few
   pages of each route shape (:func:`shape`), and hands each page to a check.
+* :func:`crawled` — one crawl per user and session for every check registered (:func:`register_check`):
+  the words test and the phone test read their findings from the same visit of each page.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ TODAY = date(2026, 11, 24)
 PER_SHAPE = 2  # pages visited per route shape and user
 PER_USER = 150  # pages visited at most per user
 SKIP_PATHS = ("/logout", "/static/", "/schema", "/api/", "/healthz")
+# pages no link leads to (a form's answer), visited as well by the users they answer (others get 403)
+FORM_PAGES = ("/office/search?q=12", "/office/search?q=改造", "/leader/search?q=12", "/leader/search?q=改造")
 DEPLOYMENT_ADMIN = "pingtai"  # the deployment administrator (平台管理员) added beside the demo district
 USERS = ("duchashi", "qingchuan", "sifaju", "quzhang", "fuquzhang", "jiwei", "admin",
          DEPLOYMENT_ADMIN)  # every role
@@ -128,7 +132,8 @@ def crawl(page, base: str, check: Check, *, download: Check | None = None,
     from playwright.sync_api import Error
 
     seen_shapes: dict[str, int] = defaultdict(int)
-    queue, queued, visited = [page.url], {page.url}, []
+    queue = [page.url, *(base + path for path in FORM_PAGES)]
+    queued, visited = set(queue), []
     problems: dict[str, list[str]] = {}
     while queue and len(visited) < PER_USER:
         url = queue.pop(0)
@@ -161,4 +166,64 @@ def crawl(page, base: str, check: Check, *, download: Check | None = None,
     return problems, visited
 
 
-__all__ = ["DEPLOYMENT_ADMIN", "PER_SHAPE", "TODAY", "USERS", "crawl", "demo_server", "log_in", "shape"]
+# -- one crawl per user for every check -----------------------------------------------------------------
+CRAWL_VIEWPORT = (390, 844)  # each page is loaded at a phone's size; a check may resize, the next one starts here
+CheckFor = Callable[[str], tuple[Check, "Check | None"]]  # username → (page check, download check)
+CHECKS: dict[str, CheckFor] = {}  # check name → its maker, registered by the modules that crawl
+
+
+def register_check(name: str, checks_for: CheckFor) -> None:
+    """Have ``name``'s checks run on every page of the shared crawl (:func:`crawled`): a module that
+    looks at every page registers its checks when imported, and reads its findings by name."""
+    CHECKS[name] = checks_for
+
+
+class Crawled:
+    """What one user's crawl found: the pages visited, and by check name the problems on each page."""
+
+    def __init__(self, visited: list[str], problems: dict[str, dict[str, list[str]]]) -> None:
+        self.visited, self.problems = visited, problems
+
+
+_CRAWLED: dict[tuple[str, str], "Crawled | str"] = {}
+
+
+def crawled(chromium, base: str, username: str) -> Crawled:
+    """The crawl of ``username``'s pages, once per session for every registered check (the words test
+    and the phone test read the same pages: one demo server, one visit of each page, both checks on
+    it).  Each page is loaded at :data:`CRAWL_VIEWPORT`; every check starts from that size."""
+    key = (base, username)
+    if key not in _CRAWLED:
+        makers = {name: checks_for(username) for name, checks_for in CHECKS.items()}
+        problems: dict[str, dict[str, list[str]]] = {name: {} for name in makers}
+
+        def each(kind: int):
+            def run(page, url: str) -> list[str]:
+                for name, checks in makers.items():
+                    if checks[kind] is None:
+                        continue
+                    found = checks[kind](page, url)
+                    # the next check, and the next page's load, at the crawl's size whatever this one did
+                    page.set_viewport_size({"width": CRAWL_VIEWPORT[0], "height": CRAWL_VIEWPORT[1]})
+                    if found:
+                        problems[name][url] = sorted(set(found))
+                return []
+            return run
+
+        page = log_in(chromium, base, username, viewport=CRAWL_VIEWPORT)
+        try:
+            _, visited = crawl(page, base, each(0), download=each(1))
+            _CRAWLED[key] = Crawled(visited, problems)
+        except Exception as error:  # the second check's test fails with the first's reason, not a second crawl
+            _CRAWLED[key] = f"the crawl of {username}'s pages failed: {type(error).__name__}: {error}"
+            raise
+        finally:
+            page.context.close()
+    found = _CRAWLED[key]
+    if isinstance(found, str):
+        pytest.fail(found, pytrace=False)
+    return found
+
+
+__all__ = ["CHECKS", "CRAWL_VIEWPORT", "Crawled", "DEPLOYMENT_ADMIN", "FORM_PAGES", "PER_SHAPE", "TODAY", "USERS",
+           "crawl", "crawled", "demo_server", "log_in", "register_check", "shape"]

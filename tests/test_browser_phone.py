@@ -3,7 +3,7 @@ scrolls sideways — and the desktop at 1280 px stays as it was.
 
 The demo year served by `duban serve` (tests/crawl.py: `demo_server`, shared with the words crawl).
 Chromium logs in as every demo user on a 390 × 844 screen and follows every link of the pages it reaches
-(tests/crawl.py: `crawl`, a few pages of each route shape); each page is measured at 390 × 844, at
+(tests/crawl.py: `crawled`, a few pages of each route shape; the same visit serves the words test); each page is measured at 390 × 844, at
 360 × 740 and at 1280 × 900: the page must be no wider than the window
 (``document.documentElement.scrollWidth <= window.innerWidth``; a wide table may scroll inside its own
 box), and on the phone no table may squeeze its text into a column one or two characters wide. A
@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import SCREENSHOTS
-from crawl import DEPLOYMENT_ADMIN, USERS, crawl, log_in
+from crawl import CRAWL_VIEWPORT, DEPLOYMENT_ADMIN, USERS, crawled, register_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PHONE = (390, 844)
+PHONE = CRAWL_VIEWPORT  # (390, 844): the shared crawl loads each page at a phone's size
 SMALL_PHONE = (360, 740)
 DESKTOP = (1280, 900)
 SCREENSHOT_SIZES = (PHONE, DESKTOP)
@@ -161,14 +161,19 @@ def test_the_login_and_error_pages_fit_a_phone(demo_server, chromium):
         context.close()
 
 
+def fit_checks(username: str):
+    """The check of the shared crawl (tests/crawl.py: ``crawled``, the words test's pages too)."""
+    counter = iter(range(1000))
+    return (lambda page, url: fits(page, username, url, next(counter))), None
+
+
+register_check("phone", fit_checks)
+
+
 @pytest.mark.parametrize("username", USERS)
 def test_every_page_of_every_role_fits_a_phone(demo_server, chromium, username):
-    page = log_in(chromium, demo_server, username, viewport=PHONE)
-    counter = iter(range(1000))
-    try:
-        problems, visited = crawl(page, demo_server, lambda page, url: fits(page, username, url, next(counter)))
-    finally:
-        page.context.close()
+    pages = crawled(chromium, demo_server, username)
+    problems, visited = pages.problems["phone"], pages.visited
     assert len(visited) >= (3 if username == DEPLOYMENT_ADMIN else 5), f"{username} reached only {visited}"
     report = "\n".join(f"{path_of(url)}\n  " + "\n  ".join(found) for url, found in sorted(problems.items()))
     assert not problems, (f"{username}: {len(problems)} of {len(visited)} pages do not fit a phone "

@@ -3,8 +3,9 @@ an account, a unit or leader code, a rule id, an enum value or a raw UTC timesta
 
 The demo year served by `duban serve` (tests/crawl.py: `demo_server`, shared with the phone test).
 Chromium logs in as every demo user and follows every link of the pages it reaches (GET, same site), a
-few pages of each route shape (tests/crawl.py: `crawl`), reads each page's text, and downloads the Word
-and Excel documents the pages offer and reads their text too.
+few pages of each route shape (tests/crawl.py: `crawled`, the same visit of each page as the phone test's),
+reads each page's text at the desktop's size, and downloads the Word and Excel documents the pages offer
+and reads their text too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from crawl import DEPLOYMENT_ADMIN, USERS, crawl, log_in
+from crawl import DEPLOYMENT_ADMIN, USERS, crawled, log_in, register_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -113,16 +114,35 @@ def page_problems(codes: dict[str, str]):
 
 
 REFUSED_PROBES = ("/office", "/office/ledger", "/unit", "/leader", "/discipline", "/admin/users",
-                  "/office/items/00000000000000000000000000000000")
+                  "/office/items/00000000000000000000000000000000", "/no-such-page")
+
+
+DESKTOP = (1280, 900)  # the words are read as a desktop shows them (a phone may hide a column)
+
+
+def word_checks(username: str):
+    """The checks of the shared crawl (tests/crawl.py: ``crawled``, the phone test's pages too): each
+    page's text at the desktop's size, and the documents its links download."""
+    codes = forbidden_codes()
+    check = page_problems(codes)
+
+    def at_desktop(page, url: str) -> list[str]:
+        page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
+        return check(page, url)
+
+    return at_desktop, lambda page, url: check_document(page, url, codes)
+
+
+register_check("words", word_checks)
 
 
 @pytest.mark.parametrize("username", USERS)
 def test_no_page_or_document_of_any_role_shows_codes_rule_ids_or_enum_values(demo_server, chromium, username):
     codes = forbidden_codes()
+    pages = crawled(chromium, demo_server, username)
+    problems, visited = dict(pages.problems["words"]), pages.visited
     page = log_in(chromium, demo_server, username)
     try:
-        problems, visited = crawl(page, demo_server, page_problems(codes),
-                                  download=lambda page, url: check_document(page, url, codes))
         for path in REFUSED_PROBES:  # the refusals a user meets: another role's pages, a missing record
             response = page.goto(demo_server + path, wait_until="load")
             if response is not None and response.status in (403, 404) and "text/html" in response.headers.get(

@@ -17,7 +17,7 @@ from duban.application import Duban
 from projections.database import SetupLockTimeout
 from projections.read_side import ReadSide
 
-pytestmark = pytest.mark.storage
+pytestmark = [pytest.mark.storage, pytest.mark.empty_store]  # the set-up itself: no template (tests/conftest.py)
 
 START = """
 import json, sys
