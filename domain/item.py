@@ -20,6 +20,7 @@ from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
 from domain.attachments import clean_attachments
 from domain.deadlines import Deadline, is_counted
+from domain.due import item_progress, month_after, month_key, months_owed, overdue_on, still_due
 from domain.errors import NotAllowed, require, require_input
 from domain.ladder import EscalationLadder
 from domain.sources import SourceKind
@@ -47,16 +48,11 @@ class Satisfaction(Labelled):
     UNSATISFIED = "unsatisfied", "不满意"
 
 
-DONE_PERCENT = 100  # the progress (完成进度) of a signed-off item (办结销号): it is done
 
 
 def item_number_label(year: int, number: int) -> str:
     """The printed number of an item, e.g. 督〔2026〕15号."""
     return f"督〔{year}〕{number}号"
-
-
-def month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 class SupervisedItem(EscalationLadder, DistrictAggregate):
@@ -270,13 +266,10 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
     def progress_percent(self) -> int:
         """The lead unit's latest percent (it answers for the whole, WR art. 59); an item split
         into sub-tasks rolls up from them (average).  A signed-off item (办结销号) is done:
-        ``DONE_PERCENT``, whatever was last reported (the reports keep that figure)."""
-        if self.status is ItemStatus.SIGNED_OFF:
-            return DONE_PERCENT
-        if self.subtasks:
-            return round(sum(s["percent"] for s in self.subtasks.values()) / len(self.subtasks))
+        ``DONE_PERCENT``, whatever was last reported (the reports keep that figure): ``domain.due``."""
         lead_reports = [r for r in self.reports if r["subtask"] is None and r["unit"] == self.lead_unit]
-        return lead_reports[-1]["percent"] if lead_reports else 0
+        return item_progress(self.status, [s["percent"] for s in self.subtasks.values()],
+                             lead_reports[-1]["percent"] if lead_reports else None)
 
     # ------------------------------------------------------------------ extension
     def request_extension(self, new_deadline: date, reasons: str, on: date, actor: Actor) -> None:
@@ -486,11 +479,9 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
     # days were caught up) counts in the period it belongs to.  ``on`` stays the business date of
     # the watch that recorded it, so the record's history keeps its order in business time.  A
     # fact recorded before ``happened_on`` existed has none: it happened on its ``on``.
-    STILL_DUE = (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS, ItemStatus.CANNOT_IMPLEMENT_REPORTED)
-
     def overdue_on(self, day: date) -> bool:
-        """Past its deadline on ``day`` with the work not reported done (or sent back)."""
-        return day > self.deadline and self.status in self.STILL_DUE
+        """Past its deadline on ``day`` with the work not reported done (or sent back): ``domain.due``."""
+        return overdue_on("item", self.status, self.deadline, day)
 
     def first_overdue_day(self, until: date) -> date:
         """The day the deadline was missed (逾期发生日): the first day after it at whose end the work
@@ -498,10 +489,10 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
         first = self.deadline + timedelta(days=1)
         if first >= until:
             return until
-        if self.status_on(first) in self.STILL_DUE:
+        if still_due("item", self.status_on(first)):
             return first
         for on, _ in self.status_history:
-            if first < on < until and self.status_on(on) in self.STILL_DUE:
+            if first < on < until and still_due("item", self.status_on(on)):
                 return on
         return until
 
@@ -533,33 +524,16 @@ class SupervisedItem(EscalationLadder, DistrictAggregate):
         A month is owed when, at its end, the item was assigned or in progress (not waiting on
         the office, not closed), counting from the month after assignment up to last month.
         """
-        if self.assigned_on is None:
-            return []
-        owed = []
-        year, month = self.assigned_on.year, self.assigned_on.month
-        while True:
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-            if (year, month) >= (today.year, today.month):
-                break
-            key = f"{year:04d}-{month:02d}"
-            end = date(year + (month == 12), month % 12 + 1, 1)  # first day of the next month
-            status = self.status_on(date.fromordinal(end.toordinal() - 1))
-            if status not in (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS):
-                continue
-            reported = any(r["unit"] == self.lead_unit and month_key(r["on"]) == key for r in self.reports)
-            if not reported and key not in self.missed_months:
-                owed.append(key)
-        return owed
+        reported = {month_key(r["on"]) for r in self.reports if r["unit"] == self.lead_unit}
+        return months_owed(self.assigned_on, today, self.status_on, reported, self.missed_months)
 
     def record_monthly_reports_missed(self, today: date, actor: Actor) -> int:
         """Each month owed and not reported, once; it happened on the first day of the next month
         (the month's report was due by its last day)."""
         missed = self.months_owing_report(today)
         for key in missed:
-            year, month = int(key[:4]), int(key[5:7])
             self._monthly_report_missed(month=key, unit=self.lead_unit, on=max(today, self.last_on),
-                                        actor=actor.as_record(),
-                                        happened_on=date(year + (month == 12), month % 12 + 1, 1))
+                                        actor=actor.as_record(), happened_on=month_after(key))
         return len(missed)
 
     @event("MonthlyReportMissed")

@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 from domain.labels import Labelled
 from domain.actor import Actor, Role
 from domain.base import DistrictAggregate, stable_id
+from domain.due import overdue_on, still_due
 from domain.ladder import EscalationLadder
 from domain.errors import NotAllowed, require, require_input
 from domain.attachments import clean_attachments
@@ -251,8 +252,6 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
         self.signed_off_on = None
         self.reopen_count += 1
 
-    OPEN_STATES = (RectificationStatus.RECORDED, RectificationStatus.RECTIFYING)
-
     def first_overdue_day(self, until: date) -> date:
         """The day the deadline was missed (逾期发生日): the first day after it at whose end the task was
         still being rectified (not waiting on the office), at the latest ``until``.  Without a status
@@ -269,18 +268,17 @@ class RectificationTask(EscalationLadder, DistrictAggregate):
                     found = status
             return found
 
-        open_values = {s.value for s in self.OPEN_STATES}
-        if status_on(first) in open_values:
+        if still_due("rectification", status_on(first)):
             return first
         for on, _ in history:
-            if first < on < until and status_on(on) in open_values:
+            if first < on < until and still_due("rectification", status_on(on)):
                 return on
         return until
 
     def record_deadline_missed(self, today: date, actor: Actor) -> bool:
         """Record once per deadline that it was missed, dated by the day it happened (``happened_on``,
         see SupervisedItem); ``on`` is the business date of the watch that recorded it."""
-        if self.status not in self.OPEN_STATES or today <= self.deadline or self.deadline in self.missed_deadlines:
+        if not overdue_on("rectification", self.status, self.deadline, today) or self.deadline in self.missed_deadlines:
             return False
         on = max(today, self.last_on)
         self._deadline_missed(deadline=self.deadline, on=on, actor=actor.as_record(),

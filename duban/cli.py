@@ -192,14 +192,13 @@ def _serve_workers(host: str, port: int, today: date | None, workers: int, with_
     import uvicorn
 
     from duban.worker import Worker
-    from projections.read_side import ReadSide
     from web.asgi import UVICORN_OPTIONS
 
     app = _open_app(today)
     embedded = "sqlite" in app.env.get("PERSISTENCE_MODULE", "")
     in_process = embedded if with_worker is None else with_worker
     console.print(f"存储：{describe(app.env)}" + _worker_note(in_process))
-    ReadSide(app.store, writer=False)  # the migrations, once, before the web processes start
+    app.read_queries()  # the read-model migrations, once, before the web processes start
     worker = Worker(app, watch=True).start() if in_process else None
     if not os.environ.get("DUBAN_SECRET"):
         os.environ["DUBAN_SECRET"] = secrets.token_hex(32)
@@ -261,6 +260,11 @@ def setup(code: str | None, name: str | None, username: str | None, display_name
         raise click.UsageError("--deployment-admin 与 --district/--name/--admin 不能同时使用：每次添加一个账号。")
     if deployment_admin is None and not (code and name and username):
         raise click.UsageError("请给出 --district、--name 和 --admin（开设区及其首位管理员），或 --deployment-admin（平台管理员）。")
+    from duban.application.checkpoints import ensure_key, key_path
+
+    key = key_path(store_env())
+    if ensure_key(key):  # the deployment's signing key of the chain's checkpoints: outside the database
+        console.print(f"已生成签名密钥 {key}（请妥善备份，不要放入数据库或代码库）。")
     app = _open_app(None)
     try:
         if deployment_admin is not None:
@@ -411,8 +415,10 @@ def roster_import(file: Path, district: str, effective: date | None, dry_run: bo
 @click.option("--today", callback=_date, help="Record facts up to this day (default: today).")
 def tick(today: date | None) -> None:
     """Record deadlines missed, monthly reports missed and replies overdue (safe to repeat)."""
+    from duban.worker import watch_candidates
+
     app = _open_app(today)
-    report = app.tick(today)
+    report = app.tick(today, candidates=watch_candidates(_queries(app).ledger))
     console.print(
         f"{report.today.isoformat()}：逾期 {report.deadlines_missed}，未按月报送 {report.monthly_reports_missed}，"
         f"通知逾期 {report.notices_overdue}，整改逾期 {report.rectifications_overdue}，自动催办 {report.automatic_urges}"
@@ -439,8 +445,6 @@ def calendar_load(file: Path, user: str) -> None:
     """
     from domain.actor import deployment_actor
     from duban.application.watcher import WatchCandidates
-    from duban.worker import caught_up_read_side
-    from projections.deadline_changes import DeadlineChangeQueries
     from uuid import UUID
 
     app = _open_app(None)
@@ -449,7 +453,7 @@ def calendar_load(file: Path, user: str) -> None:
     def estimated(district: str) -> WatchCandidates:
         """The records with an estimated deadline, as the read side (caught up after the load) lists them."""
         if not queries:
-            queries.append(DeadlineChangeQueries(caught_up_read_side(app).read_models))
+            queries.append(_queries(app).deadline_changes)
         ids = queries[0].estimated(district)
         return WatchCandidates([UUID(i) for i in ids["item"]], [UUID(i) for i in ids["notice"]], [])
 
@@ -571,7 +575,7 @@ def _write_ledger_xlsx(app, district: str, today: date, path: Path, *, as_of: da
     if open_only and closed_only:
         raise click.UsageError("--open-only 与 --closed-only 只能选一个。")
     kinds = ("rectification",) if rectifications else ("item", "subtask")
-    rows = _ledger_queries(app).rows(
+    rows = _queries(app).ledger.rows(
         district, today, as_of=as_of, open_only=open_only, closed_only=closed_only, kinds=kinds)
     name = ("整改台账" if rectifications else "督办事项台账") if not closed_only else (
         "整改已销号台账" if rectifications else "督办事项已销号台账")
@@ -589,15 +593,14 @@ def _write_ledger_xlsx(app, district: str, today: date, path: Path, *, as_of: da
 @click.option("--explain", "explain", default=None, help="Show the score lines of the unit with this name.")
 def ranking(district: str | None, period: str, scheme: str | None, as_of: date | None, explain: str | None) -> None:
     """Rank the units for a period under a scoring scheme (综合排名), with interview candidates."""
-    from duban.worker import caught_up_read_side
-    from projections.ranking import RankingQueries, latest_scheme
+    from projections.ranking import latest_scheme
 
     app = _open_app(None)
     code = _district_code(app, district)
-    read_side = caught_up_read_side(app)
+    rankings = _queries(app).rankings
     version = scheme or latest_scheme()
     try:
-        scores = RankingQueries(read_side.read_models).ranking(code, period, version, as_of=as_of)
+        scores = rankings.ranking(code, period, version, as_of=as_of)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     table = Table(title=f"综合排名 · {app.district(code).name} · {period} · 记分办法 {version}")
@@ -608,8 +611,7 @@ def ranking(district: str | None, period: str, scheme: str | None, as_of: date |
     console.print(table)
     for ranked in scores:
         if explain and ranked.unit_name == explain:
-            score = RankingQueries(read_side.read_models).explanation(code, ranked.unit_id, period, version,
-                                                                      as_of=as_of, ranked=scores)
+            score = rankings.explanation(code, ranked.unit_id, period, version, as_of=as_of, ranked=scores)
             console.print(f"{score.unit_name}：基础分 100")
             for line in score.lines:
                 events = "、".join(f"#{n}" for n in line.notification_ids[:8])
@@ -641,7 +643,7 @@ def bulletin(district: str | None, period: str | None, year: int | None, scheme:
     app = _open_app(today)
     code = _district_code(app, district)
     day = today or SystemClock().today()
-    queries = _bulletin_queries(app)
+    queries = _queries(app).bulletins
     version = scheme or latest_scheme()
     name = app.district(code).name
     try:
@@ -668,6 +670,63 @@ def bulletin(district: str | None, period: str | None, year: int | None, scheme:
         console.print(f"已生成{len(periods)}期通报：{folder}")
     except DomainError as error:
         raise click.ClickException(error.message) from None
+    finally:
+        app.close()
+
+
+@main.group()
+def escalation() -> None:
+    """Escalation rules (督办升级规则): try a proposed rule set on a past period."""
+
+
+@escalation.command("backtest")
+@click.option("--rules", "rules_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The proposed rule set, a TOML file laid out like domain/escalation_rules/2026-v1.toml.")
+@click.option("--period", required=True, help="2026-03 (month), 2026-Q1 (quarter) or 2026 (year).")
+@click.option("--district", default=None, help="District code (default: the only district).")
+@click.option("--current", default=None, help="The rule set in force to compare with (default: the newest version).")
+def escalation_backtest(rules_file: Path, period: str, district: str | None, current: str | None) -> None:
+    """The current and the proposed rule sets side by side over the period's events (回测): the steps
+    each would have recommended, per unit, and the records where they differ.  Records nothing."""
+    from domain.escalation import EscalationRules, available_rules
+    from domain.escalation_proposal import proposed_rules
+    from duban.worker import caught_up_read_side
+    from projections.backtest_comparison import STEPS, compare_rules
+    from projections.escalation import EscalationQueries
+
+    app = _open_app(None)
+    try:
+        code = _district_code(app, district)
+        try:
+            text = rules_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise click.ClickException("升级规则文件应为UTF-8编码的文本文件（TOML格式）。") from None
+        try:
+            proposed = proposed_rules(text)
+            in_force = EscalationRules.load(current or available_rules()[-1])
+            found = compare_rules(EscalationQueries(caught_up_read_side(app).read_models), code, period,
+                                  SystemClock().today(), in_force, proposed)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        table = Table(title=f"升级规则回测 · {app.district(code).name} · {found.period.words}"
+                            f"（{found.first.isoformat()}至{found.last.isoformat()}）"
+                            f" · 现行：{in_force.title} · 拟议：{proposed.title}")
+        table.add_column("单位")
+        for step in STEPS:
+            table.add_column(f"{step.label}\n现行/拟议", justify="right")
+        table.add_column("合计\n现行/拟议", justify="right")
+        for unit in found.units:
+            table.add_row(unit.unit, *(f"{a}/{b}" for a, b in zip(unit.current, unit.proposed)),
+                          f"{unit.current_total}/{unit.proposed_total}")
+        table.add_row("合计", *(f"{a}/{b}" for a, b in zip(found.current_totals, found.proposed_totals)),
+                      f"{sum(found.current_totals)}/{sum(found.proposed_totals)}")
+        console.print(table)
+        console.print(f"两套规则建议不同的记录 {len(found.differing)} 件：")
+        for record in found.differing:
+            said = ["、".join(f"{step.label}（{day.isoformat()}）" for step, day in steps) or "无"
+                    for steps in (record.current, record.proposed)]
+            console.print(f"  {record.number} {record.title}（{record.unit}）：现行 {said[0]}；拟议 {said[1]}")
+        console.print("回测只读取历史记录，未记录任何内容。")
     finally:
         app.close()
 
@@ -745,28 +804,20 @@ def _district_code(app, district: str | None) -> str:
     return code
 
 
-def _ledger_queries(app):
-    """The ledger read model, caught up with every event, for a command that reads it once."""
+def _queries(app):
+    """The read side's queries (the one composition the web and the API use too) over read models
+    caught up with every event, for a command that reads them once."""
     from duban.worker import caught_up_read_side
-    from projections.ledger import LedgerQueries
+    from projections.queries import ReadQueries
 
-    return LedgerQueries(caught_up_read_side(app).read_models)
-
-
-def _bulletin_queries(app):
-    """The bulletin's queries over read models caught up with every event."""
-    from projections.bulletin import BulletinQueries
-    from projections.ranking import RankingQueries
-
-    ledger = _ledger_queries(app)
-    return BulletinQueries(ledger.read_models, ledger, RankingQueries(ledger.read_models))
+    return ReadQueries(caught_up_read_side(app).read_models)
 
 
 def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None,
                   as_of: date | None = None) -> None:
     from projections.ledger import status_counts
 
-    rows = _ledger_queries(app).rows(district, today, as_of=as_of)
+    rows = _queries(app).ledger.rows(district, today, as_of=as_of)
     shown = [r for r in rows if r.is_open] if open_only else rows
     table = Table(title=f"督办台账 · {app.district(district).name} · 截至 {(as_of or today).isoformat()}", show_lines=False)
     for header in ("编号", "来源", "督办事项 / 问题", "牵头单位", "办理时限", "状态", "进度", "逾期工作日", "催办", "通知"):
@@ -785,6 +836,15 @@ def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: in
     if any(r.deadline_estimated for r in rows):
         console.print("* 时限所在年份尚无官方节假日数据，按周一至周五估算；可用 duban calendar load 载入，"
                       "载入后估算的时限自动复核（调整见督查室“时限调整记录”）。")
+
+
+def _register_chain_commands() -> None:
+    from duban.cli_chain import register
+
+    register(main, _open_app)
+
+
+_register_chain_commands()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,12 @@
 * It runs the daily watch (每日巡查) by itself: after midnight Beijing time, and at start for any
   day it missed, each business day exactly once per district (``DailyWatch`` records the days),
   looking only at the records the read side says are open.
+* With each day's watch it drafts the reports whose period ended the day before (the weekly report
+  to the district head, the monthly and quarterly bulletins, the half-year and year-end reports),
+  once each: a draft's id derives from its district, kind and period (``Duban.draft_due_reports``).
+* It produces the reminders (提醒, ``duban.reminding``): the dated rules' after each day's watch,
+  the activity rules' after each catch-up; and, in a thread of its own, sends them on the push
+  channels the office configured (``duban.delivery``), with retries.
 * Exactly one worker acts at a time per store even if several are started: a PostgreSQL advisory
   lock, or a file lock beside the SQLite file.  The others wait as standbys and take over when it
   stops.  A worker killed in the middle of a batch resumes from the last committed batch (the
@@ -22,15 +28,17 @@ import hashlib
 import os
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from uuid import UUID
 
 import structlog
 
 from duban.application import Duban
 from duban.application.watcher import WatchCandidates
+from duban.delivery import DeliveryJob
+from duban.reminding import ReminderJob
 from projections.ledger import LedgerQueries
 from projections.read_side import ReadSide
 
@@ -107,10 +115,17 @@ class Worker:
     """Catches up and watches while it holds the lock; a standby until then."""
 
     def __init__(self, app: Duban, *, watch: bool = True, poll_seconds: float = 0.2, standby_seconds: float = 2.0,
-                 batch_size: int = 5000, extra_projectors: list | None = None) -> None:
+                 batch_size: int = 5000, extra_projectors: list | None = None, remind: bool | None = None) -> None:
         self.app = app
         self.extra_projectors = list(extra_projectors or [])  # tests: a projector that fails on purpose
         self.watch_enabled = watch
+        # the reminder job (提醒) after the watch and after each catch-up; by default where the watch runs
+        self.remind_enabled = watch if remind is None else remind
+        self.reminders: ReminderJob | None = None
+        self.deliveries: DeliveryJob | None = None  # the push channels' sending (推送), in a thread of its own
+        self.delivery_seconds = 1.0  # how often the sending thread looks for deliveries due
+        self._sender: threading.Thread | None = None
+        self._districts: tuple[float, list[str]] = (0.0, [])
         self.poll_seconds = poll_seconds
         self.standby_seconds = standby_seconds
         self.batch_size = batch_size
@@ -138,6 +153,9 @@ class Worker:
                 log.exception("worker.failed", error=str(error))
             finally:
                 self.acting.clear()
+                if self._sender is not None:
+                    self._sender.join(timeout=15)  # its attempt in flight recorded before the lock goes
+                    self._sender = None
                 self.lock.release()
             self._stop.wait(1.0)
 
@@ -145,12 +163,33 @@ class Worker:
         log.info("worker.acting", pid=os.getpid())
         self.read_side = ReadSide(self.app.store, writer=True)
         self.read_side.projectors.extend(self.extra_projectors)
+        self.reminders = ReminderJob(self.app, self.read_side.read_models) if self.remind_enabled else None
         if self.lock.postgres:  # the event store NOTIFYs this channel with every save (eventsourcing)
             self.lock.connection.execute(f'LISTEN "{self.app.store.recorder.channel_name}"')
         self.acting.set()
+        if self.remind_enabled:
+            self._sender = threading.Thread(target=self._send, name="duban-worker-push", daemon=True)
+            self._sender.start()
         while not self._stop.is_set():
             self.step()
             self._wait()
+
+    def _send(self) -> None:
+        """While acting: the deliveries due on the push channels, sent beside the catch-up (a slow or
+        silent receiver never holds it up); after sending, it waits until the read models have its
+        outcomes, so nothing is sent twice."""
+        reader = ReadSide(self.app.store, writer=False)
+        self.deliveries = DeliveryJob(self.app, reader.read_models)
+        while self.acting.is_set() and not self._stop.is_set():
+            try:
+                if sum(self.deliveries.run(code) for code in self._district_codes()):
+                    target = self.app.saved_position
+                    deadline = time.monotonic() + 30
+                    while reader.position() < target and time.monotonic() < deadline and not self._stop.is_set():
+                        self._stop.wait(0.05)
+            except Exception as error:  # noqa: BLE001 - logged; tried again at the next look
+                log.exception("worker.push_failed", error=str(error))
+            self._stop.wait(self.delivery_seconds)
 
     def step(self) -> None:
         """Catch up; if the business day changed (or at start), run the daily watch and catch up again."""
@@ -162,29 +201,60 @@ class Worker:
         if self.watch_enabled and self._watched_on != today:
             self.watch(today)
             self._watched_on = today
+            self.sign_checkpoints()
             self.read_side.catch_up(batch_size=self.batch_size)
+        if self.reminders is not None:
+            self.remind(today)
+
+    def remind(self, today: date) -> int:
+        """The activity rules' reminders for what the catch-up brought (the dated ones follow each
+        day's watch), then caught up so the message centre shows them."""
+        assert self.read_side is not None and self.reminders is not None
+        produced = sum(self.reminders.activity(code, today) for code in self._district_codes())
+        if produced:
+            self.read_side.catch_up(batch_size=self.batch_size)
+        return produced
+
+    def _district_codes(self) -> list[str]:
+        """The districts' codes, looked up again at most once a minute (a district opened since)."""
+        looked, codes = self._districts
+        if time.monotonic() - looked > 60 or not codes:
+            codes = [d.district for d in self.app.districts()]
+            self._districts = (time.monotonic(), codes)
+        return codes
 
     def watch(self, today: date) -> int:
         """The daily watch for every district: each business day not yet watched, in order."""
         assert self.read_side is not None
-        ledger = LedgerQueries(self.read_side.read_models)
-
-        def candidates(district: str, day: date) -> WatchCandidates:
-            ids = ledger.open_on(district, day)
-            return WatchCandidates([UUID(i) for i in ids["item"]], [UUID(i) for i in ids["notice"]],
-                                   [UUID(i) for i in ids["rectification"]])
-
+        candidates = watch_candidates(LedgerQueries(self.read_side.read_models))
         watched = 0
         for district in self.app.districts():
             code = district.district
             for day in self.app.days_to_watch(code, today):
                 self.read_side.catch_up(batch_size=self.batch_size)
                 report = self.app.tick(day, districts=[code], candidates=candidates)
+                if self.reminders is not None:  # before the day is marked watched: a restart in between repeats
+                    self.read_side.catch_up(batch_size=self.batch_size)  # it, and what was produced is skipped
+                    self.reminders.daily(code, day)
+                self.app.draft_due_reports(code, day - timedelta(days=1), day)  # periods ended the day before
                 self.app.record_watched_day(code, day, report.recorded)
                 log.info("worker.watched", district=code, day=day.isoformat(), recorded=report.recorded,
                          conflicts=report.conflicts)
                 watched += 1
         return watched
+
+    def sign_checkpoints(self) -> int:
+        """Sign each chain's checkpoint of the day (签名检查点, once a day per district): without the
+        deployment's signing key the worker says so and goes on."""
+        try:
+            signed = self.app.sign_checkpoints()
+        except FileNotFoundError as error:
+            log.warning("worker.checkpoint_skipped", reason=str(error))
+            return 0
+        for checkpoint in signed:
+            log.info("worker.checkpoint_signed", district=checkpoint.district, length=checkpoint.length,
+                     sequence=checkpoint.sequence)
+        return len(signed)
 
     def _wait(self) -> None:
         """Until an event is saved (NOTIFY; this process's own saves; on SQLite, the next poll) or
@@ -223,6 +293,18 @@ class Worker:
 
 class WorkerBusy(Exception):
     """Another worker holds the lock (the read models have their writer)."""
+
+
+def watch_candidates(ledger: LedgerQueries) -> Callable[[str, date], WatchCandidates]:
+    """What the daily watch looks at in a district on a day: the records the ledger read model
+    lists as open that day (never every record of the district replayed from the event store)."""
+
+    def candidates(district: str, day: date) -> WatchCandidates:
+        ids = ledger.open_on(district, day)
+        return WatchCandidates([UUID(i) for i in ids["item"]], [UUID(i) for i in ids["notice"]],
+                               [UUID(i) for i in ids["rectification"]])
+
+    return candidates
 
 
 def exclusive_read_side(app: Duban) -> tuple[ReadSide, WorkerLock]:

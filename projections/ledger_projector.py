@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable
 
-from domain.item import DONE_PERCENT, item_number_label
+from domain.due import DONE_PERCENT, roll_up
+from domain.item import item_number_label
 from domain.notice import notice_number_label
 from domain.rectification import rectification_number_label
 from projections.batch import Batch, new_entry
@@ -198,7 +199,7 @@ def _item_split(row: dict, d: dict, batch: Batch) -> None:
 def _roll_up(row: dict, batch: Batch) -> None:
     subs = batch.subtasks(row["entry_id"])
     if subs:
-        row["progress"] = round(sum(s["progress"] for s in subs) / len(subs))
+        row["progress"] = roll_up(s["progress"] for s in subs)
 
 
 def _subtask_progress(batch: Batch, entry_id: str, percent: int, text: str, on: str, done: bool) -> None:

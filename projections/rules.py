@@ -1,4 +1,4 @@
-"""What the ledger's states mean, said once for the projectors and the queries.
+"""What the ledger's states mean, for the projectors and the queries (the rules: ``domain.due``).
 
 * still due (仍在办理时限内) — open and waiting on the unit, not on the office: the deadline runs;
 * overdue on a day (逾期) — still due and the deadline passed before that day (in SQL:
@@ -9,35 +9,14 @@
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any, Iterator
 
-STILL_DUE = {
-    "item": frozenset({"assigned", "in_progress", "cannot_implement_reported"}),
-    "subtask": frozenset({"in_progress"}),
-    "rectification": frozenset({"recorded", "rectifying"}),
-    "notice": frozenset({"issued", "acknowledged"}),
-}
-SIGNED_OFF = "signed_off"  # 办结销号 (items), 销号 (rectification tasks), a finished sub-task
-
-
-def still_due(kind: str, status: str) -> bool:
-    return status in STILL_DUE[kind]
+# the rules themselves live in the domain, once, for the aggregates and the projectors alike
+from domain.due import SIGNED_OFF, STILL_DUE, month_end, month_key, past_deadline, still_due
 
 
 # -- month ends -------------------------------------------------------------------------------------
-def month_key(day: date | str) -> str:
-    """2026-03 for any day of March 2026 (a date or its ISO text)."""
-    return (day.isoformat() if isinstance(day, date) else day)[:7]
-
-
-def month_end(key: str) -> str:
-    """The last day of month ``2026-03``, as ISO text."""
-    year, month = int(key[:4]), int(key[5:7])
-    return f"{key}-{monthrange(year, month)[1]:02d}"
-
-
 def month_ends_between(first: str, stop: str) -> Iterator[str]:
     """The month-end days D (ISO text) with ``first`` <= D < ``stop``."""
     if stop <= first:
@@ -58,7 +37,7 @@ def month_end_counts(state: dict[str, Any], end: str) -> tuple[int, int, int, in
     month = end[:7]
     opened = int(state["opened_on"][:7] == month)
     signed_off = int(state["status"] == SIGNED_OFF and (state["closed_on"] or "")[:7] == month)
-    overdue = int(bool(state["still_due"]) and state["deadline"] is not None and state["deadline"] < end)
+    overdue = int(past_deadline(state["still_due"], state["deadline"], end))
     return opened, signed_off, overdue, int(overdue and state["deadlines_missed"] > 0)
 
 

@@ -24,6 +24,7 @@ from domain.item import SupervisedItem
 from domain.organisation import NumberRegister, UnitKind
 from domain.sources import SourceKind
 from duban.application import Duban
+from checks import stored_items
 
 pytestmark = pytest.mark.storage
 
@@ -103,7 +104,7 @@ def test_eight_concurrent_registrations_all_succeed_with_consecutive_numbers(app
     assert sorted(item.number for item in outcomes) == list(range(1, CLIENTS + 1))
     assert len({item.id for item in outcomes}) == CLIENTS
     assert item_register(app, world).highest == CLIENTS
-    stored = app.items(world.district)
+    stored = stored_items(app, world.district)
     assert sorted((i.number, i.title) for i in stored) == sorted((i.number, i.title) for i in outcomes)
     commands = lines(logs, "command")
     assert len(commands) == CLIENTS and {c["outcome"] for c in commands} == {"ok"}
@@ -178,7 +179,7 @@ def test_conflicts_are_retried_a_bounded_number_of_times(app, world, store_env, 
         with pytest.raises(ConcurrentChange):
             register(app, world, "我的事项")
     assert [i.number for i in colleague] == [1, 2, 3]  # only the colleague's were saved
-    assert [i.title for i in app.items(world.district)] == ["同事登记的事项1", "同事登记的事项2", "同事登记的事项3"]
+    assert [i.title for i in stored_items(app, world.district)] == ["同事登记的事项1", "同事登记的事项2", "同事登记的事项3"]
     assert item_register(app, world).highest == 3
     retries = lines(logs, "command_retry")
     assert [line["attempt"] for line in retries] == [1, 2]

@@ -12,6 +12,7 @@ from domain.item import ItemStatus
 from duban.application import Duban
 from duban.clock import FixedClock, SystemClock
 from duban.demo.simulation import build_demo
+from checks import stored_items
 
 TODAY = date(2026, 11, 24)
 
@@ -19,7 +20,7 @@ TODAY = date(2026, 11, 24)
 def test_demo_builds_the_seed_district_with_every_item_state(demo_read, seed):
     app, summary = demo_read.app, demo_read.summary  # the session's demo year (conftest)
     assert [u.name for u in app.units(seed.code)][:3] == ["晴川街", "建桥街", "鹦鹉街"]
-    items = app.items(seed.code)
+    items = stored_items(app, seed.code)
     assert {i.status for i in items} == set(ItemStatus)
     titles = {i.title for i in items}
     assert "争取国家战略项目落户汉阳" in titles  # 项目策划年 task 1
@@ -61,7 +62,7 @@ def test_demo_is_deterministic(demo_years, tmp_path, seed):
         finally:
             app.close()
     assert len(first) > 1000 and first == second
-    items = {(i.number_label, i.status.value) for i in demo_years.get("sqlite").app.items(seed.code)}
+    items = {(i.number_label, i.status.value) for i in stored_items(demo_years.get("sqlite").app, seed.code)}
     assert {status for _, status in items} == {s.value for s in ItemStatus}  # a year with every state
 
 
@@ -155,7 +156,8 @@ def test_cli_calendar_load_then_show(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("command", [[], ["demo"], ["tick"], ["calendar"], ["calendar", "load"], ["ledger"],
-                                     ["ranking"], ["projections"], ["projections", "rebuild"]])
+                                     ["ranking"], ["projections"], ["projections", "rebuild"],
+                                     ["escalation"], ["escalation", "backtest"]])
 def test_every_command_has_help(command):
     from duban.cli import main
 

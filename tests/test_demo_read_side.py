@@ -9,6 +9,7 @@ from projections.escalation import EscalationQueries
 from projections.leader_view import LeaderViews
 from projections.ledger import LedgerQueries
 from projections.ranking import RankingQueries
+from checks import stored_items
 
 TODAY = date(2026, 11, 24)
 
@@ -34,7 +35,7 @@ def test_leader_views_ranking_and_escalation_queue_on_the_demo_district(demo_rea
     assert set(first_after.units) == {names[c] for c in vice[0].unit_codes} | {names[moved]}
 
     # the overdue items a leader sees are exactly the open, overdue items its units lead
-    items = {i.number_label: i for i in app.items(seed.code)}
+    items = {i.number_label: i for i in stored_items(app, seed.code)}
     units_by_id = {app.unit_by_code(seed.code, c).id: names[c] for c in names}
     expected = sorted(n for n, i in items.items() if i.overdue_on(TODAY) and units_by_id.get(i.lead_unit) in head.units)
     assert sorted(r.number for r in head.overdue_items) == expected

@@ -24,6 +24,7 @@ from documents.item_import import (FILE_TOO_LARGE, HEADERS, MAX_FILE_BYTES, MAX_
 from domain.item import ItemStatus
 from domain.sources import SourceKind
 from duban.application.imports import ImportRefused
+from checks import stored_items
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -66,7 +67,7 @@ def test_a_good_file_registers_and_assigns_every_row_and_a_second_import_creates
     result = app.import_items(plan, world.office, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
     assert result.message == "已导入3项，跳过0项（已存在）"
-    items = {i.title: i for i in app.items(world.district)}
+    items = {i.title: i for i in stored_items(app, world.district)}
     assert set(items) == {"整治背街小巷", "老旧小区改造", "增设公交线路"}
     alley, estate, bus = items["整治背街小巷"], items["老旧小区改造"], items["增设公交线路"]
     assert (estate.number, bus.number, alley.number) == (7, 8, 9)  # explicit numbers kept, the others after
@@ -83,7 +84,7 @@ def test_a_good_file_registers_and_assigns_every_row_and_a_second_import_creates
     assert again.message == "已导入0项，跳过3项（已存在）"
     assert [row for row, _ in again.skipped] == [3, 4, 5]
     assert events_recorded(app) == before
-    assert len(app.items(world.district)) == 3
+    assert len(stored_items(app, world.district)) == 3
 
 
 def test_an_import_that_loses_the_race_for_the_numbers_is_run_again_whole_and_lists_each_row_once(
@@ -108,7 +109,7 @@ def test_an_import_that_loses_the_race_for_the_numbers_is_run_again_whole_and_li
     assert meanwhile[1].number == 1
     assert result.message == "已导入3项，跳过0项（已存在）"
     assert [i.number for i in result.imported] == [7, 8, 9]
-    assert sorted(i.number for i in app.items(world.district)) == [1, 7, 8, 9]
+    assert sorted(i.number for i in stored_items(app, world.district)) == [1, 7, 8, 9]
 
 
 def test_rows_without_a_number_are_recognised_by_what_they_are(web):
@@ -119,7 +120,7 @@ def test_rows_without_a_number_are_recognised_by_what_they_are(web):
     grown = rows[::-1] + [[3, None, "专题会议", "专题会议纪要〔2026〕2号", "2026-02-10", "河道保洁", None, "晴川街", None, None]]
     result = app.import_items(read_items(workbook(grown), units(web)), world.office)
     assert result.message == "已导入1项，跳过2项（已存在）"
-    assert sorted(i.title for i in app.items(world.district)) == sorted(["整治背街小巷", "河道清淤", "河道保洁"])
+    assert sorted(i.title for i in stored_items(app, world.district)) == sorted(["整治背街小巷", "河道清淤", "河道保洁"])
 
 
 def test_a_malformed_file_is_refused_whole_with_every_error_and_nothing_recorded(web):
@@ -132,7 +133,7 @@ def test_a_malformed_file_is_refused_whole_with_every_error_and_nothing_recorded
         [5, "督〔2026〕5号", "区政府常务会议", "区政府第3次常务会议", "2026-02-27", "道路修补", None, "晴川街", None, None],
         [6, "第五号", "开会", None, "2026-02-30", "绿化", None, None, None, "明天"],
     ]
-    before_items, before_events = len(app.items(world.district)), events_recorded(app)
+    before_items, before_events = len(stored_items(app, world.district)), events_recorded(app)
     plan = read_items(workbook(rows), units(web))
     messages = plan.messages()
     assert messages == [
@@ -151,7 +152,7 @@ def test_a_malformed_file_is_refused_whole_with_every_error_and_nothing_recorded
     with pytest.raises(ImportRefused) as refused:
         app.import_items(plan, world.office)
     assert refused.value.messages() == messages
-    assert len(app.items(world.district)) == before_items and events_recorded(app) == before_events
+    assert len(stored_items(app, world.district)) == before_items and events_recorded(app) == before_events
 
 
 def test_problems_only_the_application_sees_refuse_the_whole_file_too(web):
@@ -175,7 +176,7 @@ def test_problems_only_the_application_sees_refuse_the_whole_file_too(web):
     assert messages[0].startswith("第4行 J列（办理时限）：")
     assert messages[1] == f"第5行 B列（编号）：督〔2026〕{number}号已被“已有事项”使用"
     assert messages[2] == "第6行 E列（决策日期）：决策日期不能晚于今天"
-    assert events_recorded(app) == before and len(app.items(world.district)) == 1
+    assert events_recorded(app) == before and len(stored_items(app, world.district)) == 1
 
 
 def test_explicit_numbers_may_skip_at_most_fifty_each_in_order_of_number(web):
@@ -242,10 +243,10 @@ def test_the_upload_page_imports_end_to_end(web):
     answer = upload(web, office, workbook(GOOD))
     assert answer.status_code == 303, answer.text[:500]
     assert "已导入3项，跳过0项（已存在）" in unquote(answer.headers["location"])
-    assert len(web.app.items(web.world.district)) == 3
+    assert len(stored_items(web.app, web.world.district)) == 3
     again = upload(web, office, workbook(GOOD), follow=True)
     assert again.status_code == 200 and "已导入0项，跳过3项（已存在）" in again.text
-    assert len(web.app.items(web.world.district)) == 3
+    assert len(stored_items(web.app, web.world.district)) == 3
 
 
 def test_the_upload_page_lists_every_error_and_records_nothing(web):
@@ -463,12 +464,12 @@ def test_the_command_line_refuses_a_bad_file_whole_and_imports_a_good_one_once(t
     good = tmp_path / "good.xlsx"
     good.write_bytes(workbook(GOOD))
     dry = runner.invoke(cli.main, ["import-items", str(good), "--dry-run"])
-    assert dry.exit_code == 0 and "已导入3项" in dry.output and setup.items(world.district) == []
+    assert dry.exit_code == 0 and "已导入3项" in dry.output and stored_items(setup, world.district) == []
     first = runner.invoke(cli.main, ["import-items", str(good)])
     assert first.exit_code == 0 and "已导入3项，跳过0项（已存在）" in first.output, first.output
     second = runner.invoke(cli.main, ["import-items", str(good)])
     assert second.exit_code == 0 and "已导入0项，跳过3项（已存在）" in second.output, second.output
-    assert len(setup.items(world.district)) == 3
+    assert len(stored_items(setup, world.district)) == 3
     setup.close()
 
 

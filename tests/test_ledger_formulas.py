@@ -20,6 +20,7 @@ from documents.ledger_xlsx import HEADERS, LedgerSheet, ledger_workbook
 from domain.sources import SourceKind
 from projections.ledger import LedgerQueries
 from projections.read_side import ReadSide
+from checks import stored_items
 
 TODAY = date(2026, 3, 2)
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -77,4 +78,4 @@ def test_a_title_typed_as_a_formula_survives_export_and_import(app):
     assert [(r.title, r.reference) for r in plan.rows] == [(FORMULA, "=常务会议!A1")]
     result = app.import_items(plan, there.office)
     assert [(i.title, i.reference) for i in result.imported] == [(FORMULA, "=常务会议!A1")]
-    assert [(i.title, i.reference) for i in app.items(there.district)] == [(FORMULA, "=常务会议!A1")]
+    assert [(i.title, i.reference) for i in stored_items(app, there.district)] == [(FORMULA, "=常务会议!A1")]

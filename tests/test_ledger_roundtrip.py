@@ -22,6 +22,7 @@ from domain.sources import SourceKind
 from duban.application.imports import ImportRefused
 from projections.ledger import LedgerQueries
 from projections.read_side import ReadSide
+from checks import stored_items
 
 TODAY = date(2026, 3, 2)
 HERE, THERE = "420105", "420199"
@@ -142,7 +143,7 @@ def test_an_exported_open_ledger_imported_into_an_empty_district_gives_the_same_
     busy = next(r for r in copy if r["编号"] == "督〔2026〕12号")
     assert busy["状态"] == "待签收" and busy["办理进展"] == "0%"  # progress is not carried over (docstring)
 
-    items = {i.number: i for i in app.items(THERE)}
+    items = {i.number: i for i in stored_items(app, THERE)}
     assert sorted(items) == [3, 7, 12, 13, 14]
     assert items[3].description == "6月底前完成主城区背街小巷整治" and items[3].source is SourceKind.EXECUTIVE_MEETING
     assert items[3].co_units == [there.unit_ids["B"], there.unit_ids["C"]]
@@ -161,7 +162,7 @@ def test_a_registered_row_without_a_lead_unit_imports_again_as_a_registered_unas
     plan = read_items(data, units(app, THERE))
     assert plan.ok, plan.messages()
     assert app.import_items(plan, there.office).message == "已导入6项，跳过0项（已存在）"
-    item = next(i for i in app.items(THERE) if i.number == 20)
+    item = next(i for i in stored_items(app, THERE) if i.number == 20)
     assert item.status.label == "已登记" and item.lead_unit is None and item.co_units == []
     again = next(r for r in table(exported(app, THERE, open_only=True)) if r["编号"] == "督〔2026〕20号")
     assert again == waiting
@@ -176,7 +177,7 @@ def test_importing_the_same_exported_file_twice_creates_nothing_the_second_time(
     before = events_recorded(app)
     again = app.import_items(read_items(data, units(app, THERE)), there.office)
     assert again.message == "已导入0项，跳过5项（已存在）"
-    assert events_recorded(app) == before and len(app.items(THERE)) == 5
+    assert events_recorded(app) == before and len(stored_items(app, THERE)) == 5
 
 
 def test_a_malformed_exported_file_is_refused_whole_with_every_error(app, here, there):
@@ -197,7 +198,7 @@ def test_a_malformed_exported_file_is_refused_whole_with_every_error(app, here, 
     with pytest.raises(ImportRefused) as refused:
         app.import_items(plan, there.office)
     assert refused.value.messages() == messages
-    assert events_recorded(app) == before and app.items(THERE) == []
+    assert events_recorded(app) == before and stored_items(app, THERE) == []
 
 
 def test_closed_and_sub_task_rows_are_refused_with_their_row_and_column(app, here, there):
@@ -214,14 +215,14 @@ def test_closed_and_sub_task_rows_are_refused_with_their_row_and_column(app, her
     assert read_items(terminated, units(app, THERE)).messages() == [
         "第4行 J列（状态）：“终止办理”的事项已办结，不能作为新事项导入，请删除该行"]
 
-    item = next(i for i in app.items(HERE) if i.number == 7)
+    item = next(i for i in stored_items(app, HERE) if i.number == 7)
     app.split_item(item.id, [{"unit": here.unit_ids["B"], "title": "摸底调查", "deadline": date(2026, 4, 30)}],
                    here.office)
     split = exported(app, HERE, open_only=True)
     assert [r["编号"] for r in table(split)][:3] == ["督〔2026〕3号", "督〔2026〕7号", "督〔2026〕7号-S1"]
     assert read_items(split, units(app, THERE)).messages() == [
         "第5行 B列（编号）：“督〔2026〕7号-S1”是子任务，不能单独导入：请删除该行，所属事项导入后再分解交办"]
-    assert app.items(THERE) == []
+    assert stored_items(app, THERE) == []
 
 
 def test_the_ledger_rows_carry_the_registration_facts_now_and_as_of_a_past_day(app, here):
@@ -230,7 +231,7 @@ def test_the_ledger_rows_carry_the_registration_facts_now_and_as_of_a_past_day(a
     queries = LedgerQueries(read_side.read_models, app.calendar())
     for rows in (queries.rows(HERE, TODAY), queries.rows(HERE, TODAY, as_of=TODAY)):
         facts = {r.number: (r.decision_date, r.description) for r in rows if r.kind == "item"}
-        for item in app.items(HERE):
+        for item in stored_items(app, HERE):
             assert facts[item.number_label] == (item.decision_date, item.description)
 
 

@@ -19,7 +19,7 @@ import pytest
 from builders import DistrictBuilder
 
 from domain.actor import Actor, Role
-from domain.errors import DomainError, NotAllowed, NotFound
+from domain.errors import DomainError, NotFound
 from domain.rectification import ProblemSource, Severity
 
 pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
@@ -87,8 +87,6 @@ def test_a_unit_reads_what_is_assigned_or_sent_to_it(app, district):
     item, notices = app.case_file(r["item_a"], b)
     assert item.id == r["item_a"] and [n.id for n in notices] == [r["to_b"]]
     assert [n.id for n in app.case_file(r["item_a"], a)[1]] == [r["to_a"]]
-    with pytest.raises(NotAllowed):
-        app.referred_items(a)
 
 
 def test_a_leader_reads_the_portfolio_of_the_day(app, clock, district):
@@ -147,7 +145,6 @@ def test_the_discipline_body_reads_a_case_only_once_its_referral_is_approved(app
     app.propose_referral(item, "约谈后仍不整改", world.office)
     app.decide_referral(item, True, "同意移交", world.leader("V2"))
     assert app.readable_item(item, jiwei).id == item
-    assert [i.id for i in app.referred_items(jiwei)] == [item]
     assert _rule(lambda: app.readable_item(r["item_a"], jiwei)) == "referral.not_referred"
     assert _rule(lambda: app.readable_notice(r["to_a"], jiwei)) == "referral.not_referred"
     # a rectification task: the same, and the notices about it follow the task
@@ -157,7 +154,6 @@ def test_the_discipline_body_reads_a_case_only_once_its_referral_is_approved(app
     app.decide_rectification_referral(task, True, "同意", world.leader("HEAD"))
     assert app.readable_rectification(task, jiwei).id == task
     assert app.readable_notice(notice_c, jiwei).id == notice_c
-    assert [t.id for t in app.referred_rectifications(jiwei)] == [task]
     assert app.visible_units(jiwei) == frozenset()
 
 
@@ -277,3 +273,29 @@ def test_a_leader_whose_post_has_ended_no_longer_sees_the_old_portfolio(app, dis
     app.end_leader_post(world.leader_ids["V2"], world.office)
     assert app.visible_units(v2) == frozenset()
     assert _rule(lambda: app.readable_item(ids["item_c"], v2)) == "item.not_in_portfolio"
+
+
+@pytest.mark.stores("sqlite", "postgres")  # a list: from the ledger read model, as the discipline pages read it
+def test_the_discipline_body_lists_exactly_the_approved_referrals_of_its_district(app, clock, district):
+    from projections.queries import ReadQueries
+    from projections.read_side import ReadSide
+
+    world, other, r = district
+    item, task = r["item_c"], r["task_c"]
+    app.propose_referral(r["item_a"], "长期不反馈", world.office)  # proposed, not approved: not listed
+    app.propose_referral(item, "约谈后仍不整改", world.office)
+    app.decide_referral(item, True, "同意移交", world.leader("V2"))
+    app.propose_rectification_referral(task, "屡改屡犯", world.office)
+    app.decide_rectification_referral(task, True, "同意", world.leader("HEAD"))
+    other_item = r["item_x"]
+    app.propose_referral(other_item, "外区案件", other.office)
+    read_side = ReadSide(app.store)
+    read_side.catch_up()
+    ledger, day = ReadQueries(read_side.read_models).ledger, clock.today()
+
+    def listed(district: str, kind: str) -> list[uuid.UUID]:
+        return [uuid.UUID(row.entry_id) for row in ledger.rows(district, day, kinds=(kind,), referred_only=True,
+                                                               sort="newest")]
+
+    assert listed(world.district, "item") == [item] and listed(world.district, "rectification") == [task]
+    assert listed(other.district, "item") == []

@@ -12,6 +12,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.item import ItemStatus
 from projections.ledger import LedgerQueries
+from checks import stored_items
 
 TODAY = date(2026, 11, 24)
 AS_OF = date(2026, 8, 31)
@@ -24,6 +25,7 @@ def test_rebuilt_read_models_equal_the_live_ones(demo, demo_years, store_env):
     live = demo_years.of(store_env)
     live_tables = live.read_side.dump()
     assert len(live_tables["rm_ledger"]) > 100 and len(live_tables["rm_ledger_history"]) > 1000
+    assert len(live_tables["rm_behaviour"]) > 500 and live_tables["rm_behaviour_track"]  # behaviour analytics too
     app, read_side = demo
     report = read_side.rebuild(batch_size=1000)
     assert report.start == 0 and report.position == app.store.recorder.max_notification_id() == live.position
@@ -47,7 +49,7 @@ def test_the_ledger_agrees_with_the_aggregates(demo_read, seed):
     app, read_side = demo_read.app, demo_read.read_side
     rows = {r.number: r for r in LedgerQueries(read_side.read_models, app.calendar()).rows(seed.code, TODAY)}
     units = {u.id: u.name for u in app.units(seed.code)}
-    items = app.items(seed.code)
+    items = stored_items(app, seed.code)
     assert {i.status for i in items} == set(ItemStatus)
     for item in items:
         row = rows[item.number_label]

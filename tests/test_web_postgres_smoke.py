@@ -11,6 +11,7 @@ import pytest
 from web_world import TODAY, build_web_world, quick_passwords, web  # noqa: F401  (the fixture)
 
 from domain.item import ItemStatus
+from checks import stored_items
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def test_an_item_registered_signed_for_and_reported_through_the_pages_on_postgre
         title="整治背街小巷", description="完成20条背街小巷改造", deadline="", working_days=""), follow_redirects=False)
     assert registered.status_code == 303, registered.text[:500]
     assert "已登记督办事项督〔2026〕1号" in parse_qs(urlparse(registered.headers["location"]).query)["done"][0]
-    [item] = web.app.items(web.world.district)
+    [item] = stored_items(web.app, web.world.district)
 
     assigned = office.post(f"/office/items/{item.id.hex}/assign",
                            data=web.form(office, lead_unit=web.world.unit_ids["A"].hex), follow_redirects=False)

@@ -7,8 +7,6 @@ page that follows waits (bounded) until the worker has passed the command's even
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -17,102 +15,17 @@ from litestar.response import Redirect, Template
 
 from domain.actor import Actor, Role
 from duban.application import Duban
-from projections.bulletin import BulletinQueries
-from projections.deadline_changes import DeadlineChangeQueries
-from projections.directory import Accounts, Directory
-from projections.escalation import EscalationQueries
-from projections.inbox import InboxQueries
-from projections.inspections import InspectionQueries
-from projections.leader_view import LeaderViews
-from projections.ledger import LedgerPage, LedgerQueries, LedgerRow
-from projections.ranking import RankingQueries
-from projections.read_side import ReadSide
-from projections.trend import TrendQueries
-from projections.warnings import WarningQueries
-
-WAIT_SECONDS = 2.0  # how long a page waits for the worker to pass the user's own change
+from projections.ledger import LedgerPage, LedgerRow
+from projections.queries import WAIT_SECONDS, ReadQueries
 
 
-class Reads:
-    """The projections' queries over the read models (a reader: it never catches up)."""
+class Reads(ReadQueries):
+    """The read side's queries (``Duban.read_queries``: a reader, it never catches up) with the
+    application they belong to."""
 
-    def __init__(self, app: Duban, read_side: ReadSide | None = None) -> None:
+    def __init__(self, app: Duban) -> None:
+        super().__init__(app.read_queries().read_models)
         self.app = app
-        self.read_side = read_side or ReadSide(app.store, writer=False)
-        self.read_models = self.read_side.read_models
-        self._known = 0  # the highest position seen: positions only grow
-        self._lock = threading.Lock()
-
-    def position(self) -> int:
-        found = self.read_side.position()
-        with self._lock:
-            self._known = max(self._known, found)
-            return self._known
-
-    @property
-    def known_position(self) -> int:
-        """The newest read-model position this process has seen (no query)."""
-        return self._known
-
-    def caught_up_to(self, position: int, timeout: float = WAIT_SECONDS) -> bool:
-        """Wait until the read models have passed ``position`` (at most ``timeout`` seconds)."""
-        if position <= self._known:
-            return True
-        deadline, pause = time.monotonic() + timeout, 0.005
-        while self.position() < position:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(pause)
-            pause = min(pause * 2, 0.05)
-        return True
-
-    @property
-    def ledger(self) -> LedgerQueries:
-        return LedgerQueries(self.read_models)
-
-    @property
-    def warnings(self) -> WarningQueries:
-        return WarningQueries(self.ledger)
-
-    @property
-    def rankings(self) -> RankingQueries:
-        return RankingQueries(self.read_models)
-
-    @property
-    def bulletins(self) -> BulletinQueries:
-        return BulletinQueries(self.read_models, self.ledger, self.rankings)
-
-    @property
-    def escalation(self) -> EscalationQueries:
-        return EscalationQueries(self.read_models)
-
-    @property
-    def inbox(self) -> InboxQueries:
-        return InboxQueries(self.ledger, self.read_models)
-
-    @property
-    def trend(self) -> TrendQueries:
-        return TrendQueries(self.read_models)
-
-    @property
-    def leader_views(self) -> LeaderViews:
-        return LeaderViews(self.ledger, self.rankings, self.read_models)
-
-    @property
-    def directory(self) -> Directory:
-        return Directory(self.read_models)
-
-    @property
-    def accounts(self) -> Accounts:
-        return Accounts(self.read_models)
-
-    @property
-    def inspections(self) -> InspectionQueries:
-        return InspectionQueries(self.read_models)
-
-    @property
-    def deadline_changes(self) -> DeadlineChangeQueries:
-        return DeadlineChangeQueries(self.read_models)
 
 
 def reads_of(request: Any) -> Reads:
@@ -165,4 +78,4 @@ def done(location: str, message: str) -> Redirect:
     return Redirect(f"{location}{joiner}{urlencode({'done': message})}", status_code=303)
 
 
-__all__ = ["Reads", "Actor", "reads_of", "today", "visible_filters", "visible_rows", "visible_page", "page", "done"]
+__all__ = ["Reads", "WAIT_SECONDS", "Actor", "reads_of", "today", "visible_filters", "visible_rows", "visible_page", "page", "done"]

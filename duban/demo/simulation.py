@@ -78,6 +78,7 @@ class DemoWorld:
         self.refused = 0
         self.force_unsatisfied: UUID | None = None
         self.notices: list = []
+        self.item_ids: list[UUID] = []  # every item registered, in order: the simulation's own list (no replay of the store)
 
     # -- scheduling -------------------------------------------------------------------------
     def at(self, day: date, action: Callable[[], object]) -> None:
@@ -178,6 +179,7 @@ class DemoWorld:
             due = deadline if deadline is None or deadline > decided else decided + timedelta(days=30)
             item = self.app.register_item(source=source, reference=reference, decision_date=decided, title=title,
                                           description=description, deadline=due, actor=self.office, on=day)
+            self.item_ids.append(item.id)
             if fate == "unassigned":
                 return
             self.app.assign_item(item.id, lead, co, self.office, on=day)
@@ -305,7 +307,7 @@ class DemoWorld:
     def weekly_round(self) -> None:
         day = self.clock.today()
         self.app.tick(day)
-        for item in self.app.items(self.code):
+        for item in self._items():
             if not item.overdue_on(day) or item.lead_unit is None:
                 continue
             overdue_days = (day - item.deadline).days
@@ -327,11 +329,15 @@ class DemoWorld:
                 self.at(day + timedelta(days=3), lambda i=item.id, u=item.lead_unit: self.app.decide_referral(
                     i, True, "同意移交区纪委监委。", self.district_head or self.office, on=self.clock.today()))
 
+    def _items(self) -> list[SupervisedItem]:
+        """The items registered so far, each as it stands now."""
+        return [self.app.item(i, self.office) for i in self.item_ids]
+
     def _has_notice(self, item_id: UUID) -> bool:
         return any(n.subject_id == item_id for n in self.notices)
 
     def _notice_overdue(self, item_id: UUID) -> bool:
-        return any(n.subject_id == item_id and n.reply_overdue_recorded for n in self.app.notices(self.code))
+        return any(self.app.notice(n.id, self.office).reply_overdue_recorded for n in self.notices if n.subject_id == item_id)
 
     def _issue_notice(self, item: SupervisedItem, day: date) -> None:
         assert item.lead_unit is not None
@@ -471,7 +477,7 @@ class DemoWorld:
 
     def commend_best(self) -> None:
         day = self.clock.today()
-        signed = [i for i in self.app.items(self.code)
+        signed = [i for i in self._items()
                   if i.status is ItemStatus.SIGNED_OFF and not i.missed_deadlines and i.lead_unit]
         for item in [i for i in signed if i.commendations == 0][:3]:
             self.attempt(lambda: self.app.commend_item(item.id, "按时高质量完成，予以通报激励。", self.office, on=day))
@@ -497,7 +503,10 @@ class DemoWorld:
             day += timedelta(days=1)
         self.clock.set(self.today)
         self.app.tick(self.today)
-        items = self.app.items(self.code)
+        for back in range(28, 0, -1):  # the last four weeks' reports, drafted as the worker drafts them (报告草稿)
+            ended = self.today - timedelta(days=back)
+            self.app.draft_due_reports(self.code, ended, ended + timedelta(days=1))
+        items = self._items()
         statuses: dict[str, int] = {}
         for item in items:
             statuses[item.status.label] = statuses.get(item.status.label, 0) + 1
