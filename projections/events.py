@@ -30,6 +30,12 @@ FIELDS = (
     "reply_deadline_estimated", "tasks", "task", "results", "holidays", "workdays", "status", "planned_month",
     "organiser", "target_units", "short_name", "holder", "username", "display_name", "role", "happened_on", "old_deadline", "estimated",
     "basis",
+    # reminders and push channels (projections.messages)
+    "rule", "recipient", "link", "at", "channel", "attempt", "error", "retry_at", "channels", "target", "signed",
+    # the office's reports (projections.reports)
+    "period", "period_last", "label",
+    # the office's scheme versions (projections.scheme_versions)
+    "version_name", "settings", "effective_from", "reason", "adopted_by",
 )
 EventData = msgspec.defstruct(
     "EventData", [(name, Any, None) for name in FIELDS], frozen=True,

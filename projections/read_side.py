@@ -10,9 +10,13 @@ from __future__ import annotations
 from typing import Callable
 
 from projections.database import TABLES, open_read_models, refresh_statistics, reset
+from projections.behaviour_projector import BehaviourProjector
 from projections.deadline_changes import DeadlineChangesProjector
 from projections.facts_projector import FactsProjector
 from projections.ledger_projector import LedgerProjector
+from projections.messages import MessagesProjector
+from projections.reports import ReportsProjector
+from projections.scheme_versions import SchemeVersionsProjector
 from projections.runner import CatchUpReport, catch_up
 
 
@@ -21,7 +25,8 @@ class ReadSide:
         self.store = store
         self.read_models = open_read_models(store, writer=writer)
         # in this order: the facts and the deadline changes read the ledger rows the ledger projector left
-        self.projectors = [LedgerProjector(), FactsProjector(), DeadlineChangesProjector()]
+        self.projectors = [LedgerProjector(), FactsProjector(), DeadlineChangesProjector(), MessagesProjector(),
+                           ReportsProjector(), BehaviourProjector(), SchemeVersionsProjector()]
 
     def catch_up(self, *, batch_size: int = 5000, progress: Callable[[int, int], None] | None = None,
                  stop_after_batches: int | None = None, on_batch: Callable[[int], None] | None = None) -> CatchUpReport:

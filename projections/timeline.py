@@ -100,11 +100,31 @@ EVENT_LABELS = {
     "UserAccount.Disabled": "停用用户",
     "UserAccount.PasswordReset": "重置密码",
     "UserAccount.PasswordChanged": "修改密码",
+    # 记录核验: the signed checkpoints of the district's event chain
+    "ChainCheckpoints.Started": "建立核验检查点记录",
+    "ChainCheckpoints.Signed": "签名检查点",
+    # 消息推送
+    "PushChannels.Started": "建立推送渠道登记",
+    "PushChannels.ChannelConfigured": "配置推送渠道",
+    "PushChannels.ChannelRemoved": "停用推送渠道",
+    # 提醒
+    "Reminder.Produced": "生成提醒",
+    "Reminder.Delivered": "已送达",
+    "Reminder.DeliveryFailed": "送达失败",
+    "Reminder.Read": "已读",
+    # 督查报告 (呈报区长)
+    "ReportDocument.Drafted": "起草报告",
+    "ReportDocument.Edited": "修改报告",
+    "ReportDocument.Issued": "印发报告",
+    # 评分与升级方案
+    "SchemeBook.Started": "建立方案登记簿",
+    "SchemeBook.Adopted": "采用方案",
 }
 
 # an event whose label depends on what it records: (event, attribute) -> {value: label}
 LABEL_VARIANTS = {
     ("Inspection.Created", "status"): {"proposed": "申请开展检查"},  # 部门书面申请 (WR art. 63)
+    ("SchemeBook.Adopted", "kind"): {"scoring": "采用评分方案", "escalation": "采用升级规则"},
 }
 
 # what of an event's data is worth a line: (attribute, Chinese name)

@@ -12,6 +12,7 @@ from builders import events_recorded
 from litestar.testing import TestClient
 from web_world import web  # noqa: F401  (the fixture)
 from evidence_samples import JPEG, PDF
+from checks import stored_items
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +47,8 @@ def get(client, url, status=200, **params):
 def error_of(answer, status: int) -> dict:
     assert answer.status_code == status, f"{answer.status_code} {answer.text}"
     error = answer.json()["error"]
-    assert set(error) == {"field", "rule", "message"} and error["message"]
+    assert set(error) == {"field", "rule", "message", "problems"} and error["message"]
+    assert error["problems"][0] == {k: error[k] for k in ("field", "rule", "message")}  # the first, repeated
     return error
 
 
@@ -72,14 +74,18 @@ def test_the_openapi_schema_lists_every_api_route_with_its_shapes(app):
     sign_for = paths["/api/items/{item_id}/sign-for"]["post"]
     assert sign_for["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/CommandResult")
     assert sign_for["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ApiError")
-    assert "expected_version" in components["ItemCommand"]["properties"]
+    assert "expected_version" in components["SignForItem"]["properties"]
+    # the fields' Chinese names and limits come from the command classes (duban.commands)
+    progress = components["ReportProgress"]["properties"]
+    assert (progress["percent"]["title"], progress["percent"]["minimum"], progress["percent"]["maximum"]) == (
+        "完成进度", 0, 100)
     register = paths["/api/items"]["post"]
     assert register["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/RegisterItem")
     assert register["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/CommandResult")
     assert set(components["RegisterItem"]["required"]) == {"source", "reference", "decision_date", "title"}
     assert "executive_meeting" in components["SourceKind"]["enum"]
     assert set(components["CommandResult"]["required"]) == {"id", "kind", "number", "status", "version"}
-    assert set(components["ErrorDetail"]["properties"]) == {"field", "rule", "message"}
+    assert set(components["ErrorDetail"]["properties"]) == {"field", "rule", "message", "problems"}
 
 
 # -- errors ---------------------------------------------------------------------------------------------------
@@ -115,7 +121,7 @@ def test_every_refusal_under_api_has_one_shape_and_pages_keep_theirs(web):
         assert (error["field"], error["rule"]) == (field, rule), body
         assert re.search(r"[\u4e00-\u9fff]", error["message"]), error
     missing = error_of(office.post(f"/api/items/{item}/criticise", json={}, headers=headers), 400)
-    assert (missing["field"], missing["rule"], missing["message"]) == ("note", "request.missing_field", "缺少必填字段“note”。")
+    assert (missing["field"], missing["rule"], missing["message"]) == ("note", "request.missing_field", "请填写通报事由。")
     nested = office.post("/api/notices", headers=headers, json={
         "unit": str(web.world.unit_ids["A"]), "subject_kind": "item", "subject_id": str(item), "title": "通知",
         "tasks": [{"task": "说明", "responsible": "局长"}]})
@@ -145,12 +151,14 @@ def test_every_refusal_under_api_has_one_shape_and_pages_keep_theirs(web):
         "role.not_allowed"
     assert events_recorded(web.app) == before, "a refused request recorded something"
 
-    # pages keep their behaviour: a redirect to the login, an HTML error page, litestar's own 404
+    # pages keep their behaviour: a redirect to the login, an HTML error page, a 404 page in Chinese
     page = anonymous.get("/office", follow_redirects=False)
     assert page.status_code in (302, 303) and page.headers["location"].startswith("/login")
     page = unit.get("/office")
     assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
-    assert "error" not in office.get("/office/no-such-page").json()
+    missing = office.get("/office/no-such-page")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "页面不存在" in missing.text
 
 
 def test_days_asked_about_lie_between_2000_and_today(web):
@@ -317,7 +325,7 @@ def test_an_inspection_from_the_plan_to_its_close(web):
     before = events_recorded(web.app)
     bad = office.post("/api/inspections", headers=web.csrf_headers(office), json={
         "kind": "special", "title": "安全生产专项督查", "target_units": [a, b], "planned_month": "2026-4"})
-    assert error_of(bad, 422)["field"] == "planned_month"
+    assert (error_of(bad, 400)["field"], error_of(bad, 400)["rule"]) == ("planned_month", "request.bad_format")
     bad = office.post("/api/inspections", headers=web.csrf_headers(office), json={
         "kind": "monthly", "title": "安全生产专项督查", "target_units": [a, b], "planned_month": "2026-04"})
     assert error_of(bad, 400)["field"] == "kind"
@@ -355,7 +363,8 @@ def test_an_inspection_from_the_plan_to_its_close(web):
         "special_inspection", "督查〔2026〕1号", iid)
     bad_score = office.post(f"/api/inspections/{iid}/results", headers=web.csrf_headers(office),
                             json={"results": [{"unit": a, "score": 120}]})
-    assert error_of(bad_score, 422)["rule"] == "inspection.bad_score"
+    assert (error_of(bad_score, 400)["field"], error_of(bad_score, 400)["rule"]) == (
+        "results[0].score", "request.out_of_range")
     post(web, office, f"/api/inspections/{iid}/results", {"results": [
         {"unit": a, "score": 92.5}, {"unit": b, "score": 78, "problems": 1}]})
 
@@ -484,8 +493,8 @@ def test_commands_on_notices_tasks_and_inspections_document_expected_version(app
 
     with TestClient(app=create_app(app, csrf_secret="s" * 32)) as client:
         components = client.get("/schema/openapi.json").json()["components"]["schemas"]
-    for body in ("NoticeReply", "ReviewReply", "Note", "RectificationPlan", "Verify", "DecideInspection",
-                 "InspectionFinding", "InspectionResults", "VersionedCommand"):
+    for body in ("ReplyNotice", "ReviewReply", "CloseNotice", "RectificationPlan", "VerifyRectification",
+                 "DecideInspection", "RecordFinding", "RecordResults", "ConductInspection"):
         assert "expected_version" in components[body]["properties"], body
     for body in ("IssueNotice", "RecordRectification", "PlanInspection", "ProposeInspection"):
         assert "expected_version" not in components[body]["properties"], body
@@ -508,4 +517,23 @@ def test_the_default_deadline_follows_the_working_day_rules_and_records_nothing(
     unknown = office.get("/api/default-deadline", params={"source": "gossip"})
     assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "source"
     assert web.client("zhujianju").get("/api/default-deadline").status_code == 403
-    assert web.app.items(web.world.district) == []
+    assert stored_items(web.app, web.world.district) == []
+
+
+def test_the_api_and_the_form_refuse_the_same_command_alike_every_problem_at_once(web):
+    """One command class (ReportProgress), one reading: the JSON body and the unit's form with the
+    same bad values give the same problems (field, rule, message), all of them, and record nothing."""
+    unit = web.client("zhujianju")
+    item = web.item("老旧小区改造", lead="A", sign=True)
+    before = events_recorded(web.app)
+    answer = unit.post(f"/api/items/{item}/progress", json={"percent": 130, "text": ""},
+                       headers=web.csrf_headers(unit))
+    from_api = [(p["field"], p["rule"], p["message"]) for p in error_of(answer, 400)["problems"]]
+    assert from_api == [("percent", "request.out_of_range", "完成进度应在0–100之间。"),
+                        ("text", "request.missing_field", "请填写进展情况。")]
+    page = unit.post(f"/unit/items/{item.hex}/progress", data=web.form(unit, percent="130", text=""),
+                     files={"attachments": ("", b"")})
+    assert page.status_code == 422
+    shown = re.findall(r'<span class="field-error" role="alert" data-field="([^"]+)">([^<]*)</span>', page.text)
+    assert shown == [(field, message) for field, _, message in from_api]
+    assert events_recorded(web.app) == before

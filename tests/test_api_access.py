@@ -17,6 +17,11 @@ read the foreign record (office, admin, district head) read it.  :func:`test_eve
 fails when a route is added to the app without a row here.  The allowed cases (a unit signs for its
 own item, the leader in charge decides, a co-unit reports progress) are tried too.
 
+A reminder (提醒) is its recipient's alone: every other user of the district gets 404, exactly as for
+an unknown id (reminder ids derive from the record, the recipient and the day).  A report (督查报告)
+is the district's, the office's to write and issue and the administrator's to read.  The report to
+the district head (``GET /api/head-report``) refuses a vice head (``Route.head``).
+
 One command names units without being a record of theirs: a department's proposal to inspect
 (``POST /api/inspections/proposals``, WR art. 63) may name any unit of its district, so a unit user
 proposing to inspect a foreign unit gets 201, not 403 (``Route.proposal``).
@@ -27,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable
 from uuid import UUID
@@ -40,6 +45,9 @@ from web_world import web  # noqa: F401  (the fixture)
 
 from domain.inspection import InspectionKind
 from domain.rectification import ProblemSource, Severity
+from domain.report_document import ReportKind
+from duban.reminding import ReminderJob
+from projections.messages import MessageQueries
 
 DEADLINE = date(2026, 6, 30)
 PHOTO = Upload("现场照片.png", PNG)  # the lead unit's progress report on each item carries it
@@ -65,10 +73,13 @@ class Target:
     rectification: UUID
     unit: UUID
     inspection: UUID
+    report: UUID | None = None  # the district's weekly report, a draft (督查工作周报)
+    reminder: UUID | None = None  # a reminder (提醒) to the unit: its item was assigned
 
     @property
     def ids(self) -> set[str]:
-        records = (self.item, self.notice, self.rectification, self.inspection)
+        records = (self.item, self.notice, self.rectification, self.inspection,
+                   *(i for i in (self.report, self.reminder) if i is not None))
         return {str(i) for i in records} | {i.hex for i in records}
 
 
@@ -94,6 +105,21 @@ class Matrix:
     referred: UUID  # an item of C referred to the discipline body (approved)
 
 
+def _report_and_reminders(web, world, *targets: Target) -> list[Target]:
+    """The district's weekly report drafted, and the reminders of what was recorded made (the
+    worker's jobs): each target gets its unit's reminder that its item was assigned (新交办事项)."""
+    app = web.app
+    report = app.draft_report(ReportKind.WEEKLY, "2026-W09", world.office)
+    ReminderJob(app, web.reads().read_models).activity(world.district, app.clock.today())
+    messages = MessageQueries(web.reads().read_models)
+    found = []
+    for target in targets:
+        unread = messages.unread_ids(world.district, f"unit:{target.unit.hex}")
+        assert unread, "no reminder to the unit"
+        found.append(replace(target, report=report.id, reminder=UUID(unread[0])))
+    return found
+
+
 def build_matrix(web) -> Matrix:
     app, world, other = web.app, web.world, web.other
     a = _records(app, world, world.office, "A", "A牵头B协办", co=["B"])
@@ -102,11 +128,13 @@ def build_matrix(web) -> Matrix:
     referred = world.item(lead="C", sign=True, title="已移交事项", deadline=date(2026, 4, 30))
     app.propose_referral(referred, "长期不反馈", world.office)
     app.decide_referral(referred, True, "同意移交", world.leader("V2"))
+    a, c = _report_and_reminders(web, world, a, c)
+    x, = _report_and_reminders(web, other, x)
     return Matrix(a, c, x, referred)
 
 
 def random_target() -> Target:
-    return Target(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4())
+    return Target(*(uuid.uuid4() for _ in range(7)))
 
 
 # -- the routes -----------------------------------------------------------------------------------------
@@ -125,6 +153,9 @@ class Route:
     proposal: bool = False
     # an upload of files (multipart): it names no record, so a user of the gate uploads (201)
     files: bool = False
+    # the district head's (区长: a leader who sees every unit): a vice head is refused (403)
+    head: bool = False
+    query: str = ""  # the query string the route is tried with (a search needs words to look for)
 
     @property
     def is_command(self) -> bool:
@@ -132,8 +163,10 @@ class Route:
 
     def url(self, target: Target) -> str:
         ident = {"item": target.item, "notice": target.notice, "rectification": target.rectification,
-                 "inspection": target.inspection, "unit": target.unit, None: None}[self.kind]
-        return re.sub(r"\{\w+:uuid\}", str(ident), self.path).replace("{sha256:str}", PHOTO_SHA256)
+                 "inspection": target.inspection, "unit": target.unit, "report": target.report,
+                 "reminder": target.reminder, None: None}[self.kind]
+        path = re.sub(r"\{\w+:uuid\}", str(ident), self.path).replace("{sha256:str}", PHOTO_SHA256)
+        return path + (f"?{self.query}" if self.query else "")
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -161,6 +194,7 @@ def _const(**fields) -> Callable[[Target], dict]:
 
 INTERVIEW = _const(held_by="分管副区长", interviewee="局长", note="限期整改")
 ALL_ROLES = frozenset({OFFICE, ADMIN, UNIT, LEADER, DISCIPLINE})
+MESSAGED = frozenset({OFFICE, ADMIN, UNIT, LEADER})  # the roles sent reminders (消息中心)
 
 ROUTES: list[Route] = [
     # queries without a record in the path (tried for leaks in test_lists_hold_only_what_one_may_read)
@@ -169,13 +203,21 @@ ROUTES: list[Route] = [
     Route("GET", "/api/ranking", None, gate=frozenset({OFFICE, ADMIN, LEADER, UNIT})),
     Route("GET", "/api/leader-view", None, gate=frozenset({LEADER})),
     Route("GET", "/api/escalation-queue", None, gate=frozenset({OFFICE, ADMIN})),
+    Route("GET", "/api/escalation-backtest", None, gate=frozenset({OFFICE, ADMIN})),
+    Route("GET", "/api/schemes", None, gate=frozenset({OFFICE, ADMIN})),
+    Route("GET", "/api/behaviour", None, gate=frozenset({OFFICE, ADMIN, LEADER})),
     Route("GET", "/api/default-deadline", None, gate=frozenset({OFFICE, ADMIN})),
     Route("GET", "/api/bulletin", None, gate=frozenset({OFFICE, ADMIN})),
     Route("GET", "/api/deadline-changes", None, gate=frozenset({OFFICE, ADMIN})),
+    Route("GET", "/api/chain", None, gate=frozenset({OFFICE, ADMIN, DISCIPLINE})),
     Route("GET", "/api/trend", None, gate=frozenset({OFFICE, ADMIN, LEADER})),
     Route("GET", "/api/dossiers", None, gate=frozenset({DISCIPLINE, OFFICE, ADMIN})),
     Route("GET", "/api/notices", None), Route("GET", "/api/rectifications", None),
     Route("GET", "/api/inspections", None),
+    Route("GET", "/api/head-report", None, gate=frozenset({OFFICE, ADMIN, LEADER}), head=True),
+    Route("GET", "/api/reports", None, gate=frozenset({OFFICE, ADMIN})),
+    Route("GET", "/api/messages", None, gate=MESSAGED),
+    Route("GET", "/api/search", None, gate=frozenset({OFFICE, ADMIN, LEADER}), query="q=事项"),
     # reading one record
     Route("GET", "/api/items/{item_id:uuid}", "item"), Route("GET", "/api/items/{item_id:uuid}/timeline", "item"),
     Route("GET", "/api/notices/{notice_id:uuid}", "notice"),
@@ -185,13 +227,20 @@ ROUTES: list[Route] = [
     Route("GET", "/api/inspections/{inspection_id:uuid}", "inspection"),
     Route("GET", "/api/inspections/{inspection_id:uuid}/timeline", "inspection"),
     Route("GET", "/api/ranking/{unit_id:uuid}", "unit"),
+    Route("GET", "/api/behaviour/{unit_id:uuid}", "unit", gate=frozenset({OFFICE, ADMIN, LEADER})),
     Route("GET", "/api/dossiers/{item_id:uuid}", "item", gate=frozenset({DISCIPLINE, OFFICE, ADMIN})),
     Route("GET", "/api/files/{record_id:uuid}/{sha256:str}", "item"),  # a file of the item: as the item reads
+    Route("GET", "/api/reports/{report_id:uuid}", "report", gate=frozenset({OFFICE, ADMIN})),
     # uploading files (证明材料) names no record: the office and units only, refused before the body is read
     Route("POST", "/api/files", None, gate=frozenset({OFFICE, UNIT}), files=True),
     # commands creating a record (office only, refused before any lookup)
     Route("POST", "/api/items", None, _const(source="executive_meeting", reference="区政府第3次常务会议",
                                              decision_date="2026-02-27", title="新事项"), gate=frozenset({OFFICE})),
+    Route("POST", "/api/schemes", None, _const(
+        kind="escalation", effective_from="2026-06-01", reason="从严督办",
+        settings={"version": "2026-督查室-1", "title": "督办升级规则（从严）", "urge_after_working_days": 1,
+                  "urges_before_notice": 2, "notice_after_working_days": 2, "referral_after_working_days": 10}),
+          gate=frozenset({OFFICE})),
     Route("POST", "/api/notices", "item", lambda t: {
         "unit": str(t.unit), "subject_kind": "item", "subject_id": str(t.item), "title": "督办通知",
         "tasks": [{"task": "说明进度", "responsible": "局长", "deadline": "2026-03-20"}]}, gate=frozenset({OFFICE})),
@@ -249,6 +298,12 @@ ROUTES: list[Route] = [
                                        "deadline": "2026-04-30"}),
     _inspection("results", lambda t: {"results": [{"unit": str(t.unit), "score": 90, "problems": 1}]}),
     _inspection("close"),
+    # report commands (the office's alone)
+    Route("POST", "/api/reports/{report_id:uuid}/edit", "report", _const(foreword="本周集中整治背街小巷。"),
+          gate=frozenset({OFFICE})),
+    Route("POST", "/api/reports/{report_id:uuid}/issue", "report", _const(), gate=frozenset({OFFICE})),
+    # a reminder read (its recipient's alone)
+    Route("POST", "/api/messages/{reminder_id:uuid}/read", "reminder", gate=MESSAGED),
 ]
 RECORD_ROUTES = [r for r in ROUTES if r.kind is not None or r.is_command]
 
@@ -297,7 +352,7 @@ def _try(web, client, route: Route, target: Target, expected: int, problems: lis
         problems.append(f"{who} {route} on {what}: expected {expected}, got {answer.status_code} {answer.text[:160]}")
     elif expected >= 400:
         error = _error(answer)
-        if set(error) != {"field", "rule", "message"} or not error["message"]:
+        if set(error) != {"field", "rule", "message", "problems"} or not error["message"]:
             problems.append(f"{who} {route} on {what}: unstructured error {answer.text[:160]}")
     if expected >= 400 and recorded:
         problems.append(f"{who} {route} on {what}: refused, yet {recorded} events were recorded")
@@ -321,8 +376,7 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
     for user in USERS:
         client = web.client(user.username)
         # (b) another district's record answers exactly like a record that does not exist
-        other = Target(matrix.a.item, matrix.a.notice, matrix.a.rectification, matrix.a.unit, matrix.a.inspection) \
-            if user.other_district else matrix.x
+        other = matrix.a if user.other_district else matrix.x
         missing = random_target()
         for route in RECORD_ROUTES:
             if route.kind is None:  # registering an item names no record
@@ -352,9 +406,12 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
                                         f"{found.text[:120]} but an unknown id {absent.text[:120]}")
         else:  # the office, the administrator and the district head read it; the admin commands nothing
             for route in RECORD_ROUTES:
-                if route.method == "GET":
+                if route.kind == "reminder":  # unit C's reminder: its recipient's alone
+                    expected = 403 if user.role not in route.gate else 404
+                    _try(web, client, route, matrix.c, expected, problems, user.username, "unit C's reminder")
+                elif route.method == "GET":
                     dossier = route.path.startswith("/api/dossiers")
-                    expected = (403 if user.role not in route.gate else 404) if dossier else 200
+                    expected = 403 if route.gate and user.role not in route.gate else (404 if dossier else 200)
                     _try(web, client, route, matrix.c, expected, problems, user.username, "unit C's record")
                 elif user.role == ADMIN:
                     _try(web, client, route, matrix.c, 403, problems, user.username, "unit C's record")
@@ -417,6 +474,8 @@ def test_lists_hold_only_what_one_may_read(web):
             secret |= {str(matrix.c.item), matrix.c.item.hex}
         for route in (r for r in ROUTES if r.kind is None and r.method == "GET"):
             expected = 403 if route.gate and user.role not in route.gate else 200
+            if route.head and user.role == LEADER and user.foreign is not None:
+                expected = 403  # a vice head: the report to the district head is not theirs
             answer = _try(web, client, route, matrix.c, expected, problems, user.username, "the list")
             leaked = sorted(i for i in secret if i in answer.text)
             if leaked:

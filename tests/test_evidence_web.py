@@ -263,7 +263,7 @@ def test_every_page_of_a_record_lists_the_files_of_its_steps(web):
     verify = page.split('action="/office/rectifications/', 1)[1].split("</form>", 1)[0]
     assert "覆盖后照片.jpg" in files_on(verify)  # the office sees the unit's evidence as it verifies
     checked = office.post(f"/office/rectifications/{task}/verify", data=web.form(
-        office, result="passed", note="现场复核通过", version=str(app.readable_rectification(
+        office, passed="true", note="现场复核通过", version=str(app.readable_rectification(
             uuid.UUID(task), world.office).version)),
         files=[("attachments", ("复核现场.jpg", JPEG, "image/jpeg"))], follow_redirects=False)
     assert checked.status_code == 303, checked.text[:300]

@@ -200,10 +200,10 @@ def test_another_districts_units_are_invisible(app, district, admin, office):
 
 def test_units_and_leaders_cannot_be_registered_with_a_future_date(app, district, office):
     tomorrow = date(2026, 3, 3)  # the clock stands at 2026-03-02
-    refused(app, InvalidInput, "date.in_future",
+    refused(app, RuleViolation, "date.in_future",
             lambda: app.register_unit("U03", "鹦鹉街", UnitKind.SUBDISTRICT, office, on=tomorrow),
             UNIT_REGISTER, Unit.id_for(D, "U03"))
-    refused(app, InvalidInput, "date.in_future",
+    refused(app, RuleViolation, "date.in_future",
             lambda: app.register_leader("L9", LeaderTitle.VICE_HEAD, "农业", office, on=tomorrow),
             NumberRegister.id_for(D, "leader", None))
     assert len(app.units(D)) == 2 and app.leaders(D) == []

@@ -2,7 +2,8 @@
 
 The records are unit C's (an item signed for, a second item whose referral the office proposed but
 no leader approved, a notice to C about the first, a rectification task of C with a referral
-proposed, an inspection of C) and the same kinds of records of another district (unit X).  Every
+proposed, an inspection of C, a reminder (提醒) to C that its item is due), the district's issued
+weekly report (督查工作周报), and the same kinds of records of another district (unit X).  Every
 page route the app serves is listed in :data:`PAGES` with the kind of record its ``{id}`` stands
 for; :func:`test_every_page_route_is_in_the_matrix` fails when a page is added without a row.
 
@@ -15,6 +16,9 @@ For every user of the web world and every route with a record in its path:
   exactly as for an id that does not exist (the same status and page, no title or number): ids
   follow from numbers, so any other answer would tell which numbers exist;
 * another district's record (unit X) answers 404 to this district's users, exactly like an unknown id;
+* a reminder is its recipient's alone (unit C's users here): every other user of the district gets 404,
+  exactly as for an unknown id (reminder ids derive from the record, the recipient and the day);
+* the report pages of the district head (``HEAD_PAGES``) refuse a vice head (403, ``report.head_only``);
 * a refused POST records nothing (the store's event count is unchanged); the administrator reads but
   commands nothing (403);
 * every refusal is the application's own and names why (``role.not_allowed``, ``*.not_found``), so an
@@ -32,8 +36,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Callable
 from uuid import UUID
 
@@ -48,6 +52,9 @@ from domain.inspection import InspectionKind
 from domain.leadership import LeaderTitle
 from domain.item_actions import ItemAction
 from domain.rectification import ProblemSource, Severity
+from domain.report_document import ReportKind
+from duban.reminding import ReminderJob
+from projections.messages import MessageQueries
 
 DEADLINE = date(2026, 4, 30)  # the items' deadline
 LATER = date(2026, 5, 15)  # the day the pages are read: the items are overdue by then
@@ -81,6 +88,8 @@ class Records:
     titles: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
     leader: UUID | None = None  # the post in charge of the unit (the administrator's pages)
+    report: UUID | None = None  # the district's issued weekly report (督查工作周报)
+    reminder: UUID | None = None  # a reminder (提醒) to the unit: its item is due tomorrow
 
     def ids(self, kind: str) -> list[UUID]:
         """The records a route of ``kind`` is tried on (an item route: both items)."""
@@ -88,7 +97,8 @@ class Records:
 
     @property
     def id_strings(self) -> set[str]:
-        ids = (self.item, self.proposed, self.notice, self.rectification, self.inspection)
+        ids = (self.item, self.proposed, self.notice, self.rectification, self.inspection,
+               *(i for i in (self.report, self.reminder) if i is not None))
         return {str(i) for i in ids} | {i.hex for i in ids}
 
 
@@ -148,20 +158,36 @@ def build_matrix(web, clock) -> Matrix:
     app.decide_rectification_referral(task.id, True, "同意", world.leader("V1"))
     clock.set(LATER)
     app.tick()  # the items' deadline passed: overdue on the leaders' pages
+    c = _report_and_reminder(web, world, c)
+    x = _report_and_reminder(web, web.other, x)
     return Matrix(c, x, a_item, "住建老旧小区改造", a_notice.id,
                   (a_notice.title, a_notice.number_label, a_notice.id.hex, str(a_notice.id)),
                   referred, task.id, ("住建挪用专项资金", "住建工地扬尘污染"))
 
 
+def _report_and_reminder(web, world: World, records: Records) -> Records:
+    """The district's weekly report issued, and the reminders of the day before the items' deadline
+    made (the worker's jobs): the unit's that its item is due tomorrow."""
+    app = web.app
+    report = app.draft_report(ReportKind.WEEKLY, "2026-W19", world.office)
+    app.issue_report(report.id, world.office)
+    ReminderJob(app, web.reads().read_models).daily(world.district, DEADLINE - timedelta(days=1))  # 明日到期
+    unread = MessageQueries(web.reads().read_models).unread_ids(world.district, f"unit:{records.unit.hex}")
+    assert unread, "no reminder to the unit"
+    return replace(records, report=report.id, reminder=UUID(unread[0]))
+
+
 def unknown_records() -> Records:
-    return Records(*(uuid.uuid4() for _ in range(6)), leader=uuid.uuid4())
+    return Records(*(uuid.uuid4() for _ in range(6)), leader=uuid.uuid4(), report=uuid.uuid4(), reminder=uuid.uuid4())
 
 
 # -- the routes ------------------------------------------------------------------------------------------
 OFFICE, ADMIN, UNIT, LEADER, DISCIPLINE = "office", "admin", "unit", "leader", "discipline"
 DEPLOYMENT = "deployment"  # 平台管理员: no district's area
 AREAS = {"office": {OFFICE, ADMIN}, "unit": {UNIT}, "leader": {LEADER}, "discipline": {DISCIPLINE},
-         "admin": {ADMIN}, "platform": {DEPLOYMENT}}
+         "admin": {ADMIN}, "platform": {DEPLOYMENT},
+         "chain": {OFFICE, ADMIN, DISCIPLINE},  # 记录核验: the district's chain, for the discipline body and the office
+         "messages": {OFFICE, ADMIN, UNIT, LEADER}}  # 消息中心: every role that is sent reminders
 HOMES = {OFFICE: "/office", ADMIN: "/admin", UNIT: "/unit", LEADER: "/leader", DISCIPLINE: "/discipline",
          DEPLOYMENT: "/platform"}  # where "/" sends each role
 
@@ -172,7 +198,17 @@ PAGES: dict[tuple[str, str], str | None] = {
     ("GET", "/office"): None, ("GET", "/office/ledger"): None, ("GET", "/office/ledger.xlsx"): None,
     ("GET", "/office/rectifications/ledger.xlsx"): None,
     ("GET", "/office/bulletin"): None, ("GET", "/office/bulletin.docx"): None,
+    ("GET", "/office/escalation-backtest"): None, ("POST", "/office/escalation-backtest"): None,
+    ("GET", "/office/schemes"): None, ("GET", "/office/schemes/new"): None, ("POST", "/office/schemes/new"): None,
+    ("GET", "/office/behaviour"): None, ("GET", "/office/behaviour/{unit_id:uuid}"): "unit",
     ("GET", "/office/deadline-changes"): None,
+    ("GET", "/office/search"): None,
+    ("GET", "/office/push-channels"): None, ("POST", "/office/push-channels"): None,
+    ("POST", "/office/push-channels/{channel:str}/remove"): None,  # a channel of the actor's own district only
+    ("GET", "/office/reports"): None, ("GET", "/office/reports/{report_id:uuid}"): "report",
+    ("GET", "/office/reports/{report_id:uuid}/document.docx"): "report",
+    ("POST", "/office/reports/{report_id:uuid}/edit"): "report",
+    ("POST", "/office/reports/{report_id:uuid}/issue"): "report",
     ("GET", "/office/items/new"): None,
     ("POST", "/office/items"): None,
     ("GET", "/office/import"): None, ("GET", "/office/import/template.xlsx"): None, ("POST", "/office/import"): None,
@@ -208,18 +244,27 @@ PAGES: dict[tuple[str, str], str | None] = {
        for s in ("plan", "progress", "rectified")},
     # 领导
     ("GET", "/leader"): None, ("GET", "/leader/ranking"): None, ("GET", "/leader/overdue"): None,
-    ("GET", "/leader/approvals"): None,
+    ("GET", "/leader/approvals"): None, ("GET", "/leader/search"): None,
     ("GET", "/leader/ranking/{unit_id:uuid}"): "unit",
+    ("GET", "/leader/behaviour"): None, ("GET", "/leader/behaviour/{unit_id:uuid}"): "unit",
     ("GET", "/leader/items/{item_id:uuid}"): "item",
     **{("POST", f"/leader/items/{{item_id:uuid}}/{s}"): "item" for s in ("extension", "referral", "interview")},
     ("GET", "/leader/rectifications/{task_id:uuid}"): "rectification",
     ("POST", "/leader/rectifications/{task_id:uuid}/referral"): "rectification",
+    ("GET", "/leader/report"): None, ("GET", "/leader/report.docx"): None, ("GET", "/leader/reports"): None,
+    ("GET", "/leader/reports/{report_id:uuid}/document.docx"): "report",
+    # 消息中心 (every role sent reminders)
+    ("GET", "/messages"): None, ("POST", "/messages/read-all"): None,
+    ("POST", "/messages/{reminder_id:uuid}/open"): "reminder",
     # 纪检监察
     ("GET", "/discipline"): None,
     ("GET", "/discipline/items/{item_id:uuid}"): "item",
     ("GET", "/discipline/items/{item_id:uuid}/verify"): "item",
     ("GET", "/discipline/items/{item_id:uuid}/dossier.docx"): "item",
     ("GET", "/discipline/rectifications/{task_id:uuid}"): "rectification",
+    ("GET", "/discipline/rectifications/{task_id:uuid}/verify"): "rectification",
+    ("GET", "/discipline/rectifications/{task_id:uuid}/dossier.docx"): "rectification",
+    ("GET", "/chain"): None,
     # 管理员 (the district's administrator)
     ("GET", "/admin"): None,
     ("GET", "/admin/users"): None, ("POST", "/admin/users"): None,
@@ -233,7 +278,11 @@ PAGES: dict[tuple[str, str], str | None] = {
     # 平台管理员 (the deployment's administrator)
     ("GET", "/platform"): None, ("POST", "/platform/districts"): None,
 }
-UNIT_PAGES = {"/leader/ranking/{unit_id:uuid}"}  # a unit's score explained: to the leaders it is in sight of
+UNIT_PAGES = {"/leader/ranking/{unit_id:uuid}", "/leader/behaviour/{unit_id:uuid}"}  # a unit's score explained: to the leaders it is in sight of
+# the report to the district head (督查工作情况报告): the head's, not a vice head's (report.head_only);
+# the office and the administrator read it too (they write it)
+HEAD_PAGES = {"/leader/report", "/leader/report.docx", "/leader/reports", "/leader/reports/{report_id:uuid}/document.docx"}
+OPEN_TO = {path: {LEADER, OFFICE, ADMIN} for path in HEAD_PAGES}  # pages open beyond their area's roles
 
 
 def _const(**fields) -> Callable[[Records], dict]:
@@ -246,20 +295,25 @@ BODIES: dict[str, Callable[[Records], dict]] = {
     "/office/items": _const(source="executive_meeting", reference="区政府第3次常务会议", decision_date="2026-02-27",
                             title="新登记事项"),
     "/office/import": _const(),  # the upload (multipart) refused before the file is read
-    "/office/notices/{notice_id:uuid}/review": _const(task="T1", decision="accept", note="通过"),
+    "/office/escalation-backtest": _const(period="2026", proposed="urge_after_working_days = 1"),  # records nothing
+    "/office/schemes/new": _const(kind="escalation", action="adopt", version="2026-督查室-1", title="督办升级规则（从严）",
+                                  urge_after_working_days="1", urges_before_notice="2", notice_after_working_days="2",
+                                  referral_after_working_days="10", effective_from="2026-06-01", reason="从严督办",
+                                  confirmed="on"),
+    "/office/notices/{notice_id:uuid}/review": _const(task="T1", accept="true", note="通过"),
     "/office/notices/{notice_id:uuid}/close": _const(note="办结"),
     "/office/rectifications": lambda r: {"unit": r.unit.hex, "source": "audit", "problem": "新问题",
                                          "severity": "general", "deadline": "2026-06-30"},
-    "/office/rectifications/{task_id:uuid}/verify": _const(result="passed", note=""),
-    "/office/rectifications/{task_id:uuid}/sign-off": _const(note=""),
+    "/office/rectifications/{task_id:uuid}/verify": _const(passed="true", note=""),
+    "/office/rectifications/{task_id:uuid}/sign-off": _const(note="", confirmed="on"),
     "/office/rectifications/{task_id:uuid}/reopen": _const(finding="问题反弹", new_deadline="2026-12-31"),
     "/office/rectifications/{task_id:uuid}/urge": _const(note="请抓紧"),
-    "/office/rectifications/{task_id:uuid}/criticise": _const(note="拖延整改"),
+    "/office/rectifications/{task_id:uuid}/criticise": _const(note="拖延整改", confirmed="on"),
     "/office/rectifications/{task_id:uuid}/interview": HOLD,
-    "/office/rectifications/{task_id:uuid}/refer": _const(reasons="问题严重"),
+    "/office/rectifications/{task_id:uuid}/refer": _const(reasons="问题严重", confirmed="on"),
     "/office/inspections": lambda r: {"kind": "special", "title": "新督查", "target_units": r.unit.hex,
                                       "planned_month": "2026-06"},
-    "/office/inspections/{inspection_id:uuid}/decide": _const(decision="approve", note=""),
+    "/office/inspections/{inspection_id:uuid}/decide": _const(approve="true", note=""),
     "/office/inspections/{inspection_id:uuid}/conduct": _const(),
     "/office/inspections/{inspection_id:uuid}/findings": lambda r: {
         "unit": r.unit.hex, "problem": "台账不全", "severity": "general", "deadline": "2026-06-30"},
@@ -278,10 +332,10 @@ BODIES: dict[str, Callable[[Records], dict]] = {
     "/unit/rectifications/{task_id:uuid}/plan": _const(plan="整改方案"),
     "/unit/rectifications/{task_id:uuid}/progress": _const(percent="30", text="整改进展"),
     "/unit/rectifications/{task_id:uuid}/rectified": _const(summary="已整改", evidence="照片.jpg"),
-    "/leader/items/{item_id:uuid}/extension": _const(decision="grant", new_deadline="2026-12-31", note="同意"),
-    "/leader/items/{item_id:uuid}/referral": _const(decision="approve", note="同意移交"),
+    "/leader/items/{item_id:uuid}/extension": _const(grant="true", new_deadline="2026-12-31", note="同意"),
+    "/leader/items/{item_id:uuid}/referral": _const(approve="true", note="同意移交", confirmed="on"),
     "/leader/items/{item_id:uuid}/interview": HOLD,
-    "/leader/rectifications/{task_id:uuid}/referral": _const(decision="approve", note="同意移交"),
+    "/leader/rectifications/{task_id:uuid}/referral": _const(approve="true", note="同意移交", confirmed="on"),
     "/admin/users": _const(username="newuser", display_name="新用户", role="office", password="long-enough-1"),
     "/admin/units": _const(name="新单位", kind="department"),
     "/admin/units/{unit_id:uuid}/rename": _const(name="新名称", on="2026-05-15"),
@@ -291,24 +345,32 @@ BODIES: dict[str, Callable[[Records], dict]] = {
     "/admin/leaders/{leader_id:uuid}/cover": lambda r: {"covered_by": r.leader.hex, "effective": "2026-05-15"},
     "/admin/leaders/{leader_id:uuid}/end": _const(on="2026-05-15"),
     "/admin/roster": _const(),  # the upload (multipart) refused before the file is read
+    "/office/push-channels": lambda r: {"recipient": f"unit:{r.unit.hex}", "kind": "dingtalk",
+                                        "webhook": "http://127.0.0.1:9/robot/send?access_token=t"},
+    "/office/push-channels/{channel:str}/remove": _const(),
+    "/office/reports/{report_id:uuid}/edit": _const(foreword="本周集中整治背街小巷。"),
+    "/office/reports/{report_id:uuid}/issue": _const(confirm="1"),
+    "/messages/read-all": _const(),
+    "/messages/{reminder_id:uuid}/open": _const(),
     "/platform/districts": _const(code="420188", name="新区", username="newadmin", display_name="新管理员",
                                   password="long-enough-1"),
 }
 # the office's item actions, each its own route segment ({action:str})
 OFFICE_ITEM_ACTIONS: dict[str, Callable[[Records], dict]] = {
     "assign": lambda r: {"lead_unit": r.unit.hex},
-    "split": lambda r: {"subtask_unit": r.unit.hex, "subtask_title": "子任务", "subtask_deadline": "2026-04-20"},
-    "sign-off": _const(note=""),
+    "split": lambda r: {"subtasks[0].unit": r.unit.hex, "subtasks[0].title": "子任务",
+                        "subtasks[0].deadline": "2026-04-20"},
+    "sign-off": _const(note="", confirmed="on"),
     "send-back": _const(reasons="材料不全"),
-    "cannot-implement": _const(decision="accept", note=""),
-    "extension": _const(decision="grant", new_deadline="2026-12-31", note=""),
+    "cannot-implement": _const(accept="true", note="", confirmed="on"),
+    "extension": _const(grant="true", new_deadline="2026-12-31", note=""),
     "satisfaction": _const(satisfaction="satisfied"),
     "urge": _const(note="请抓紧"),
-    "notice": lambda r: {"unit": r.unit.hex, "title": "督办通知", "task": "说明进度", "responsible": "局长",
-                         "task_deadline": "2026-06-20"},
-    "criticise": _const(note="拖延"),
+    "notice": lambda r: {"unit": r.unit.hex, "title": "督办通知", "tasks[0].task": "说明进度",
+                         "tasks[0].responsible": "局长", "tasks[0].deadline": "2026-06-20"},
+    "criticise": _const(note="拖延", confirmed="on"),
     "interview": HOLD,
-    "referral": _const(reasons="问题严重"),
+    "referral": _const(reasons="问题严重", confirmed="on"),
     "commend": _const(note="成效明显"),
 }
 
@@ -329,6 +391,7 @@ class Page:
         found = []
         for ident in ids:
             path = re.sub(r"\{\w+:uuid\}", ident.hex, self.path) if ident else self.path
+            path = path.replace("{channel:str}", "dingtalk-office")  # channels are the actor's district's own
             if "{action:str}" in path:
                 found += [(f"{self.method} {path.replace('{action:str}', a)}", path.replace("{action:str}", a),
                            make(records)) for a, make in OFFICE_ITEM_ACTIONS.items()]
@@ -370,19 +433,40 @@ def reads_c(user: User) -> bool:
     return not user.other_district and (user.units is None or "C" in user.units)
 
 
+def reads_on(user: User, route: "Page") -> bool:
+    """Whether ``user`` reads unit C's record of ``route``: a reminder is its recipient's alone (unit C's
+    users), every other record is read by those who read unit C."""
+    if route.kind == "reminder":
+        return not user.other_district and user.role == UNIT and user.units == frozenset("C")
+    return reads_c(user)
+
+
+def may_open(user: User, route: "Page") -> bool:
+    """The user's role may open the route's page at all (its area's roles, or those of ``OPEN_TO``)."""
+    return user.role in OPEN_TO.get(route.path, AREAS[route.area])
+
+
+def head_only(user: User, route: "Page") -> bool:
+    """A vice head on the district head's report pages (refused before any lookup)."""
+    return route.path in HEAD_PAGES and user.role == LEADER and user.units is not None
+
+
 # why a request is refused, as the answer says it (the rule on the error page, or the message beside a form)
 ROLE, FOREIGN, MISSING, READ_ONLY, NOT_YOURS = "role", "foreign", "missing", "read-only", "not-yours"
+HEAD_ONLY = "head-only"
 
 
 def expected_on_c(user: User, route: Page) -> tuple[int, str | None] | None:
     """What ``user`` gets on ``route`` with unit C's record, and why (None: a rightful command, not tried here)."""
-    if user.role not in AREAS[route.area]:
+    if not may_open(user, route):
         return 403, ROLE  # the page area of another role, before any lookup
+    if head_only(user, route):
+        return 403, HEAD_ONLY  # the district head's report, before any lookup
     if user.other_district:
         return 404, MISSING  # exactly like an unknown id
     if route.path in UNIT_PAGES and not reads_c(user):
         return 403, NOT_YOURS  # the unit is listed in the ranking; its explanation is the portfolio's
-    if not reads_c(user):
+    if not reads_on(user, route):
         return 404, FOREIGN  # exactly like an unknown id
     if route.method == "GET":
         return 200, None
@@ -435,7 +519,8 @@ def _refused_because(answer, why: str) -> bool:
     if rule is None:
         return False
     return {ROLE: rule[1] == "role.not_allowed", FOREIGN: rule[1].endswith(".not_found"),
-            MISSING: rule[1].endswith(".not_found"), NOT_YOURS: rule[1] == "ranking.not_yours"}[why]
+            MISSING: rule[1].endswith(".not_found"), NOT_YOURS: rule[1].endswith(".not_yours"),
+            HEAD_ONLY: rule[1] == "report.head_only"}[why]
 
 
 def _gist(text: str) -> str:
@@ -490,7 +575,8 @@ def test_foreign_records_are_refused_on_every_page_and_nothing_is_recorded(web, 
         if not user.other_district:
             unknown = unknown_records()
             for route in RECORD_ROUTES:
-                expected, why = (403, ROLE) if user.role not in AREAS[route.area] else (404, MISSING)
+                expected, why = (403, ROLE) if not may_open(user, route) else (
+                    (403, HEAD_ONLY) if head_only(user, route) else (404, MISSING))
                 pairs = zip(route.requests(matrix.x), route.requests(unknown))
                 for (what, url, body), (_, absent_url, absent_body) in pairs:
                     found = _check(web, client, user, f"{what} (another district's)", url, route.method, body,
@@ -535,6 +621,8 @@ def _must_show(matrix: Matrix) -> dict[tuple[str, str], tuple[str, ...]]:
         ("guanliyuan", "/admin/leaders"): ("区长", "副区长"),
         ("guanliyuan", "/admin/users"): ("duchashi", "chengguan"),
         ("pingtai", "/platform"): ("汉阳区", "外区"),
+        ("chengguan", "/messages"): (item,), ("duchashi", "/office/reports"): ("督报〔2026〕1号",),
+        ("quzhang", "/leader/reports"): ("督报〔2026〕1号",), ("other-office", "/office/reports"): ("督报〔2026〕1号",),
     }
 
 
@@ -576,7 +664,9 @@ def test_list_pages_show_only_what_one_may_read(web, clock):
             if route.path in ("/leader/overdue", "/office/ledger", "/office/rectifications"):
                 queries.append({"unit": matrix.c.unit.hex})  # asking for unit C by name shows nothing more
             for query in queries:
-                expected, why = (200, None) if user.role in AREAS[route.area] else (403, ROLE)
+                expected, why = (200, None) if may_open(user, route) else (403, ROLE)
+                if head_only(user, route):
+                    expected, why = 403, HEAD_ONLY
                 if expected == 200 and query and user.other_district and route.path == "/office/ledger":
                     expected = 422  # not a unit of their district
                 url = route.path + ("?unit=" + query["unit"] if query else "")
@@ -613,6 +703,8 @@ def test_the_rightful_users_open_every_page(web, clock):
     problems: list[str] = []
     for route in (r for r in RECORD_ROUTES if r.method == "GET"):
         for username, records in rightful[route.area]:
+            if head_only(users[username], route):
+                continue  # a vice head: refused above (test_foreign_records_are_refused...)
             client = web.client(username)
             for what, url, _ in route.requests(records):
                 answer = _check(web, client, users[username], what, url, "GET", None, 200, problems)

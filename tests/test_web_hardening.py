@@ -156,8 +156,9 @@ def test_every_answer_carries_the_security_headers(web, monkeypatch):
     assert statuses == {what: expected.get(what, 200) for what in answers}
     problems = [p for what, answer in answers.items() for p in _unhardened(answer, what)]
     assert not problems, "\n".join(problems)
-    # the schema is served as data, not as a page loading scripts from the internet
-    assert answers["the schema"].json()["info"]["title"].startswith("duban")
+    # the schema as data; its documentation page loads nothing from the internet (tests/test_web_error_pages.py)
+    assert answers["the schema as JSON"].json()["info"]["title"].startswith("duban")
+    assert "/static/swagger/swagger-ui-bundle.js" in answers["the schema"].text
     assert "openapi:" in anonymous.get("/schema/openapi.yaml").text
     assert anonymous.get("/schema/redoc").status_code == 404
 

@@ -79,7 +79,7 @@ def test_a_vice_head_grants_an_extension_from_the_approvals_list(web, setup):
     assert page.status_code == 200 and "审批延期申请" in page.text and "同意延期" in page.text
     assert "2026-04-30" in page.text and "申请延期" in page.text  # the request, and the timeline
     answer = client.post(f"/leader/items/{item_a.hex}/extension",
-                         data=web.form(client, decision="grant", new_deadline="", note="同意"), follow_redirects=False)
+                         data=web.form(client, grant="true", new_deadline="", note="同意"), follow_redirects=False)
     assert answer.status_code == 303, answer.text[:500]
     shown = client.get(answer.headers["location"])
     assert "已同意延期" in shown.text and "同意延期" in shown.text  # flash and the timeline line
@@ -94,26 +94,26 @@ def test_bad_extension_decisions_are_shown_beside_the_field_and_record_nothing(w
     before = version(web, item_a)
     url = f"/leader/items/{item_a.hex}/extension"
 
-    bad_date = client.post(url, data=web.form(client, decision="grant", new_deadline="2026-13-01", note="可以"))
+    bad_date = client.post(url, data=web.form(client, grant="true", new_deadline="2026-13-01", note="可以"))
     assert bad_date.status_code == 422
     assert field_error(bad_date.text, "new_deadline") == "批准的新时限应为日期，格式如 2026-03-02。"
     assert 'value="2026-13-01"' in bad_date.text and "可以" in bad_date.text  # typed values kept
 
-    too_early = client.post(url, data=web.form(client, decision="grant", new_deadline="2026-03-10", note=""))
+    too_early = client.post(url, data=web.form(client, grant="true", new_deadline="2026-03-10", note=""))
     assert too_early.status_code == 422
     assert field_error(too_early.text, "new_deadline") == "批准的新时限必须晚于现有时限。"
 
-    no_reason = client.post(url, data=web.form(client, decision="refuse", new_deadline="", note=""))
+    no_reason = client.post(url, data=web.form(client, grant="false", new_deadline="", note=""))
     assert no_reason.status_code == 422 and field_error(no_reason.text, "note") == "不同意延期时请说明理由。"
 
     no_choice = client.post(url, data=web.form(client, note="再议"))
-    assert no_choice.status_code == 422 and "请选择审批意见" in field_error(no_choice.text, "decision")
+    assert no_choice.status_code == 422 and "请选择审批结论" in field_error(no_choice.text, "grant")
     assert "再议" in no_choice.text
 
     assert version(web, item_a) == before
     assert web.app.readable_item(item_a, web.world.office).pending_extension is not None
 
-    refused = client.post(url, data=web.form(client, decision="refuse", note="理由不充分"), follow_redirects=False)
+    refused = client.post(url, data=web.form(client, grant="false", note="理由不充分"), follow_redirects=False)
     assert refused.status_code == 303
     item = web.app.readable_item(item_a, web.world.office)
     assert item.pending_extension is None and item.deadline == DEADLINE
@@ -129,7 +129,7 @@ def test_a_decision_taken_on_a_page_someone_else_has_overtaken_is_refused(web, s
     assert shown == version(web, item_a)
     web.app.urge_item(item_a, "请抓紧", web.world.office)
     answer = client.post(f"/leader/items/{item_a.hex}/extension",
-                         data=web.form(client, decision="grant", new_deadline="", note="同意", version=str(shown)))
+                         data=web.form(client, grant="true", new_deadline="", note="同意", version=str(shown)))
     assert answer.status_code == 409, answer.text[:300]
     assert version(web, item_a) == shown + 1
     assert web.app.readable_item(item_a, web.world.office).pending_extension is not None
@@ -142,7 +142,7 @@ def test_a_vice_head_cannot_see_or_decide_for_a_unit_outside_the_portfolio(web, 
     assert page.status_code == 404 and "没有这条督办事项" in page.text  # as if there were none
     before = version(web, item_a)
     answer = client.post(f"/leader/items/{item_a.hex}/extension",
-                         data=web.form(client, decision="grant", note="同意"))
+                         data=web.form(client, grant="true", note="同意"))
     assert answer.status_code == 404
     assert version(web, item_a) == before
     assert "整治背街小巷" not in client.get("/leader/approvals").text
@@ -156,7 +156,7 @@ def test_a_vice_head_cannot_see_or_decide_for_a_unit_outside_the_portfolio(web, 
     client = web.client("quzhang")
     assert "整治背街小巷" in client.get("/leader/approvals").text
     answer = client.post(f"/leader/items/{item_a.hex}/extension",
-                         data=web.form(client, decision="grant", new_deadline="2026-05-15"), follow_redirects=False)
+                         data=web.form(client, grant="true", new_deadline="2026-05-15"), follow_redirects=False)
     assert answer.status_code == 303
     assert web.app.readable_item(item_a, web.world.office).deadline == date(2026, 5, 15)
 
@@ -170,10 +170,14 @@ def test_a_leader_decides_a_referral_proposal(web, setup):
     assert "移交纪检监察建议" in approvals and "长期推诿扯皮" in approvals
     url = f"/leader/items/{item_a.hex}/referral"
     before = version(web, item_a)
-    declined = client.post(url, data=web.form(client, decision="decline", note=""))
+    declined = client.post(url, data=web.form(client, approve="false", note=""))
     assert declined.status_code == 422 and field_error(declined.text, "note") == "不同意移交时请说明理由。"
     assert version(web, item_a) == before
-    approved = client.post(url, data=web.form(client, decision="approve", note="同意移交"), follow_redirects=False)
+    unconfirmed = client.post(url, data=web.form(client, approve="true", note="同意移交"))
+    assert unconfirmed.status_code == 422 and "不可撤销" in field_error(unconfirmed.text, "confirmed")
+    assert 'id="action-referral" open' in unconfirmed.text and version(web, item_a) == before
+    approved = client.post(url, data=web.form(client, approve="true", note="同意移交", confirmed="on"),
+                           follow_redirects=False)
     assert approved.status_code == 303
     assert "已同意移交纪检监察机关" in client.get(approved.headers["location"]).text
     assert web.app.readable_item(item_a, web.world.office).referral == "approved"
@@ -187,10 +191,12 @@ def test_a_leader_decides_a_referral_proposal(web, setup):
     assert "整改任务移交纪检监察建议" in approvals and f"/leader/rectifications/{task.id.hex}" in approvals
     assert web.client("fuquzhang2").get(f"/leader/rectifications/{task.id.hex}").status_code == 404
     url = f"/leader/rectifications/{task.id.hex}/referral"
-    bad = client.post(url, data=web.form(client, decision="decline"))
+    bad = client.post(url, data=web.form(client, approve="false"))
     assert bad.status_code == 422 and field_error(bad.text, "note") == "不同意移交时请说明理由。"
     assert app.readable_rectification(task.id, world.office).referral == "proposed"
-    ok = client.post(url, data=web.form(client, decision="approve"), follow_redirects=False)
+    assert client.post(url, data=web.form(client, approve="true")).status_code == 422  # not confirmed
+    assert app.readable_rectification(task.id, world.office).referral == "proposed"
+    ok = client.post(url, data=web.form(client, approve="true", confirmed="on"), follow_redirects=False)
     assert ok.status_code == 303
     assert app.readable_rectification(task.id, world.office).referral == "approved"
 

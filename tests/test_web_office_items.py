@@ -13,21 +13,22 @@ from web_world import DECIDED, web  # noqa: F401
 
 from domain.item import ItemStatus
 from domain.sources import SourceKind
+from checks import stored_items
 
 
 def _field_error(page: str, field: str) -> str:
     """The message shown beside ``field`` (empty when none)."""
-    found = re.search(rf'<span class="field-error" role="alert" data-field="{field}">([^<]*)</span>', page)
+    found = re.search(rf'<span class="field-error" role="alert" data-field="{re.escape(field)}">([^<]*)</span>', page)
     return unescape(found[1]) if found else ""
 
 
 def _value(page: str, field: str) -> str:
-    found = re.search(rf'<input name="{field}" type="[^"]+" value="([^"]*)"', page)
+    found = re.search(rf'<input name="{re.escape(field)}" type="[^"]+" value="([^"]*)"', page)
     return unescape(found[1]) if found else ""
 
 
 def _items(web):
-    return web.app.items(web.world.district)
+    return stored_items(web.app, web.world.district)
 
 
 def _item(web, item_id):
@@ -134,13 +135,14 @@ def test_office_assigns_an_item_through_the_form(web):
     # split into a sub-task: its deadline may not pass the item's
     url = f"/office/items/{item_id.hex}/split"
     version = _item(web, item_id).version
-    late = _post(web, office, url, subtask_unit=_unit_hex(web, "B"), subtask_title="清运建筑垃圾",
-                 subtask_deadline="2026-12-31")
-    assert late.status_code == 422 and "不能晚于事项时限" in _field_error(late.text, "subtask_deadline")
-    assert _value(late.text, "subtask_title") == "清运建筑垃圾"
+    late = _post(web, office, url, **{"subtasks[0].unit": _unit_hex(web, "B"), "subtasks[0].title": "清运建筑垃圾",
+                                       "subtasks[0].deadline": "2026-12-31"})
+    assert late.status_code == 422 and "不能晚于事项时限" in _field_error(late.text, "subtasks[0].deadline")
+    assert _value(late.text, "subtasks[0].title") == "清运建筑垃圾"
     assert _item(web, item_id).version == version
-    assert _flash(_post(web, office, url, subtask_unit=_unit_hex(web, "B"), subtask_title="清运建筑垃圾",
-                        subtask_deadline="2026-03-20")) == "已分解子任务。"
+    assert _flash(_post(web, office, url, **{"subtasks[0].unit": _unit_hex(web, "B"),
+                                             "subtasks[0].title": "清运建筑垃圾",
+                                             "subtasks[0].deadline": "2026-03-20"})) == "已分解子任务。"
     assert [s["title"] for s in _item(web, item_id).subtasks.values()] == ["清运建筑垃圾"]
     assert "清运建筑垃圾" in office.get(f"/office/items/{item_id.hex}").text
     ledger = office.get("/office/ledger")
@@ -257,18 +259,18 @@ def test_urge_and_a_supervision_notice_from_the_item_page(web):
     assert "已催办。" in page.text and "请协办单位抓紧" in page.text and "催办1次" in page.text
 
     url = f"/office/items/{item_id.hex}/notice"
-    fields = dict(unit=_unit_hex(web, "A"), title="关于加快整治背街小巷的督办通知", task="报送整治方案",
-                  responsible="分管副局长", task_deadline="", reply_deadline="")
+    fields = {"unit": _unit_hex(web, "A"), "title": "关于加快整治背街小巷的督办通知", "tasks[0].task": "报送整治方案",
+              "tasks[0].responsible": "分管副局长", "tasks[0].deadline": "", "reply_deadline": ""}
     missing = _post(web, office, url, **fields)
-    assert missing.status_code == 422 and _field_error(missing.text, "task_deadline") == "请填写任务时限。"
-    assert _value(missing.text, "responsible") == "分管副局长" and "报送整治方案" in missing.text
-    too_early = _post(web, office, url, **{**fields, "task_deadline": "2026-03-02"})
+    assert missing.status_code == 422 and _field_error(missing.text, "tasks[0].deadline") == "请填写任务时限。"
+    assert _value(missing.text, "tasks[0].responsible") == "分管副局长" and "报送整治方案" in missing.text
+    too_early = _post(web, office, url, **{**fields, "tasks[0].deadline": "2026-03-02"})
     assert too_early.status_code == 422
-    assert "时限须晚于下发日期" in _field_error(too_early.text, "task_deadline")
+    assert "时限须晚于下发日期" in _field_error(too_early.text, "tasks[0].deadline")
     assert _field_error(too_early.text, "note") == ""  # the urge form beside it is untouched
     assert web.app.notices(web.world.district) == []
 
-    issued = _post(web, office, url, **{**fields, "task_deadline": "2026-03-13"})
+    issued = _post(web, office, url, **{**fields, "tasks[0].deadline": "2026-03-13"})
     assert "已下发督办通知督通〔2026〕1号" in _flash(issued)
     [notice] = web.app.notices(web.world.district)
     assert (notice.subject_id, notice.unit) == (item_id, web.world.unit_ids["A"])
@@ -280,7 +282,7 @@ def test_urge_and_a_supervision_notice_from_the_item_page(web):
 def test_sign_off_and_send_back(web):
     office = web.client("duchashi")
     item_id = web.item("整治背街小巷", lead="A", sign=True)
-    early = _post(web, office, f"/office/items/{item_id.hex}/sign-off", note="核验属实")
+    early = _post(web, office, f"/office/items/{item_id.hex}/sign-off", note="核验属实", confirmed="on")
     assert early.status_code == 422 and "承办单位尚未报告办结，不能销号。" in early.text
     assert _item(web, item_id).status is ItemStatus.IN_PROGRESS
 
@@ -295,7 +297,7 @@ def test_sign_off_and_send_back(web):
     assert "佐证材料不全" in office.get(f"/office/items/{item_id.hex}").text
 
     web.app.report_completion(item_id, "补充材料后全部完成", web.world.unit("A"))
-    signed = _post(web, office, f"/office/items/{item_id.hex}/sign-off", note="核验属实")
+    signed = _post(web, office, f"/office/items/{item_id.hex}/sign-off", note="核验属实", confirmed="on")
     assert "已办结销号" in _flash(signed)
     item = _item(web, item_id)
     assert item.status is ItemStatus.SIGNED_OFF and item.closed_on == date(2026, 3, 2)
@@ -308,17 +310,18 @@ def test_the_escalation_ladder_and_cannot_implement_from_the_item_page(web):
     office = web.client("duchashi")
     item_id = web.item("整治背街小巷", lead="A", sign=True)
     base = f"/office/items/{item_id.hex}"
-    no_note = _post(web, office, f"{base}/criticise", unit="", note="", document="督通报〔2026〕2号")
+    no_note = _post(web, office, f"{base}/criticise", unit="", note="", document="督通报〔2026〕2号", confirmed="on")
     assert no_note.status_code == 422 and _field_error(no_note.text, "note") == "请填写通报批评的事由。"
     assert _value(no_note.text, "document") == "督通报〔2026〕2号"
     assert _item(web, item_id).criticisms == 0
-    assert _flash(_post(web, office, f"{base}/criticise", note="进展缓慢", document="督通报〔2026〕2号")) == "已通报批评。"
+    assert _flash(_post(web, office, f"{base}/criticise", note="进展缓慢", document="督通报〔2026〕2号",
+                        confirmed="on")) == "已通报批评。"
     no_one = _post(web, office, f"{base}/interview", held_by="督查室主任", interviewee="")
     assert _field_error(no_one.text, "interviewee") == "请填写被约谈人（职务）。"
     assert _value(no_one.text, "held_by") == "督查室主任"
     assert _flash(_post(web, office, f"{base}/interview", held_by="分管副区长", interviewee="区住建局局长",
                         note="限期一周")) == "已登记约谈。"
-    assert "待领导审批" in _flash(_post(web, office, f"{base}/referral", reasons="长期不反馈"))
+    assert "待领导审批" in _flash(_post(web, office, f"{base}/referral", reasons="长期不反馈", confirmed="on"))
     assert _flash(_post(web, office, f"{base}/commend", note="整改态度积极")) == "已通报激励。"
     item = _item(web, item_id)
     assert (item.criticisms, item.interviews, item.referral, item.commendations) == (1, 1, "proposed", 1)
@@ -336,18 +339,18 @@ def test_the_escalation_ladder_and_cannot_implement_from_the_item_page(web):
 
     # an extension request the office decides
     web.app.request_extension(item_id, date(2026, 4, 30), "征地未完成", web.world.unit("A"))
-    refused = _post(web, office, f"{base}/extension", decision="refuse", note="")
+    refused = _post(web, office, f"{base}/extension", grant="false", note="")
     assert refused.status_code == 422 and _field_error(refused.text, "note") == "不同意延期时请说明理由。"
-    assert 'value="refuse" selected' in refused.text and _item(web, item_id).pending_extension
-    assert _flash(_post(web, office, f"{base}/extension", decision="grant", note="同意")) == "已同意延期。"
+    assert 'value="false" selected' in refused.text and _item(web, item_id).pending_extension
+    assert _flash(_post(web, office, f"{base}/extension", grant="true", note="同意")) == "已同意延期。"
     assert _item(web, item_id).deadline == date(2026, 4, 30)
     assert "经批准延期后的时限" in office.get(base).text
 
     web.app.report_cannot_implement(item_id, "规划调整，无法实施", web.world.unit("A"))
-    undecided = _post(web, office, f"{base}/cannot-implement", decision="", note="理由不充分")
-    assert _field_error(undecided.text, "decision") == "请选择审核结论。"
+    undecided = _post(web, office, f"{base}/cannot-implement", accept="", note="理由不充分")
+    assert _field_error(undecided.text, "accept") == "请选择审核结论。"
     assert "理由不充分" in undecided.text
-    rejected = _post(web, office, f"{base}/cannot-implement", decision="reject", note="理由不充分")
+    rejected = _post(web, office, f"{base}/cannot-implement", accept="false", note="理由不充分")
     assert "继续办理" in _flash(rejected)
     assert _item(web, item_id).status is ItemStatus.IN_PROGRESS
 
@@ -409,7 +412,7 @@ def test_unit_users_get_403_and_another_district_404(web):
 
 def test_the_registration_form_previews_the_default_deadline_without_recording(web):
     office = web.client("duchashi")
-    before = len(web.app.items(web.world.district))
+    before = len(stored_items(web.app, web.world.district))
     page = office.get("/office/items/new", params={
         "source": "executive_meeting", "reference": "区政府第3次常务会议", "decision_date": "2026-04-30",
         "title": "预览时限", "preview": "1"})
@@ -420,4 +423,109 @@ def test_the_registration_form_previews_the_default_deadline_without_recording(w
     refused = office.get("/office/items/new", params={"source": "leader_instruction", "reference": "批示",
                                                        "decision_date": "2026-04-30", "title": "x", "preview": "1"})
     assert refused.status_code == 422 and "须填写办理时限" in refused.text
-    assert len(web.app.items(web.world.district)) == before
+    assert len(stored_items(web.app, web.world.district)) == before
+
+
+# ------------------------------------------------------------------------ one action at a time
+def _open_actions(page: str) -> list[str]:
+    """The actions whose form is open (the ``details`` of the item page's accordion)."""
+    return re.findall(r'<details name="actions" class="[^"]*" id="action-([a-z-]+)" open>', page)
+
+
+def _action_buttons(page: str) -> list[str]:
+    return [unescape(label) for label in
+            re.findall(r'<details name="actions"[^>]*>\s*<summary>([^<]*)</summary>', page)]
+
+
+def test_the_item_page_shows_its_actions_as_buttons_and_opens_one_form_at_a_time(web):
+    office = web.client("duchashi")
+    item_id = web.item("整治背街小巷", lead="A", sign=True)
+    base = f"/office/items/{item_id.hex}"
+    page = office.get(base).text
+    assert _action_buttons(page) == ["分解子任务", "催办", "下发督办通知", "通报批评", "登记约谈",
+                                     "提出移交纪检监察", "通报激励"]
+    assert _open_actions(page) == []  # none open until one is chosen
+    assert _open_actions(office.get(f"{base}?action=urge").text) == ["urge"]  # a link may open one
+
+    # a refused form comes back open, alone, every problem beside its field, the typed values kept
+    refused = _post(web, office, f"{base}/referral", reasons=" ")
+    assert refused.status_code == 422 and _open_actions(refused.text) == ["referral"]
+    assert _field_error(refused.text, "reasons") and "不可撤销" in _field_error(refused.text, "confirmed")
+    notice = _post(web, office, f"{base}/notice", unit=_unit_hex(web, "A"), title="关于加快整治的督办通知",
+                   **{"tasks[0].task": "", "tasks[0].responsible": "分管副局长", "tasks[0].deadline": ""})
+    assert notice.status_code == 422 and _open_actions(notice.text) == ["notice"]
+    assert _field_error(notice.text, "tasks[0].task") and _field_error(notice.text, "tasks[0].deadline")
+    assert _value(notice.text, "tasks[0].responsible") == "分管副局长"
+
+
+def test_sign_off_without_the_confirmation_is_refused_and_records_nothing(web):
+    office = web.client("duchashi")
+    item_id = web.item("整治背街小巷", lead="A", sign=True)
+    web.app.report_completion(item_id, "全部完成", web.world.unit("A"))
+    base = f"/office/items/{item_id.hex}"
+    form = office.get(base).text.split('id="action-sign-off"', 1)[1].split("</form>", 1)[0]
+    assert 'name="confirmed"' in form and "我已核实以上情况，确认办结销号。" in form
+    version = _item(web, item_id).version
+
+    unconfirmed = _post(web, office, f"{base}/sign-off", note="核验属实")
+    assert unconfirmed.status_code == 422 and _open_actions(unconfirmed.text) == ["sign-off"]
+    assert _field_error(unconfirmed.text, "confirmed") == "此操作不可撤销，请核实后勾选确认，再提交。"
+    assert "核验属实" in unconfirmed.text  # what was typed is kept
+    item = _item(web, item_id)
+    assert item.status is ItemStatus.COMPLETION_REPORTED and item.version == version
+
+    assert "已办结销号" in _flash(_post(web, office, f"{base}/sign-off", note="核验属实", confirmed="on"))
+    assert _item(web, item_id).status is ItemStatus.SIGNED_OFF
+
+
+def test_criticism_referral_and_ending_an_item_ask_for_confirmation(web):
+    office = web.client("duchashi")
+    item_id = web.item("整治背街小巷", lead="A", sign=True)
+    base = f"/office/items/{item_id.hex}"
+    for action, fields in (("criticise", {"note": "进展缓慢"}), ("referral", {"reasons": "长期不反馈"})):
+        refused = _post(web, office, f"{base}/{action}", **fields)
+        assert refused.status_code == 422 and _field_error(refused.text, "confirmed"), action
+    item = _item(web, item_id)
+    assert (item.criticisms, item.referral) == (0, None)
+
+    web.app.report_cannot_implement(item_id, "规划调整，无法实施", web.world.unit("A"))
+    ending = _post(web, office, f"{base}/cannot-implement", accept="true", note="情况属实")
+    assert ending.status_code == 422 and _field_error(ending.text, "confirmed")
+    assert _item(web, item_id).status is ItemStatus.CANNOT_IMPLEMENT_REPORTED
+    assert "终止办理" in _flash(_post(web, office, f"{base}/cannot-implement", accept="true", note="情况属实",
+                                     confirmed="on"))
+    assert _item(web, item_id).status is ItemStatus.TERMINATED
+
+
+def test_a_notice_issued_from_the_form_with_three_tasks_is_answered_task_by_task(web):
+    """A notice is a task list (任务清单、责任清单、时限清单): the office's form takes several rows (blank
+    rows are no tasks, a bad cell is named by its own row), and the unit answers each task on its own."""
+    office, unit = web.client("duchashi"), web.client("zhujianju")
+    item_id = web.item("整治背街小巷", lead="A", sign=True)
+    url = f"/office/items/{item_id.hex}/notice"
+    assert office.get(f"/office/items/{item_id.hex}").text.count('name="tasks[4].task"') == 1  # five rows offered
+    rows = {"unit": _unit_hex(web, "A"), "title": "关于加快整治背街小巷的督办通知", "reply_deadline": "",
+            "tasks[0].task": "报送整治方案", "tasks[0].responsible": "分管副局长", "tasks[0].deadline": "2026-03-13",
+            "tasks[1].task": "", "tasks[1].responsible": "", "tasks[1].deadline": "",
+            "tasks[2].task": "完成路面修复", "tasks[2].responsible": "局长", "tasks[2].deadline": "2026-03-31",
+            "tasks[3].task": "建立长效机制", "tasks[3].responsible": "办公室主任", "tasks[3].deadline": "2026-4-30"}
+    bad = _post(web, office, url, confirmed="on", **rows)
+    assert bad.status_code == 422 and _field_error(bad.text, "tasks[3].deadline") == \
+        "任务时限应为日期，格式如 2026-03-02。"
+    assert _value(bad.text, "tasks[2].responsible") == "局长" and web.app.notices(web.world.district) == []
+    issued = _post(web, office, url, **{**rows, "tasks[3].deadline": "2026-04-30"})
+    assert "已下发督办通知" in _flash(issued)
+    [notice] = web.app.notices(web.world.district)
+    tasks = sorted(notice.tasks.values(), key=lambda t: t["key"])
+    assert [(t["key"], t["task"], t["responsible"], t["deadline"]) for t in tasks] == [
+        ("T1", "报送整治方案", "分管副局长", date(2026, 3, 13)), ("T2", "完成路面修复", "局长", date(2026, 3, 31)),
+        ("T3", "建立长效机制", "办公室主任", date(2026, 4, 30))]
+    notice_url = f"/unit/notices/{notice.id.hex}"
+    signed = unit.post(f"{notice_url}/acknowledge", data=web.form(unit), follow_redirects=False)
+    assert signed.status_code in (302, 303), signed.text[:300]
+    for key, text in (("T1", "方案已报送"), ("T3", "已建立台账和巡查制度")):
+        answer = unit.post(f"{notice_url}/reply", data=web.form(unit, task=key, text=text),
+                           files={"attachments": ("", b"")}, follow_redirects=False)
+        assert answer.status_code in (302, 303), answer.text[:300]
+    replied = web.app.notice(notice.id, web.world.unit("A")).tasks
+    assert {k: t["state"] for k, t in replied.items()} == {"T1": "replied", "T2": "open", "T3": "replied"}

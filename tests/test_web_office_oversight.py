@@ -90,13 +90,13 @@ def test_office_reviews_each_reply_and_closes_the_notice(web):
 
     # sending a reply back needs a reason: refused beside the field, the choice kept, nothing recorded
     version = app.readable_notice(notice.id, web.world.office).version
-    refused = post(web, office, f"{url}/review", task="T2", decision="reject", note="")
+    refused = post(web, office, f"{url}/review", task="T2", accept="false", note="")
     assert refused.status_code == 422
     assert field_error(refused.text, "note") == "退回回复时请说明理由。"
-    assert "reject" in selected(refused.text, "decision")
+    assert "false" in selected(refused.text, "accept")
     assert app.readable_notice(notice.id, web.world.office).version == version
 
-    accepted = follow(office, post(web, office, f"{url}/review", task="T1", decision="accept", note="同意"))
+    accepted = follow(office, post(web, office, f"{url}/review", task="T1", accept="true", note="同意"))
     assert "任务T1的回复已审核通过" in flash(accepted)
     assert app.readable_notice(notice.id, web.world.office).tasks["T1"]["state"] == TaskState.ACCEPTED.value
     assert "办结通知</button>" not in accepted.text and "已通过 1/2" in accepted.text
@@ -105,7 +105,7 @@ def test_office_reviews_each_reply_and_closes_the_notice(web):
     assert early.status_code == 422 and "T2的回复尚未审核通过" in early.text
     assert app.readable_notice(notice.id, web.world.office).status is NoticeStatus.ACKNOWLEDGED
 
-    follow(office, post(web, office, f"{url}/review", task="T2", decision="accept", note=""))
+    follow(office, post(web, office, f"{url}/review", task="T2", accept="true", note=""))
     closed = follow(office, post(web, office, f"{url}/close", note="两项任务均已落实"))
     assert f"督办通知{notice.number_label}已办结" in flash(closed)
     assert app.readable_notice(notice.id, web.world.office).status is NoticeStatus.CLOSED
@@ -131,7 +131,7 @@ def test_every_office_form_carries_the_version_its_page_showed(web):
     seen = shown_version(url, "review")
     app.reply_notice(notice.id, "T2", "已完成80%", unit_a)  # meanwhile
     before = app.readable_notice(notice.id, world.office).version
-    stale = post(web, office, f"{url}/review", task="T1", decision="accept", note="", version=seen)
+    stale = post(web, office, f"{url}/review", task="T1", accept="true", note="", version=seen)
     assert stale.status_code == 409, stale.text[:300]
     assert app.readable_notice(notice.id, world.office).version == before
 
@@ -184,15 +184,19 @@ def test_record_verify_and_sign_off_a_rectification_through_the_forms(web):
     assert "核验</button>" in page.text and "催办</button>" not in page.text and "报告整改完成" in page.text
 
     version = app.readable_rectification(task.id, world.office).version
-    no_reason = post(web, office, f"{url}/verify", result="failed", note=" ")
+    no_reason = post(web, office, f"{url}/verify", passed="false", note=" ")
     assert no_reason.status_code == 422 and field_error(no_reason.text, "note") == "核验不通过时请说明原因。"
-    assert "failed" in selected(no_reason.text, "result")
+    assert "false" in selected(no_reason.text, "passed")
     assert app.readable_rectification(task.id, world.office).version == version
 
-    verified = follow(office, post(web, office, f"{url}/verify", result="passed", note="凭证齐全"))
+    verified = follow(office, post(web, office, f"{url}/verify", passed="true", note="凭证齐全"))
     assert "核验通过" in flash(verified) and "销号</button>" in verified.text
     assert app.readable_rectification(task.id, world.office).status is RectificationStatus.VERIFIED
-    signed = follow(office, post(web, office, f"{url}/sign-off", note=""))
+    unconfirmed = post(web, office, f"{url}/sign-off", note="")
+    assert unconfirmed.status_code == 422 and "不可撤销" in field_error(unconfirmed.text, "confirmed")
+    assert re.findall(r'id="action-([a-z_]+)" open>', unconfirmed.text) == ["sign_off"]  # open, alone
+    assert app.readable_rectification(task.id, world.office).status is RectificationStatus.VERIFIED
+    signed = follow(office, post(web, office, f"{url}/sign-off", note="", confirmed="on"))
     assert f"整改任务{task.number_label}已销号" in flash(signed)
     assert app.readable_rectification(task.id, world.office).status is RectificationStatus.SIGNED_OFF
     assert "重新打开</button>" in signed.text and "催办</button>" not in signed.text
@@ -222,11 +226,12 @@ def test_the_escalation_ladder_on_a_rectification_task(web):
     assert "已催办" in flash(urged) and "请于本周内报送整改方案" in urged.text
 
     version = app.readable_rectification(task.id, world.office).version
-    no_reason = post(web, office, f"{url}/criticise", note="", document="汉督通〔2026〕2号")
+    no_reason = post(web, office, f"{url}/criticise", note="", document="汉督通〔2026〕2号", confirmed="on")
     assert no_reason.status_code == 422 and field_error(no_reason.text, "note") == "请填写通报批评的事由。"
     assert input_value(no_reason.text, "document") == "汉督通〔2026〕2号"
     assert app.readable_rectification(task.id, world.office).version == version
-    follow(office, post(web, office, f"{url}/criticise", note="整改迟缓", document="汉督通〔2026〕2号"))
+    follow(office, post(web, office, f"{url}/criticise", note="整改迟缓", document="汉督通〔2026〕2号",
+                        confirmed="on"))
 
     missing = post(web, office, f"{url}/interview", held_by="督查室主任", interviewee="", leader="", note="")
     assert missing.status_code == 422 and field_error(missing.text, "interviewee") == "请填写被约谈人（职务）。"
@@ -234,7 +239,8 @@ def test_the_escalation_ladder_on_a_rectification_task(web):
     follow(office, post(web, office, f"{url}/interview", held_by="副区长", interviewee="晴川街办事处主任",
                         leader=world.leader_ids["V1"].hex, note="限期整改"))
 
-    referred = follow(office, post(web, office, f"{url}/refer", reasons="多次催办仍未整改，影响恶劣"))
+    referred = follow(office, post(web, office, f"{url}/refer", reasons="多次催办仍未整改，影响恶劣",
+                                   confirmed="on"))
     assert "提出移交纪检监察" in flash(referred) and "提出移交纪检监察</button>" not in referred.text
     after = app.readable_rectification(task.id, world.office)
     assert (after.urges, after.criticisms, after.interviews, after.referral) == (1, 1, 1, "proposed")
@@ -337,10 +343,10 @@ def test_office_decides_a_departments_inspection_proposal(web):
     url = f"/office/inspections/{proposal.id.hex}"
     page = office.get(url)
     assert "审批</button>" in page.text and "开始督查</button>" not in page.text and "区城管局" in page.text
-    no_reason = post(web, office, f"{url}/decide", decision="refuse", note="")
+    no_reason = post(web, office, f"{url}/decide", approve="false", note="")
     assert no_reason.status_code == 422 and field_error(no_reason.text, "note") == "不批准时请说明理由。"
     assert app.inspection(proposal.id, world.office).status is InspectionStatus.PROPOSED
-    approved = follow(office, post(web, office, f"{url}/decide", decision="approve", note="同意"))
+    approved = follow(office, post(web, office, f"{url}/decide", approve="true", note="同意"))
     assert app.inspection(proposal.id, world.office).status is InspectionStatus.PLANNED
     assert "开始督查</button>" in approved.text
 
@@ -387,7 +393,7 @@ def test_the_inspection_page_shows_its_history_in_chinese(web):
     proposal = app.propose_inspection(kind=InspectionKind.SPECIAL, title="燃气安全检查", target_units=[world.unit_ids["B"]],
                                       planned_month="2026-03", reasons="燃气隐患排查", actor=world.unit("C"))
     url = f"/office/inspections/{proposal.id.hex}"
-    follow(office, post(web, office, f"{url}/decide", decision="approve", note="同意，限于晴川街"))
+    follow(office, post(web, office, f"{url}/decide", approve="true", note="同意，限于晴川街"))
     follow(office, post(web, office, f"{url}/conduct"))
     page = follow(office, post(web, office, f"{url}/findings", unit=world.unit_ids["B"].hex, problem="燃气管道老化",
                                severity="serious", deadline="2026-04-30"))

@@ -17,6 +17,7 @@ from domain.item import ItemStatus
 from domain.notice import NoticeStatus, TaskState
 from domain.rectification import ProblemSource, RectificationStatus, Severity
 from domain.sources import SourceKind
+from checks import stored_items
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -29,6 +30,11 @@ def section(page: str, anchor: str) -> str:
 def field_error(page: str, name: str) -> str:
     found = re.search(rf'<span class="field-error" role="alert" data-field="{name}">([^<]*)</span>', page)
     return html.unescape(found[1]) if found else ""
+
+
+def opened(page: str) -> list[str]:
+    """The actions whose form shows open (the others show only as their button)."""
+    return re.findall(r'<details name="actions" class="[^"]*" id="action-([A-Za-z0-9_-]+)" open>', page)
 
 
 def post(web, username: str, url: str, **fields):
@@ -102,6 +108,9 @@ def test_progress_report_reaches_the_ledger_and_a_bad_one_keeps_the_typed_values
     empty = post(web, "zhujianju", f"/unit/items/{item.hex}/progress", percent="40", text="  ")
     assert empty.status_code == 422 and field_error(empty.text, "text") == "请填写进展情况。"
     assert 'value="40"' in empty.text
+    # the unit's actions show as buttons, no form open; the refused one comes back open, alone
+    assert opened(web.client("zhujianju").get(f"/unit/items/{item.hex}").text) == []
+    assert opened(empty.text) == ["progress"]
     assert item_of(web, item).version == version and len(item_of(web, item).reports) == 1
 
 
@@ -233,7 +242,7 @@ def test_lists_show_only_the_units_own_entries_fifty_a_page(web):
         web.app.register_item(source=SourceKind.EXECUTIVE_MEETING, reference="区政府第3次常务会议",
                               decision_date=date(2026, 2, 27), title=f"批量事项{n + 1:02d}号",
                               actor=web.world.office)
-    for found in web.app.items(web.world.district)[3:]:
+    for found in stored_items(web.app, web.world.district)[3:]:
         web.app.assign_item(found.id, web.world.unit_ids["A"], [], web.world.office)
     first = web.client("zhujianju").get("/unit/items").text
     assert "共 53 条，第 1/2 页" in first and "批量事项48号" in first and "批量事项49号" not in first
@@ -261,6 +270,7 @@ def test_notice_is_acknowledged_and_answered_task_by_task(web):
     empty = post(web, "zhujianju", f"/unit/notices/{notice.hex}/reply", task="T2", text="")
     assert empty.status_code == 422 and field_error(empty.text, "text") == "请填写回复内容。"
     assert empty.text.count('data-field="text"') == 1  # beside T2's form only
+    assert opened(empty.text) == ["reply-T2"] and opened(shown) == []  # each task's reply behind its button
     assert web.app.readable_notice(notice, web.world.office).version == version
 
     shown = follow(web, "zhujianju", post(web, "zhujianju", f"/unit/notices/{notice.hex}/reply",

@@ -22,7 +22,8 @@ from domain.errors import DomainError
 from duban.application import Duban
 from duban.sessions import open_session_store
 from duban.worker import Worker
-from web.auth import SESSION_STORE, build_session_auth, login, login_page, logout
+from web.auth import SESSION_STORE, build_session_auth, login, login_page, logout, provide_actor
+from web.api_docs import OfflineSwaggerPlugin
 from web.context import Reads
 from web.freshness import freshness_middleware, reads_provider
 from web.page_cache import STORE as PAGE_STORE, PageCache
@@ -64,6 +65,7 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
                         create_static_files_router(path="/static", directories=[HERE / "static"])],
         dependencies={
             "duban": Provide(lambda: duban, sync_to_thread=False),
+            "actor": Provide(provide_actor, sync_to_thread=False),
             "reads": Provide(reads_provider(reads, in_process_worker=bool(worker)), sync_to_thread=True),
         },
         on_shutdown=[lambda _app: pages.stop(), *([lambda _app: worker.stop()] if worker else [])],
@@ -76,12 +78,12 @@ def create_app(duban: Duban, *, secure_cookies: bool = False, csrf_secret: str |
         csrf_config=CSRFConfig(secret=csrf_secret or os.environ.get("DUBAN_SECRET") or secrets.token_hex(32),
                                cookie_samesite="lax", cookie_secure=secure_cookies, exclude=["/healthz"]),
         template_config=templates,
-        # the schema as JSON (/schema, /schema/openapi.json) and YAML (/schema/openapi.yaml): the
-        # documentation pages litestar offers load their scripts from the internet, which neither the
-        # intranet nor the Content-Security-Policy allows
+        # the documentation page (/schema: Swagger UI from the app's own static files, as neither the
+        # intranet nor the Content-Security-Policy allows a CDN), the schema as JSON
+        # (/schema/openapi.json) and YAML (/schema/openapi.yaml)
         openapi_config=OpenAPIConfig(title="duban 督办 API", version="0.1.0", path="/schema",
                                      description=API_DESCRIPTION,
-                                     render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()]),
+                                     render_plugins=[OfflineSwaggerPlugin(), JsonRenderPlugin(), YamlRenderPlugin()]),
         exception_handlers={DomainError: domain_error_handler, NotAuthorizedException: not_authorized_handler,
                             HTTPException: http_error_handler,  # structured under /api, default for pages
                             500: server_error_handler},  # anything unexpected: logged, answered with the request id

@@ -25,7 +25,8 @@ from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.response import Redirect, Template
 from litestar.security.session_auth import SessionAuth
-from litestar.types import Empty, Message, ScopeSession
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Empty, Guard, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
 from domain.actor import Actor, Role
@@ -117,6 +118,40 @@ def actor_in(request: Request, *roles: Role, doing: str = "查看该页面") -> 
     """The logged-in actor if their role is one of ``roles``; else 403 (NotAllowed)."""
     actor = actor_of(request)
     actor.must_be(*roles, doing=doing)
+    return actor
+
+
+def role_guard(*roles: Role, doing: str) -> Guard:
+    """A litestar guard: the signed-in user's role must be one of ``roles``, else 403 with a Chinese
+    reason (401 when nobody is signed in) — checked before the request's body is read."""
+    def guard(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+        actor_in(connection, *roles, doing=doing)  # type: ignore[arg-type]
+    return guard
+
+
+OFFICE_AREA = role_guard(Role.OFFICE, Role.ADMIN, doing="查看督查室页面")
+"""The office's pages: the office (督查室) and the administrator (who reads only)."""
+UNIT_AREA = role_guard(Role.UNIT, doing="查看承办单位页面")
+LEADER_AREA = role_guard(Role.LEADER, doing="查看领导页面")
+DISCIPLINE_AREA = role_guard(Role.DISCIPLINE, doing="查看移交案件")
+USERS_AREA = role_guard(Role.ADMIN, doing="管理用户")
+ORGANISATION_AREA = role_guard(Role.ADMIN, doing="管理本区单位和领导分工")
+PLATFORM_AREA = role_guard(Role.DEPLOYMENT_ADMIN, doing="管理平台上的区")
+REPORT_READERS = role_guard(Role.LEADER, Role.OFFICE, Role.ADMIN, doing="查看督查工作报告")
+"""The report to the district head (under /leader): the head, the office and the administrator."""
+
+
+def provide_actor(request: Request) -> Actor:
+    """The signed-in user as the application's actor (401 when nobody is signed in): every handler
+    takes it as ``actor: NamedDependency[Actor]``; the area guards have checked its role by then."""
+    return actor_of(request)
+
+
+def office_acts(actor: Actor) -> Actor:
+    """The office's commands: the administrator reads the office's pages but does not act in them.
+    Checked once the record is known to be readable (another district's answers 404 first) and
+    before the form is read."""
+    actor.must_be(Role.OFFICE, doing="办理督查室事务")
     return actor
 
 

@@ -1,8 +1,9 @@
 """Errors as HTTP answers: structured JSON under /api, a Chinese page elsewhere.
 
-Under /api every refusal has one shape, ``{"error": {"field": ..., "rule": ..., "message": ...}}``
-(``rule`` a stable English identifier, ``message`` plain Chinese, ``field`` the request field to
-blame or null):
+Under /api every refusal has one shape, ``{"error": {"field": ..., "rule": ..., "message": ...,
+"problems": [...]}}`` (``rule`` a stable English identifier, ``message`` plain Chinese, ``field`` the
+request field to blame or null; ``problems`` every problem found, each with its field, rule and
+message — a command's body is read as the HTML form is, all its problems at once):
 
 * 400 a malformed request — not JSON, a missing field, a value of the wrong type (``request.*``);
 * 401 not logged in (``auth.required``);
@@ -15,7 +16,7 @@ blame or null):
   traceback, answered with the request's id (``request_id``, as in the ``X-Request-ID`` header).
 
 Pages keep their behaviour: a domain error renders ``error.html``; a 500 a short page in Chinese with
-the request's id; any other HTTP error answers as litestar does by default.
+the request's id; any other HTTP error (an unknown URL, a wrong method) a short page in Chinese.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from typing import Any
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
-from litestar.exceptions.responses import create_debug_response, create_exception_response
+from litestar.exceptions.responses import create_debug_response
 from litestar.response import Redirect, Template
 
-from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotAllowed, NotFound
+from domain.errors import ConcurrentChange, DomainError, InputProblems, InvalidInput, NotAllowed, NotFound
 from duban.application.access import Unreadable
 from web.headers import request_id_of
 
@@ -52,8 +53,17 @@ def is_api(request: Request) -> bool:
 
 
 def api_error(status: int, rule: str, message: str, field: str | None = None) -> Response:
-    """The one shape of every refusal under /api."""
-    return Response({"error": {"field": field, "rule": rule, "message": message}}, status_code=status)
+    """The one shape of every refusal under /api (one problem)."""
+    problem = {"field": field, "rule": rule, "message": message}
+    return Response({"error": {**problem, "problems": [problem]}}, status_code=status)
+
+
+def api_problems(status: int, problems: list[DomainError]) -> Response:
+    """Several problems of one request: the first as the one error, and every one in ``problems``."""
+    first = problems[0]
+    listed = [{"field": p.field, "rule": p.rule, "message": p.message} for p in problems]
+    return Response({"error": {"field": first.field, "rule": first.rule, "message": first.message,
+                               "problems": listed}}, status_code=status)
 
 
 def domain_error_handler(request: Request, error: DomainError) -> Response:
@@ -62,6 +72,8 @@ def domain_error_handler(request: Request, error: DomainError) -> Response:
                  user=getattr(request.scope.get("user"), "username", None))
         error = error.answer
     status = status_of(error)
+    if is_api(request) and isinstance(error, InputProblems):
+        return api_problems(status, list(error.problems))
     if is_api(request):
         return api_error(status, error.rule, error.message, error.field)
     return Template("error.html", status_code=status, context={"error": error, "status": status})
@@ -85,13 +97,47 @@ HTTP_MESSAGES = {
 }
 
 
+# the same errors for a browser: a short page in Chinese (title, what happened, where to go)
+PAGE_MESSAGES = {
+    400: ("请求有误", "请求的格式有误，请返回上一页重试。"),
+    403: ("无权访问", "您无权进行这项操作；如果是提交表单时出现，请刷新页面后重新提交。"),
+    404: ("页面不存在", "没有这个页面，请检查网址是否正确，或从首页进入。"),
+    405: ("不支持的操作", "这个页面不支持这种操作方式，请从页面上的链接或按钮进入。"),
+    413: ("内容过大", "提交的内容过大，请减小后重试。"),
+    415: ("格式不支持", "提交内容的格式不受支持，请从页面上的表单提交。"),
+    429: ("操作过于频繁", "操作过于频繁，请稍后再试。"),
+}
+HTTP_ERROR_PAGE = """<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · 督查督办系统</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><header class="top"><a class="brand" href="/">督查督办系统</a></header>
+<main><section class="card narrow">
+<h1>{title}</h1>
+<p class="error" role="alert">{message}</p>
+<p><a href="/">返回首页</a></p>
+</section></main></body></html>
+"""
+
+
+def http_error_page(error: HTTPException) -> Response:
+    """A litestar HTTP error (unknown URL, wrong method, CSRF …) as a page in Chinese, with the
+    error's own headers (e.g. ``Allow`` for 405)."""
+    title, message = PAGE_MESSAGES.get(error.status_code, ("请求未能处理", "请求未能处理，请返回首页重试。"))
+    return Response(HTTP_ERROR_PAGE.format(title=title, message=message), status_code=error.status_code,
+                    media_type=MediaType.HTML, headers=dict(error.headers or {}))
+
+
 def http_error_handler(request: Request, error: HTTPException) -> Response:
-    """Under /api the structured shape; elsewhere what litestar answers by default."""
+    """Under /api the structured shape; for pages a short page in Chinese."""
     if error.status_code >= 500:
         return server_error_handler(request, error)
     if not is_api(request):
-        return create_exception_response(request, error)
+        return http_error_page(error)
     if isinstance(error, ValidationException) and error.extra:
+        from web.commands import body_problems  # the command's own reading: every problem at once
+        if problems := body_problems(request):
+            return api_problems(400, problems)
         return api_error(400, *validation_problem(error.extra))
     detail = str(error.detail or "")
     if error.status_code == 400 and ("JSON is malformed" in detail or "decode" in detail.lower()):
@@ -127,8 +173,8 @@ def server_error_handler(request: Request, error: Exception) -> Response:
               exc_info=error)
     message = f"系统内部出错，本次操作未能完成。请将编号 {request_id} 告知管理员。"
     if is_api(request):
-        return Response({"error": {"field": None, "rule": "server.error", "message": message,
-                                   "request_id": request_id}}, status_code=status)
+        problem = {"field": None, "rule": "server.error", "message": message}
+        return Response({"error": {**problem, "problems": [problem], "request_id": request_id}}, status_code=status)
     if request.app.debug:
         return create_debug_response(request, error)
     return Response(SERVER_ERROR_PAGE.format(request_id=escape(request_id)), status_code=status,
@@ -182,5 +228,5 @@ def validation_problem(extra: Any) -> tuple[str, str, str | None]:
     return "request.bad_value", f"{label}的值无效。", field
 
 
-__all__ = ["api_error", "domain_error_handler", "http_error_handler", "not_authorized_handler",
+__all__ = ["api_error", "domain_error_handler", "http_error_handler", "http_error_page", "not_authorized_handler",
            "server_error_handler", "status_of", "validation_problem", "is_api"]

@@ -52,7 +52,12 @@ async def posted_form(request: Request) -> dict[str, Any]:
 
 def uploads(form: Form, name: str) -> list[Upload]:
     """The files chosen in the form's field ``name`` (none chosen: an empty list)."""
-    value = form.data.get(name)
+    return uploads_of(form.data, name)
+
+
+def uploads_of(data: dict[str, Any], name: str) -> list[Upload]:
+    """The files chosen in the posted field ``name`` (none chosen: an empty list)."""
+    value = data.get(name)
     chosen = value if isinstance(value, list) else [value]
     found = []
     for item in chosen:

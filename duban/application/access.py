@@ -20,8 +20,10 @@ user is given, the very one a missing record raises.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import date
-from typing import Callable, Iterable, TypeVar
+from typing import Iterable, TypeVar
 from uuid import UUID
 
 from domain.actor import Actor, Role
@@ -32,13 +34,12 @@ from domain.evidence import is_sha256
 from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.item import SupervisedItem
 from domain.leadership import Leader, LeaderTitle
-from domain.organisation import Unit
 from domain.notice import SupervisionNotice
 from domain.rectification import RectificationTask
-from domain.users import UserAccount
-from duban.application.oversight import OversightCommands
-from projections.dossier import Dossier, Verification, check_dossier, referral_dossier
-from projections.timeline import SYSTEM_WORDS, TimelineEntry, timeline
+from duban.application.base import Part
+from duban.application.histories import PersonWords, RecordHistories
+from projections.dossier import Dossier, Verification
+from projections.timeline import TimelineEntry
 
 EVERYTHING = None  # visible_units() answer for "every unit of the district"
 I = TypeVar("I")  # an inspection, or a list's row of one
@@ -53,7 +54,7 @@ class Unreadable(NotAllowed):
         self.answer: NotFound = not_found(kind)
 
 
-class ReadAccess(OversightCommands):
+class ReadAccess(Part):
     # -- which units -------------------------------------------------------------------------------
     def visible_units(self, actor: Actor, day: date | None = None) -> frozenset[UUID] | None:
         """The units whose work ``actor`` may see on ``day``; None means every unit of the district."""
@@ -196,44 +197,45 @@ class ReadAccess(OversightCommands):
                    and (units is EVERYTHING or n.unit in units)]
         return item, notices
 
+    # -- histories and the dossier: application queries with their own home ---------------------------
+    @property
+    def histories(self) -> RecordHistories:
+        """The records' histories and the referral dossier (``duban.application.histories``)."""
+        return RecordHistories(self.store, lambda kind, key: self._find(kind, key, readonly=True), self.user)
+
     def history(self, record_ids: Iterable[UUID]) -> list[TimelineEntry]:
         """The records' history in plain Chinese (办理过程), from their own events, in business-date
         order; read access to each record is the caller's check (``readable_*``)."""
-        return timeline(self.store, record_ids, self.person_words())
+        return self.histories.history(record_ids)
 
-    def person_words(self) -> Callable[[dict, date], str]:
-        """Names the person an event's actor record stands for, as pages and documents show them:
-        the display name and, in brackets, the unit (its name that day), the leader's post or the
-        office; the system as 系统（自动记录）; never the account.  One namer serves one history:
-        each account, unit and leader is read once however many entries name it."""
-        read: dict[tuple[type, str], object] = {}
-
-        def once(kind: type, key: str):
-            if (kind, key) not in read:
-                read[kind, key] = (self.user(key) if kind is UserAccount
-                                   else self._find(kind, UUID(key), readonly=True))
-            return read[kind, key]
-
-        def who(actor: dict, day: date) -> str:
-            role = actor.get("role")
-            if not role or role == Role.SYSTEM.value:
-                return SYSTEM_WORDS
-            account = once(UserAccount, actor.get("user") or "")
-            name = account.display_name if account is not None and account.display_name != account.username else ""
-            where = Role(role).label
-            if actor.get("unit"):
-                unit = once(Unit, actor["unit"])
-                where = unit.name_on(day) if unit is not None else where
-            elif actor.get("leader"):
-                leader = once(Leader, actor["leader"])
-                where = leader.title.label if leader is not None else where
-            return f"{name}（{where}）" if name and name != where else where
-
-        return who
+    def person_words(self) -> PersonWords:
+        """Names the person an event's actor record stands for (``RecordHistories.person_words``)."""
+        return self.histories.person_words()
 
     def referral_dossier(self, item: SupervisedItem, notices: list[SupervisionNotice]) -> Dossier:
-        """The referral dossier (移交材料) of a case read through :meth:`case_file`."""
-        return referral_dossier(self.store, item, notices, self.person_words())
+        """The referral dossier (移交材料) of a case read through :meth:`case_file`, with the signed
+        checkpoint of the hash chain that covers its events (``ChainCommands.checkpoint_covering``)."""
+        dossier = self.histories.referral_dossier(item, notices)
+        covering = getattr(self, "checkpoint_covering", None)
+        if covering is None:
+            return dossier
+        return replace(dossier, checkpoint=covering(item.district, [(item.id, item.version),
+                                                                    *((n.id, n.version) for n in notices)]))
+
+    def rectification_dossier(self, task: RectificationTask) -> Dossier:
+        """The referral dossier of a rectification task read through :meth:`readable_rectification`
+        (移交材料: its facts, history, verification code and the checkpoint covering it)."""
+        dossier = self.histories.rectification_dossier(task)
+        covering = getattr(self, "checkpoint_covering", None)
+        return dossier if covering is None else replace(dossier, checkpoint=covering(task.district,
+                                                                                      [(task.id, task.version)]))
+
+    def verify_rectification_dossier(self, task_id: UUID, code: str, actor: Actor) -> Verification:
+        """Whether ``code`` is a referred rectification task's current verification code (校验码)."""
+        task = self.readable_rectification(task_id, actor)
+        if task.referral != "approved":
+            raise NotFound("dossier.not_found", f"整改任务{task.number_label}尚未移交纪检监察，没有移交材料。")
+        return self.histories.check_dossier(task, [], code)
 
     def verify_dossier(self, item_id: UUID, code: str, actor: Actor,
                        notice_ids: Iterable[UUID] | None = None) -> Verification:
@@ -243,7 +245,7 @@ class ReadAccess(OversightCommands):
         item, notices = self.case_file(item_id, actor, notice_ids)
         if item.referral != "approved":
             raise NotFound("dossier.not_found", f"督办事项{item.number_label}尚未移交纪检监察，没有移交材料。")
-        return check_dossier(self.store, item, notices, code)
+        return self.histories.check_dossier(item, notices, code)
 
     # -- lists -------------------------------------------------------------------------------------
     def visible_inspections(self, actor: Actor, listed: Iterable[I] | None = None) -> list[I]:
@@ -254,14 +256,3 @@ class ReadAccess(OversightCommands):
         units = self.visible_units(actor)
         found = self.inspections(actor.district) if listed is None else listed
         return [i for i in found if self._inspection_refusal(i, actor, units) is None]
-
-    def referred_items(self, actor: Actor) -> list[SupervisedItem]:
-        """The cases referred to the discipline body (approved referrals), newest first."""
-        actor.must_be(Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交案件")
-        found = [i for i in self.items(actor.district) if i.referral == "approved"]
-        return sorted(found, key=lambda i: (i.year, i.number), reverse=True)
-
-    def referred_rectifications(self, actor: Actor) -> list[RectificationTask]:
-        actor.must_be(Role.DISCIPLINE, Role.OFFICE, Role.ADMIN, doing="查看移交案件")
-        found = [t for t in self.rectifications(actor.district) if t.referral == "approved"]
-        return sorted(found, key=lambda t: (t.year, t.number), reverse=True)

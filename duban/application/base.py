@@ -13,12 +13,13 @@ from uuid import UUID
 
 import structlog
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import OriginatorVersionError
 from eventsourcing.persistence import IntegrityError
 
 from domain.actor import Actor
 from domain.base import DistrictAggregate, not_found
 from domain.calendar import WorkingDayCalendar
-from domain.errors import ConcurrentChange, DomainError
+from domain.errors import ConcurrentChange, DamagedRecord, DomainError, RuleViolation
 from domain.inspection import Inspection
 from domain.item import SupervisedItem
 from domain.notice import SupervisionNotice
@@ -26,6 +27,7 @@ from domain.organisation import NumberRegister
 from domain.rectification import RectificationTask
 from domain.schedule import HolidaySchedule
 from duban.application.store import EventStore
+from duban.commands.base import Command, plain
 from projections.database import setup_lock
 from duban.clock import Clock, SystemClock
 from duban.settings import store_env
@@ -68,6 +70,13 @@ def _open_store(env: Mapping[str, str]) -> EventStore:
         return EventStore(env=env)
 
 
+def _log_commands(cls: type) -> None:
+    """Every public method of ``cls`` that takes an actor logs its refusals (``_log_refusals``)."""
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_") and "actor" in inspect.signature(member).parameters:
+            setattr(cls, name, _log_refusals(member))
+
+
 class ServiceBase:
     """The application service (服务层): commands in, events saved, one log line out."""
 
@@ -80,10 +89,7 @@ class ServiceBase:
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
-        for name, member in list(vars(cls).items()):
-            if (callable(member) and not name.startswith("_")
-                    and "actor" in inspect.signature(member).parameters):
-                setattr(cls, name, _log_refusals(member))
+        _log_commands(cls)
 
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
         self.env = dict(env) if env is not None else store_env()
@@ -110,7 +116,7 @@ class ServiceBase:
         """The aggregate (``readonly``: the cached instance itself, not a copy — only for reading a
         record whose state is lists and plain values, never to change it)."""
         try:
-            aggregate = self.store.repository.get(aggregate_id, deepcopy_from_cache=not readonly)
+            aggregate = self._replay(cls, aggregate_id, readonly)
         except AggregateNotFoundError:
             raise not_found(cls) from None
         if not isinstance(aggregate, cls):
@@ -121,10 +127,20 @@ class ServiceBase:
 
     def _find(self, cls: type[A], aggregate_id: UUID, *, readonly: bool = False) -> A | None:
         try:
-            aggregate = self.store.repository.get(aggregate_id, deepcopy_from_cache=not readonly)
+            aggregate = self._replay(cls, aggregate_id, readonly)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
+
+    def _replay(self, cls: type, aggregate_id: UUID, readonly: bool):
+        """The aggregate from its events; a record whose events no longer follow one another (one
+        deleted, reordered or edited in the database) is refused as damaged, never a server error."""
+        try:
+            return self.store.repository.get(aggregate_id, deepcopy_from_cache=not readonly)
+        except (OriginatorVersionError, AssertionError) as error:  # a gap, or the created event gone
+            log.warning("record_damaged", aggregate_id=str(aggregate_id), record=cls.__name__,
+                        error_type=type(error).__name__)
+            raise DamagedRecord(getattr(cls, "label", "记录")) from None
 
     def _register(self, district: str, kind: str, year: int | None, on: date) -> NumberRegister:
         found = self._find(NumberRegister, NumberRegister.id_for(district, kind, year))
@@ -179,8 +195,32 @@ class ServiceBase:
     def _today(self) -> date:
         return self.clock.today()
 
+    def execute(self, command: Command, actor: Actor, target: UUID | None = None, *,
+                files: Mapping[str, list] | None = None):
+        """Run ``command`` (a ``duban.commands`` class) through its one handler: the method its class
+        names, given the command's fields, the record it is aimed at (``target``: the item, notice,
+        task or inspection) and the actor.  ``files`` are the files a form uploaded with it, by field:
+        they are stored and recorded with the files the command cites."""
+        handler = getattr(self, type(command).handler)
+        fields = plain(command)
+        for name, chosen in (files or {}).items():
+            if chosen:
+                fields[name] = [*chosen, *fields.get(name, [])]
+        if target is None:
+            return handler(**fields, actor=actor)
+        if type(command).target:
+            return handler(**{type(command).target: target}, **fields, actor=actor)
+        return handler(target, **fields, actor=actor)
+
     def _on(self, on: date | None) -> date:
-        return on or self._today()
+        """The business date of a command (业务日期): the one it names, never after today (Beijing),
+        or today.  Refused here once for every command; a record's own last fact is its aggregate's
+        check (``check_business_date``)."""
+        today = self._today()
+        if on is not None and on > today:
+            raise RuleViolation("date.in_future", f"业务日期{on.isoformat()}晚于今天{today.isoformat()}，不能预先登记。",
+                                field="on")
+        return on or today
 
     def _run(self, command: str, actor: Actor, aggregate_id: UUID | None, work: Callable[[], list], *,
              retry: bool = True):
@@ -270,3 +310,59 @@ class ServiceBase:
             return [aggregate]
 
         return self._run(command, actor, aggregate_id, work, retry=expected_version is None)[0]
+
+
+class Part:
+    """One concern of the application (its commands and queries: items, oversight, users …),
+    composed into ``Duban`` beside the others over one shared core (``ServiceBase``: the store, the
+    clock, the save with its retries and its log line).  What a part does not define itself — the
+    core's helpers, another part's commands — it reaches through the application, so a part is a
+    plain class of one level, and the application a thin façade over its parts."""
+
+    def __init__(self, app: ServiceBase) -> None:
+        object.__setattr__(self, "_app", app)
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        _log_commands(cls)
+
+    def __getattr__(self, name: str):
+        return getattr(self._app, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(getattr(type(self), name, None), property):
+            object.__setattr__(self, name, value)  # the part's own property (its setter)
+        else:
+            setattr(self._app, name, value)
+
+
+class PartMember:
+    """A part's method or constant as an attribute of the application: read on the application, it
+    is the part's own (bound to the part); read on the class, the plain function (its signature)."""
+
+    def __init__(self, part: type[Part], name: str) -> None:
+        self.part, self.name = part, name
+
+    def __get__(self, app, owner=None):
+        member = vars(self.part)[self.name]
+        if app is None:
+            return member
+        return getattr(app._parts[self.part], self.name)
+
+
+class PartProperty(PartMember):
+    """A part's property as an attribute of the application: read and set on the part."""
+
+    def __set__(self, app, value) -> None:
+        setattr(app._parts[self.part], self.name, value)
+
+
+def compose(app_class: type[ServiceBase], parts: Iterable[type[Part]]) -> None:
+    """Give ``app_class`` every member its ``parts`` define (the first part naming one keeps it)."""
+    app_class.PARTS = tuple(parts)
+    for part in app_class.PARTS:
+        for name, member in vars(part).items():
+            if name.startswith("__") or name in vars(app_class):
+                continue
+            kind = PartProperty if isinstance(member, property) else PartMember
+            setattr(app_class, name, kind(part, name))

@@ -27,7 +27,7 @@ import structlog
 from domain.actor import Actor, Role
 from domain.errors import InvalidInput
 from domain.evidence import EvidenceFile, EvidenceLimits, Upload, check_step, check_uploads, file_name, is_sha256
-from duban.application.base import ServiceBase
+from duban.application.base import Part
 from duban.application.files import FileStore, open_file_store
 from duban.settings import evidence_limits
 
@@ -35,7 +35,7 @@ log = structlog.get_logger("duban.evidence")
 Attachment = Upload | EvidenceFile | Mapping
 
 
-class EvidenceCommands(ServiceBase):
+class EvidenceCommands(Part):
     """Storing evidence files and resolving the files a command cites."""
 
     @property

@@ -28,7 +28,7 @@ from domain.actor import Actor, Role
 from domain.deadlines import item_deadline
 from domain.errors import DomainError, InvalidInput
 from domain.item import SupervisedItem, item_number_label
-from duban.application.items import ItemCommands
+from duban.application.base import Part
 
 IMPORT_REGISTER = "item_import"
 
@@ -61,7 +61,7 @@ class ImportResult:
         return f"已导入{len(self.imported)}项，跳过{len(self.skipped)}项（已存在）"
 
 
-class ImportCommands(ItemCommands):
+class ImportCommands(Part):
     def import_items(self, plan: ImportPlan, actor: Actor, progress: Callable[[int, int], None] | None = None,
                      on: date | None = None, dry_run: bool = False) -> ImportResult:
         """Register and assign every row of ``plan``, all in one save, or nothing.  With ``dry_run``

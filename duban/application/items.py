@@ -11,11 +11,11 @@ from domain.errors import InvalidInput, NotAllowed, RuleViolation, require_input
 from domain.item import Satisfaction, SupervisedItem
 from domain.leadership import LeaderTitle
 from domain.sources import SourceKind
-from duban.application.evidence import Attachment, EvidenceCommands
-from duban.application.organisation import OrganisationCommands
+from duban.application.base import Part
+from duban.application.evidence import Attachment
 
 
-class ItemCommands(OrganisationCommands, EvidenceCommands):
+class ItemCommands(Part):
     def register_item(
         self, *, source: SourceKind, reference: str, decision_date: date, title: str, actor: Actor,
         description: str = "", deadline: date | None = None, working_days: int | None = None,
@@ -26,7 +26,6 @@ class ItemCommands(OrganisationCommands, EvidenceCommands):
 
         def work():  # every check inside, so a refusal is logged like any other command's
             actor.must_be(Role.OFFICE, doing="登记督办事项")
-            require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
             require_input(number is None or (isinstance(number, int) and number > 0), "item.bad_number",
                           "编号应为正整数。", field="number")
             due = item_deadline(self.calendar(), source, decision_date, deadline, working_days)
@@ -60,10 +59,6 @@ class ItemCommands(OrganisationCommands, EvidenceCommands):
             if getattr(event, "on", None) and event.on <= day:
                 version = event.originator_version
         return None if version is None else self.store.repository.get(current.id, version=version)
-
-    def items(self, district: str, years: list[int] | None = None) -> list[SupervisedItem]:
-        years = years or self._years(district)
-        return self._records(SupervisedItem, district, "item", years)
 
     def _years(self, district: str) -> list[int]:
         first = self.district(district).opened_on.year

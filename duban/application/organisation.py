@@ -9,7 +9,7 @@ from domain.actor import Actor, Role
 from domain.errors import NotAllowed, NotFound, RuleViolation, require, require_input
 from domain.leadership import Leader, LeaderTitle, Roster
 from domain.organisation import District, NumberRegister, Unit, UnitKind
-from duban.application.base import ServiceBase
+from duban.application.base import Part
 
 DEPLOYMENT = "*"
 UNIT_CODE, LEADER_CODE = "U", "L"  # the prefixes of the codes given when none is (U001, L001)
@@ -26,11 +26,10 @@ def next_code(register: NumberRegister, prefix: str, taken: set[str] | frozenset
         number += 1
 
 
-class OrganisationCommands(ServiceBase):
+class OrganisationCommands(Part):
     def _new_record_day(self, on: date | None) -> date:
         """The business date of a new record: never in the future (as for items, notices, tasks)."""
         day = self._on(on)
-        require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
         return day
 
     @staticmethod

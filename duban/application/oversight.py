@@ -7,23 +7,22 @@ from uuid import UUID
 
 from domain.actor import Actor, Role
 from domain.deadlines import notice_reply_deadline
-from domain.errors import ConcurrentChange, InvalidInput, NotAllowed, require, require_input
+from domain.errors import ConcurrentChange, InvalidInput, require
 from domain.inspection import Inspection, InspectionKind
 from domain.item import SupervisedItem
 from domain.notice import SupervisionNotice
 from domain.rectification import ProblemSource, RectificationStatus, RectificationTask, Severity
+from duban.application.base import Part
 from duban.application.evidence import Attachment
-from duban.application.items import ItemCommands
 
 
-class OversightCommands(ItemCommands):
+class OversightCommands(Part):
     # -- supervision notices --------------------------------------------------------------------
     def issue_notice(self, *, unit: UUID, subject_kind: str, subject_id: UUID, title: str, tasks: list[dict],
                      actor: Actor, reply_deadline: date | None = None, on: date | None = None) -> SupervisionNotice:
         """督办通知 to one unit about an open item or rectification task it is responsible for."""
         actor.must_be(Role.OFFICE, doing="下发督办通知")
         day = self._on(on)
-        require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
         self._active_unit(unit, actor)
         if subject_kind == "item":
             item = self._get(SupervisedItem, subject_id, actor)
@@ -102,7 +101,6 @@ class OversightCommands(ItemCommands):
         """入账: a problem from audit, media or the public enters the ledger, with its evidence files."""
         actor.must_be(Role.OFFICE, doing="登记整改问题")
         day = self._on(on)
-        require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
         require(source not in (ProblemSource.SPECIAL_INSPECTION, ProblemSource.UNANNOUNCED_INSPECTION),
                 "rectification.use_inspection", "督查发现的问题请在督查检查中登记，以便关联督查结果。")
         self._active_unit(unit, actor)
@@ -197,7 +195,6 @@ class OversightCommands(ItemCommands):
     # -- inspections -----------------------------------------------------------------------------
     def _new_inspection(self, command: str, make, actor: Actor, target_units: list[UUID], on: date | None):
         day = self._on(on)
-        require_input(day <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="on")
         for unit in target_units:
             self._active_unit(unit, actor, "target_units")
 

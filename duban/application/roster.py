@@ -26,7 +26,7 @@ from domain.actor import Actor, Role
 from domain.errors import InvalidInput, NotFound
 from domain.leadership import Leader, LeaderTitle, Roster
 from domain.organisation import Unit, UnitKind
-from duban.application.access import ReadAccess
+from duban.application.base import Part
 from duban.application.organisation import LEADER_CODE, UNIT_CODE, next_code
 
 
@@ -77,7 +77,7 @@ def leader_words(leader: Leader) -> str:
     return f"{leader.title.label}{leader.holder}" if getattr(leader, "holder", "") else leader.portfolio_label
 
 
-class RosterCommands(ReadAccess):
+class RosterCommands(Part):
     # -- the import ---------------------------------------------------------------------------------
     def import_roster(self, plan: RosterPlan, actor: Actor, *, effective: date | None = None,
                       on: date | None = None, dry_run: bool = False) -> RosterResult:

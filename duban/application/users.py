@@ -17,7 +17,7 @@ from domain.errors import NotFound, Problems, require, require_input
 from domain.leadership import Leader
 from domain.organisation import District
 from domain.users import UserAccount
-from duban.application.watcher import WatcherCommands
+from duban.application.base import Part
 from duban.logins import Lock, Logins
 
 MIN_PASSWORD = 8
@@ -40,7 +40,7 @@ def _check_password(password: str) -> None:
                   f"密码至少{MIN_PASSWORD}位。", field="password")
 
 
-class UserCommands(WatcherCommands):
+class UserCommands(Part):
     def add_user(self, *, username: str, password: str, role: Role, district: str, actor: Actor,
                  display_name: str = "", unit: UUID | None = None, leader: UUID | None = None,
                  on: date | None = None) -> UserAccount:

@@ -32,7 +32,7 @@ from domain.notice import SupervisionNotice
 from domain.rectification import RectificationTask
 from domain.schedule import HolidaySchedule
 from domain.watch import DailyWatch
-from duban.application.oversight import OversightCommands
+from duban.application.base import Part
 
 log = structlog.get_logger("duban.watcher")
 
@@ -109,7 +109,7 @@ class TickReport:
                 + self.rectifications_overdue + self.automatic_urges + self.deadlines_settled)
 
 
-class WatcherCommands(OversightCommands):
+class WatcherCommands(Part):
     def load_calendar(self, schedule: YearSchedule, source: str, actor: Actor, on: date | None = None, *,
                       candidates: Callable[[str], WatchCandidates] | None = None) -> CalendarLoaded:
         """载入节假日安排: next year's published schedule, or a correction of a known year — by the
@@ -151,8 +151,8 @@ class WatcherCommands(OversightCommands):
             if districts is not None and code not in districts:
                 continue
             actor = system_actor(code)
-            if candidates is None:
-                ids = ([(SupervisedItem, i.id) for i in self.items(code) if i.deadline_estimated]
+            if candidates is None:  # no read side (scripts, the in-memory store): every registered record
+                ids = ([(SupervisedItem, i.id) for i in self._every_item(code) if i.deadline_estimated]
                        + [(SupervisionNotice, n.id) for n in self.notices(code) if n.reply_deadline_estimated])
             else:
                 found = candidates(code)
@@ -228,9 +228,14 @@ class WatcherCommands(OversightCommands):
         log.info("tick", today=today.isoformat(), recorded=report.recorded, conflicts=report.conflicts)
         return report
 
+    def _every_item(self, code: str) -> list[SupervisedItem]:
+        """Every item its number registers know, each loaded: only for a watch asked without the read
+        side's candidates (the worker and the command line always pass them)."""
+        return self._records(SupervisedItem, code, "item", self._years(code))
+
     def _watched_records(self, code: str, today: date, candidates: Candidates | None) -> tuple[list, list, list]:
-        if candidates is None:
-            return self.items(code), self.notices(code), self.rectifications(code)
+        if candidates is None:  # no read side (scripts, the in-memory store): every registered record
+            return self._every_item(code), self.notices(code), self.rectifications(code)
         found = candidates(code, today)
         return ([r for r in (self._find(SupervisedItem, i) for i in found.items) if r is not None],
                 [r for r in (self._find(SupervisionNotice, i) for i in found.notices) if r is not None],

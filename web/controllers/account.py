@@ -11,8 +11,9 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from domain.errors import DomainError, InvalidInput
+from domain.actor import Actor
 from duban.application import Duban
-from web.auth import actor_of, start_session
+from web.auth import start_session
 from web.context import done, page, today
 from web.forms import NO_FORM, Form, FormBody
 
@@ -23,12 +24,11 @@ class AccountController(Controller):
     path = "/account"
 
     @get("/password", sync_to_thread=True)
-    def password_page(self, request: Request, duban: NamedDependency[Duban]) -> Template:
-        return page("account/password.html", actor_of(request), today(duban), form=NO_FORM)
+    def password_page(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban]) -> Template:
+        return page("account/password.html", actor, today(duban), form=NO_FORM)
 
     @post("/password", sync_to_thread=True)
-    def change_password(self, request: Request, duban: NamedDependency[Duban], data: FormBody) -> Template | Redirect:
-        actor = actor_of(request)
+    def change_password(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], data: FormBody) -> Template | Redirect:
         form = Form(data, action="password")
         try:
             current = form.text("current", "当前密码", max_length=200)

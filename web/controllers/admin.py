@@ -21,16 +21,12 @@ from domain.errors import DomainError, InvalidInput, NotFound, Problems
 from domain.users import DISTRICT_ROLES, UserAccount
 from duban.application import Duban
 from duban.clock import CHINA
-from web.auth import actor_in, start_session
+from web.auth import USERS_AREA, start_session
 from web.context import Reads, done, page, today
 from web.controllers.admin_organisation import post_words
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 USERS = "/admin/users"
-
-
-def admin_actor(request: Request) -> Actor:
-    return actor_in(request, Role.ADMIN, doing="管理用户")
 
 
 @dataclass(frozen=True)
@@ -68,24 +64,23 @@ def _account(duban: Duban, actor: Actor, username: str) -> UserAccount:
 
 class AdminUsersController(Controller):
     path = USERS
+    guards = [USERS_AREA]
 
     @get("/", sync_to_thread=True)
-    def users(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
-        return self._page(duban, admin_actor(request), NO_FORM, reads=reads)
+    def users(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+        return self._page(duban, actor, NO_FORM, reads=reads)
 
     @get("/{username:str}", sync_to_thread=True)
-    def account(self, request: Request, duban: NamedDependency[Duban], username: FromPath[str]) -> Template:
+    def account(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], username: FromPath[str]) -> Template:
         """One account and its history (账号变更记录): opened, passwords reset or changed, disabled."""
-        actor = admin_actor(request)
         account = _account(duban, actor, username)
         return page("admin/user.html", actor, today(duban), holder=account,
                     history=duban.account_history(username, actor))
 
     @post("/", sync_to_thread=True)
-    def add(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def add(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
             data: FormBody) -> Template | Redirect:
         """添加用户 of the administrator's district: every problem with what was typed at once."""
-        actor = admin_actor(request)
         form = Form(data, action="add")
         try:
             problems = Problems()
@@ -107,18 +102,16 @@ class AdminUsersController(Controller):
         return done(USERS, f"已添加用户“{account.display_name}”（{account.role.label}），请将用户名和初始密码告知本人。")
 
     @post("/{username:str}/unlock", sync_to_thread=True)
-    def unlock(self, request: Request, duban: NamedDependency[Duban], username: FromPath[str]) -> Redirect:
+    def unlock(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], username: FromPath[str]) -> Redirect:
         """解除登录锁定."""
-        actor = admin_actor(request)
         _account(duban, actor, username)
         duban.unlock_login(username, actor)
         return done(USERS, f"已解除用户“{username}”的登录锁定。")
 
     @post("/{username:str}/password", sync_to_thread=True)
-    def reset_password(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def reset_password(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                        username: FromPath[str], data: FormBody) -> Template | Redirect:
         """重置密码: the account's sessions end; one's own continues under a new session id."""
-        actor = admin_actor(request)
         _account(duban, actor, username)
         form = Form(data, action=f"password:{username}")
         try:
@@ -132,10 +125,9 @@ class AdminUsersController(Controller):
         return done(USERS, f"已重置用户“{username}”的密码，该用户已登录的会话均已退出。")
 
     @post("/{username:str}/disable", sync_to_thread=True)
-    def disable(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def disable(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                 username: FromPath[str]) -> Template | Redirect:
         """停用: the account's sessions end."""
-        actor = admin_actor(request)
         _account(duban, actor, username)
         try:
             duban.disable_user(username, actor)

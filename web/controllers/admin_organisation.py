@@ -27,13 +27,16 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from documents.item_import import FILE_TOO_LARGE, MAX_FILE_BYTES, MAX_ROWS, listed
 from documents.roster_import import read_roster, roster_template
 from domain.actor import Actor, Role
-from domain.errors import DomainError, Problems
+from domain.errors import DomainError
 from domain.leadership import LeaderTitle
 from domain.organisation import UnitKind
+from duban.commands.organisation import (EndLeaderPost, PlaceUnits, RegisterLeader, RegisterUnit, RenameUnit, RetireUnit,
+                                        SetCover)
+from web.commands import form_command
 from duban.application import Duban
 from duban.application.roster import RosterRefused, RosterResult
 from projections.directory import LeaderEntry, UnitEntry
-from web.auth import actor_in
+from web.auth import ORGANISATION_AREA, actor_in
 from web.context import Reads, done, page, today
 from web.downloads import xlsx_download
 from web.forms import NO_FORM, Form, FormBody, FormState
@@ -95,65 +98,49 @@ class AdminHomeController(Controller):
 
 class AdminUnitsController(Controller):
     path = UNITS
+    guards = [ORGANISATION_AREA]
 
     @get("/", sync_to_thread=True)
-    def units(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+    def units(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """单位管理: every unit with its kind, short name, status and leader in charge today."""
-        return self._list(duban, reads, organisation_actor(request), NO_FORM)
+        return self._list(duban, reads, actor, NO_FORM)
 
     @post("/", sync_to_thread=True)
-    def add(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def add(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
             data: FormBody) -> Template | Redirect:
         """登记单位 (its code is given by the system)."""
-        actor = organisation_actor(request)
         form = Form(data, action="add")
         try:
-            problems = Problems()
-            name = problems.attempt(lambda: form.text("name", "单位名称", max_length=50))
-            kind = problems.attempt(lambda: form.choice("kind", "单位类别", UnitKind))
-            short_name = problems.attempt(lambda: form.text("short_name", "简称", required=False, max_length=20), "")
-            problems.raise_any()
-            unit = duban.register_unit(None, name, kind, actor, short_name=short_name)
+            unit = duban.execute(form_command(RegisterUnit, data, code=None), actor)
         except DomainError as error:
             return self._list(duban, reads, actor, form.refused(error), status_code=Form.status(error))
         return done(f"{UNITS}/{unit.id.hex}", f"已登记单位“{unit.name}”。")
 
     @get("/{unit_id:uuid}", sync_to_thread=True)
-    def unit(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def unit(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              unit_id: FromPath[UUID]) -> Template:
-        return self._unit_page(duban, reads, organisation_actor(request), unit_id, NO_FORM)
+        return self._unit_page(duban, reads, actor, unit_id, NO_FORM)
 
     @post("/{unit_id:uuid}/rename", sync_to_thread=True)
-    def rename(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def rename(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                unit_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """单位更名 from a date (the day the new name takes effect)."""
-        actor = organisation_actor(request)
         duban.unit(unit_id, actor)  # another district's: 404, as for none
         form = Form(data, action="rename")
         try:
-            problems = Problems()
-            name = problems.attempt(lambda: form.text("name", "新名称", max_length=50))
-            short_name = problems.attempt(lambda: form.text("short_name", "新简称", required=False, max_length=20), "")
-            on = problems.attempt(lambda: form.day("on", "生效日期"))
-            problems.raise_any()
-            unit = duban.rename_unit(unit_id, name, actor, on=on, short_name=short_name or None)
+            unit = duban.execute(form_command(RenameUnit, data), actor, unit_id)
         except DomainError as error:
             return self._unit_page(duban, reads, actor, unit_id, form.refused(error), status_code=Form.status(error))
         return done(f"{UNITS}/{unit_id.hex}", f"单位已更名为“{unit.name}”。")
 
     @post("/{unit_id:uuid}/retire", sync_to_thread=True)
-    def retire(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def retire(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                unit_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """撤销单位 (kept, never deleted: its records keep naming it)."""
-        actor = organisation_actor(request)
         duban.unit(unit_id, actor)
         form = Form(data, action="retire")
         try:
-            problems = Problems()
-            reason = problems.attempt(lambda: form.text("reason", "撤销原因", max_length=200))
-            on = problems.attempt(lambda: form.day("on", "撤销日期"))
-            problems.raise_any()
-            unit = duban.retire_unit(unit_id, reason, actor, on=on)
+            unit = duban.execute(form_command(RetireUnit, data), actor, unit_id)
         except DomainError as error:
             return self._unit_page(duban, reads, actor, unit_id, form.refused(error), status_code=Form.status(error))
         return done(f"{UNITS}/{unit_id.hex}", f"已撤销单位“{unit.name}”。")
@@ -180,81 +167,68 @@ class AdminUnitsController(Controller):
 
 class AdminLeadersController(Controller):
     path = LEADERS
+    guards = [ORGANISATION_AREA]
 
     @get("/", sync_to_thread=True)
-    def leaders(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+    def leaders(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """领导分工: every post with its holder, the units in its charge and its AB角 today."""
-        return self._list(duban, reads, organisation_actor(request), NO_FORM)
+        return self._list(duban, reads, actor, NO_FORM)
 
     @post("/", sync_to_thread=True)
-    def add(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def add(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
             data: FormBody) -> Template | Redirect:
         """登记领导岗位 and its holder."""
-        actor = organisation_actor(request)
         form = Form(data, action="add")
         try:
-            problems = Problems()
-            title = problems.attempt(lambda: form.choice("title", "职务", LeaderTitle))
-            holder = problems.attempt(lambda: form.text("holder", "姓名", max_length=20))
-            problems.raise_any()
-            leader = duban.register_leader(None, title, "", actor, holder=holder)
+            leader = duban.execute(form_command(RegisterLeader, data, code=None, portfolio_label=None), actor)
         except DomainError as error:
             return self._list(duban, reads, actor, form.refused(error), status_code=Form.status(error))
         return done(f"{LEADERS}/{leader.id.hex}", f"已登记{leader.title.label}{leader.holder}。")
 
     @get("/{leader_id:uuid}", sync_to_thread=True)
-    def leader(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def leader(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                leader_id: FromPath[UUID]) -> Template:
-        return self._leader_page(duban, reads, organisation_actor(request), leader_id, NO_FORM)
+        return self._leader_page(duban, reads, actor, leader_id, NO_FORM)
 
     @post("/{leader_id:uuid}/portfolio", sync_to_thread=True)
-    def portfolio(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def portfolio(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                   leader_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """调整分管单位: the units chosen are in this leader's charge from the effective date (each
         unit's previous leader stops being in charge of it that day)."""
-        actor = organisation_actor(request)
         duban.leader_post(leader_id, actor)
         form = Form(data, action="portfolio")
         try:
-            problems = Problems()
-            units = problems.attempt(lambda: form.uuids("units", "分管单位"), [])
-            problems.check(units or problems, "form.required", "请选择分管单位。", field="units")
-            effective = problems.attempt(lambda: form.day("effective", "生效日期"))
-            problems.raise_any()
-            duban.place_units(units, leader_id, effective, actor)
+            placed = form_command(PlaceUnits, data)
+            duban.execute(placed, actor, leader_id)
+            effective = placed.effective
         except DomainError as error:
             return self._leader_page(duban, reads, actor, leader_id, form.refused(error),
                                      status_code=Form.status(error))
         return done(f"{LEADERS}/{leader_id.hex}", f"已调整分管单位，自{effective.isoformat()}起生效。")
 
     @post("/{leader_id:uuid}/cover", sync_to_thread=True)
-    def cover(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def cover(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
               leader_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """设定AB角: who acts for this leader when away, from a date."""
-        actor = organisation_actor(request)
         duban.leader_post(leader_id, actor)
         form = Form(data, action="cover")
         try:
-            problems = Problems()
-            covered_by = problems.attempt(lambda: form.uuid("covered_by", "B角"))
-            effective = problems.attempt(lambda: form.day("effective", "生效日期"))
-            problems.raise_any()
-            duban.set_cover(leader_id, covered_by, effective, actor)
+            cover = form_command(SetCover, data)
+            duban.execute(cover, actor, leader_id)
+            effective = cover.effective
         except DomainError as error:
             return self._leader_page(duban, reads, actor, leader_id, form.refused(error),
                                      status_code=Form.status(error))
         return done(f"{LEADERS}/{leader_id.hex}", f"已设定AB角，自{effective.isoformat()}起生效。")
 
     @post("/{leader_id:uuid}/end", sync_to_thread=True)
-    def end(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def end(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
             leader_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """撤销领导岗位 (离任) from a date."""
-        actor = organisation_actor(request)
         duban.leader_post(leader_id, actor)
         form = Form(data, action="end")
         try:
-            on = form.day("on", "离任日期")
-            duban.end_leader_post(leader_id, actor, on=on)
+            duban.execute(form_command(EndLeaderPost, data), actor, leader_id)
         except DomainError as error:
             return self._leader_page(duban, reads, actor, leader_id, form.refused(error),
                                      status_code=Form.status(error))
@@ -313,23 +287,23 @@ def _import_roster(duban: Duban, actor: Actor, content: bytes, effective: date |
 
 class AdminRosterController(Controller):
     path = ROSTER
+    guards = [ORGANISATION_AREA]
 
     @get("/", sync_to_thread=True)
-    def roster(self, request: Request, duban: NamedDependency[Duban]) -> Template:
+    def roster(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban]) -> Template:
         """花名册导入: the template to download and the form to upload it filled in."""
-        return _roster_page(organisation_actor(request), today(duban))
+        return _roster_page(actor, today(duban))
 
     @get("/template.xlsx", sync_to_thread=True)
-    def template(self, request: Request) -> Response:
-        organisation_actor(request)
+    def template(self, actor: NamedDependency[Actor], request: Request) -> Response:
+        actor
         return xlsx_download(roster_template(), "花名册导入模板.xlsx")
 
     @post("/", request_max_body_size=UPLOAD_BODY_LIMIT,
           exception_handlers={HTTP_413_REQUEST_ENTITY_TOO_LARGE: _roster_too_large})
-    async def upload(self, request: Request, duban: NamedDependency[Duban]) -> Template | Redirect:
+    async def upload(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban]) -> Template | Redirect:
         """Upload a filled-in roster (multipart, field ``file``; ``effective`` the portfolios' date):
         all of it or nothing, every problem listed with its sheet, row and column."""
-        actor = organisation_actor(request)
         day = today(duban)
         form = await request.form()
         try:

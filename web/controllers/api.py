@@ -3,7 +3,7 @@ unit's inbox, rankings, a leader's view, the escalation queue and the discipline
 
 Commands and single records live in :mod:`web.controllers.api_items`,
 :mod:`web.controllers.api_oversight` and :mod:`web.controllers.api_inspections`; shapes in
-``api_answers`` and ``api_bodies``.  Every answer holds only what the actor may read
+``api_answers`` and the command classes of ``duban.commands``.  Every answer holds only what the actor may read
 (``duban.readable_*``, ``visible_rows``).
 """
 
@@ -21,17 +21,16 @@ from msgspec import Struct
 
 from domain.actor import Role
 from domain.errors import InvalidInput, NotAllowed, NotFound
-from domain.escalation import RULES
 from domain.item import ItemStatus
 from domain.rectification import RectificationStatus
 from domain.sources import SourceKind
 from domain.users import UserAccount
-from domain.versioned import versions
+from domain.actor import Actor
 from duban.application import Duban
 from projections.ledger import LedgerRow
-from projections.ranking import ScoreLine, UnitScore, latest_scheme
+from projections.ranking import ScoreLine, UnitScore
 from projections.warnings import warning_for
-from web.auth import actor_in, actor_of
+from web.auth import actor_in
 from web.context import Reads, today, visible_filters, visible_rows
 from web.records import case_file
 from web.forms import asked_day
@@ -89,7 +88,7 @@ ERRORS = {
 """The error answers every /api route documents."""
 
 Kind = Literal["item", "subtask", "rectification", "notice"]
-Sort = Literal["number", "deadline", "overdue", "unit", "closed", "closed_desc"]  # closed: by 销号日期
+Sort = Literal["number", "deadline", "overdue", "unit", "closed", "closed_desc", "colour"]  # closed: by 销号日期; colour: red first
 
 
 class LedgerPage(Struct):
@@ -174,8 +173,9 @@ def period_or_this_month(day: date, period: str | None) -> str:
     return period or f"{day.year:04d}-{day.month:02d}"
 
 
-def scheme_or_latest(scheme: str | None) -> str:
-    return scheme or latest_scheme()
+def scheme_in_force(reads, district: str, period: str, scheme: str | None):
+    """The scheme named (the office's or a shipped one), else the one in force for ``period``."""
+    return reads.scheme_versions.scheme(district, scheme, period)
 
 
 class ApiController(Controller):
@@ -183,24 +183,22 @@ class ApiController(Controller):
     tags = ["queries 查询"]
 
     @get("/me", sync_to_thread=False, responses=ERRORS, summary="当前用户")
-    def me(self, request: Request) -> Me:
-        actor = actor_of(request)
+    def me(self, actor: NamedDependency[Actor], request: Request) -> Me:
         account = request.user
         name = account.display_name if isinstance(account, UserAccount) else ""
         return Me(actor.user, name or actor.user, actor.role.value, actor.role.label, actor.district, actor.unit,
                   actor.leader)
 
     @get("/units", sync_to_thread=True, cache=True, responses=ERRORS, summary="本区单位")
-    def units(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> list[UnitOut]:
+    def units(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> list[UnitOut]:
         """The district's units, with the leader in charge of each today."""
-        actor = actor_of(request)
         day = today(duban)
         in_charge = reads.directory.in_charge(actor.district, day)
         return [UnitOut(u.id, u.code, u.name, choice(u.kind), u.active, in_charge.get(u.id))
                 for u in reads.directory.units(actor.district)]
 
     @get("/ledger", sync_to_thread=True, cache=True, responses=ERRORS, summary="台账")
-    def ledger(self, request: Request, reads: NamedDependency[Reads], unit: FromQuery[UUID | None] = None,
+    def ledger(self, actor: NamedDependency[Actor], reads: NamedDependency[Reads], unit: FromQuery[UUID | None] = None,
                leader: FromQuery[UUID | None] = None, status: FromQuery[list[str] | None] = None,
                source: FromQuery[list[str] | None] = None, opened_from: FromQuery[date | None] = None,
                opened_to: FromQuery[date | None] = None, overdue_only: FromQuery[bool] = False,
@@ -210,7 +208,6 @@ class ApiController(Controller):
                page_size: FromQuery[int] = 100) -> LedgerPage:
         """The ledger rows the actor may see (a unit its own, a leader their portfolio, the discipline
         body referred cases), filtered as ``LedgerQueries.rows``, ``page_size`` rows a page (at most 500)."""
-        actor = actor_of(request)
         if open_only and closed_only:
             raise InvalidInput("ledger.open_and_closed", "“仅未办结”与“仅已办结”不能同时选择。", field="closed_only")
         if page < 1 or not 1 <= page_size <= 500:
@@ -226,11 +223,10 @@ class ApiController(Controller):
         return LedgerPage(rows, total, page, page_size)
 
     @get("/warnings", sync_to_thread=True, cache=True, responses=ERRORS, summary="三色预警")
-    def warnings(self, request: Request, reads: NamedDependency[Reads], as_of: FromQuery[date | None] = None,
+    def warnings(self, actor: NamedDependency[Actor], reads: NamedDependency[Reads], as_of: FromQuery[date | None] = None,
                  colour: FromQuery[Literal["red", "yellow", "blue", "none"] | None] = None,
                  kinds: FromQuery[list[Kind] | None] = None) -> list[WarnedRowOut]:
         """The open entries the actor may see, each with its colour and the rule that set it."""
-        actor = actor_of(request)
         day = today(reads.app)
         rows = visible_rows(reads, actor, day, open_only=True, as_of=asked_day(as_of, day, "as_of"), colour=colour,
                             kinds=tuple(kinds or ("item", "subtask", "rectification", "notice")))
@@ -253,9 +249,11 @@ class ApiController(Controller):
         the office all, a leader their portfolio (the head all), a unit its own line."""
         actor = actor_in(request, Role.OFFICE, Role.ADMIN, Role.LEADER, Role.UNIT, doing="查看综合排名")
         day = today(reads.app)
-        period, scheme = period_or_this_month(day, period), scheme_or_latest(scheme)
+        period = period_or_this_month(day, period)
+        rules = scheme_in_force(reads, actor.district, period, scheme)
         as_of = asked_day(as_of, day, "as_of")
-        scores = reads.rankings.ranking(actor.district, period, scheme, as_of=as_of)
+        scores = reads.rankings.ranking(actor.district, period, rules, as_of=as_of)
+        scheme = rules.version
         units = reads.app.visible_units(actor, as_of or day)
         if units is not None:
             keys = {u.hex for u in units}
@@ -271,15 +269,15 @@ class ApiController(Controller):
         return RankingOut(period, scheme, as_of, [score_out(s) for s in scores])
 
     @get("/ranking/{unit_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="单位得分明细")
-    def ranking_explained(self, request: Request, reads: NamedDependency[Reads], unit_id: FromPath[UUID],
+    def ranking_explained(self, actor: NamedDependency[Actor], request: Request, reads: NamedDependency[Reads], unit_id: FromPath[UUID],
                           period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None,
                           as_of: FromQuery[date | None] = None) -> ScoreExplained:
-        actor = actor_of(request)
         reads.app.unit(unit_id, actor)  # another district's unit: 404
         scores, period, scheme = self._scores(request, reads, period, scheme, as_of)
         if not any(s.unit_id == unit_id.hex for s in scores):
             raise NotAllowed("ranking.not_yours", "该单位不在您的查看范围内。")
-        found = reads.rankings.explanation(actor.district, unit_id.hex, period, scheme,
+        found = reads.rankings.explanation(actor.district, unit_id.hex, period,
+                                           scheme_in_force(reads, actor.district, period, scheme),
                                            as_of=asked_day(as_of, today(reads.app), "as_of"))
         return ScoreExplained(period, scheme, found.unit_id, found.unit_name, found.score, found.rank,
                               found.interview_candidate, found.lines)
@@ -295,7 +293,9 @@ class ApiController(Controller):
             raise NotFound("leader.not_found", "该用户未关联领导岗位。")
         try:
             view = reads.leader_views.view(actor.district, actor.leader.hex, on,
-                                           period=period_or_this_month(on, period), scheme=scheme_or_latest(scheme))
+                                           period=period_or_this_month(on, period),
+                                           scheme=scheme_in_force(reads, actor.district,
+                                                                  period_or_this_month(on, period), scheme))
         except LookupError:
             raise NotFound("leader.not_found", "没有这个领导岗位。") from None
         return LeaderViewOut(view.leader_id, view.label, view.day, view.units, view.open_items, view.overdue_items,
@@ -316,11 +316,12 @@ class ApiController(Controller):
     @get("/escalation-queue", sync_to_thread=True, cache=True, responses=ERRORS, summary="督办升级建议")
     def escalation_queue(self, request: Request, reads: NamedDependency[Reads], rules: FromQuery[str | None] = None,
                          as_of: FromQuery[date | None] = None) -> list[RecommendationOut]:
-        """What each open case needs next under escalation ``rules`` (default the latest version)."""
+        """What each open case needs next under escalation ``rules`` (default the rule set in force that day)."""
         actor = actor_in(request, Role.OFFICE, Role.ADMIN, doing="查看督办升级建议")
         day = today(reads.app)
-        queue = reads.escalation.queue(actor.district, day, rules or versions(RULES)[-1],
-                                       as_of=asked_day(as_of, day, "as_of"))
+        as_of = asked_day(as_of, day, "as_of")
+        in_force = rules or reads.scheme_versions.rules_for(actor.district, as_of or day)[0]  # default: in force then
+        queue = reads.escalation.queue(actor.district, day, in_force, as_of=as_of)
         return [RecommendationOut(r.entry_id, r.number, r.title, r.unit, choice(r.step), r.rule, r.evidence, r.day)
                 for r in queue]
 

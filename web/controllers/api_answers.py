@@ -31,14 +31,24 @@ def choice(member: Labelled) -> Choice:
     return Choice(member.value, member.label)
 
 
-class ErrorDetail(Struct):
+class Problem(Struct):
+    """One problem of a request: the field to blame (or null), the rule, a Chinese message."""
+
     field: str | None
     rule: str
     message: str
 
 
+class ErrorDetail(Struct):
+    field: str | None
+    rule: str
+    message: str
+    problems: list[Problem]  # every problem found, the first one repeated above
+
+
 class ApiError(Struct):
-    """Every refusal under /api: ``{"error": {"field", "rule", "message"}}``."""
+    """Every refusal under /api: ``{"error": {"field", "rule", "message", "problems"}}``: a bad
+    request lists every problem of its fields at once, as the HTML form does."""
 
     error: ErrorDetail
 

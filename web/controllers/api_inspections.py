@@ -9,7 +9,6 @@ exist) before any other check; the application then enforces who may act.
 
 from __future__ import annotations
 
-from typing import Callable
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
@@ -25,8 +24,9 @@ from web.controllers.api import ERRORS
 from web.controllers.api_answers import (CommandResult, FindingResult, InspectionOut, InspectionSummary,
                                          TimelineEntryOut, command_result, finding_result, inspection_out,
                                          inspection_summary, timeline_out)
-from web.controllers.api_bodies import (DecideInspection, InspectionFinding, InspectionResults, PlanInspection,
-                                        ProposeInspection, VersionedCommand, attachments, result_rows)
+from duban.commands.base import VersionedCommand
+from duban.commands.inspections import (CloseInspection, ConductInspection, DecideInspection, PlanInspection,
+                                       ProposeInspection, RecordFinding, RecordResults)
 
 # the command routes the organiser (the office, or the proposing department) may use in each status
 ORGANISER_ROUTES = {
@@ -59,98 +59,82 @@ class InspectionsApiController(Controller):
 
     # -- reading -------------------------------------------------------------------------------------
     @get("/", sync_to_thread=True, cache=True, responses=ERRORS, summary="督查检查列表")
-    def list(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def list(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              open_only: FromQuery[bool] = False,
              unit: FromQuery[UUID | None] = None) -> list[InspectionSummary]:
         """The inspections the actor may read (a unit those that target it or that it organises — an
         unannounced one only once conducted —, a leader those touching their portfolio), oldest first;
         ``unit``: those targeting that unit; ``open_only``: not closed or refused."""
-        actor = actor_of(request)
         names = reads.directory.unit_names(actor.district)
         listed = reads.inspections.rows(actor.district)
         return [inspection_summary(i, names) for i in duban.visible_inspections(actor, listed)
                 if (not open_only or i.status not in CLOSED) and (unit is None or unit in i.target_units)]
 
     @get("/{inspection_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="督查检查")
-    def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def read(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              inspection_id: FromPath[UUID]) -> InspectionOut:
         """The inspection, with the findings and results about the units the actor may see."""
-        actor = actor_of(request)
         inspection = duban.readable_inspection(inspection_id, actor)
         return inspection_out(inspection, reads.directory.unit_names(actor.district), seen_units(duban, inspection, actor),
                               inspection_actions(inspection, actor))
 
     @get("/{inspection_id:uuid}/timeline", sync_to_thread=True, cache=True, responses=ERRORS, summary="督查检查过程")
-    def history(self, request: Request, duban: NamedDependency[Duban],
+    def history(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban],
                 inspection_id: FromPath[UUID]) -> list[TimelineEntryOut]:
-        inspection = duban.readable_inspection(inspection_id, actor_of(request))
+        inspection = duban.readable_inspection(inspection_id, actor)
         numbers = {inspection.id: inspection.number_label}
         return timeline_out(duban.history(numbers), numbers)
 
     # -- commands ------------------------------------------------------------------------------------
     @staticmethod
-    def _run(request: Request, duban: Duban, inspection_id: UUID,
-             command: Callable[[Actor], Inspection]) -> CommandResult:
+    def _run(request: Request, duban: Duban, inspection_id: UUID, command: VersionedCommand) -> CommandResult:
         actor = actor_of(request)
         duban.readable_inspection(inspection_id, actor, readonly=True)  # one may act only on what one may read
-        return command_result(command(actor))
+        return command_result(duban.execute(command, actor, inspection_id))
 
     @post("/", status_code=201, sync_to_thread=True, responses=ERRORS, summary="列入督查计划")
-    def plan(self, request: Request, duban: NamedDependency[Duban], data: JSONBody[PlanInspection]) -> CommandResult:
+    def plan(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], data: JSONBody[PlanInspection]) -> CommandResult:
         """The office puts an inspection in the annual plan (年度督查计划)."""
-        return command_result(duban.plan_inspection(
-            kind=data.kind, title=data.title, target_units=list(data.target_units), planned_month=data.planned_month,
-            actor=actor_of(request), on=data.on))
+        return command_result(duban.execute(data, actor))
 
     @post("/proposals", status_code=201, sync_to_thread=True, responses=ERRORS, summary="申请开展实地检查")
-    def propose(self, request: Request, duban: NamedDependency[Duban],
+    def propose(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban],
                 data: JSONBody[ProposeInspection]) -> CommandResult:
         """A department asks in writing to inspect units of the district (WR art. 63); the inspection
         waits for the office's approval (POST …/decision)."""
-        return command_result(duban.propose_inspection(
-            kind=data.kind, title=data.title, target_units=list(data.target_units), planned_month=data.planned_month,
-            reasons=data.reasons, actor=actor_of(request), on=data.on))
+        return command_result(duban.execute(data, actor))
 
     @post("/{inspection_id:uuid}/decision", status_code=200, sync_to_thread=True, responses=ERRORS,
           summary="审批检查申请")
     def decision(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
                  data: JSONBody[DecideInspection]) -> CommandResult:
-        return self._run(request, duban, inspection_id, lambda a: duban.decide_inspection(
-            inspection_id, data.approve, a, note=data.note, on=data.on, expected_version=data.expected_version))
+        return self._run(request, duban, inspection_id, data)
 
     @post("/{inspection_id:uuid}/conduct", status_code=200, sync_to_thread=True, responses=ERRORS,
           summary="实施督查")
     def conduct(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
-                data: JSONBody[VersionedCommand | None] = None) -> CommandResult:
-        d = data or VersionedCommand()
-        return self._run(request, duban, inspection_id, lambda a: duban.conduct_inspection(
-            inspection_id, a, on=d.on, expected_version=d.expected_version))
+                data: JSONBody[ConductInspection | None] = None) -> CommandResult:
+        return self._run(request, duban, inspection_id, data or ConductInspection())
 
     @post("/{inspection_id:uuid}/findings", status_code=200, sync_to_thread=True, responses=ERRORS,
           summary="登记发现的问题")
-    def findings(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
-                 data: JSONBody[InspectionFinding]) -> FindingResult:
+    def findings(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
+                 data: JSONBody[RecordFinding]) -> FindingResult:
         """The finding enters the ledger as a rectification task of ``unit`` (a target unit), saved
         with the inspection in one transaction; the answer names the task."""
-        actor = actor_of(request)
         duban.readable_inspection(inspection_id, actor, readonly=True)
-        task = duban.record_inspection_finding(
-            inspection_id, unit=data.unit, problem=data.problem, severity=data.severity, deadline=data.deadline,
-            actor=actor, on=data.on, expected_version=data.expected_version, attachments=attachments(data.attachments))
+        task = duban.execute(data, actor, inspection_id)
         return finding_result(task, duban.inspection(inspection_id, actor))
 
     @post("/{inspection_id:uuid}/results", status_code=200, sync_to_thread=True, responses=ERRORS,
           summary="登记督查结果")
     def results(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
-                data: JSONBody[InspectionResults]) -> CommandResult:
+                data: JSONBody[RecordResults]) -> CommandResult:
         """Per target unit a score (0–100) and/or a problem count, for the composite ranking (综合排名)."""
-        return self._run(request, duban, inspection_id, lambda a: duban.record_inspection_results(
-            inspection_id, result_rows(data.results), a, on=data.on, expected_version=data.expected_version))
+        return self._run(request, duban, inspection_id, data)
 
     @post("/{inspection_id:uuid}/close", status_code=200, sync_to_thread=True, responses=ERRORS,
           summary="结束督查")
     def close(self, request: Request, duban: NamedDependency[Duban], inspection_id: FromPath[UUID],
-              data: JSONBody[VersionedCommand | None] = None) -> CommandResult:
-        d = data or VersionedCommand()
-        return self._run(request, duban, inspection_id, lambda a: duban.close_inspection(
-            inspection_id, a, on=d.on, expected_version=d.expected_version))
+              data: JSONBody[CloseInspection | None] = None) -> CommandResult:
+        return self._run(request, duban, inspection_id, data or CloseInspection())

@@ -8,7 +8,6 @@ check.  Then the application runs the command, which enforces roles, units and p
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
@@ -26,11 +25,11 @@ from web.records import case_file
 from web.forms import asked_day
 from web.controllers.api import ERRORS
 from web.controllers.api_answers import CommandResult, ItemOut, TimelineEntryOut, command_result, item_out, timeline_out
-from web.controllers.api_bodies import (AssignItem, CompleteSubtask, Commend, Criticise, DecideExtension,
-                                        DecideReferral, Decision, FormalReply, Interview, ItemCommand,
-                                        ProposeReferral, RecordSatisfaction, RegisterItem, ReportCannotImplement,
-                                        ReportCompletion, ReportProgress, RequestExtension, SendBack, SignOffItem,
-                                        SplitItem, Urge, attachments)
+from duban.commands.items import (AssignItem, Commend, CompleteSubtask, Criticise, DecideCannotImplement, DecideExtension,
+                                  DecideReferral, FormalReply, Interview, ItemCommand, ProposeReferral,
+                                  RecordSatisfaction, RegisterItem, ReportCannotImplement, ReportCompletion,
+                                  ReportProgress, RequestExtension, SendBack, SignForItem, SignOffItem, SplitItem,
+                                  Urge)
 
 # the office's actions (domain.item_actions) by the name of their API route
 OFFICE_ROUTES = {"extension": "extension-decision", "cannot-implement": "cannot-implement-decision"}
@@ -73,11 +72,10 @@ class ItemsApiController(Controller):
 
     # -- reading -------------------------------------------------------------------------------------
     @get("/{item_id:uuid}", sync_to_thread=True, cache=True, responses=ERRORS, summary="督办事项")
-    def read(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def read(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              item_id: FromPath[UUID], as_of: FromQuery[date | None] = None) -> ItemOut:
         """The item as the actor may read it (as it stood at the end of ``as_of``, if given), with
         the command routes worth offering them."""
-        actor = actor_of(request)
         item = duban.readable_item(item_id, actor)
         if asked_day(as_of, duban.clock.today(), "as_of") is not None:
             item = duban.item_as_of(item_id, as_of, actor)
@@ -87,164 +85,121 @@ class ItemsApiController(Controller):
         return item_out(item, reads.directory.unit_names(actor.district), actions)
 
     @get("/{item_id:uuid}/timeline", sync_to_thread=True, cache=True, responses=ERRORS, summary="办理过程")
-    def history(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def history(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                 item_id: FromPath[UUID]) -> list[TimelineEntryOut]:
         """Every fact of the item and of the notices issued about it, in business-date order."""
-        item, notices = case_file(duban, reads, item_id, actor_of(request))
+        item, notices = case_file(duban, reads, item_id, actor)
         numbers = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
         return timeline_out(duban.history(numbers), numbers)
 
     # -- commands ------------------------------------------------------------------------------------
+    # Each route decodes its command class (duban.commands.items) and hands it to the application.
     @staticmethod
-    def _run(request: Request, duban: Duban, item_id: UUID,
-             command: Callable[[Actor], SupervisedItem]) -> CommandResult:
+    def _run(request: Request, duban: Duban, item_id: UUID, command: ItemCommand) -> CommandResult:
         actor = actor_of(request)
         duban.readable_item(item_id, actor, readonly=True)  # one may act only on what one may read
-        return command_result(command(actor))
+        return command_result(duban.execute(command, actor, item_id))
 
     @post("/", status_code=201, sync_to_thread=True, responses=ERRORS, summary="登记督办事项")
-    def register(self, request: Request, duban: NamedDependency[Duban], data: JSONBody[RegisterItem]) -> CommandResult:
-        d = data
-        return command_result(duban.register_item(
-            source=d.source, reference=d.reference, decision_date=d.decision_date, title=d.title,
-            description=d.description, deadline=d.deadline, working_days=d.working_days, number=d.number,
-            actor=actor_of(request), on=d.on))
+    def register(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], data: JSONBody[RegisterItem]) -> CommandResult:
+        return command_result(duban.execute(data, actor))
 
     @post("/{item_id:uuid}/assign", status_code=200, sync_to_thread=True, responses=ERRORS, summary="分解交办")
     def assign(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-               data: JSONBody[AssignItem]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.assign_item(
-            item_id, data.lead_unit, list(data.co_units), a, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[AssignItem]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
     @post("/{item_id:uuid}/split", status_code=200, sync_to_thread=True, responses=ERRORS, summary="分解子任务")
     def split(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-              data: JSONBody[SplitItem]) -> CommandResult:
-        subtasks = [{"unit": s.unit, "title": s.title, "deadline": s.deadline} for s in data.subtasks]
-        return self._run(request, duban, item_id, lambda a: duban.split_item(
-            item_id, subtasks, a, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[SplitItem]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
     @post("/{item_id:uuid}/sign-for", status_code=200, sync_to_thread=True, responses=ERRORS, summary="签收")
     def sign_for(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                 data: JSONBody[ItemCommand | None] = None) -> CommandResult:
-        d = data or ItemCommand()
-        return self._run(request, duban, item_id, lambda a: duban.sign_for_item(
-            item_id, a, on=d.on, expected_version=d.expected_version))
+             data: JSONBody[SignForItem | None] = None) -> CommandResult:
+        return self._run(request, duban, item_id, data or SignForItem())
 
     @post("/{item_id:uuid}/progress", status_code=200, sync_to_thread=True, responses=ERRORS, summary="报送进展")
     def progress(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                 data: JSONBody[ReportProgress]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.report_item_progress(
-            item_id, data.percent, data.text, a, attachments=attachments(data.attachments), subtask=data.subtask,
-            on=data.on, expected_version=data.expected_version))
+             data: JSONBody[ReportProgress]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
-    @post("/{item_id:uuid}/subtask-completion", status_code=200, sync_to_thread=True, responses=ERRORS,
-          summary="子任务完成")
+    @post("/{item_id:uuid}/subtask-completion", status_code=200, sync_to_thread=True, responses=ERRORS, summary="子任务完成")
     def subtask_completion(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                           data: JSONBody[CompleteSubtask]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.complete_subtask(
-            item_id, data.subtask, data.summary, a, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[CompleteSubtask]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
     @post("/{item_id:uuid}/extension", status_code=200, sync_to_thread=True, responses=ERRORS, summary="申请延期")
     def extension(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                  data: JSONBody[RequestExtension]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.request_extension(
-            item_id, data.new_deadline, data.reasons, a, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[RequestExtension]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
-    @post("/{item_id:uuid}/extension-decision", status_code=200, sync_to_thread=True, responses=ERRORS,
-          summary="审批延期")
+    @post("/{item_id:uuid}/extension-decision", status_code=200, sync_to_thread=True, responses=ERRORS, summary="审批延期")
     def extension_decision(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                           data: JSONBody[DecideExtension]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.decide_extension(
-            item_id, data.grant, data.note, a, new_deadline=data.new_deadline, on=data.on,
-            expected_version=data.expected_version))
+             data: JSONBody[DecideExtension]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
-    @post("/{item_id:uuid}/cannot-implement", status_code=200, sync_to_thread=True, responses=ERRORS,
-          summary="报告不能办理")
+    @post("/{item_id:uuid}/cannot-implement", status_code=200, sync_to_thread=True, responses=ERRORS, summary="报告不能办理")
     def cannot_implement(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                         data: JSONBody[ReportCannotImplement]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.report_cannot_implement(
-            item_id, data.reasons, a, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[ReportCannotImplement]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
-    @post("/{item_id:uuid}/cannot-implement-decision", status_code=200, sync_to_thread=True, responses=ERRORS,
-          summary="审核不能办理的报告")
+    @post("/{item_id:uuid}/cannot-implement-decision", status_code=200, sync_to_thread=True, responses=ERRORS, summary="审核不能办理的报告")
     def cannot_implement_decision(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                                  data: JSONBody[Decision]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.decide_cannot_implement(
-            item_id, data.accept, data.note, a, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[DecideCannotImplement]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
-    @post("/{item_id:uuid}/formal-reply", status_code=200, sync_to_thread=True, responses=ERRORS,
-          summary="答复代表委员")
+    @post("/{item_id:uuid}/formal-reply", status_code=200, sync_to_thread=True, responses=ERRORS, summary="答复代表委员")
     def formal_reply(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                     data: JSONBody[FormalReply]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.record_formal_reply(
-            item_id, data.text, a, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[FormalReply]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
-    @post("/{item_id:uuid}/satisfaction", status_code=200, sync_to_thread=True, responses=ERRORS,
-          summary="满意度测评")
+    @post("/{item_id:uuid}/satisfaction", status_code=200, sync_to_thread=True, responses=ERRORS, summary="满意度测评")
     def satisfaction(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                     data: JSONBody[RecordSatisfaction]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.record_satisfaction(
-            item_id, data.satisfaction, a, comment=data.comment, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[RecordSatisfaction]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
     @post("/{item_id:uuid}/completion", status_code=200, sync_to_thread=True, responses=ERRORS, summary="报告办结")
     def completion(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                   data: JSONBody[ReportCompletion]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.report_completion(
-            item_id, data.summary, a, attachments=attachments(data.attachments), on=data.on,
-            expected_version=data.expected_version))
+             data: JSONBody[ReportCompletion]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
     @post("/{item_id:uuid}/sign-off", status_code=200, sync_to_thread=True, responses=ERRORS, summary="办结销号")
     def sign_off(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                 data: JSONBody[SignOffItem | None] = None) -> CommandResult:
-        d = data or SignOffItem()
-        return self._run(request, duban, item_id, lambda a: duban.sign_off_item(
-            item_id, a, note=d.note, on=d.on, expected_version=d.expected_version,
-            attachments=attachments(d.attachments)))
+             data: JSONBody[SignOffItem | None] = None) -> CommandResult:
+        return self._run(request, duban, item_id, data or SignOffItem())
 
     @post("/{item_id:uuid}/send-back", status_code=200, sync_to_thread=True, responses=ERRORS, summary="退回重办")
     def send_back(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                  data: JSONBody[SendBack]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.send_back_item(
-            item_id, data.reasons, a, on=data.on, expected_version=data.expected_version,
-            attachments=attachments(data.attachments)))
+             data: JSONBody[SendBack]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
     @post("/{item_id:uuid}/urge", status_code=200, sync_to_thread=True, responses=ERRORS, summary="催办")
     def urge(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
              data: JSONBody[Urge | None] = None) -> CommandResult:
-        d = data or Urge()
-        return self._run(request, duban, item_id, lambda a: duban.urge_item(
-            item_id, d.note, a, unit=d.unit, on=d.on, expected_version=d.expected_version))
+        return self._run(request, duban, item_id, data or Urge())
 
     @post("/{item_id:uuid}/criticise", status_code=200, sync_to_thread=True, responses=ERRORS, summary="通报批评")
     def criticise(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                  data: JSONBody[Criticise]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.criticise_item(
-            item_id, data.note, a, document=data.document, unit=data.unit, on=data.on,
-            expected_version=data.expected_version))
+             data: JSONBody[Criticise]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
     @post("/{item_id:uuid}/interview", status_code=200, sync_to_thread=True, responses=ERRORS, summary="约谈")
     def interview(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                  data: JSONBody[Interview]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.record_interview(
-            item_id, data.held_by, data.interviewee, a, note=data.note, leader=data.leader, unit=data.unit,
-            on=data.on, expected_version=data.expected_version))
+             data: JSONBody[Interview]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
-    @post("/{item_id:uuid}/referral", status_code=200, sync_to_thread=True, responses=ERRORS,
-          summary="提出移交纪检监察")
+    @post("/{item_id:uuid}/referral", status_code=200, sync_to_thread=True, responses=ERRORS, summary="提出移交纪检监察")
     def referral(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                 data: JSONBody[ProposeReferral]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.propose_referral(
-            item_id, data.reasons, a, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[ProposeReferral]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
-    @post("/{item_id:uuid}/referral-decision", status_code=200, sync_to_thread=True, responses=ERRORS,
-          summary="审批移交纪检监察")
+    @post("/{item_id:uuid}/referral-decision", status_code=200, sync_to_thread=True, responses=ERRORS, summary="审批移交纪检监察")
     def referral_decision(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                          data: JSONBody[DecideReferral]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.decide_referral(
-            item_id, data.approve, data.note, a, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[DecideReferral]) -> CommandResult:
+        return self._run(request, duban, item_id, data)
 
     @post("/{item_id:uuid}/commend", status_code=200, sync_to_thread=True, responses=ERRORS, summary="通报激励")
     def commend(self, request: Request, duban: NamedDependency[Duban], item_id: FromPath[UUID],
-                data: JSONBody[Commend]) -> CommandResult:
-        return self._run(request, duban, item_id, lambda a: duban.commend_item(
-            item_id, data.note, a, unit=data.unit, on=data.on, expected_version=data.expected_version))
+             data: JSONBody[Commend]) -> CommandResult:
+        return self._run(request, duban, item_id, data)

@@ -26,8 +26,8 @@ from msgspec import Struct
 from domain.actor import Role
 from domain.errors import InvalidInput
 from domain.evidence import Upload
+from domain.actor import Actor
 from duban.application import Duban
-from web.auth import actor_of
 from web.controllers.api import ERRORS
 from web.controllers.api_answers import FileOut, file_out
 from web.uploads import UPLOAD_ROUTE, evidence_response
@@ -37,10 +37,10 @@ class FilesController(Controller):
     path = "/files"
 
     @get("/{record_id:uuid}/{sha256:str}", sync_to_thread=True)
-    def download(self, request: Request, duban: NamedDependency[Duban], record_id: FromPath[UUID],
+    def download(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], record_id: FromPath[UUID],
                  sha256: FromPath[str]) -> Response:
         """A file of a record (证明材料), to those who may read the record."""
-        return evidence_response(*duban.evidence_file(record_id, sha256, actor_of(request)))
+        return evidence_response(*duban.evidence_file(record_id, sha256, actor))
 
 
 class Uploaded(Struct):
@@ -54,21 +54,20 @@ class FilesApiController(Controller):
     tags = ["证明材料"]
 
     @get("/{record_id:uuid}/{sha256:str}", sync_to_thread=True, responses=ERRORS, summary="下载证明材料")
-    def download(self, request: Request, duban: NamedDependency[Duban], record_id: FromPath[UUID],
+    def download(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], record_id: FromPath[UUID],
                  sha256: FromPath[str]) -> Response:
         """A file of a record, with its content type and original name; 404 if the record is not
         readable by the caller, is missing, or does not name the file."""
-        return evidence_response(*duban.evidence_file(record_id, sha256, actor_of(request)))
+        return evidence_response(*duban.evidence_file(record_id, sha256, actor))
 
     @post("/", status_code=201, responses=ERRORS, summary="上传证明材料",
           request_max_body_size=UPLOAD_ROUTE["request_max_body_size"],
           exception_handlers=UPLOAD_ROUTE["exception_handlers"])
-    async def upload(self, request: Request, duban: NamedDependency[Duban]) -> Uploaded:
+    async def upload(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban]) -> Uploaded:
         """Multipart form data, field ``files`` (one or more files): photos (JPEG, PNG, HEIC, WebP),
         PDF, Word, Excel and WPS files, judged by their content; each within the file limit and all
         together within the step limit (``DUBAN_EVIDENCE_FILE_MB``, ``DUBAN_EVIDENCE_STEP_MB``).  Only
         the office and units upload."""
-        actor = actor_of(request)
         actor.must_be(Role.OFFICE, Role.UNIT, doing="上传证明材料")  # before the body is read
         form = await request.form()
         chosen = [f for f in form.getall("files") if not isinstance(f, str) and f.filename] if "files" in form else []

@@ -25,15 +25,19 @@ from domain.actor import Actor, Role
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.item import SupervisedItem
 from domain.rectification import RectificationTask
+import msgspec
+
+from duban.commands.items import DecideExtension, DecideReferral, Interview
+from duban.commands.rectifications import DecideRectificationReferral
+from web.commands import form_command
 from duban.application import Duban
-from projections.ranking import Period, Scheme, latest_scheme
-from web.auth import actor_in
+from projections.ranking import Period
+from web.auth import LEADER_AREA, actor_in
 from web.charts import bar_chart, number
 from web.context import Reads, done, page, reads_of, today, visible_page, visible_rows
 from web.records import case_file
 from web.forms import NO_FORM, Form, FormBody, FormState, seen_version
-from web.leader_reads import (explain, in_sight, leader_post, pending_decisions, period_label,
-                              period_options, portfolio, portfolio_trend, ranking_bars, referral_proposal,
+from web.leader_reads import (explain, in_sight, period_label, period_options, ranking_bars, referral_proposal,
                               scheme_options, trend_svg)
 
 
@@ -46,58 +50,59 @@ def leader_actor(request: Request) -> Actor:
 
 class LeaderController(Controller):
     path = "/leader"
+    guards = [LEADER_AREA]
 
     # -- portfolio -----------------------------------------------------------------------------
     @get("/", sync_to_thread=True, cache=True)
-    def portfolio_page(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
-        actor = leader_actor(request)
+    def portfolio_page(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         day = today(duban)
         sight = duban.visible_units(actor, day)
-        units = portfolio(reads, actor, day, sight)
+        mine = reads.leader_portfolios
+        units = mine.units(actor.district, day, sight)
         open_items = visible_page(reads, actor, day, 1, per_page=OPEN_ITEMS_SHOWN, open_only=True, kinds=("item",),
                                   sort="deadline", units=sight)
-        trend = portfolio_trend(reads, actor, sight, day)
-        return page("leader/portfolio.html", actor, day, post=leader_post(reads, actor), units=units,
+        trend = mine.trend(actor.district, day, sight)
+        return page("leader/portfolio.html", actor, day, post=mine.post(actor.district, actor.leader), units=units,
                     whole_district=sight is None, open_items=open_items.rows, open_total=open_items.total,
                     trend=trend, trend_chart=trend_svg(trend),
-                    pending=len(pending_decisions(reads, actor, day, sight)))
+                    pending=len(mine.pending(actor.district, day, sight)))
 
     # -- ranking -------------------------------------------------------------------------------
     @get("/ranking", sync_to_thread=True, cache=True)
-    def ranking(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def ranking(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                 period: FromQuery[str | None] = None, scheme: FromQuery[str | None] = None) -> Template:
-        actor = leader_actor(request)
         day = today(duban)
-        chosen = {"period": (period or str(day.year)).strip(), "scheme": (scheme or latest_scheme()).strip()}
+        chosen = {"period": (period or str(day.year)).strip(), "scheme": (scheme or "").strip()}
         try:
-            parsed, rules = Period.parse(chosen["period"]), Scheme.load(chosen["scheme"])
+            parsed = Period.parse(chosen["period"])
+            rules = reads.scheme_versions.scheme(actor.district, chosen["scheme"], parsed)  # default: in force then
             scores = reads.rankings.ranking(actor.district, parsed, rules, as_of=day)
         except DomainError as error:
             return page("leader/ranking.html", actor, day, status_code=Form.status(error),
                         form=Form(chosen, action="ranking").refused(error), scores=None,
-                        **self._ranking_choices(day, chosen))
-        chosen["period"] = parsed.label  # 2026-q1 -> 2026-Q1
+                        **self._ranking_choices(day, chosen, reads, actor.district))
+        chosen["period"] = parsed.label  # 2026-q1 -> 2026-Q1; the scheme stays as asked (none: in force then)
         units = duban.visible_units(actor, day)
         return page("leader/ranking.html", actor, day, form=NO_FORM, scores=scores, scheme=rules,
-                    period_name=period_label(parsed), chart=bar_chart(ranking_bars(scores, units),
+                    period_name=period_label(parsed), chart=bar_chart(ranking_bars(scores, units), axis=float(rules.base),
                                                                       title=f"{period_label(parsed)}综合排名"),
                     mine={s.unit_id for s in scores if units is not None and in_sight(units, s.unit_id)},
                     whole_district=units is None,
-                    query=f"period={parsed.label}&scheme={rules.version}", **self._ranking_choices(day, chosen))
+                    query=f"period={parsed.label}&scheme={rules.version}",
+                    **self._ranking_choices(day, chosen, reads, actor.district))
 
     @staticmethod
-    def _ranking_choices(day, chosen: dict[str, str]) -> dict:
-        return {"chosen": chosen, "periods": period_options(day, chosen["period"]), "schemes": scheme_options(),
-                "num": number}
+    def _ranking_choices(day, chosen: dict[str, str], reads: Reads, district: str) -> dict:
+        return {"chosen": chosen, "periods": period_options(day, chosen["period"]),
+                "schemes": scheme_options(reads, district), "num": number}
 
     @get("/ranking/{unit_id:uuid}", sync_to_thread=True, cache=True)
-    def explanation(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def explanation(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                     unit_id: FromPath[UUID], period: FromQuery[str | None] = None,
                     scheme: FromQuery[str | None] = None) -> Template:
-        actor = leader_actor(request)
         day = today(duban)
         parsed = Period.parse(period or str(day.year))  # a bad choice: the error page (422)
-        rules = Scheme.load(scheme or latest_scheme())
+        rules = reads.scheme_versions.scheme(actor.district, scheme, parsed)
         duban.unit(unit_id, actor)  # another district's or an unknown unit: 404
         if not in_sight(duban.visible_units(actor, day), unit_id):  # the API's read rule: the portfolio only
             raise NotAllowed("ranking.not_yours", "该单位不在您的查看范围内。")
@@ -111,9 +116,8 @@ class LeaderController(Controller):
 
     # -- overdue and approvals -----------------------------------------------------------------
     @get("/overdue", sync_to_thread=True, cache=True)
-    def overdue(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def overdue(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                 unit: FromQuery[UUID | None] = None) -> Template:
-        actor = leader_actor(request)
         day = today(duban)
         filters = {"unit": unit} if unit else {}
         rows = visible_rows(reads, actor, day, open_only=True, overdue_only=True, sort="overdue", **filters)
@@ -121,19 +125,18 @@ class LeaderController(Controller):
                     unit_name=reads.directory.unit_names(actor.district).get(unit, "") if unit else "")
 
     @get("/approvals", sync_to_thread=True, cache=True)
-    def approvals(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
-        actor = leader_actor(request)
+    def approvals(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         day = today(duban)
         return page("leader/approvals.html", actor, day,
-                    pending=pending_decisions(reads, actor, day, duban.visible_units(actor, day)))
+                    pending=reads.leader_portfolios.pending(actor.district, day, duban.visible_units(actor, day)))
 
     # -- one item ------------------------------------------------------------------------------
     @get("/items/{item_id:uuid}", sync_to_thread=True, cache=True)
-    def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
-        return self._item_page(duban, reads, leader_actor(request), item_id, NO_FORM)
+    def item(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
+        return self._item_page(duban, reads, actor, item_id, NO_FORM)
 
     def _item_command(self, request: Request, duban: Duban, item_id: UUID, data: dict, action: str,
-                      command: Callable[[Form, Actor, SupervisedItem, int | None], str]) -> Template | Redirect:
+                      command: Callable[[Actor, SupervisedItem], str]) -> Template | Redirect:
         """A leader's form on an item: read access first (another district: 404; out of sight: 403),
         then the command, which answers the message to show; a refusal shows the page again with
         the reason beside the form and records nothing.  The command carries the version the page
@@ -143,8 +146,8 @@ class LeaderController(Controller):
         item = duban.readable_item(item_id, actor)
         form = Form(data, action=action)
         try:
-            seen = seen_version(form, item)
-            message = command(form, actor, item, seen)
+            seen_version(form, item)
+            message = command(actor, item)
         except DomainError as error:
             return self._item_page(duban, reads_of(request), actor, item_id, form.refused(error),
                                    status_code=Form.status(error))
@@ -153,33 +156,30 @@ class LeaderController(Controller):
     @post("/items/{item_id:uuid}/extension", sync_to_thread=True)
     def decide_extension(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                          data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, _item: SupervisedItem, seen: int | None) -> str:
-            grant = form.decision("decision", "grant", "refuse", "审批意见（同意或不同意）")
-            new_deadline = form.day("new_deadline", "批准的新时限", required=False) if grant else None
-            duban.decide_extension(item_id, grant, form.text("note", "审批意见", required=False), actor,
-                                   new_deadline=new_deadline, expected_version=seen)
-            return "已同意延期。" if grant else "已不同意延期。"
+        def command(actor: Actor, _item: SupervisedItem) -> str:
+            decided = form_command(DecideExtension, data)
+            if not decided.grant:  # a refusal sets no deadline, whatever the field held
+                decided = msgspec.structs.replace(decided, new_deadline=None)
+            duban.execute(decided, actor, item_id)
+            return "已同意延期。" if decided.grant else "已不同意延期。"
         return self._item_command(request, duban, item_id, data, "extension", command)
 
     @post("/items/{item_id:uuid}/referral", sync_to_thread=True)
     def decide_referral(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                         data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, _item: SupervisedItem, seen: int | None) -> str:
-            approve = form.decision("decision", "approve", "decline", "审批意见（同意或不同意移交）")
-            duban.decide_referral(item_id, approve, form.text("note", "审批意见", required=False), actor,
-                                  expected_version=seen)
-            return "已同意移交纪检监察机关。" if approve else "已不同意移交。"
+        def command(actor: Actor, _item: SupervisedItem) -> str:
+            decided = duban.execute(form_command(DecideReferral, data), actor, item_id)
+            return "已同意移交纪检监察机关。" if decided.referral == "approved" else "已不同意移交。"
         return self._item_command(request, duban, item_id, data, "referral", command)
 
     @post("/items/{item_id:uuid}/interview", sync_to_thread=True)
     def interview(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, item: SupervisedItem, seen: int | None) -> str:
+        def command(actor: Actor, item: SupervisedItem) -> str:
             if not in_sight(duban.visible_units(actor), item.lead_unit):
                 raise NotAllowed("leader.not_in_charge", "牵头单位不在您的分管范围内，不能登记约谈。")
-            duban.record_interview(item_id, form.text("held_by", "约谈人"), form.text("interviewee", "被约谈人（职务）"),
-                                   actor, note=form.text("note", "约谈情况", required=False), leader=actor.leader,
-                                   expected_version=seen)
+            duban.execute(form_command(Interview, data, leader=actor.leader.hex if actor.leader else None),
+                          actor, item_id)
             return "已登记约谈。"
         return self._item_command(request, duban, item_id, data, "interview", command)
 
@@ -190,7 +190,7 @@ class LeaderController(Controller):
         names = reads.directory.unit_names(actor.district)
         records = {item.id: item.number_label, **{n.id: n.number_label for n in notices}}
         proposal = referral_proposal(duban, item.id) if item.referral == "proposed" else None
-        post_ = leader_post(reads, actor)
+        post_ = reads.leader_portfolios.post(actor.district, actor.leader)
         return page("leader/item.html", actor, day, status_code=status_code, item=item, notices=notices,
                     names=names, records=records, entries=duban.history(records),
                     proposal=proposal, form=form, held_by=post_.portfolio_label if post_ else "",
@@ -199,19 +199,17 @@ class LeaderController(Controller):
 
     # -- one rectification task ----------------------------------------------------------------
     @get("/rectifications/{task_id:uuid}", sync_to_thread=True, cache=True)
-    def rectification(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
-        return self._rectification_page(duban, reads, leader_actor(request), task_id, NO_FORM)
+    def rectification(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
+        return self._rectification_page(duban, reads, actor, task_id, NO_FORM)
 
     @post("/rectifications/{task_id:uuid}/referral", sync_to_thread=True)
-    def decide_rectification_referral(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
+    def decide_rectification_referral(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                                       data: FormBody) -> Template | Redirect:
-        actor = leader_actor(request)
         duban.readable_rectification(task_id, actor, readonly=True)
         form = Form(data, action="referral")
         try:
-            approve = form.decision("decision", "approve", "decline", "审批意见（同意或不同意移交）")
-            duban.decide_rectification_referral(task_id, approve, form.text("note", "审批意见", required=False),
-                                                actor)
+            decided = duban.execute(form_command(DecideRectificationReferral, data), actor, task_id)
+            approve = decided.referral == "approved"
         except DomainError as error:
             return self._rectification_page(duban, reads, actor, task_id, form.refused(error),
                                             status_code=Form.status(error))

@@ -22,29 +22,38 @@ from anyio import to_thread
 from documents.item_import import FILE_TOO_LARGE, MAX_FILE_BYTES, MAX_ROWS, import_template, listed, read_items
 from documents.ledger_xlsx import LedgerSheet, ledger_workbook
 from domain.actor import Actor, Role
-from domain.errors import ConcurrentChange, DomainError, InvalidInput, NotFound
-from domain.escalation import EscalationRules, rule_words
+from domain.errors import ConcurrentChange, DomainError, InputProblems, InvalidInput, NotFound
+from domain.escalation import rule_words
 from domain.item import ItemStatus, Satisfaction, SupervisedItem
 from domain.deadlines import deadline_basis_label
 from domain.item_actions import ItemAction, office_actions
 from domain.sources import SourceKind
+import msgspec
+
 from duban.application import Duban
+from duban.commands.items import (AssignItem, Commend, Criticise, DecideCannotImplement, DecideExtension, Interview,
+                                  ItemCommand, ProposeReferral, RecordSatisfaction, RegisterItem, SendBack,
+                                  SignOffItem, SplitItem, Urge)
+from duban.commands.notices import IssueNotice
+from web.commands import form_command, form_files
 from duban.application.imports import ImportRefused, ImportResult
 from projections.ledger import SORTS, LedgerRow
+from projections.colours import Colour
 from projections.warnings import ColourWarning, warning_for
-from web.auth import office_actor
+from web.auth import OFFICE_AREA, office_actor, office_acts
 from web.context import Reads, done, page, today, visible_page, visible_rows
 from web.records import case_file
 from web.downloads import xlsx_download
 from web.forms import NO_FORM, Form, FormBody, FormState, asked_day, seen_version
-from web.uploads import UPLOAD_ROUTE, WorkbookRefused, too_large_page, uploaded_workbook, uploads
+from web.uploads import UPLOAD_ROUTE, WorkbookRefused, too_large_page, uploaded_workbook
 from projections.timeline import latest_files
 
 LEDGER_KINDS = ("item", "subtask")
 SORT_LABELS = {"number": "按编号", "deadline": "按办理时限（早者在前）", "overdue": "按逾期工作日（多者在前）",
-               "unit": "按牵头单位"}
-CLOSED_SORT_LABELS = {"closed_desc": "按销号日期（近者在前）", "closed": "按销号日期（早者在前）"}  # the closed ledger's
-DASHBOARD_RULES = "2026-v1"  # the escalation rules the queue applies
+               "unit": "按牵头单位", "colour": "按预警颜色（红、黄、蓝在前）",
+               "closed_desc": "按销号日期（近者在前）", "closed": "按销号日期（早者在前）"}
+COLOUR_OPTIONS = [(c.value, c.label) for c in (Colour.RED, Colour.YELLOW, Colour.BLUE, Colour.NONE)]
+SCOPE_OPTIONS = [("1", "已销号台账"), ("all", "全部（在办和已销号）")]  # blank: the open ledger (在办台账)
 REFERRAL_LABELS = {None: "未提出移交", "proposed": "已提出移交纪检监察，待领导审批", "approved": "领导已批准移交纪检监察",
                    "declined": "领导不同意移交"}
 UPLOAD_BODY_LIMIT = MAX_FILE_BYTES + 64 * 1024  # the file, the form's other fields and the multipart framing
@@ -80,6 +89,8 @@ class LedgerFilters:
     closed: bool = False
     as_of: date | None = None
     sort: str = "number"
+    colour: Colour | None = None  # 预警颜色
+    whole: bool = False  # the open and the closed ledger together (closed=all)
 
     @classmethod
     def read(cls, query: dict[str, str], unit_ids: set[UUID], day: date) -> "LedgerFilters":
@@ -94,23 +105,30 @@ class LedgerFilters:
         sort = (query.get("sort") or "number").strip()
         if sort not in SORTS:
             raise InvalidInput("ledger.bad_sort", "未知的排序方式，请重新选择。", field="sort")
-        closed = form.flag("closed") or (status is not None and status.is_closed)  # 已办结销号 is in the closed ledger
+        colour = (query.get("colour") or "").strip() or None
+        if colour is not None and colour not in {c.value for c in Colour}:
+            raise InvalidInput("ledger.bad_colour", "未知的预警颜色，请重新选择。", field="colour")
+        colour = Colour(colour) if colour else None
+        whole = (query.get("closed") or "").strip() == "all"
+        closed = not whole and (form.flag("closed") or (status is not None and status.is_closed))  # 已办结销号: closed
         return cls(unit=unit, status=status, source=source, overdue_only=form.flag("overdue_only"),
-                   closed=closed, as_of=as_of, sort=sort)
+                   closed=closed, as_of=as_of, sort=sort, colour=colour, whole=whole)
 
     def query_args(self) -> dict[str, str]:
         """The filters as query parameters (only those set), for links that keep them."""
         args = {"unit": self.unit.hex if self.unit else "", "status": self.status.value if self.status else "",
                 "source": self.source.value if self.source else "", "overdue_only": "1" if self.overdue_only else "",
-                "closed": "1" if self.closed else "", "as_of": self.as_of.isoformat() if self.as_of else "",
-                "sort": self.sort if self.sort != "number" else ""}
+                "closed": "1" if self.closed else "all" if self.whole else "",
+                "as_of": self.as_of.isoformat() if self.as_of else "", "sort": self.sort if self.sort != "number" else "",
+                "colour": self.colour.value if self.colour else ""}
         return {k: v for k, v in args.items() if v}
 
     def ledger_filters(self) -> dict[str, Any]:
         """The filters as ``LedgerQueries.rows`` takes them."""
         return {"unit": self.unit, "status": self.status.value if self.status else None,
                 "source": self.source.value if self.source else None, "overdue_only": self.overdue_only,
-                "open_only": not self.closed, "closed_only": self.closed, "as_of": self.as_of, "sort": self.sort}
+                "open_only": not self.closed and not self.whole, "closed_only": self.closed, "as_of": self.as_of,
+                "sort": self.sort, "colour": self.colour.value if self.colour else None}
 
 
 @dataclass(frozen=True)
@@ -121,131 +139,64 @@ class ShownRow:
 
 
 # ------------------------------------------------------------------------------ the item's actions
-# A refusal the domain pins on a list field ("tasks", "subtasks") belongs beside the one field of
-# the small form that carries it.
+# A refusal the domain pins on a list field ("tasks", "subtasks") belongs beside the one row of the
+# small form that carries it.
 REFIELD = {
-    "item.no_subtasks": "subtask_title", "subtask.title_required": "subtask_title",
-    "subtask.unit_not_assigned": "subtask_unit", "subtask.deadline_after_item": "subtask_deadline",
-    "notice.tasks_required": "task", "notice.task_required": "task", "notice.responsible_required": "responsible",
-    "notice.task_deadline": "task_deadline", "notice.unit_not_assigned": "unit",
+    "item.no_subtasks": "subtasks[0].title", "subtask.title_required": "subtasks[0].title",
+    "subtask.unit_not_assigned": "subtasks[0].unit", "subtask.deadline_after_item": "subtasks[0].deadline",
+    "notice.tasks_required": "tasks[0].task", "notice.task_required": "tasks[0].task",
+    "notice.responsible_required": "tasks[0].responsible", "notice.task_deadline": "tasks[0].deadline",
+    "notice.unit_not_assigned": "unit",
 }
 
 
 def _placed(error: DomainError) -> DomainError:
     field = REFIELD.get(error.rule)
-    if field is None or isinstance(error, ConcurrentChange):
+    if field is None or isinstance(error, (ConcurrentChange, InputProblems)):
         return error
     return type(error)(error.rule, error.message, field=field)
 
 
-def _unit(form: Form) -> UUID | None:
-    """The unit an escalation step is aimed at (none chosen: the lead unit)."""
-    return form.uuid("unit", "对象单位", required=False)
+NOTICE_ROWS = 5
+"""How many task rows (任务清单) the notice form offers; rows left blank are no tasks."""
 
-
-def _assign(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    lead = form.uuid("lead_unit", "牵头单位")
-    co_units = form.uuids("co_units", "协办单位")
-    duban.assign_item(item.id, lead, co_units, actor, expected_version=seen)
-    return f"已交办督办事项{item.number_label}。"
-
-
-def _split(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    unit = form.uuid("subtask_unit", "承办单位")
-    title = form.text("subtask_title", "子任务内容")
-    deadline = form.day("subtask_deadline", "子任务时限")
-    duban.split_item(item.id, [{"unit": unit, "title": title, "deadline": deadline}], actor, expected_version=seen)
-    return "已分解子任务。"
-
-
-def _sign_off(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    duban.sign_off_item(item.id, actor, note=form.text("note", "核验意见", required=False), expected_version=seen,
-                        attachments=uploads(form, "attachments"))
-    return f"督办事项{item.number_label}已办结销号。"
-
-
-def _send_back(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    duban.send_back_item(item.id, form.text("reasons", "退回理由", required=False), actor, expected_version=seen,
-                         attachments=uploads(form, "attachments"))
-    return "已退回重办。"
-
-
-def _cannot_implement(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    accept = form.decision("decision", "accept", "reject", "审核结论")
-    duban.decide_cannot_implement(item.id, accept, form.text("note", "审核意见", required=False), actor,
-                                  expected_version=seen)
-    return "已同意终止办理。" if accept else "已退回，继续办理。"
-
-
-def _extension(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    grant = form.decision("decision", "grant", "refuse", "审批结论")
-    new_deadline = form.day("new_deadline", "批准的新时限", required=False)
-    duban.decide_extension(item.id, grant, form.text("note", "审批意见", required=False), actor,
-                           new_deadline=new_deadline if grant else None, expected_version=seen)
-    return "已同意延期。" if grant else "已不同意延期。"
-
-
-def _satisfaction(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    rating = form.choice("satisfaction", "测评结果", Satisfaction)
-    duban.record_satisfaction(item.id, rating, actor, comment=form.text("comment", "测评意见", required=False),
-                              expected_version=seen)
-    return f"已登记满意度测评：{rating.label}。"
-
-
-def _urge(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    duban.urge_item(item.id, form.text("note", "催办意见", required=False), actor, unit=_unit(form),
-                    expected_version=seen)
-    return "已催办。"
-
-
-def _notice(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    unit = form.uuid("unit", "接收单位")
-    title = form.text("title", "通知标题")
-    task = form.text("task", "任务内容")
-    responsible = form.text("responsible", "责任人")
-    task_deadline = form.day("task_deadline", "任务时限")
-    reply_deadline = form.day("reply_deadline", "书面回复时限", required=False)
-    notice = duban.issue_notice(unit=unit, subject_kind="item", subject_id=item.id, title=title,
-                                tasks=[{"task": task, "responsible": responsible, "deadline": task_deadline}],
-                                reply_deadline=reply_deadline, actor=actor)
-    return f"已下发督办通知{notice.number_label}，书面回复时限{notice.reply_deadline.isoformat()}。"
-
-
-def _criticise(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    duban.criticise_item(item.id, form.text("note", "通报事由", required=False), actor,
-                         document=form.text("document", "通报文号", required=False), unit=_unit(form),
-                         expected_version=seen)
-    return "已通报批评。"
-
-
-def _interview(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    duban.record_interview(item.id, form.text("held_by", "约谈人", required=False),
-                           form.text("interviewee", "被约谈人", required=False), actor,
-                           note=form.text("note", "约谈情况", required=False), unit=_unit(form),
-                           expected_version=seen)
-    return "已登记约谈。"
-
-
-def _referral(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    duban.propose_referral(item.id, form.text("reasons", "移交理由", required=False), actor, expected_version=seen)
-    return "已提出移交纪检监察，待领导审批。"
-
-
-def _commend(duban: Duban, item: SupervisedItem, form: Form, actor: Actor, seen: int | None) -> str:
-    duban.commend_item(item.id, form.text("note", "激励事由", required=False), actor, unit=_unit(form),
-                       expected_version=seen)
-    return "已通报激励。"
-
-
-# ``seen``: the version the page showed (the form's hidden ``version``); a command on the item
-# carries it as ``expected_version``, so a change by someone else since is a 409, never retried
-COMMANDS: dict[ItemAction, Callable[[Duban, SupervisedItem, Form, Actor, int | None], str]] = {
-    ItemAction.ASSIGN: _assign, ItemAction.SPLIT: _split, ItemAction.SIGN_OFF: _sign_off,
-    ItemAction.SEND_BACK: _send_back, ItemAction.CANNOT_IMPLEMENT: _cannot_implement,
-    ItemAction.EXTENSION: _extension, ItemAction.SATISFACTION: _satisfaction, ItemAction.URGE: _urge,
-    ItemAction.NOTICE: _notice, ItemAction.CRITICISE: _criticise, ItemAction.INTERVIEW: _interview,
-    ItemAction.REFERRAL: _referral, ItemAction.COMMEND: _commend,
+# Each of the office's actions on an item: the command its form posts (the class the API takes too),
+# and what the office is told when it was recorded.
+ACTION_COMMANDS: dict[ItemAction, type[ItemCommand]] = {
+    ItemAction.ASSIGN: AssignItem, ItemAction.SPLIT: SplitItem, ItemAction.SIGN_OFF: SignOffItem,
+    ItemAction.SEND_BACK: SendBack, ItemAction.CANNOT_IMPLEMENT: DecideCannotImplement,
+    ItemAction.EXTENSION: DecideExtension, ItemAction.SATISFACTION: RecordSatisfaction, ItemAction.URGE: Urge,
+    ItemAction.CRITICISE: Criticise, ItemAction.INTERVIEW: Interview, ItemAction.REFERRAL: ProposeReferral,
+    ItemAction.COMMEND: Commend,
 }
+DONE: dict[type, Callable[[Any, SupervisedItem], str]] = {
+    AssignItem: lambda c, item: f"已交办督办事项{item.number_label}。",
+    SplitItem: lambda c, item: "已分解子任务。",
+    SignOffItem: lambda c, item: f"督办事项{item.number_label}已办结销号。",
+    SendBack: lambda c, item: "已退回重办。",
+    DecideCannotImplement: lambda c, item: "已同意终止办理。" if c.accept else "已退回，继续办理。",
+    DecideExtension: lambda c, item: "已同意延期。" if c.grant else "已不同意延期。",
+    RecordSatisfaction: lambda c, item: f"已登记满意度测评：{c.satisfaction.label}。",
+    Urge: lambda c, item: "已催办。",
+    Criticise: lambda c, item: "已通报批评。",
+    Interview: lambda c, item: "已登记约谈。",
+    ProposeReferral: lambda c, item: "已提出移交纪检监察，待领导审批。",
+    Commend: lambda c, item: "已通报激励。",
+}
+
+
+def _act(duban: Duban, item: SupervisedItem, action: ItemAction, posted: dict, actor: Actor) -> str:
+    """Record the office's ``action`` on ``item`` from its form; what to tell the office."""
+    if action is ItemAction.NOTICE:
+        notice = duban.execute(form_command(IssueNotice, posted, subject_kind="item", subject_id=item.id.hex), actor)
+        return f"已下发督办通知{notice.number_label}，书面回复时限{notice.reply_deadline.isoformat()}。"
+    command = form_command(ACTION_COMMANDS[action], posted)
+    if isinstance(command, DecideExtension) and not command.grant:
+        command = msgspec.structs.replace(command, new_deadline=None)
+    duban.execute(command, actor, item.id, files=form_files(posted, "attachments"))
+    return DONE[type(command)](command, item)
+
+
 
 
 # ------------------------------------------------------------------------------ the pages
@@ -257,35 +208,36 @@ def _upload_too_large(request: Request, error: HTTPException) -> Response:
 
 class OfficeController(Controller):
     path = "/office"
+    guards = [OFFICE_AREA]
 
     # -- 工作台 ------------------------------------------------------------------------------------
     @get("/", sync_to_thread=True, cache=True)
-    def dashboard(self, request: Request, reads: NamedDependency[Reads]) -> Template:
-        actor = office_actor(request)
+    def dashboard(self, actor: NamedDependency[Actor], reads: NamedDependency[Reads]) -> Template:
         day = today(reads.app)
         ledger, district = reads.ledger, actor.district
         by_status = {status: n for (_, status), n in ledger.status_counts(district, day, kinds=("item",)).items()}
         overdue = ledger.rows(district, day, open_only=True, overdue_only=True, sort="overdue", limit=20)
         due_soon = reads.warnings.rows(district, day, kinds=("item", "subtask", "rectification"), colour="blue",
                                        limit=20)
-        rules = EscalationRules.load(DASHBOARD_RULES)
+        rules, source = reads.scheme_versions.rules_for(district, day)  # the office's, else the shipped default
         queue = reads.escalation.queue(district, day, rules)
         return page("office/dashboard.html", actor, day,
                     statuses=[(s, by_status.get(s.value, 0)) for s in ItemStatus],
                     rectifications=ledger.counts(district, day, kinds=("rectification",)),
-                    colours={c.value: n for c, n in reads.warnings.counts(
-                        district, day, kinds=("item", "subtask", "rectification")).items()},
+                    # the tiles count what the ledger they link to lists (items and sub-tasks)
+                    colours={c.value: n for c, n in reads.warnings.counts(district, day, kinds=LEDGER_KINDS).items()},
+                    rectification_colours={c.value: n for c, n in reads.warnings.counts(
+                        district, day, kinds=("rectification",)).items()},
                     open=ledger.count(district, day, kinds=("item",), open_only=True),
                     overdue=[(r, entry_link(r.kind, r.entry_id)) for r in overdue],
                     due_soon=[(w, entry_link(w.row.kind, w.row.entry_id)) for w in due_soon],
                     queue=[(r, entry_link(r.kind, r.entry_id), rule_words(r.rule, rules)) for r in queue[:30]],
-                    rules=rules.title)
+                    rules=f"{rules.title}；升级规则：{rules.version}（{source}）")
 
     # -- 督办台账 ----------------------------------------------------------------------------------
     @get("/ledger.xlsx", sync_to_thread=True)
-    def ledger_xlsx(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Response:
+    def ledger_xlsx(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Response:
         """The ledger page's rows, with the same filters and as-of date, as an .xlsx download (台账导出)."""
-        actor = office_actor(request)
         day = today(duban)
         query = {k: request.query_params.get(k) or "" for k in request.query_params.keys()}
         filters = LedgerFilters.read(query, {u.id for u in reads.directory.units(actor.district)}, day)
@@ -295,8 +247,7 @@ class OfficeController(Controller):
         return xlsx_download(ledger_workbook(rows, sheet), f"{sheet.ledger}-{sheet.as_of.isoformat()}.xlsx")
 
     @get("/ledger", sync_to_thread=True, cache=True)
-    def ledger(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
-        actor = office_actor(request)
+    def ledger(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         day = today(duban)
         units = reads.directory.units(actor.district)
         query = {k: request.query_params.get(k) or "" for k in request.query_params.keys()}
@@ -305,7 +256,8 @@ class OfficeController(Controller):
             "state": state, "unit_options": [(u.id.hex, u.name) for u in units],
             "status_options": [(s.value, s.label) for s in ItemStatus],
             "source_options": [(s.value, s.label) for s in SourceKind],
-            "sort_options": list(SORT_LABELS.items()), "rows": [], "total": 0, "page": 1, "pages": 1,
+            "sort_options": list(SORT_LABELS.items()), "colour_options": COLOUR_OPTIONS, "scope_options": SCOPE_OPTIONS,
+            "rows": [], "total": 0, "page": 1, "pages": 1,
             "previous_url": None, "next_url": None, "filters": LedgerFilters(),
         }
         try:
@@ -321,8 +273,6 @@ class OfficeController(Controller):
         def url(number: int) -> str:
             return "/office/ledger?" + urlencode({**filters.query_args(), "page": number})
 
-        if filters.closed:  # the closed ledger also sorts by 销号日期
-            context["sort_options"] = [*SORT_LABELS.items(), *CLOSED_SORT_LABELS.items()]
         deadline_changes = reads.deadline_changes
         context.update(rows=shown, total=found.total, page=current, pages=pages, filters=filters,
                        # the footnote asking for the year's holiday schedule, while any deadline is estimated,
@@ -339,10 +289,9 @@ class OfficeController(Controller):
 
     # -- 登记督办事项 -------------------------------------------------------------------------------
     @get("/items/new", sync_to_thread=True, cache=True)
-    def new_item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+    def new_item(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """The registration form; with ``?preview=1`` (the 计算默认时限 button) it also shows the
         deadline the working-day rules give for what was typed, keeping every value."""
-        actor = office_actor(request)
         query = {k: v for k, v in request.query_params.items() if k not in ("preview", "_csrf_token")}
         if "preview" not in request.query_params:
             return self._new_item_page(actor, today(duban), NO_FORM)
@@ -358,20 +307,11 @@ class OfficeController(Controller):
         return self._new_item_page(actor, today(duban), FormState(action="register", values=query), preview=preview)
 
     @post("/items", sync_to_thread=True)
-    def register_item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], data: FormBody) -> Template | Redirect:
-        actor = office_actor(request)
+    def register_item(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], data: FormBody) -> Template | Redirect:
+        actor = office_acts(actor)
         form = Form(data, action="register")
         try:
-            source = form.choice("source", "事项来源", SourceKind)
-            reference = form.text("reference", "来源依据")
-            decision_date = form.day("decision_date", "决策日期")
-            title = form.text("title", "督办事项", max_length=200)
-            description = form.text("description", "事项内容", required=False)
-            deadline = form.day("deadline", "办理时限", required=False)
-            working_days = form.integer("working_days", "办理工作日数", required=False, low=1, high=1000)
-            item = duban.register_item(source=source, reference=reference, decision_date=decision_date, title=title,
-                                       description=description, deadline=deadline, working_days=working_days,
-                                       actor=actor)
+            item = duban.execute(form_command(RegisterItem, data), actor)
         except DomainError as error:
             return self._new_item_page(actor, today(duban), form.refused(error), status_code=Form.status(error))
         estimated = "（估算）" if item.deadline_estimated else ""
@@ -386,22 +326,19 @@ class OfficeController(Controller):
 
     # -- 批量导入 ----------------------------------------------------------------------------------
     @get("/import", sync_to_thread=True, cache=True)
-    def import_page(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
-        actor = office_actor(request)
+    def import_page(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         return _import_page(actor, today(duban))
 
     @get("/import/template.xlsx", sync_to_thread=True)
-    def import_template(self, request: Request, reads: NamedDependency[Reads]) -> Response:
+    def import_template(self, actor: NamedDependency[Actor], reads: NamedDependency[Reads]) -> Response:
         """The import template, its example row naming units of the office's own district."""
-        actor = office_actor(request)
         names = [u.name for u in reads.directory.units(actor.district) if u.active]
         return xlsx_download(import_template(names), "督办事项导入模板.xlsx")
 
     @post("/import", request_max_body_size=UPLOAD_BODY_LIMIT,
           exception_handlers={HTTP_413_REQUEST_ENTITY_TOO_LARGE: _upload_too_large})
-    async def import_items(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template | Redirect:
+    async def import_items(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template | Redirect:
         """Upload a filled-in template (multipart, field ``file``): all rows or none, every error listed."""
-        actor = office_actor(request)
         day = today(duban)
         if actor.role is not Role.OFFICE:  # the administrator only reads
             try:
@@ -425,25 +362,25 @@ class OfficeController(Controller):
 
     # -- 事项详情 ----------------------------------------------------------------------------------
     @get("/items/{item_id:uuid}", sync_to_thread=True, cache=True)
-    def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def item(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
              item_id: FromPath[UUID]) -> Template:
-        actor = office_actor(request)
-        return self._item_page(duban, reads, actor, item_id, NO_FORM)
+        asked = request.query_params.get("action", "")  # ?action=urge opens that action's form
+        return self._item_page(duban, reads, actor, item_id, FormState(action=asked) if asked else NO_FORM)
 
     @post("/items/{item_id:uuid}/{action:str}", sync_to_thread=True, **UPLOAD_ROUTE)
-    def act(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def act(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
             item_id: FromPath[UUID], action: FromPath[str], posted: NamedDependency[dict]) -> Template | Redirect:
         """One of the item's actions (交办, 催办, 下发督办通知, 办结销号 …), by its route name; 办结销号 and
         退回重办 may carry the office's files of the check (核验材料)."""
-        actor = office_actor(request)
         chosen = next((a for a in ItemAction if a.value == action), None)
         if chosen is None:
             raise NotFound("page.not_found", "没有这个操作。")
         item = duban.readable_item(item_id, actor)  # 404 another district's (the office reads all of its own)
+        office_acts(actor)
         form = Form(posted, action=chosen.value)
         try:
-            seen = seen_version(form, item)
-            message = COMMANDS[chosen](duban, item, form, actor, seen)
+            seen_version(form, item)
+            message = _act(duban, item, chosen, posted, actor)
         except DomainError as error:
             placed = _placed(error)
             return self._item_page(duban, reads, actor, item_id, form.refused(placed), status_code=Form.status(placed))
@@ -476,7 +413,7 @@ class OfficeController(Controller):
             leader=leader, basis=deadline_basis_label(item.deadline_basis), overdue=overdue,
             entries=entries, records=records, referral=REFERRAL_LABELS.get(item.referral, item.referral or ""),
             completion_files=latest_files(entries, "SupervisedItem.CompletionReported") if item.completion else (),
-            FILE_ACTIONS=(ItemAction.SIGN_OFF, ItemAction.SEND_BACK),
+            FILE_ACTIONS=(ItemAction.SIGN_OFF, ItemAction.SEND_BACK), NOTICE_ROWS=NOTICE_ROWS,
             signed_for={unit_name(k): v for k, v in item.signed_for.items()},
             unit_options=[(u.id.hex, u.name) for u in units if u.active], assigned_options=assigned,
             lead_hex=item.lead_unit.hex if item.lead_unit else "",

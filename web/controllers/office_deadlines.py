@@ -5,23 +5,24 @@ estimated, and from the ledger while there are changes to see."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from domain.actor import Actor
 from duban.application import Duban
-from web.auth import office_actor
+from web.auth import OFFICE_AREA
 from web.context import Reads, page, today
 from web.controllers.office import entry_link
 
 
 class OfficeDeadlinesController(Controller):
     path = "/office"
+    guards = [OFFICE_AREA]
 
     @get("/deadline-changes", sync_to_thread=True, cache=True)
-    def deadline_changes(self, request: Request, duban: NamedDependency[Duban],
+    def deadline_changes(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban],
                          reads: NamedDependency[Reads]) -> Template:
-        actor = office_actor(request)
         queries = reads.deadline_changes
         changes = queries.changes(actor.district)
         return page("office/deadline_changes.html", actor, today(duban),

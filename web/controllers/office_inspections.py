@@ -15,16 +15,20 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain.actor import Actor, Role
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, InputProblems
 from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.rectification import Severity
+from duban.commands.base import decode
+from duban.commands.inspections import (CloseInspection, ConductInspection, DecideInspection, PlanInspection,
+                                       RecordFinding, RecordResults)
+from web.commands import form_command, form_files
 from duban.application import Duban
 from web.context import Reads, done, page, reads_of, today
-from web.auth import office_actor
+from web.auth import OFFICE_AREA, office_actor, office_acts
 from web.controllers.oversight_support import enum_options, page_number, unit_options
 from web.paging import Pager
 from web.forms import NO_FORM, Form, FormBody, FormState, seen_version
-from web.uploads import UPLOAD_ROUTE, uploads
+from web.uploads import UPLOAD_ROUTE
 
 # what the office may do to an inspection in each status
 ACTIONS = {
@@ -32,51 +36,40 @@ ACTIONS = {
     InspectionStatus.PLANNED: ("conduct",),
     InspectionStatus.CONDUCTED: ("finding", "results", "close"),
 }
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def inspection_url(inspection_id: UUID) -> str:
     return f"/office/inspections/{inspection_id.hex}"
 
 
-def planned_month(form: Form) -> str:
-    month = form.text("planned_month", "计划月份")
-    if not MONTH.fullmatch(month):
-        raise InvalidInput("form.bad_month", "计划月份应为年月，格式如 2026-04。", field="planned_month")
-    return month
-
-
-def results_of(form: Form, inspection: Inspection, names: dict[UUID, str]) -> list[dict]:
-    """Per target unit: score (0–100, decimals allowed) and problem count; blank rows are skipped."""
-    rows = []
+def results_command(data: dict, inspection: Inspection) -> RecordResults:
+    """The results form read as the command the API takes: per target unit a score (0–100, decimals
+    allowed) and a problem count, from its ``score_<unit>`` and ``problems_<unit>`` fields; a unit left
+    blank is left out.  A refusal names the field of the unit it concerns."""
+    rows, units = [], []
     for unit in inspection.target_units:
-        score_field, problems_field = f"score_{unit.hex}", f"problems_{unit.hex}"
-        raw_score = form.text(score_field, "得分", required=False, max_length=10)
-        problems = form.integer(problems_field, f"{names.get(unit, '')}问题数", required=False, low=0)
-        if not raw_score and problems is None:
-            continue
-        score = None
-        if raw_score:
-            try:
-                score = float(raw_score)
-            except ValueError:
-                raise InvalidInput("form.bad_number", "得分应为数字。", field=score_field) from None
-            if not 0 <= score <= 100:
-                raise InvalidInput("form.out_of_range", "得分应在0–100之间。", field=score_field)
-            score = int(score) if score.is_integer() else score
-        rows.append({"unit": unit, "score": score, "problems": problems or 0})
-    if not rows:
-        raise InvalidInput("form.required", "请至少填写一个单位的得分或问题数。", field="results")
-    return rows
+        score = str(data.get(f"score_{unit.hex}", "")).strip()
+        problems = str(data.get(f"problems_{unit.hex}", "")).strip()
+        if score or problems:
+            rows.append({"unit": unit.hex, "score": score or None, "problems": problems or None})
+            units.append(unit.hex)
+    try:
+        return decode(RecordResults, {"results": rows, "expected_version": data.get("version")}, form=True)
+    except InputProblems as error:
+        def placed(problem: DomainError) -> DomainError:
+            found = re.fullmatch(r"results\[(\d+)\]\.(score|problems)", problem.field or "")
+            field = f"{found[2]}_{units[int(found[1])]}" if found else problem.field
+            return type(problem)(problem.rule, problem.message, field=field)
+        raise InputProblems([placed(p) for p in error.problems]) from None
 
 
 class OfficeInspectionController(Controller):
     path = "/office/inspections"
+    guards = [OFFICE_AREA]
 
     @get("/", sync_to_thread=True, cache=True)
-    def inspections(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+    def inspections(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """督查检查, newest first, 50 a page."""
-        actor = office_actor(request)
         found = reads.inspections.rows(actor.district, newest_first=True)
         pager = Pager.of(found, page_number(request.query_params.get("page", 1)), {})
         return page("office/inspections.html", actor, today(duban), pager=pager,
@@ -84,19 +77,16 @@ class OfficeInspectionController(Controller):
 
     # -- planning ------------------------------------------------------------------------------
     @get("/new", sync_to_thread=True, cache=True)
-    def new(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
-        actor = office_actor(request)
+    def new(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         return self._new_page(duban, reads, actor, NO_FORM)
 
     @post("/", sync_to_thread=True)
-    def plan(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], data: FormBody) -> Template | Redirect:
+    def plan(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], data: FormBody) -> Template | Redirect:
         """列入年度督查计划."""
-        actor = office_actor(request)
+        actor = office_acts(actor)
         form = Form(data, action="plan")
         try:
-            inspection = duban.plan_inspection(
-                kind=form.choice("kind", "督查类型", InspectionKind), title=form.text("title", "督查名称", max_length=200),
-                target_units=form.uuids("target_units", "被督查单位"), planned_month=planned_month(form), actor=actor)
+            inspection = duban.execute(form_command(PlanInspection, data), actor)
         except DomainError as error:
             return self._new_page(duban, reads, actor, form.refused(error), status_code=Form.status(error))
         return done(inspection_url(inspection.id), f"已将{inspection.number_label}列入督查计划。")
@@ -110,18 +100,20 @@ class OfficeInspectionController(Controller):
 
     # -- one inspection --------------------------------------------------------------------------
     @get("/{inspection_id:uuid}", sync_to_thread=True, cache=True)
-    def detail(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID]) -> Template:
-        actor = office_actor(request)
+    def detail(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID]) -> Template:
         return self._inspection_page(duban, reads, actor, inspection_id, NO_FORM)
 
     def _act(self, request: Request, duban: Duban, inspection_id: UUID, data: dict, action: str,
-             command: Callable[[Form, Actor, Inspection, int | None], str]) -> Template | Redirect:
-        """One office action from its form, carrying the version the page showed."""
+             command: Callable[[Actor, Inspection], str]) -> Template | Redirect:
+        """One office action from its form (the command the API takes too), carrying the version the
+        page showed; ``command`` records it and answers what the office is told."""
         actor = office_actor(request)
         inspection = duban.inspection(inspection_id, actor)  # another district's: 404
+        office_acts(actor)
         form = Form(data, action=action)
         try:
-            message = command(form, actor, inspection, seen_version(form, inspection))
+            seen_version(form, inspection)
+            message = command(actor, inspection)
         except DomainError as error:
             return self._inspection_page(duban, reads_of(request), actor, inspection_id, form.refused(error),
                                          status_code=Form.status(error))
@@ -131,18 +123,17 @@ class OfficeInspectionController(Controller):
     def decide(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
         """审批 a department's written request to inspect."""
-        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
-            approve = form.decision("decision", "approve", "refuse", "审批结论")
-            duban.decide_inspection(inspection_id, approve, actor, note=form.text("note", "审批意见", required=False),
-                                    expected_version=seen)
-            return f"已批准{inspection.number_label}。" if approve else f"未批准{inspection.number_label}。"
+        def command(actor: Actor, inspection: Inspection) -> str:
+            decided = form_command(DecideInspection, data)
+            duban.execute(decided, actor, inspection_id)
+            return f"已批准{inspection.number_label}。" if decided.approve else f"未批准{inspection.number_label}。"
         return self._act(request, duban, inspection_id, data, "decide", command)
 
     @post("/{inspection_id:uuid}/conduct", sync_to_thread=True)
     def conduct(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
-            duban.conduct_inspection(inspection_id, actor, expected_version=seen)
+        def command(actor: Actor, inspection: Inspection) -> str:
+            duban.execute(form_command(ConductInspection, data), actor, inspection_id)
             return f"{inspection.number_label}已开始实施。"
         return self._act(request, duban, inspection_id, data, "conduct", command)
 
@@ -150,11 +141,9 @@ class OfficeInspectionController(Controller):
     def finding(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                 posted: NamedDependency[dict]) -> Template | Redirect:
         """登记问题: the finding enters the 整改台账 as a rectification task, with its photos (现场照片)."""
-        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
-            task = duban.record_inspection_finding(
-                inspection_id, unit=form.uuid("unit", "被督查单位"), problem=form.text("problem", "问题描述"),
-                severity=form.choice("severity", "严重程度", Severity), deadline=form.day("deadline", "整改时限"),
-                actor=actor, expected_version=seen, attachments=uploads(form, "attachments"))
+        def command(actor: Actor, inspection: Inspection) -> str:
+            task = duban.execute(form_command(RecordFinding, posted), actor, inspection_id,
+                                 files=form_files(posted, "attachments"))
             return f"已登记问题，整改任务{task.number_label}已入账。"
         return self._act(request, duban, inspection_id, posted, "finding", command)
 
@@ -162,17 +151,16 @@ class OfficeInspectionController(Controller):
     def results(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
         """登记督查结果: per-unit scores and problem counts for the composite ranking."""
-        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
-            rows = results_of(form, inspection, reads.directory.unit_names(actor.district))
-            duban.record_inspection_results(inspection_id, rows, actor, expected_version=seen)
+        def command(actor: Actor, inspection: Inspection) -> str:
+            duban.execute(results_command(data, inspection), actor, inspection_id)
             return f"已登记{inspection.number_label}的督查结果。"
         return self._act(request, duban, inspection_id, data, "results", command)
 
     @post("/{inspection_id:uuid}/close", sync_to_thread=True)
     def close(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], inspection_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, inspection: Inspection, seen: int | None) -> str:
-            duban.close_inspection(inspection_id, actor, expected_version=seen)
+        def command(actor: Actor, inspection: Inspection) -> str:
+            duban.execute(form_command(CloseInspection, data), actor, inspection_id)
             return f"{inspection.number_label}已结束。"
         return self._act(request, duban, inspection_id, data, "close", command)
 
@@ -188,6 +176,6 @@ class OfficeInspectionController(Controller):
                     targets=unit_options(reads, actor.district, only=inspection.target_units),
                     severities=enum_options(Severity), url=inspection_url(inspection.id),
                     history=duban.history([inspection.id]),
-                    decisions=[("approve", "批准"), ("refuse", "不批准")],
+                    decisions=[("true", "批准"), ("false", "不批准")],
                     result_fields=["results", *(f"{kind}_{u.hex}" for u in inspection.target_units
                                                 for kind in ("score", "problems"))])

@@ -17,9 +17,11 @@ from documents.notice_docx import DOCX, notice_document, notice_filename
 from domain.actor import Actor, Role
 from domain.errors import DomainError
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
+from duban.commands.notices import CloseNotice, ReviewReply
+from web.commands import form_command
 from duban.application import Duban
 from web.context import Reads, done, page, today, visible_page
-from web.auth import office_actor
+from web.auth import OFFICE_AREA, office_acts
 from web.controllers.oversight_support import notice_state, page_number, row_notice_state
 from web.downloads import download
 from web.paging import Pager
@@ -41,11 +43,11 @@ def subject_url(kind: str, subject_id: UUID | str) -> str:
 
 class OfficeOversightController(Controller):
     path = "/office"
+    guards = [OFFICE_AREA]
 
     @get("/notices", sync_to_thread=True, cache=True)
-    def notices(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+    def notices(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """督办通知 of the district, newest first, 50 a page; ``state`` open / closed."""
-        actor = office_actor(request)
         day = today(duban)
         state = request.query_params.get("state", "")
         state = state if state in STATES else ""
@@ -59,14 +61,12 @@ class OfficeOversightController(Controller):
                     notice_url=notice_url)
 
     @get("/notices/{notice_id:uuid}", sync_to_thread=True, cache=True)
-    def notice(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Template:
-        actor = office_actor(request)
+    def notice(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Template:
         return self._notice_page(duban, reads, actor, notice_id, NO_FORM)
 
     @get("/notices/{notice_id:uuid}/document.docx", sync_to_thread=True)
-    def notice_docx(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Response:
+    def notice_docx(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Response:
         """The notice as a Word document in the official-document layout (督办通知 .docx)."""
-        actor = office_actor(request)
         notice: SupervisionNotice = duban.readable_notice(notice_id, actor)
         if notice.subject_kind == "item":
             item = duban.readable_item(notice.subject_id, actor)
@@ -81,32 +81,31 @@ class OfficeOversightController(Controller):
         return download(content, notice_filename(notice), DOCX)
 
     @post("/notices/{notice_id:uuid}/review", sync_to_thread=True)
-    def review(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
+    def review(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
         """审核 one task's reply: accept, or send back with a reason."""
-        actor = office_actor(request)
         notice = duban.readable_notice(notice_id, actor, readonly=True)  # 404 / 403 before anything else
+        office_acts(actor)
         task = str(data.get("task", "")).strip()
         form = Form(data, action=f"review-{task}")
         try:
-            seen = seen_version(form, notice)
-            accept = form.decision("decision", "accept", "reject", "审核结论")
-            note = form.text("note", "审核意见", required=False)
-            duban.review_notice_reply(notice_id, task, accept, actor, note=note, expected_version=seen)
+            seen_version(form, notice)
+            review = form_command(ReviewReply, data)
+            duban.execute(review, actor, notice_id)
         except DomainError as error:
             return self._notice_page(duban, reads, actor, notice_id, form.refused(error), status_code=Form.status(error))
-        return done(notice_url(notice_id), f"任务{task}的回复已{'审核通过' if accept else '退回'}。")
+        return done(notice_url(notice_id), f"任务{task}的回复已{'审核通过' if review.accept else '退回'}。")
 
     @post("/notices/{notice_id:uuid}/close", sync_to_thread=True)
-    def close(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
+    def close(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
         """办结通知 once every task's reply is accepted."""
-        actor = office_actor(request)
         notice = duban.readable_notice(notice_id, actor)
+        office_acts(actor)
         form = Form(data, action="close")
         try:
-            duban.close_notice(notice_id, actor, note=form.text("note", "办结意见", required=False),
-                               expected_version=seen_version(form, notice))
+            seen_version(form, notice)
+            duban.execute(form_command(CloseNotice, data), actor, notice_id)
         except DomainError as error:
             return self._notice_page(duban, reads, actor, notice_id, form.refused(error), status_code=Form.status(error))
         return done(notice_url(notice_id), f"督办通知{notice.number_label}已办结。")
@@ -127,4 +126,4 @@ class OfficeOversightController(Controller):
                     unit=reads.directory.unit_names(actor.district).get(notice.unit, ""),
                     summary=notice_state(notice, day), history=duban.history([notice.id]), form=state, TaskState=TaskState,
                     can_act=actor.role is Role.OFFICE and notice.status is not NoticeStatus.CLOSED,
-                    decisions=[("accept", "通过"), ("reject", "退回")], notice_url=notice_url(notice.id))
+                    decisions=[("true", "通过"), ("false", "退回")], notice_url=notice_url(notice.id))

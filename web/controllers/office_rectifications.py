@@ -4,7 +4,7 @@ task's detail with the office actions its status allows (核验、销号、回�
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -18,9 +18,14 @@ from domain.actor import Actor, Role
 from domain.errors import DomainError, InvalidInput
 from domain.rectification import ProblemSource, RectificationStatus, RectificationTask, Severity
 from domain.rectification_actions import RectificationAction, office_actions
+from duban.commands.base import VersionedCommand
+from duban.commands.rectifications import (CriticiseRectification, ProposeRectificationReferral, RecordRectification,
+                                          RectificationInterview, Reopen, SignOffRectification, UrgeRectification,
+                                          VerifyRectification)
+from web.commands import form_command, form_files
 from duban.application import Duban
 from web.context import Reads, done, page, today, visible_page, visible_rows
-from web.auth import office_actor
+from web.auth import OFFICE_AREA, office_actor, office_acts
 from web.controllers.oversight_support import (
     enum_options, leader_options, optional_choice, page_number,
     unit_options,
@@ -29,7 +34,7 @@ from web.downloads import xlsx_download
 from web.paging import Pager
 from web.records import notices_about
 from web.forms import NO_FORM, Form, FormBody, FormState, asked_day, seen_version
-from web.uploads import UPLOAD_ROUTE, uploads
+from web.uploads import UPLOAD_ROUTE
 from projections.timeline import latest_files
 
 LEDGERS = {"": "全部", "open": "在账（未销号）", "closed": "已销号"}
@@ -44,12 +49,12 @@ def rectification_url(task_id: UUID) -> str:
 
 class OfficeRectificationController(Controller):
     path = "/office/rectifications"
+    guards = [OFFICE_AREA]
 
     # -- the ledger ----------------------------------------------------------------------------
     @get("/", sync_to_thread=True, cache=True)
-    def ledger(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+    def ledger(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         """整改台账 with filters (unit, status, source, overdue, open/closed ledger, as of a date)."""
-        actor = office_actor(request)
         day = today(duban)
         query = {k: request.query_params.get(k, "") for k in (*FILTER_FIELDS, "page")}
         form = Form({k: v for k, v in query.items() if k in FILTER_FIELDS}, action="filter")
@@ -68,9 +73,8 @@ class OfficeRectificationController(Controller):
                     xlsx_url="/office/rectifications/ledger.xlsx?" + urlencode({k: v for k, v in kept.items() if v}))
 
     @get("/ledger.xlsx", sync_to_thread=True)
-    def ledger_xlsx(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Response:
+    def ledger_xlsx(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Response:
         """The rectification ledger with the page's filters as an .xlsx download (整改台账导出)."""
-        actor = office_actor(request)
         day = today(duban)
         query = {k: request.query_params.get(k, "") for k in FILTER_FIELDS}
         filters, as_of = self._filters(actor, day, Form(query, action="filter"), query["ledger"])
@@ -94,22 +98,18 @@ class OfficeRectificationController(Controller):
 
     # -- recording a task ------------------------------------------------------------------------
     @get("/new", sync_to_thread=True, cache=True)
-    def new(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
-        actor = office_actor(request)
+    def new(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
         return self._new_page(duban, reads, actor, NO_FORM)
 
     @post("/", sync_to_thread=True, **UPLOAD_ROUTE)
-    def record(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def record(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                posted: NamedDependency[dict]) -> Template | Redirect:
         """登记整改任务 (入账) from an audit, the media or the public, with its evidence files."""
-        actor = office_actor(request)
+        actor = office_acts(actor)
         form = Form(posted, action="record")
         try:
-            task = duban.record_rectification(
-                unit=form.uuid("unit", "责任单位"), source=form.choice("source", "问题来源", ProblemSource),
-                source_ref=form.text("source_ref", "来源依据", required=False, max_length=200),
-                problem=form.text("problem", "问题描述"), severity=form.choice("severity", "严重程度", Severity),
-                deadline=form.day("deadline", "整改时限"), actor=actor, attachments=uploads(form, "attachments"))
+            task = duban.execute(form_command(RecordRectification, posted), actor,
+                                 files=form_files(posted, "attachments"))
         except DomainError as error:
             return self._new_page(duban, reads, actor, form.refused(error), status_code=Form.status(error))
         return done(rectification_url(task.id), f"已登记整改任务{task.number_label}。")
@@ -122,91 +122,71 @@ class OfficeRectificationController(Controller):
 
     # -- one task --------------------------------------------------------------------------------
     @get("/{task_id:uuid}", sync_to_thread=True, cache=True)
-    def detail(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
-        actor = office_actor(request)
+    def detail(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
         return self._task_page(duban, reads, actor, task_id, NO_FORM)
 
     def _act(self, request: Request, duban: Duban, reads: Reads, task_id: UUID, data: dict, action: RectificationAction,
-             command: Callable[[Form, Actor, int | None], str]) -> Template | Redirect:
-        """Run one office action from its form; ``command`` answers the message to show.  It carries
-        the version the page showed (the form's hidden ``version``) as its expected version, so a
-        change saved by someone else since is refused (409), never overwritten."""
+             cls: type[VersionedCommand], message: str | Callable[[Any], str]) -> Template | Redirect:
+        """Record one office action from its form: the command ``cls`` (the class the API takes too),
+        carrying the version the page showed (the form's hidden ``version``) as its expected version,
+        so a change saved by someone else since is refused (409), never overwritten.  ``message`` is
+        what the office is told (``{number}``: the task's number), or makes it from the command."""
         actor = office_actor(request)
         task = duban.readable_rectification(task_id, actor)  # 404 / 403 first
+        office_acts(actor)
         form = Form(data, action=action.value)
         try:
-            seen = seen_version(form, task)
-            message = command(form, actor, seen)
+            seen_version(form, task)
+            command = form_command(cls, data)
+            duban.execute(command, actor, task_id, files=form_files(data, "attachments"))
         except DomainError as error:
             return self._task_page(duban, reads, actor, task_id, form.refused(error), status_code=Form.status(error))
-        return done(rectification_url(task_id), message.format(number=task.number_label))
+        told = message(command) if callable(message) else message
+        return done(rectification_url(task_id), told.format(number=task.number_label))
 
     @post("/{task_id:uuid}/verify", sync_to_thread=True, **UPLOAD_ROUTE)
     def verify(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                posted: NamedDependency[dict]) -> Template | Redirect:
         """核验 (核查/验收), seeing the unit's evidence, with the office's own files of the check."""
-        def command(form: Form, actor: Actor, seen: int | None) -> str:
-            passed = form.decision("result", "passed", "failed", "核验结论")
-            duban.verify_rectification(task_id, passed, actor, note=form.text("note", "核验意见", required=False),
-                                       expected_version=seen, attachments=uploads(form, "attachments"))
-            return "整改任务{number}核验通过，可以销号。" if passed else "整改任务{number}核验未通过，已退回单位继续整改。"
-        return self._act(request, duban, reads, task_id, posted, RectificationAction.VERIFY, command)
+        return self._act(request, duban, reads, task_id, posted, RectificationAction.VERIFY, VerifyRectification,
+                         lambda c: "整改任务{number}核验通过，可以销号。" if c.passed
+                         else "整改任务{number}核验未通过，已退回单位继续整改。")
 
     @post("/{task_id:uuid}/sign-off", sync_to_thread=True)
     def sign_off(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                  data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, seen: int | None) -> str:
-            duban.sign_off_rectification(task_id, actor, note=form.text("note", "销号意见", required=False),
-                                         expected_version=seen)
-            return "整改任务{number}已销号。"
-        return self._act(request, duban, reads, task_id, data, RectificationAction.SIGN_OFF, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.SIGN_OFF, SignOffRectification,
+                         "整改任务{number}已销号。")
 
     @post("/{task_id:uuid}/reopen", sync_to_thread=True)
     def reopen(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, seen: int | None) -> str:
-            duban.reopen_rectification(task_id, form.text("finding", "回头看发现的问题"),
-                                       form.day("new_deadline", "新的整改时限"), actor, expected_version=seen)
-            return "整改任务{number}已经回头看重新打开。"
-        return self._act(request, duban, reads, task_id, data, RectificationAction.REOPEN, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.REOPEN, Reopen,
+                         "整改任务{number}已经回头看重新打开。")
 
     @post("/{task_id:uuid}/urge", sync_to_thread=True)
     def urge(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
              data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, seen: int | None) -> str:
-            duban.urge_rectification(task_id, form.text("note", "催办意见", required=False), actor, expected_version=seen)
-            return "已催办整改任务{number}。"
-        return self._act(request, duban, reads, task_id, data, RectificationAction.URGE, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.URGE, UrgeRectification,
+                         "已催办整改任务{number}。")
 
     @post("/{task_id:uuid}/criticise", sync_to_thread=True)
     def criticise(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, seen: int | None) -> str:
-            duban.criticise_rectification(task_id, form.text("note", "通报批评的事由"), actor,
-                                          document=form.text("document", "通报文号", required=False, max_length=100),
-                                          expected_version=seen)
-            return "已就整改任务{number}通报批评。"
-        return self._act(request, duban, reads, task_id, data, RectificationAction.CRITICISE, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.CRITICISE, CriticiseRectification,
+                         "已就整改任务{number}通报批评。")
 
     @post("/{task_id:uuid}/interview", sync_to_thread=True)
     def interview(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, seen: int | None) -> str:
-            duban.record_rectification_interview(
-                task_id, form.text("held_by", "约谈人", max_length=100),
-                form.text("interviewee", "被约谈人（职务）", max_length=100), actor,
-                leader=form.uuid("leader", "约谈领导", required=False), note=form.text("note", "约谈情况", required=False),
-                expected_version=seen)
-            return "已登记整改任务{number}的约谈。"
-        return self._act(request, duban, reads, task_id, data, RectificationAction.INTERVIEW, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.INTERVIEW, RectificationInterview,
+                         "已登记整改任务{number}的约谈。")
 
     @post("/{task_id:uuid}/refer", sync_to_thread=True)
     def refer(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor, seen: int | None) -> str:
-            duban.propose_rectification_referral(task_id, form.text("reasons", "移交理由"), actor, expected_version=seen)
-            return "已就整改任务{number}提出移交纪检监察，待分管领导审批。"
-        return self._act(request, duban, reads, task_id, data, RectificationAction.PROPOSE_REFERRAL, command)
+        return self._act(request, duban, reads, task_id, data, RectificationAction.PROPOSE_REFERRAL,
+                         ProposeRectificationReferral, "已就整改任务{number}提出移交纪检监察，待分管领导审批。")
 
     @staticmethod
     def _task_page(duban: Duban, reads: Reads, actor: Actor, task_id: UUID, state: FormState, *,
@@ -221,4 +201,4 @@ class OfficeRectificationController(Controller):
                     unit=reads.directory.unit_names(actor.district).get(task.unit, ""), inspection=inspection,
                     notices=notices, history=history, form=state, offered=[a.value for a in offered],
                     leaders=leader_options(reads, actor.district), url=rectification_url(task.id),
-                    verdicts=[("passed", "通过"), ("failed", "不通过")])
+                    verdicts=[("true", "通过"), ("false", "不通过")])

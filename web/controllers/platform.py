@@ -13,22 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from domain.actor import Actor, Role
+from domain.actor import Actor
 from domain.errors import DomainError, Problems
 from duban.application import Duban
-from web.auth import actor_in
+from web.auth import PLATFORM_AREA
 from web.context import Reads, done, page, today
 from web.forms import NO_FORM, Form, FormBody, FormState
 
 PLATFORM = "/platform"
-
-
-def deployment_admin(request: Request) -> Actor:
-    return actor_in(request, Role.DEPLOYMENT_ADMIN, doing="管理平台上的区")
 
 
 @dataclass(frozen=True)
@@ -51,16 +47,16 @@ def district_lines(duban: Duban, reads: Reads) -> list[DistrictLine]:
 
 class PlatformController(Controller):
     path = PLATFORM
+    guards = [PLATFORM_AREA]
 
     @get("/", sync_to_thread=True)
-    def districts(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
-        return self._page(duban, reads, deployment_admin(request), NO_FORM)
+    def districts(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads]) -> Template:
+        return self._page(duban, reads, actor, NO_FORM)
 
     @post("/districts", sync_to_thread=True)
-    def open_district(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
+    def open_district(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                       data: FormBody) -> Template | Redirect:
         """开设区并添加其首位管理员: both recorded or neither; every problem with what was typed at once."""
-        actor = deployment_admin(request)
         form = Form(data, action="open")
         try:
             problems = Problems()
@@ -85,4 +81,4 @@ class PlatformController(Controller):
                     districts=district_lines(duban, reads))
 
 
-__all__ = ["PlatformController", "deployment_admin", "district_lines"]
+__all__ = ["PlatformController", "district_lines"]

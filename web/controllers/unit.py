@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Annotated, Callable
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
@@ -26,13 +26,19 @@ from domain.errors import DomainError
 from domain.item import ItemStatus, Satisfaction, SupervisedItem
 from domain.notice import NoticeStatus, SupervisionNotice, TaskState
 from domain.rectification import RectificationStatus, RectificationTask
+from duban.commands.items import (CompleteSubtask, FormalReply, ItemCommand, ReportCannotImplement, ReportCompletion,
+                                  ReportProgress, RequestExtension, SignForItem)
+from duban.commands.base import VersionedCommand
+from duban.commands.notices import AcknowledgeNotice, ReplyNotice
+from duban.commands.rectifications import Rectified, RectificationPlan, ReportRectificationProgress
+from web.commands import form_command, form_files
 from duban.application import Duban
 from projections.timeline import TimelineEntry
-from web.auth import actor_in
+from web.auth import UNIT_AREA, actor_in
 from web.context import Reads, done, page, reads_of, today, visible_page, visible_rows
 from web.records import case_file, notices_about
 from web.forms import NO_FORM, Form, FormBody, FormState
-from web.uploads import UPLOAD_ROUTE, uploads
+from web.uploads import UPLOAD_ROUTE
 
 PageQuery = Annotated[int, QueryParameter(name="page")]  # ?page=2
 HANDLING = (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS)
@@ -115,11 +121,11 @@ def _list_page(reads: Reads, actor: Actor, kind: str, template: str, closed: str
 
 class UnitController(Controller):
     path = "/unit"
+    guards = [UNIT_AREA]
 
     # ------------------------------------------------------------------ inbox
     @get("/", sync_to_thread=True, cache=True)
-    def inbox(self, request: Request, reads: NamedDependency[Reads]) -> Template:
-        actor = unit_actor(request)
+    def inbox(self, actor: NamedDependency[Actor], reads: NamedDependency[Reads]) -> Template:
         day = today(reads.app)
         assert actor.unit is not None
         box = reads.inbox.inbox(actor.district, actor.unit.hex, day)
@@ -128,15 +134,14 @@ class UnitController(Controller):
 
     # ------------------------------------------------------------------ items
     @get("/items", sync_to_thread=True, cache=True)
-    def items(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
+    def items(self, actor: NamedDependency[Actor], reads: NamedDependency[Reads], closed: FromQuery[str] = "",
               page_number: PageQuery = 1) -> Template:
-        actor = unit_actor(request)
         return _list_page(reads, actor, "item", "unit/items.html", closed, page_number,
                           unit_hex=actor.unit.hex if actor.unit else "")
 
     @get("/items/{item_id:uuid}", sync_to_thread=True, cache=True)
-    def item(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
-        return self._item_page(duban, reads, unit_actor(request), item_id, NO_FORM)
+    def item(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID]) -> Template:
+        return self._item_page(duban, reads, actor, item_id, NO_FORM)
 
     def _item_page(self, duban: Duban, reads: Reads, actor: Actor, item_id: UUID, state: FormState, *,
                    status_code: int = 200) -> Template:
@@ -158,12 +163,13 @@ class UnitController(Controller):
         )
 
     def _item_command(self, request: Request, duban: Duban, item_id: UUID, data: dict, action: str,
-                      command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
+                      cls: type[ItemCommand], message: str) -> Template | Redirect:
+        """Record the unit's command ``cls`` from its form (the class the API takes too)."""
         actor = unit_actor(request)
         duban.readable_item(item_id, actor, readonly=True)  # another district's or not this unit's: 404
         form = Form(data, action=action)
         try:
-            command(form, actor)
+            duban.execute(form_command(cls, data), actor, item_id, files=form_files(data, "attachments"))
         except DomainError as error:
             return self._item_page(duban, reads_of(request), actor, item_id, form.refused(error), status_code=Form.status(error))
         return done(f"/unit/items/{item_id.hex}", message)
@@ -171,74 +177,52 @@ class UnitController(Controller):
     @post("/items/{item_id:uuid}/sign-for", sync_to_thread=True)
     def sign_for(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                  data: FormBody) -> Template | Redirect:
-        return self._item_command(request, duban, item_id, data, "sign-for",
-                                  lambda form, actor: duban.sign_for_item(item_id, actor), "已签收该事项。")
+        return self._item_command(request, duban, item_id, data, "sign-for", SignForItem, "已签收该事项。")
 
     @post("/items/{item_id:uuid}/progress", sync_to_thread=True, **UPLOAD_ROUTE)
     def progress(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                  posted: NamedDependency[dict]) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> None:
-            percent = form.integer("percent", "完成进度", low=0, high=100)
-            text = form.text("text", "进展情况")
-            subtask = form.text("subtask", "子任务", required=False) or None
-            duban.report_item_progress(item_id, percent, text, actor, subtask=subtask,
-                                       attachments=uploads(form, "attachments"))
-        return self._item_command(request, duban, item_id, posted, "progress", command, "进展已报送。")
+        return self._item_command(request, duban, item_id, posted, "progress", ReportProgress, "进展已报送。")
 
     @post("/items/{item_id:uuid}/extension", sync_to_thread=True)
     def extension(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                   data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> None:
-            new_deadline = form.day("new_deadline", "申请的新时限")
-            reasons = form.text("reasons", "延期理由")
-            duban.request_extension(item_id, new_deadline, reasons, actor)
-        return self._item_command(request, duban, item_id, data, "extension", command,
+        return self._item_command(request, duban, item_id, data, "extension", RequestExtension,
                                   "延期申请已提交，等待审批。")
 
     @post("/items/{item_id:uuid}/cannot-implement", sync_to_thread=True)
     def cannot_implement(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                          data: FormBody) -> Template | Redirect:
-        return self._item_command(
-            request, duban, item_id, data, "cannot-implement",
-            lambda form, actor: duban.report_cannot_implement(item_id, form.text("reasons", "不能办理的原因"), actor),
-            "已报告不能办理，等待督查室审核。")
+        return self._item_command(request, duban, item_id, data, "cannot-implement", ReportCannotImplement,
+                                  "已报告不能办理，等待督查室审核。")
 
     @post("/items/{item_id:uuid}/completion", sync_to_thread=True, **UPLOAD_ROUTE)
     def completion(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                    posted: NamedDependency[dict]) -> Template | Redirect:
         """报告办结 with its evidence files (证明材料), which the office sees when it verifies."""
-        return self._item_command(
-            request, duban, item_id, posted, "completion",
-            lambda form, actor: duban.report_completion(item_id, form.text("summary", "办结情况"), actor,
-                                                        attachments=uploads(form, "attachments")),
-            "已报告办结，等待督查室核验。")
+        return self._item_command(request, duban, item_id, posted, "completion", ReportCompletion,
+                                  "已报告办结，等待督查室核验。")
 
     @post("/items/{item_id:uuid}/subtask", sync_to_thread=True)
     def subtask(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                 data: FormBody) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> None:
-            key = form.text("subtask", "子任务")
-            summary = form.text("summary", "完成情况")
-            duban.complete_subtask(item_id, key, summary, actor)
-        return self._item_command(request, duban, item_id, data, "subtask", command, "子任务已报告完成。")
+        return self._item_command(request, duban, item_id, data, "subtask", CompleteSubtask, "子任务已报告完成。")
 
     @post("/items/{item_id:uuid}/formal-reply", sync_to_thread=True)
     def formal_reply(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], item_id: FromPath[UUID],
                      data: FormBody) -> Template | Redirect:
-        return self._item_command(
-            request, duban, item_id, data, "formal-reply",
-            lambda form, actor: duban.record_formal_reply(item_id, form.text("text", "答复内容"), actor),
-            "答复已登记，等待代表委员测评。")
+        return self._item_command(request, duban, item_id, data, "formal-reply", FormalReply,
+                                  "答复已登记，等待代表委员测评。")
 
     # ------------------------------------------------------------------ notices
     @get("/notices", sync_to_thread=True, cache=True)
-    def notices(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
+    def notices(self, actor: NamedDependency[Actor], reads: NamedDependency[Reads], closed: FromQuery[str] = "",
                 page_number: PageQuery = 1) -> Template:
-        return _list_page(reads, unit_actor(request), "notice", "unit/notices.html", closed, page_number)
+        return _list_page(reads, actor, "notice", "unit/notices.html", closed, page_number)
 
     @get("/notices/{notice_id:uuid}", sync_to_thread=True, cache=True)
-    def notice(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Template:
-        return self._notice_page(duban, unit_actor(request), notice_id, NO_FORM)
+    def notice(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID]) -> Template:
+        return self._notice_page(duban, actor, notice_id, NO_FORM)
 
     def _notice_page(self, duban: Duban, actor: Actor, notice_id: UUID, state: FormState, *,
                      status_code: int = 200) -> Template:
@@ -271,12 +255,12 @@ class UnitController(Controller):
             return ""
 
     def _notice_command(self, request: Request, duban: Duban, notice_id: UUID, data: dict, action: str,
-                        command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
+                        cls: type[VersionedCommand], message: str) -> Template | Redirect:
         actor = unit_actor(request)
         duban.readable_notice(notice_id, actor, readonly=True)
         form = Form(data, action=action)
         try:
-            command(form, actor)
+            duban.execute(form_command(cls, data), actor, notice_id, files=form_files(data, "attachments"))
         except DomainError as error:
             return self._notice_page(duban, actor, notice_id, form.refused(error), status_code=Form.status(error))
         return done(f"/unit/notices/{notice_id.hex}", message)
@@ -284,31 +268,26 @@ class UnitController(Controller):
     @post("/notices/{notice_id:uuid}/acknowledge", sync_to_thread=True)
     def acknowledge(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
                     data: FormBody) -> Template | Redirect:
-        return self._notice_command(request, duban, notice_id, data, "acknowledge",
-                                    lambda form, actor: duban.acknowledge_notice(notice_id, actor),
+        return self._notice_command(request, duban, notice_id, data, "acknowledge", AcknowledgeNotice,
                                     "已签收督办通知。")
 
     @post("/notices/{notice_id:uuid}/reply", sync_to_thread=True, **UPLOAD_ROUTE)
     def reply(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], notice_id: FromPath[UUID],
               posted: NamedDependency[dict]) -> Template | Redirect:
         task = str((posted or {}).get("task", "")).strip()
-
-        def command(form: Form, actor: Actor) -> None:
-            duban.reply_notice(notice_id, form.text("task", "任务"), form.text("text", "回复内容"), actor,
-                               attachments=uploads(form, "attachments"))
-        return self._notice_command(request, duban, notice_id, posted, f"reply:{task}", command,
+        return self._notice_command(request, duban, notice_id, posted, f"reply:{task}", ReplyNotice,
                                     f"任务{task}已回复，等待督查室审核。")
 
     # ------------------------------------------------------------------ rectification tasks
     @get("/rectifications", sync_to_thread=True, cache=True)
-    def rectifications(self, request: Request, reads: NamedDependency[Reads], closed: FromQuery[str] = "",
+    def rectifications(self, actor: NamedDependency[Actor], reads: NamedDependency[Reads], closed: FromQuery[str] = "",
                        page_number: PageQuery = 1) -> Template:
-        return _list_page(reads, unit_actor(request), "rectification", "unit/rectifications.html", closed,
+        return _list_page(reads, actor, "rectification", "unit/rectifications.html", closed,
                           page_number)
 
     @get("/rectifications/{task_id:uuid}", sync_to_thread=True, cache=True)
-    def rectification(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
-        return self._rectification_page(duban, reads, unit_actor(request), task_id, NO_FORM)
+    def rectification(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID]) -> Template:
+        return self._rectification_page(duban, reads, actor, task_id, NO_FORM)
 
     def _rectification_page(self, duban: Duban, reads: Reads, actor: Actor, task_id: UUID, state: FormState, *,
                             status_code: int = 200) -> Template:
@@ -328,12 +307,12 @@ class UnitController(Controller):
         )
 
     def _rectification_command(self, request: Request, duban: Duban, task_id: UUID, data: dict, action: str,
-                               command: Callable[[Form, Actor], object], message: str) -> Template | Redirect:
+                               cls: type[VersionedCommand], message: str) -> Template | Redirect:
         actor = unit_actor(request)
         duban.readable_rectification(task_id, actor, readonly=True)
         form = Form(data, action=action)
         try:
-            command(form, actor)
+            duban.execute(form_command(cls, data), actor, task_id, files=form_files(data, "attachments", "evidence"))
         except DomainError as error:
             return self._rectification_page(duban, reads_of(request), actor, task_id, form.refused(error),
                                             status_code=Form.status(error))
@@ -342,26 +321,17 @@ class UnitController(Controller):
     @post("/rectifications/{task_id:uuid}/plan", sync_to_thread=True)
     def plan(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
              data: FormBody) -> Template | Redirect:
-        return self._rectification_command(
-            request, duban, task_id, data, "plan",
-            lambda form, actor: duban.submit_rectification_plan(task_id, form.text("plan", "整改方案"), actor),
-            "整改方案已提交。")
+        return self._rectification_command(request, duban, task_id, data, "plan", RectificationPlan, "整改方案已提交。")
 
     @post("/rectifications/{task_id:uuid}/progress", sync_to_thread=True, **UPLOAD_ROUTE)
     def rectification_progress(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                                posted: NamedDependency[dict]) -> Template | Redirect:
-        def command(form: Form, actor: Actor) -> None:
-            percent = form.integer("percent", "完成进度", low=0, high=100)
-            duban.report_rectification_progress(task_id, percent, form.text("text", "进展情况"), actor,
-                                                attachments=uploads(form, "attachments"))
-        return self._rectification_command(request, duban, task_id, posted, "progress", command, "整改进展已报送。")
+        return self._rectification_command(request, duban, task_id, posted, "progress", ReportRectificationProgress,
+                                           "整改进展已报送。")
 
     @post("/rectifications/{task_id:uuid}/rectified", sync_to_thread=True, **UPLOAD_ROUTE)
     def rectified(self, request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads], task_id: FromPath[UUID],
                   posted: NamedDependency[dict]) -> Template | Redirect:
         """整改完成 with its evidence (佐证材料): the files, at least one."""
-        def command(form: Form, actor: Actor) -> None:
-            summary = form.text("summary", "整改情况")
-            duban.report_rectified(task_id, summary, uploads(form, "evidence"), actor)
-        return self._rectification_command(request, duban, task_id, posted, "rectified", command,
+        return self._rectification_command(request, duban, task_id, posted, "rectified", Rectified,
                                            "已报告整改完成，等待督查室核验。")
