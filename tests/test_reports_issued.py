@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from io import BytesIO
+from uuid import UUID
 
 import pytest
 from docx import Document
@@ -15,6 +16,8 @@ from docx import Document
 from documents.blocks import render
 from documents.bulletin_docx import bulletin_blocks
 from domain.actor import Actor, Role
+from domain.leadership import LeaderTitle
+from domain.push_channels import ChannelKind
 from domain.errors import DomainError
 from domain.report_document import FreeText, ReportDocument, ReportStatus
 from projections.queries import ReadQueries
@@ -45,6 +48,10 @@ def test_a_drafted_bulletin_edited_and_issued_is_numbered_frozen_and_the_same_af
     assert (listed[report_id.hex].period, listed[report_id.hex].status) == ("2026-09", ReportStatus.DRAFT)
 
     app.edit_report(report_id, FreeText(foreword=FOREWORD, comments="各单位要对照通报逐项整改。"), office)
+    # the district head's post has a 企业微信 robot: the issued bulletin is sent there (issue 16, point 2)
+    [head] = [leader for leader in app.leaders(seed.code) if leader.title is LeaderTitle.DISTRICT_HEAD]
+    app.configure_push_channel(ChannelKind.WECOM, f"leader:{head.id.hex}",
+                               {"webhook": "http://127.0.0.1:9/cgi-bin/webhook/send?key=head"}, office)
     issued = app.issue_report(report_id, office)
     assert issued.number_label == "督通〔2026〕1号" and issued.status is ReportStatus.ISSUED
     frozen = app.report_docx(app.report_document(report_id, office))
@@ -54,6 +61,13 @@ def test_a_drafted_bulletin_edited_and_issued_is_numbered_frozen_and_the_same_af
         app.edit_report(report_id, FreeText(foreword="改一改"), office)
     assert refused.value.rule == "report.issued"
     read_side.catch_up()
+    told = [m for m in ReadQueries(read_side.read_models).messages.messages(seed.code, f"leader:{head.id.hex}")
+            if m.subject_id == report_id.hex]
+    assert [(m.rule, m.number, m.text, m.link) for m in told] == [
+        ("document_issued", "督通〔2026〕1号", "2026年9月月度督查通报已印发（督通〔2026〕1号），请审阅。", "/leader/reports")]
+    reminder = app.reminder(UUID(told[0].reminder_id), Actor(user="quzhang", role=Role.LEADER, district=seed.code,
+                                                             leader=head.id))
+    assert reminder.channels, "sent on the head's push channel"
     row = ReadQueries(read_side.read_models).reports.page(seed.code, issued_only=True).rows[0]
     assert (row.number_label, row.issued_on, row.status) == ("督通〔2026〕1号", date(2026, 11, 24),
                                                             ReportStatus.ISSUED)

@@ -18,12 +18,17 @@ from documents.bulletin_docx import bulletin_blocks
 from documents.head_report_docx import head_report_blocks
 from domain.actor import Actor, Role, system_actor
 from domain.errors import ConcurrentChange
+from domain.leadership import LeaderTitle
+from domain.reminders import DEFAULT_RULES
 from domain.report_document import FreeText, ReportDocument, ReportKind, report_number_label
 from duban.application.base import Part
 from projections.head_report import ReportPeriod
 from projections.ranking import Period
+from projections.reminder_candidates import Candidate
 
 REPORT_KINDS = {ReportKind.WEEKLY, ReportKind.HALF_YEAR, ReportKind.YEAR_END}
+ISSUED_RULE = "document_issued"
+"""The reminder of an issued report or bulletin (印发) to the district head."""
 
 
 def period_of(kind: ReportKind, label: str) -> ReportPeriod | Period:
@@ -106,7 +111,23 @@ class ReportCommands(Part):
             report.issue(year=day.year, number=number, document=printed.as_record(), on=day, actor=actor)
             return [report, register]
 
-        return self._run("issue_report", actor, report_id, work, retry=expected_version is None)[0]
+        issued = self._run("issue_report", actor, report_id, work, retry=expected_version is None)[0]
+        self._announce_issued(issued, day)
+        return issued
+
+    def _announce_issued(self, report: ReportDocument, day: date) -> int:
+        """An issued document reaches the district head (区长) as a reminder in the message centre,
+        sent on the push channels configured for the head's post (企业微信, 钉钉, SMS, e-mail) —
+        nothing where none is configured.  Once per document: the reminder's id derives from it."""
+        heads = [leader for leader in self.leaders(report.district)
+                 if leader.active and leader.title is LeaderTitle.DISTRICT_HEAD]
+        words = period_of(report.kind, report.period).words
+        text = f"{words}{report.kind.label}已印发（{report.number_label}），请审阅。"
+        candidates = [Candidate(rule=ISSUED_RULE, record=report.id.hex, record_kind="report",
+                                number=report.number_label, title=f"{words}{report.kind.label}",
+                                recipient=f"leader:{head.id.hex}", text=text, link="/leader/reports", day=day)
+                      for head in heads]
+        return self.produce_reminders(report.district, candidates, DEFAULT_RULES).produced if candidates else 0
 
     # -- what a report prints --------------------------------------------------------------------------
     def report_blocks(self, report: ReportDocument, texts: FreeText | None = None) -> Blocks:
