@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from domain.errors import InvalidInput
-from domain.escalation import EscalationRules, available_rules
+from domain.escalation import EscalationRules
 from projections.bulletin import _overdue_by_unit
 from projections.escalation import EscalationQueries, Recommendation
+from projections.scheme_versions import SchemeVersionQueries
 from projections.ledger import LedgerQueries, LedgerRow
 from projections.ranking import units_in_service
 from projections.trend import MonthCounts, TrendQueries
@@ -182,8 +183,10 @@ class HeadReportQueries:
             taken[r["fact"]] += int(r["amount"])
             if r["fact"] == "criticised":
                 criticised[r["unit_id"]] += int(r["amount"])
-        version = rules or available_rules()[-1]
-        loaded = EscalationRules.load(version)
+        if rules:
+            loaded, source = EscalationRules.load(rules), "随系统提供"
+        else:  # the rule set in force at the period's end: the office's (SchemeBook), else the newest shipped
+            loaded, source = SchemeVersionQueries(self.read_models).rules_for(district, as_of)
         return HeadReportFacts(
             district=district, district_name=district_name, period=period, as_of=as_of,
             opened=opened, signed_off=signed_off,
@@ -191,7 +194,7 @@ class HeadReportQueries:
             signed_off_items=ledger.rows(district, as_of, kinds=ITEMS, sort="closed", **closed, **at) if week else [],
             overdue=_overdue_by_unit(overdue, units), taken=taken,
             proposed=self.escalation.queue(district, as_of, loaded, as_of=as_of),
-            rules=f"{loaded.title}（{loaded.version}）",
+            rules=f"{loaded.title}（{loaded.version}，{source}）",
             waiting=self._waiting(district, as_of),
             flagged=self._flagged(district, as_of, units, overdue, criticised),
             trend=[] if week else self.trend.monthly(district, as_of, months=as_of.month),

@@ -100,3 +100,27 @@ def test_the_adopted_versions_come_out_identical_from_a_rebuild(adopted, app):
     read_side.rebuild()
     assert read_side.dump()["rm_scheme_versions"] == before and len(before) == 1
     assert versions.scheme_for(world.district, "2026-03").version == HEAVIER_URGING
+
+
+def test_the_report_to_the_district_head_uses_and_names_the_escalation_rule_set_in_force(app, clock):
+    """Rule sets are the office's too: once its stricter set is in force, the weekly report to the
+    district head proposes by it and names it; a week before it stays with the shipped set."""
+    from dataclasses import asdict
+
+    from domain.escalation import EscalationRules, available_rules
+    from projections.queries import ReadQueries
+
+    clock.set(date(2026, 3, 2))
+    world = DistrictBuilder(app).units(A="区住建局").build()
+    shipped = asdict(EscalationRules.load(available_rules()[-1]))
+    stricter = shipped | {"version": "2026-督查室-规则1", "title": "督查升级规则（从严）", "urge_after_working_days": 1}
+    app.adopt_scheme_version("escalation", stricter, effective_from=date(2026, 3, 9), reason="加快催办",
+                             actor=world.office)
+    clock.set(date(2026, 3, 11))
+    read_side = ReadSide(app.store)
+    read_side.catch_up()
+    reports = ReadQueries(read_side.read_models).head_reports
+    before = reports.report(world.district, "测试区", "2026-W10", date(2026, 3, 11))  # 2-6 March
+    now = reports.report(world.district, "测试区", "2026-W11", date(2026, 3, 11))  # 9-13 March, as of the 11th
+    assert shipped["version"] in before.rules and "随系统提供" in before.rules
+    assert "2026-督查室-规则1" in now.rules and "督查室于2026-03-02采用" in now.rules
