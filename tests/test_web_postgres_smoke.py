@@ -8,26 +8,14 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from web_world import TODAY, build_web_world, quick_passwords, web  # noqa: F401  (the fixture)
+from web_world import web  # noqa: F401  (the fixture)
 
 from domain.item import ItemStatus
 from checks import stored_items
 
 
-@pytest.fixture
-def web_pg(app, clock, monkeypatch):
-    clock.set(TODAY)
-    quick_passwords(monkeypatch)
-    built = build_web_world(app)
-    try:
-        yield built
-    finally:
-        built.close()
-
-
-@pytest.mark.parametrize("store_env", ["postgres"], indirect=True)
-def test_an_item_registered_signed_for_and_reported_through_the_pages_on_postgresql(web_pg):
-    web = web_pg
+@pytest.mark.stores("postgres")  # the web world of the web tests, on PostgreSQL (they run on SQLite)
+def test_an_item_registered_signed_for_and_reported_through_the_pages_on_postgresql(web):  # noqa: F811
     office, unit = web.client("duchashi"), web.client("zhujianju")
     registered = office.post("/office/items", data=web.form(
         office, source="executive_meeting", reference="区政府第3次常务会议", decision_date="2026-02-27",

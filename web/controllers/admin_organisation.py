@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Callable
 from uuid import UUID
 
 from anyio import to_thread
@@ -30,6 +31,7 @@ from domain.actor import Actor, Role
 from domain.errors import DomainError
 from domain.leadership import LeaderTitle
 from domain.organisation import UnitKind
+from duban.commands.base import Command
 from duban.commands.organisation import (EndLeaderPost, PlaceUnits, RegisterLeader, RegisterUnit, RenameUnit, RetireUnit,
                                         SetCover)
 from web.commands import form_command
@@ -121,29 +123,31 @@ class AdminUnitsController(Controller):
              unit_id: FromPath[UUID]) -> Template:
         return self._unit_page(duban, reads, actor, unit_id, NO_FORM)
 
+    def _change(self, duban: Duban, reads: Reads, actor: Actor, unit_id: UUID, data: dict, action: str,
+                cls: type[Command], told: Callable[[Any], str]) -> Template | Redirect:
+        """One change to a unit from its form (another district's unit: 404, as for none); a refusal
+        shows the unit's page again with every problem beside its field."""
+        duban.unit(unit_id, actor)
+        form = Form(data, action=action)
+        try:
+            unit = duban.execute(form_command(cls, data), actor, unit_id)
+        except DomainError as error:
+            return self._unit_page(duban, reads, actor, unit_id, form.refused(error), status_code=Form.status(error))
+        return done(f"{UNITS}/{unit_id.hex}", told(unit))
+
     @post("/{unit_id:uuid}/rename", sync_to_thread=True)
     def rename(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                unit_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """单位更名 from a date (the day the new name takes effect)."""
-        duban.unit(unit_id, actor)  # another district's: 404, as for none
-        form = Form(data, action="rename")
-        try:
-            unit = duban.execute(form_command(RenameUnit, data), actor, unit_id)
-        except DomainError as error:
-            return self._unit_page(duban, reads, actor, unit_id, form.refused(error), status_code=Form.status(error))
-        return done(f"{UNITS}/{unit_id.hex}", f"单位已更名为“{unit.name}”。")
+        return self._change(duban, reads, actor, unit_id, data, "rename", RenameUnit,
+                            lambda unit: f"单位已更名为“{unit.name}”。")
 
     @post("/{unit_id:uuid}/retire", sync_to_thread=True)
     def retire(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                unit_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """撤销单位 (kept, never deleted: its records keep naming it)."""
-        duban.unit(unit_id, actor)
-        form = Form(data, action="retire")
-        try:
-            unit = duban.execute(form_command(RetireUnit, data), actor, unit_id)
-        except DomainError as error:
-            return self._unit_page(duban, reads, actor, unit_id, form.refused(error), status_code=Form.status(error))
-        return done(f"{UNITS}/{unit_id.hex}", f"已撤销单位“{unit.name}”。")
+        return self._change(duban, reads, actor, unit_id, data, "retire", RetireUnit,
+                            lambda unit: f"已撤销单位“{unit.name}”。")
 
     @staticmethod
     def _list(duban: Duban, reads: Reads, actor: Actor, state: FormState, *, status_code: int = 200) -> Template:
@@ -190,49 +194,41 @@ class AdminLeadersController(Controller):
                leader_id: FromPath[UUID]) -> Template:
         return self._leader_page(duban, reads, actor, leader_id, NO_FORM)
 
+    def _change(self, duban: Duban, reads: Reads, actor: Actor, leader_id: UUID, data: dict, action: str,
+                cls: type[Command], told: Callable[[Any], str]) -> Template | Redirect:
+        """One change to a leader's post from its form (another district's post: 404); a refusal
+        shows the post's page again with every problem beside its field."""
+        duban.leader_post(leader_id, actor)
+        form = Form(data, action=action)
+        try:
+            command = form_command(cls, data)
+            duban.execute(command, actor, leader_id)
+        except DomainError as error:
+            return self._leader_page(duban, reads, actor, leader_id, form.refused(error),
+                                     status_code=Form.status(error))
+        return done(f"{LEADERS}/{leader_id.hex}", told(command))
+
     @post("/{leader_id:uuid}/portfolio", sync_to_thread=True)
     def portfolio(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                   leader_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """调整分管单位: the units chosen are in this leader's charge from the effective date (each
         unit's previous leader stops being in charge of it that day)."""
-        duban.leader_post(leader_id, actor)
-        form = Form(data, action="portfolio")
-        try:
-            placed = form_command(PlaceUnits, data)
-            duban.execute(placed, actor, leader_id)
-            effective = placed.effective
-        except DomainError as error:
-            return self._leader_page(duban, reads, actor, leader_id, form.refused(error),
-                                     status_code=Form.status(error))
-        return done(f"{LEADERS}/{leader_id.hex}", f"已调整分管单位，自{effective.isoformat()}起生效。")
+        return self._change(duban, reads, actor, leader_id, data, "portfolio", PlaceUnits,
+                            lambda placed: f"已调整分管单位，自{placed.effective.isoformat()}起生效。")
 
     @post("/{leader_id:uuid}/cover", sync_to_thread=True)
     def cover(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
               leader_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """设定AB角: who acts for this leader when away, from a date."""
-        duban.leader_post(leader_id, actor)
-        form = Form(data, action="cover")
-        try:
-            cover = form_command(SetCover, data)
-            duban.execute(cover, actor, leader_id)
-            effective = cover.effective
-        except DomainError as error:
-            return self._leader_page(duban, reads, actor, leader_id, form.refused(error),
-                                     status_code=Form.status(error))
-        return done(f"{LEADERS}/{leader_id.hex}", f"已设定AB角，自{effective.isoformat()}起生效。")
+        return self._change(duban, reads, actor, leader_id, data, "cover", SetCover,
+                            lambda cover: f"已设定AB角，自{cover.effective.isoformat()}起生效。")
 
     @post("/{leader_id:uuid}/end", sync_to_thread=True)
     def end(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
             leader_id: FromPath[UUID], data: FormBody) -> Template | Redirect:
         """撤销领导岗位 (离任) from a date."""
-        duban.leader_post(leader_id, actor)
-        form = Form(data, action="end")
-        try:
-            duban.execute(form_command(EndLeaderPost, data), actor, leader_id)
-        except DomainError as error:
-            return self._leader_page(duban, reads, actor, leader_id, form.refused(error),
-                                     status_code=Form.status(error))
-        return done(f"{LEADERS}/{leader_id.hex}", "该领导岗位已撤销。")
+        return self._change(duban, reads, actor, leader_id, data, "end", EndLeaderPost,
+                            lambda ended: "该领导岗位已撤销。")
 
     @staticmethod
     def _lines(duban: Duban, reads: Reads, actor: Actor, day: date) -> list[LeaderLine]:
