@@ -2,17 +2,19 @@
 store and no service — given its past, when a command (a method call), then the new events, or
 the refusal with the rule's name and nothing recorded.
 
-    from domain_harness import given, when
+    from domain_harness import creating, given, when
 
     item = given(SupervisedItem.register(...), lambda i: i.assign(A, [B], DAY, OFFICE))
     when(item, lambda i: i.request_extension(LATER, "征收受阻", DAY, unit_a)).then(
         "ExtensionRequested", new_deadline=LATER, reasons="征收受阻")
     when(item, lambda i: i.request_extension(LATER, " ", DAY, unit_a)).refused("extension.reasons_required")
+    creating(lambda: Unit.register("U01", " ", UnitKind.SUBDISTRICT, DAY, OFFICE)).refused("unit.name_required")
 
 The past is the aggregate built by calling its methods (``given(aggregate, *commands)``) or
 replayed from events (``given(events=[...])``, events as another aggregate's ``collect_events()``
-gave them).  ``when`` runs the command on a copy, so one past serves several cases; the outcome's
-``aggregate`` is the state after the command.  In the style of the eventsourcing library's own
+gave them); ``creating`` is ``when`` for a command that creates the aggregate.  ``when`` runs
+the command on a copy, so one past serves several cases; the outcome's ``aggregate`` is the
+state after the command.  In the style of the eventsourcing library's own
 aggregate examples (call a method, inspect ``collect_events()``) and of Commanded's aggregate
 cases (``assert_events(initial_events, command, expected_events)``).
 """
@@ -62,7 +64,7 @@ class Expected:
         return None
 
 
-def event(name: str, **fields: Any) -> Expected:
+def event(name: str, /, **fields: Any) -> Expected:
     """``event("ExtensionGranted", new_deadline=date(2026, 4, 30))`` for ``then``."""
     return Expected(name, fields)
 
@@ -101,6 +103,16 @@ class Outcome:
             assert self.error.field == field, f"expected field {field!r}, got {self.error.field!r}"
         assert self.error.message, "a refusal says why, in Chinese"
         return self.error
+
+
+def creating(command: Callable[[], Any]) -> Outcome:
+    """``when`` for a command that creates the aggregate (``lambda: Unit.register(...)``): there is
+    no past; then its first events, or the refusal (nothing created)."""
+    try:
+        aggregate = command()
+    except DomainError as error:
+        return Outcome(None, [], error)
+    return Outcome(aggregate, list(aggregate.collect_events()), None)
 
 
 def when(aggregate: Any, command: Callable[[Any], object]) -> Outcome:

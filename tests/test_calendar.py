@@ -1,17 +1,17 @@
-"""Working days on the official Chinese calendar (调休 included), the Mon–Fri fallback for an unknown
-year, the published-schedule file format, and loading a schedule as events."""
+"""Loading the national holiday schedule through the service: read back by a fresh service, deadlines no
+longer estimated, a year loaded again, who may load it.  The calendar's own rules and the schedule
+file's format: tests/test_calendar_rules.py."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 from eventsourcing.application import AggregateNotFoundError
-from structlog.testing import capture_logs
+from test_calendar_rules import OPERATOR, SCHEDULE_2027
 
-from domain.actor import Actor, Role, deployment_actor
-from domain.calendar import WorkingDayCalendar, YearSchedule, parse_schedule
-from domain.deadlines import item_deadline, notice_reply_deadline
-from domain.errors import InvalidInput, NotAllowed
+from domain.actor import Actor, Role
+from domain.calendar import YearSchedule, parse_schedule
+from domain.errors import NotAllowed
 from domain.organisation import NumberRegister, UnitKind
 from domain.schedule import HolidaySchedule
 from domain.sources import SourceKind
@@ -19,116 +19,12 @@ from duban.application import Duban
 
 pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
 
-SCHEDULE_2027 = """\
-# 国务院办公厅关于2027年部分节假日安排的通知（示例）
-year: 2027
-2027-01-01 休 元旦
-2027-02-06..2027-02-13 休 春节   # 除夕至初七
-2027-02-14 班 春节调休
-2027-02-20 班 春节调休
-
-2027-10-01~2027-10-07 holiday 国庆节
-2027-10-09 workday 国庆调休
-"""
-
-
-# ---- the package's data and the fallback -------------------------------------------------------------
-@pytest.mark.parametrize("day, working", [
-    (date(2026, 10, 1), False), (date(2026, 10, 7), False),  # 国庆
-    (date(2026, 10, 8), True),
-    (date(2026, 10, 10), True),  # Saturday, 调休 working day
-    (date(2026, 10, 11), False),  # Sunday
-    (date(2026, 3, 2), True),
-])
-def test_2026_follows_the_official_calendar(day, working):
-    assert WorkingDayCalendar().is_workday(day) is working
-
-
-def test_2026_counts_are_not_estimated():
-    calendar = WorkingDayCalendar()
-    assert calendar.has_official_data(2026)
-    assert calendar.add_working_days(date(2026, 9, 30), 7).day == date(2026, 10, 15)
-    assert calendar.add_working_days(date(2026, 9, 30), 7).estimated is False
-    assert calendar.next_working_day_on_or_after(date(2026, 10, 1)).day == date(2026, 10, 8)
-    assert calendar.working_days_between(date(2026, 9, 30), date(2026, 10, 10)) == 3  # Oct 8, 9, 10
-
-
-def test_an_unknown_year_falls_back_to_monday_to_friday_with_a_warning():
-    calendar = WorkingDayCalendar()
-    with capture_logs() as logs:
-        assert not calendar.has_official_data(2027)
-        assert calendar.add_working_days(date(2027, 2, 5), 1).day == date(2027, 2, 8)  # Fri → Mon
-        assert calendar.add_working_days(date(2027, 2, 5), 1).estimated is True
-        assert calendar.next_working_day_on_or_after(date(2027, 2, 6)) == calendar.add_working_days(date(2027, 2, 5), 1)
-        assert calendar.is_workday(date(2027, 2, 10)) and not calendar.is_workday(date(2027, 2, 13))
-        assert calendar.working_days_between(date(2027, 2, 5), date(2027, 2, 12)) == 5
-        crossing = calendar.add_working_days(date(2026, 12, 30), 3)  # Dec 31, Jan 1 (guessed), Jan 4
-        meeting = item_deadline(calendar, SourceKind.EXECUTIVE_MEETING, date(2027, 3, 6))  # one month: Tue Apr 6
-        reply = notice_reply_deadline(calendar, date(2027, 3, 1))
-    assert (crossing.day, crossing.estimated) == (date(2027, 1, 4), True)
-    assert (meeting.day, meeting.basis, meeting.estimated) == (date(2027, 4, 6), "meeting_one_month", True)
-    assert (reply.day, reply.estimated) == (date(2027, 3, 10), True)
-    missing = [e for e in logs if e["event"] == "calendar.year_missing"]
-    assert len(missing) == 1  # warned once per year, not once per day counted
-    assert (missing[0]["log_level"], missing[0]["year"]) == ("warning", 2027)
-
-
-def test_counting_inside_a_known_year_is_not_estimated_and_does_not_warn():
-    with capture_logs() as logs:
-        answer = WorkingDayCalendar().add_working_days(date(2026, 12, 28), 2)
-    assert (answer.day, answer.estimated) == (date(2026, 12, 30), False)
-    assert [e for e in logs if e["event"] == "calendar.year_missing"] == []
-
-
-# ---- the schedule file -------------------------------------------------------------------------------
-def test_parse_schedule_reads_ranges_single_days_and_comments():
-    schedule = parse_schedule(SCHEDULE_2027)
-    assert schedule.year == 2027
-    assert len(schedule.holidays) == 1 + 8 + 7
-    assert {date(2027, 2, 6), date(2027, 2, 13), date(2027, 10, 7)} <= schedule.holidays
-    assert schedule.workdays == {date(2027, 2, 14), date(2027, 2, 20), date(2027, 10, 9)}
-    assert schedule.names["2027-02-10"] == "春节"  # the trailing comment is not part of the name
-    assert schedule.names["2027-02-14"] == "春节调休"
-    calendar = WorkingDayCalendar([schedule])
-    assert not calendar.is_workday(date(2027, 2, 8)) and calendar.is_workday(date(2027, 2, 14))
-
-
-def test_parse_schedule_year_comes_from_the_first_date():
-    assert parse_schedule("2027-02-14 班 春节调休").year == 2027
-
-
-def test_parse_schedule_reports_every_bad_line_together():
-    text = "\n".join([
-        "# 2027年",  # 1
-        "2027-02-06..2027-02-13 休 春节",  # 2 fine
-        "2027-02-14 上班",  # 3 unknown kind
-        "",  # 4
-        "2027-02-30 休 春节",  # 5 no such date
-        "2027-05-05..2027-05-01 休 劳动节",  # 6 end before start
-        "2028-01-01 休 元旦",  # 7 other year
-        "2027-02-10 班 春节调休",  # 8 already a holiday
-        "2027-10-09 班 国庆调休",  # 9 fine
-    ])
-    with pytest.raises(InvalidInput) as caught:
-        parse_schedule(text)
-    error = caught.value
-    assert (error.rule, error.field) == ("calendar.bad_schedule", "file")
-    for number in (3, 5, 6, 7, 8):
-        assert f"第{number}行" in error.message
-    for number in (1, 2, 4, 9):
-        assert f"第{number}行" not in error.message
-
-
-@pytest.mark.parametrize("text", ["", "# 只有注释\n\n", "year: 二〇二七"])
-def test_parse_schedule_refuses_a_file_without_dates(text):
-    with pytest.raises(InvalidInput) as caught:
-        parse_schedule(text)
-    assert caught.value.rule == "calendar.bad_schedule"
+# The package's data, the Mon–Fri fallback, the schedule file's format and the schedule record's own
+# rules: tests/test_calendar_rules.py, without a store.  Here: loading a schedule through the service.
 
 
 # ---- loading a schedule ----------------------------------------------------------------------------------
 CALENDAR_REGISTER = NumberRegister.id_for(HolidaySchedule.DEPLOYMENT, "calendar", None)
-OPERATOR = deployment_actor("ops")  # the deployment administrator (平台管理员): the schedule is national
 
 
 @pytest.fixture
@@ -200,6 +96,7 @@ def test_only_the_deployment_administrator_loads_the_national_schedule(district,
     assert not app.calendar().has_official_data(2027)
 
 
+@pytest.mark.stores("sqlite", "postgres")  # loading reviews the estimated deadlines the read side lists
 def test_a_loaded_schedule_overrides_the_package_for_a_known_year(district, office):
     app = district
     correction = YearSchedule(2026, frozenset({date(2026, 10, 10)}), frozenset(), {"2026-10-10": "更正"})

@@ -11,7 +11,7 @@ from domain.actor import Actor, Role
 from domain.errors import NotAllowed
 from domain.item import SupervisedItem
 from domain.sources import SourceKind
-from domain_harness import event, given, history, when
+from domain_harness import creating, event, given, history, when
 
 DAY = date(2026, 3, 2)
 OFFICE = Actor(user="duchashi", role=Role.OFFICE, district="420105")
@@ -63,3 +63,15 @@ def test_given_events_replays_the_same_aggregate():
     assert [type(e).__name__ for e in events] == ["Registered", "Assigned"]
     replayed = given(events=events)
     assert (replayed.id, replayed.version, replayed.lead_unit) == (built.id, 2, built.id)
+
+
+def test_creating_gives_the_first_events_or_the_refusal_and_nothing_created():
+    from domain.organisation import Unit, UnitKind
+
+    created = creating(registered).then("Registered")
+    assert (created.number_label, created.version) == ("督〔2026〕1号", 1)
+    with pytest.raises(AssertionError, match="expected a refusal"):
+        creating(registered).refused("item.title_required")
+    refusal = creating(lambda: Unit.register("U01", " ", UnitKind.SUBDISTRICT, DAY, OFFICE))
+    assert refusal.aggregate is None and refusal.events == []
+    refusal.refused("unit.name_required", field="name")

@@ -177,24 +177,14 @@ def test_sign_for_an_item_not_yet_assigned_is_refused(app, world):
 
 
 # ---------------------------------------------------------------------------------------- progress
+# Who reports progress, after signing for, the report's checks and the percent's bounds: the item's own
+# rules, tests/test_item_rules.py.  Here: the files a report cites, stored beside the events.
 @pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
-def test_progress_reports_by_assigned_units_after_sign_for(app, world):
-    item_id = world.item(lead="A", co=["B"], sign=["A"])
-    with refused(world, NotAllowed, "item.unit_not_assigned", item=item_id):
-        app.report_item_progress(item_id, 10, "已摸底", world.unit("C"))
-    with refused(world, RuleViolation, "item.not_signed_for", item=item_id):
-        app.report_item_progress(item_id, 10, "已摸底", world.unit("B"))
-    with refused(world, NotAllowed, "role.not_allowed", item=item_id):
-        app.report_item_progress(item_id, 10, "已摸底", world.office)
-
+def test_a_progress_report_cites_its_uploaded_files(app, world):
+    item_id = world.item(lead="A", sign=True)
     files = [Upload("现场照片.jpg", JPEG), Upload(" 台账.xlsx ", XLSX)]
-    item = app.report_item_progress(item_id, 40, "  完成摸底排查 ", world.unit("A"), attachments=files)
-    app.sign_for_item(item_id, world.unit("B"))
-    item = app.report_item_progress(item_id, 100, "协办部分完成", world.unit("B"))
-    item = app.item(item_id, world.office)
-    assert [(r["unit"], r["percent"], r["text"]) for r in item.reports] == [
-        (world.unit_ids["A"], 40, "完成摸底排查"), (world.unit_ids["B"], 100, "协办部分完成")]
-    assert item.progress_percent == 40  # the lead unit's report speaks for the item
+    app.report_item_progress(item_id, 40, "  完成摸底排查 ", world.unit("A"), attachments=files)
+    assert [(r["percent"], r["text"]) for r in app.item(item_id, world.office).reports] == [(40, "完成摸底排查")]
     reported = [e for e in item_events(app, item_id) if type(e).__name__ == "ProgressReported"]
     assert reported[0].attachments == [
         {"name": "现场照片.jpg", "size": len(JPEG), "content_type": "image/jpeg", "sha256": hashlib.sha256(JPEG).hexdigest()},
@@ -202,30 +192,11 @@ def test_progress_reports_by_assigned_units_after_sign_for(app, world):
     assert reported[0].actor["user"] == "a-clerk"
 
 
-@pytest.mark.parametrize(
-    "percent, text, attachments, error, rule",
-    [
-        (-1, "进展", None, InvalidInput, "progress.bad_percent"),
-        (101, "进展", None, InvalidInput, "progress.bad_percent"),
-        ("50", "进展", None, InvalidInput, "progress.bad_percent"),
-        (50, "   ", None, InvalidInput, "progress.text_required"),
-        (50, "进展", [{"sha256": "ab" * 32}], InvalidInput, "attachment.name_required"),
-        (50, "进展", [{"name": "a.pdf", "size": 5}], InvalidInput, "attachment.not_stored"),  # a typed name, no file
-        (50, "进展", [{"name": "a.pdf", "sha256": "ab" * 32}], InvalidInput, "attachment.not_stored"),
-        (50, "进展", [Upload("a.pdf", b"MZ\x90\x00")], InvalidInput, "evidence.type_not_accepted"),
-    ],
-)
 @pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
-def test_progress_report_input_is_checked(app, world, percent, text, attachments, error, rule):
+def test_a_progress_report_refuses_a_file_of_a_type_not_accepted(app, world):
     item_id = world.item(lead="A", sign=True)
-    with refused(world, error, rule, item=item_id):
-        app.report_item_progress(item_id, percent, text, world.unit("A"), attachments=attachments)
-
-
-@pytest.mark.parametrize("percent", [0, 100])
-def test_progress_percent_bounds_are_accepted(app, world, percent):
-    item_id = world.item(lead="A", sign=True)
-    assert app.report_item_progress(item_id, percent, "进展", world.unit("A")).progress_percent == percent
+    with refused(world, InvalidInput, "evidence.type_not_accepted", item=item_id):
+        app.report_item_progress(item_id, 50, "进展", world.unit("A"), attachments=[Upload("a.pdf", b"MZ\x90\x00")])
 
 
 # ---------------------------------------------------------------------------------------- sub-tasks
@@ -296,41 +267,18 @@ def test_cannot_implement_report_and_office_decision(app, world, accept, status)
 
 
 # ---------------------------------------------------------------------------------------- completion, verification
+# Who reports completion, sending back and signing off: the item's own rules, tests/test_item_rules.py.
+# Here: the file a completion report cites, stored beside the events.
 @pytest.mark.stores("sqlite", "postgres")  # needs a real store: cited files are stored beside the events
-def test_completion_verification_send_back_and_sign_off(app, world):
-    item_id = world.item(lead="A", co=["B"], sign=["B"])
-    with refused(world, RuleViolation, "item.not_signed_for", item=item_id):
-        app.report_completion(item_id, "已完成", world.unit("A"))
-    app.sign_for_item(item_id, world.unit("A"))
-    with refused(world, NotAllowed, "item.lead_unit_only", item=item_id):
-        app.report_completion(item_id, "已完成", world.unit("B"))
-    with refused(world, InvalidInput, "completion.summary_required", item=item_id):
-        app.report_completion(item_id, " ", world.unit("A"))
-    with refused(world, RuleViolation, "item.not_reported_complete", item=item_id):
-        app.sign_off_item(item_id, world.office)
-    with refused(world, RuleViolation, "item.not_reported_complete", item=item_id):
-        app.send_back_item(item_id, "材料不全", world.office)
-
-    for round_ in (1, 2):
-        item = app.report_completion(item_id, f"第{round_}次报办结", world.unit("A"),
-                                     attachments=[Upload("办结报告.pdf", PDF)])
-        assert item.status is ItemStatus.COMPLETION_REPORTED
-        with refused(world, RuleViolation, "item.awaiting_office", item=item_id):
-            app.report_item_progress(item_id, 100, "补充", world.unit("A"))
-        with refused(world, InvalidInput, "send_back.reasons_required", item=item_id):
-            app.send_back_item(item_id, "  ", world.office)
-        item = app.send_back_item(item_id, "现场核查仍有问题", world.office)
-        assert (item.status, item.times_sent_back, item.completion) == (ItemStatus.IN_PROGRESS, round_, None)
-
-    app.report_completion(item_id, "第3次报办结", world.unit("A"))
-    with refused(world, NotAllowed, "role.not_allowed", item=item_id):
-        app.sign_off_item(item_id, world.unit("A"))
-    item = app.sign_off_item(item_id, world.office, note="核验通过")
+def test_a_completion_report_cites_its_uploaded_file_and_the_office_signs_off(app, world):
+    item_id = world.item(lead="A", sign=True)
+    app.report_completion(item_id, "已完成", world.unit("A"), attachments=[Upload("办结报告.pdf", PDF)])
+    reported = [e for e in item_events(app, item_id) if type(e).__name__ == "CompletionReported"]
+    assert reported[0].attachments == [{"name": "办结报告.pdf", "size": len(PDF), "content_type": "application/pdf",
+                                        "sha256": hashlib.sha256(PDF).hexdigest()}]
+    app.sign_off_item(item_id, world.office, note="核验通过")
     item = app.item(item_id, world.office)
-    assert (item.status, item.closed_on, item.times_sent_back) == (ItemStatus.SIGNED_OFF, TODAY, 2)
-    assert [s for _, s in item.status_history] == [
-        "registered", "assigned", "in_progress", "completion_reported", "in_progress",
-        "completion_reported", "in_progress", "completion_reported", "signed_off"]
+    assert (item.status, item.closed_on) == (ItemStatus.SIGNED_OFF, TODAY)
 
 
 @pytest.mark.parametrize("command", ["progress", "extension", "completion", "cannot_implement", "urge", "split",

@@ -165,6 +165,71 @@ def test_an_item_replayed_from_its_events_keeps_its_rules():
     when(item, decide(True, "同意")).then(event("ExtensionGranted", new_deadline=LATER))
 
 
+def progress(actor, percent=40, text="完成摸底排查", attachments=None):
+    return lambda item: item.report_progress(percent, text, attachments, TODAY, actor)
+
+
+def completion(actor, summary="已完成"):
+    return lambda item: item.report_completion(summary, None, TODAY, actor)
+
+
+def test_progress_is_reported_by_the_assigned_units_after_signing_for():
+    item = given(registered(), assign(A, [B]), lambda i: i.sign_for(TODAY, clerk(A)))
+    when(item, progress(clerk(C))).refused("item.unit_not_assigned", NotAllowed)
+    when(item, progress(clerk(B))).refused("item.not_signed_for", RuleViolation)
+    when(item, progress(OFFICE)).refused("role.not_allowed", NotAllowed)
+    reported = when(item, progress(clerk(A), text="  完成摸底排查 ")).then(
+        "ProgressReported", unit=A, percent=40, text="完成摸底排查", attachments=[], subtask=None)
+    both = given(reported, lambda i: i.sign_for(TODAY, clerk(B)), progress(clerk(B), 100, "协办部分完成"))
+    assert [(r["unit"], r["percent"], r["text"]) for r in both.reports] == [
+        (A, 40, "完成摸底排查"), (B, 100, "协办部分完成")]
+    assert both.progress_percent == 40  # the lead unit's report speaks for the item
+
+
+@pytest.mark.parametrize("percent, text, attachments, rule", [
+    (-1, "进展", None, "progress.bad_percent"),
+    (101, "进展", None, "progress.bad_percent"),
+    ("50", "进展", None, "progress.bad_percent"),
+    (50, "   ", None, "progress.text_required"),
+    (50, "进展", [{"sha256": "ab" * 32}], "attachment.name_required"),
+    (50, "进展", [{"name": "a.pdf", "size": 5}], "attachment.not_stored"),  # a typed name, no file
+])
+def test_a_progress_report_is_checked(percent, text, attachments, rule):
+    when(signed(), progress(clerk(A), percent, text, attachments)).refused(rule, InvalidInput)
+
+
+@pytest.mark.parametrize("percent", [0, 100])
+def test_progress_percent_bounds_are_accepted(percent):
+    assert when(signed(), progress(clerk(A), percent)).then("ProgressReported").progress_percent == percent
+
+
+def test_completion_is_reported_by_the_signed_lead_unit_and_sent_back_or_signed_off_by_the_office():
+    item = given(registered(), assign(A, [B]), lambda i: i.sign_for(TODAY, clerk(B)))
+    when(item, completion(clerk(A))).refused("item.not_signed_for", RuleViolation)
+    item = given(item, lambda i: i.sign_for(TODAY, clerk(A)))
+    when(item, completion(clerk(B))).refused("item.lead_unit_only", NotAllowed)
+    when(item, completion(clerk(A), " ")).refused("completion.summary_required", InvalidInput, field="summary")
+    when(item, lambda i: i.sign_off("", TODAY, OFFICE)).refused("item.not_reported_complete", RuleViolation)
+    when(item, lambda i: i.send_back("材料不全", TODAY, OFFICE)).refused("item.not_reported_complete", RuleViolation)
+
+    for round_ in (1, 2):
+        item = when(item, completion(clerk(A), f"第{round_}次报办结")).then("CompletionReported", summary=f"第{round_}次报办结")
+        assert item.status is ItemStatus.COMPLETION_REPORTED
+        when(item, progress(clerk(A), 100, "补充")).refused("item.awaiting_office", RuleViolation)
+        when(item, lambda i: i.send_back("  ", TODAY, OFFICE)).refused("send_back.reasons_required", InvalidInput,
+                                                                        field="reasons")
+        item = when(item, lambda i: i.send_back("现场核查仍有问题", TODAY, OFFICE)).then("SentBack")
+        assert (item.status, item.times_sent_back, item.completion) == (ItemStatus.IN_PROGRESS, round_, None)
+
+    item = given(item, completion(clerk(A), "第3次报办结"))
+    when(item, lambda i: i.sign_off("", TODAY, clerk(A))).refused("role.not_allowed", NotAllowed)
+    done = when(item, lambda i: i.sign_off("核验通过", TODAY, OFFICE)).then("SignedOff", note="核验通过", on=TODAY)
+    assert (done.status, done.closed_on, done.times_sent_back) == (ItemStatus.SIGNED_OFF, TODAY, 2)
+    assert [s for _, s in done.status_history] == [
+        "registered", "assigned", "in_progress", "completion_reported", "in_progress",
+        "completion_reported", "in_progress", "completion_reported", "signed_off"]
+
+
 # ---------------------------------------------------------------------------------------- through the service
 def test_these_rules_run_without_a_database(app, request):
     """``stores("memory")``: the fast tier (not ``storage``), on eventsourcing's in-memory store."""

@@ -1,5 +1,6 @@
-"""Organisation: units (code and active name unique, rename, retire), leaders, the roster over time,
-AB-role cover (AB角) and district isolation."""
+"""Organisation through the service: units (code and active name unique, who registers, rename read
+back, retired units refused where they are used), leaders' codes, the roster over time read back, and
+district isolation.  The aggregates' own rules (names, retiring, AB角 cover): tests/test_organisation_rules.py."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +8,7 @@ from datetime import date
 import pytest
 
 from domain.actor import Actor, Role
-from domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
+from domain.errors import NotAllowed, NotFound, RuleViolation
 from domain.leadership import LeaderTitle, Roster
 from domain.organisation import NumberRegister, Unit, UnitKind
 from domain.sources import SourceKind
@@ -77,17 +78,15 @@ def test_rename_keeps_the_former_name(app, store_env, clock, district, office):
         fresh.close()
 
 
-@pytest.mark.parametrize("name, error, rule", [
-    ("建桥街", RuleViolation, "unit.name_taken"),  # another active unit's name
-    ("晴川街", RuleViolation, "unit.same_name"),
-    ("  ", InvalidInput, "unit.name_required"),
-])
-def test_bad_renames_are_refused(app, district, office, name, error, rule):
-    refused(app, error, rule, lambda: app.rename_unit(district["U01"].id, name, office), district["U01"].id)
+def test_a_rename_to_another_active_units_name_is_refused(app, district, office):
+    # (a blank name, the same name, a retired unit: the unit's own rules, tests/test_organisation_rules.py)
+    refused(app, RuleViolation, "unit.name_taken", lambda: app.rename_unit(district["U01"].id, "建桥街", office),
+            district["U01"].id)
     assert app.unit(district["U01"].id, office).name == "晴川街"
 
 
-def test_retired_unit_cannot_be_assigned_renamed_placed_or_retired_again(app, district, office):
+def test_retired_unit_cannot_be_assigned_or_placed(app, district, office):
+    # (nor renamed or retired again: the unit's own rules, tests/test_organisation_rules.py)
     u01 = district["U01"].id
     app.retire_unit(u01, "区划调整", office, on=date(2026, 2, 1))
     assert app.unit(u01, office).retired_on == date(2026, 2, 1)
@@ -97,8 +96,6 @@ def test_retired_unit_cannot_be_assigned_renamed_placed_or_retired_again(app, di
     refused(app, RuleViolation, "unit.retired", lambda: app.assign_item(item.id, u01, [], office), item.id)
     refused(app, RuleViolation, "unit.retired",
             lambda: app.assign_item(item.id, district["U02"].id, [u01], office), item.id)
-    refused(app, RuleViolation, "unit.retired", lambda: app.rename_unit(u01, "晴川街道", office), u01)
-    refused(app, RuleViolation, "unit.retired", lambda: app.retire_unit(u01, "再次撤销", office), u01)
     leader = app.register_leader("L1", LeaderTitle.VICE_HEAD, "城建", office)
     refused(app, RuleViolation, "unit.retired",
             lambda: app.place_unit(u01, leader.id, date(2026, 3, 1), office), Roster.id_for(D))
@@ -153,26 +150,7 @@ def test_who_was_in_charge_across_a_mid_year_portfolio_change(app, store_env, cl
             lambda: app.place_unit(u01, l2, date(2026, 8, 1), office), Roster.id_for(D))
 
 
-def test_ab_cover_acts_during_a_recorded_absence(app, district, leaders, office):
-    u01, l1, l3 = district["U01"].id, leaders["L1"].id, leaders["L3"].id
-    app.place_unit(u01, l1, date(2026, 1, 1), office)
-    app.set_cover(l1, l3, date(2026, 1, 1), office)
-    app.record_absence(l1, date(2026, 3, 10), date(2026, 3, 12), office)
-    roster = app.roster(D)
-    assert roster.acting_leader(u01, date(2026, 3, 9)) == (l1, False)
-    assert roster.acting_leader(u01, date(2026, 3, 10)) == (l3, True)
-    assert roster.acting_leader(u01, date(2026, 3, 12)) == (l3, True)
-    assert roster.acting_leader(u01, date(2026, 3, 13)) == (l1, False)
-    assert roster.leader_in_charge(u01, date(2026, 3, 11)) == l1  # cover does not change the portfolio
-
-
-def test_absence_without_an_ab_pair_is_refused(app, district, leaders, office):
-    roster_id = Roster.id_for(D)
-    refused(app, RuleViolation, "roster.no_cover",
-            lambda: app.record_absence(leaders["L2"].id, date(2026, 3, 10), date(2026, 3, 12), office), roster_id)
-    refused(app, RuleViolation, "roster.cover_self",
-            lambda: app.set_cover(leaders["L2"].id, leaders["L2"].id, date(2026, 1, 1), office), roster_id)
-    assert app.roster(D).absences == [] and app.roster(D).cover_pairs == []
+# AB角 cover during an absence, and its refusals: the roster's own rules, tests/test_organisation_rules.py.
 
 
 # ---- districts are isolated ------------------------------------------------------------------------
@@ -207,9 +185,3 @@ def test_units_and_leaders_cannot_be_registered_with_a_future_date(app, district
             lambda: app.register_leader("L9", LeaderTitle.VICE_HEAD, "农业", office, on=tomorrow),
             NumberRegister.id_for(D, "leader", None))
     assert len(app.units(D)) == 2 and app.leaders(D) == []
-
-
-def test_retiring_a_unit_needs_a_reason(app, district, office):
-    u01 = district["U01"].id
-    refused(app, InvalidInput, "unit.retire_reason_required", lambda: app.retire_unit(u01, "  ", office), u01)
-    assert app.unit(u01, office).active
