@@ -4,6 +4,9 @@ on plain values for the aggregates and the projectors alike.
 * still due (仍在办理时限内) — open and waiting on the unit, not on the office: the deadline runs;
 * overdue on a day (逾期) — still due and the deadline passed before that day (the read models'
   SQL says the same: ``still_due = 1 AND deadline < day``);
+* working days overdue (逾期工作日) — the working days after the deadline up to and including the
+  day, and at least one from the first overdue day on, rest day or not: a record overdue is never
+  "0 working days" late (the ledger's SQL says the same with the working-day ordinals);
 * a month owed a monthly report (按月专报) — a whole month after the one of assignment at whose end
   the item was with the lead unit (待签收 or 办理中), in which the lead unit reported nothing;
   its miss happened on the first day of the next month;
@@ -45,6 +48,15 @@ def past_deadline(due: bool, deadline: date | str | None, day: date | str) -> bo
 def overdue_on(kind: str, status: str, deadline: date | str | None, day: date | str) -> bool:
     """Whether a ``kind`` record in ``status`` with ``deadline`` is overdue (逾期) on ``day``."""
     return past_deadline(still_due(kind, status), deadline, day)
+
+
+def working_days_overdue(overdue: bool, working_days_since_deadline: int) -> int:
+    """How many working days an ``overdue`` record is late, given the working days counted after its
+    deadline up to the day (``WorkingDayCalendar.working_days_between(deadline, day)``, or the
+    difference of the two days' working-day ordinals): at least 1 once overdue — a deadline on a
+    Friday makes the record one working day late on the Saturday, and still one on the Monday — and
+    0 while it is not overdue.  The escalation ladder, the ledger and the pages all count so."""
+    return max(working_days_since_deadline, 1) if overdue else 0
 
 
 # -- months ---------------------------------------------------------------------------------------------
@@ -100,5 +112,5 @@ def item_progress(status: str, subtask_percents: Iterable[int], lead_percent: in
     return lead_percent or 0
 
 
-__all__ = ["STILL_DUE", "OWES_MONTHLY_REPORT", "SIGNED_OFF", "DONE_PERCENT", "still_due", "past_deadline",
+__all__ = ["STILL_DUE", "OWES_MONTHLY_REPORT", "SIGNED_OFF", "DONE_PERCENT", "still_due", "past_deadline", "working_days_overdue",
            "overdue_on", "month_key", "month_end", "month_after", "months_owed", "roll_up", "item_progress"]

@@ -47,7 +47,7 @@ class EscalationQueries:
 
     @staticmethod
     def _facts(r: LedgerRow, overdue_notices: set) -> CaseFacts:
-        return CaseFacts(kind=r.kind, working_days_overdue=max(-(r.working_days_left or 0), 0), urges=r.urges,
+        return CaseFacts(kind=r.kind, working_days_overdue=r.working_days_overdue, urges=r.urges,
                          notices=r.notices, notice_reply_overdue=r.entry_id in overdue_notices,
                          criticisms=r.criticisms, interviews=r.interviews, referral=r.referral)
 

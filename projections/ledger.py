@@ -344,6 +344,7 @@ class _Query:
         else:
             states, self.relation_params = states_on(district, day)
             self.relation = f"{states} l"
+        # domain.due.working_days_overdue in SQL: the ordinals' difference, at least 1 once overdue
         overdue = ("(CASE WHEN l.still_due = 1 AND l.deadline < ? THEN CASE WHEN t.o - wd.ordinal > 1"
                    " THEN t.o - wd.ordinal ELSE 1 END ELSE 0 END)")
         self.overdue = overdue

@@ -10,7 +10,7 @@ from builders import DistrictBuilder
 
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
 
-pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
+pytestmark = pytest.mark.stores("sqlite", "postgres")  # the watch reads its candidates from the read side
 
 
 @pytest.fixture
@@ -59,3 +59,16 @@ def test_switched_off_it_stops(app, clock, late):
     app.switch_auto_urging(False, world.office)
     clock.set(date(2026, 3, 23))
     assert app.tick().automatic_urges == 0
+
+
+def test_a_rest_day_after_the_deadline_counts_one_working_day_late_but_urges_wait_for_a_working_day(app, clock, late):
+    world, item, _ = late  # deadline Friday 2026-03-20
+    app.switch_auto_urging(True, world.office)
+    clock.set(date(2026, 3, 21))  # Saturday: the missed deadline is recorded, nobody is urged
+    saturday = app.tick()
+    assert (saturday.deadlines_missed, saturday.automatic_urges) == (1, 0)
+    clock.set(date(2026, 3, 22))
+    assert app.tick().automatic_urges == 0
+    clock.set(date(2026, 3, 23))  # Monday: one working day late, as the ledger has said since Saturday
+    assert app.tick().automatic_urges == 1
+    assert app.item(item, world.office).last_urged_on == date(2026, 3, 23)

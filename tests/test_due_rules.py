@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from domain.due import (DONE_PERCENT, item_progress, month_after, month_end, month_key, months_owed, overdue_on,
-                        past_deadline, roll_up, still_due)
+                        past_deadline, roll_up, still_due, working_days_overdue)
 from domain.item import ItemStatus
 from domain.rectification import RectificationStatus
 
@@ -89,3 +89,11 @@ def test_progress_rolls_up_from_the_subtasks_and_is_done_once_signed_off():
     assert item_progress("in_progress", [], lead_percent=90) == 90
     assert item_progress("assigned", [], lead_percent=None) == 0
     assert item_progress("signed_off", [40], lead_percent=70) == DONE_PERCENT
+
+
+def test_an_overdue_record_is_at_least_one_working_day_late_from_its_first_overdue_day():
+    # deadline Friday 2026-03-20: Saturday and Sunday add no working day, Monday is the first
+    assert working_days_overdue(True, 0) == 1  # Saturday: overdue, so one working day late already
+    assert working_days_overdue(True, 1) == 1  # Monday
+    assert working_days_overdue(True, 2) == 2  # Tuesday
+    assert working_days_overdue(False, 3) == 0  # signed off, or waiting on the office: not late

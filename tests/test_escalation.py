@@ -1,4 +1,5 @@
-"""The escalation ladder: the policy by itself, the office's queue and the backtest (both stores)."""
+"""The escalation ladder through the service: the office's queue and the backtest on the read models, and a
+rectification task climbing the whole ladder (both stores)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import date
 import pytest
 from builders import DistrictBuilder, events_recorded
 
-from domain.errors import InvalidInput, NotAllowed, RuleViolation
-from domain.escalation import CaseFacts, EscalationRules, Step, next_step, rule_words
+from domain.errors import NotAllowed, RuleViolation
+from domain.escalation import EscalationRules, Step
 from domain.rectification import ProblemSource, Severity
 from projections.escalation import EscalationQueries
 from projections.ledger import LedgerQueries
@@ -18,49 +19,7 @@ from projections.read_side import ReadSide
 RULES = EscalationRules.load("2026-v1")
 
 
-@pytest.mark.parametrize("facts, step, rule", [
-    (CaseFacts("item", 0), None, None),
-    (CaseFacts("item", 1), Step.URGE, "urge.overdue"),
-    (CaseFacts("item", 2, urges=1), Step.URGE, "urge.overdue"),
-    (CaseFacts("item", 3, urges=2), Step.NOTICE, "notice.urged_or_long_overdue"),
-    (CaseFacts("item", 5), Step.NOTICE, "notice.urged_or_long_overdue"),
-    (CaseFacts("item", 8, urges=2, notices=1), None, None),  # notice out, reply not yet overdue
-    (CaseFacts("item", 9, urges=2, notices=1, notice_reply_overdue=True), Step.CRITICISE, "criticise.notice_reply_overdue"),
-    (CaseFacts("item", 12, notices=1, notice_reply_overdue=True, criticisms=1), Step.INTERVIEW,
-     "interview.criticised_still_overdue"),
-    (CaseFacts("item", 39, notices=1, criticisms=1, interviews=1), None, None),
-    (CaseFacts("item", 40, notices=1, criticisms=1, interviews=1), Step.REFERRAL, "referral.interviewed_still_overdue"),
-    (CaseFacts("item", 60, notices=1, criticisms=1, interviews=1, referral="proposed"), None, None),
-    # rectification tasks climb the same ladder
-    (CaseFacts("rectification", 1), Step.URGE, "urge.overdue"),
-    (CaseFacts("rectification", 6), Step.NOTICE, "notice.urged_or_long_overdue"),
-    (CaseFacts("rectification", 9, notices=1), None, None),
-    (CaseFacts("rectification", 9, notices=1, notice_reply_overdue=True), Step.CRITICISE,
-     "criticise.notice_reply_overdue"),
-    (CaseFacts("rectification", 45, notices=1, criticisms=1, interviews=1), Step.REFERRAL,
-     "referral.interviewed_still_overdue"),
-])
-def test_the_policy_climbs_the_ladder_one_step_at_a_time(facts, step, rule):
-    advice = next_step(facts, RULES)
-    assert (advice.step, advice.rule) == (step, rule) if step else advice is None
-
-
-def test_every_rule_the_policy_names_is_told_in_the_offices_words_with_its_thresholds():
-    """The queue shows why in words (升级依据), never the rule id (that stays in the API)."""
-    assert rule_words("notice.urged_or_long_overdue", RULES) == "催办满2次或逾期满5个工作日，发督办通知"
-    assert rule_words("referral.interviewed_still_overdue", RULES) == "约谈后逾期仍满40个工作日，建议移交纪检监察"
-    for rule in ("urge.overdue", "criticise.notice_reply_overdue", "interview.criticised_still_overdue"):
-        assert rule_words(rule, RULES) != "升级规则" and "." not in rule_words(rule, RULES)
-
-
-def test_the_evidence_says_why_in_plain_words():
-    advice = next_step(CaseFacts("item", 9, urges=2, notices=1, notice_reply_overdue=True), RULES)
-    assert advice.evidence == "逾期9个工作日；已催办2次；督办通知逾期未回复"
-
-
-def test_unknown_rule_versions_are_refused():
-    with pytest.raises(InvalidInput):
-        EscalationRules.load("2099-v9")
+# The policy by itself (next_step, its thresholds, evidence and words): tests/test_escalation_rules.py.
 
 
 @pytest.fixture
@@ -93,8 +52,13 @@ def test_the_queue_names_the_step_the_rule_and_the_evidence(app, clock, office_d
     read_side.catch_up()
     top = queries.queue(world.district, date(2026, 3, 24), RULES)[0]
     assert (top.title, top.step, top.evidence) == ("X", Step.NOTICE, "逾期2个工作日；已催办2次")
-    # as things stood on Sunday the 22nd, nothing was a working day late yet
-    assert queries.queue(world.district, date(2026, 3, 24), RULES, as_of=date(2026, 3, 22)) == []
+    # as things stood on Sunday the 22nd both were late, one working day as the ledger counts (the
+    # deadline's Friday was the last day to act), and wanted their first urge
+    sunday = queries.queue(world.district, date(2026, 3, 24), RULES, as_of=date(2026, 3, 22))
+    assert [(r.title, r.step, r.evidence, r.day) for r in sunday] == [
+        ("X", Step.URGE, "逾期1个工作日", date(2026, 3, 22)), ("资金未拨付", Step.URGE, "逾期1个工作日", date(2026, 3, 22))]
+    ledger = queries.ledger.rows(world.district, date(2026, 3, 22), kinds=("item", "rectification"), overdue_only=True)
+    assert {(r.title, r.working_days_overdue) for r in ledger} == {("X", 1), ("资金未拨付", 1)}
 
 
 def test_a_backtest_records_nothing_and_finds_the_first_day_of_each_step(app, clock, office_day):
