@@ -63,6 +63,17 @@ class SchemeBook(DistrictAggregate):
         and adopted versions of that kind; the date is today or later and not before the newest
         adopted version's; a reason is given.  The settings as checked are answered."""
         actor.must_be(Role.OFFICE, doing="采用评分方案或升级规则")
+        problems, checked = self.adoption_problems(kind, settings, effective_from=effective_from, reason=reason,
+                                                   shipped=shipped, on=on)
+        problems.raise_any()
+        self._adopted(district=self.district, kind=kind.value, version_name=checked["version"], settings=checked,
+                      effective_from=effective_from, reason=(reason or "").strip(), adopted_by=actor.user, on=on,
+                      actor=actor.as_record())
+        return checked
+
+    def adoption_problems(self, kind: SchemeKind, settings: dict[str, Any], *, effective_from: date | None,
+                          reason: str, shipped: Collection[str], on: date) -> tuple[Problems, dict[str, Any] | None]:
+        """Every problem adopting ``settings`` would meet (:meth:`adopt`), and the settings as checked."""
         problems = Problems()
         checked = problems.attempt(lambda: CHECKS[kind.value](settings))
         name = str(settings.get("version") or "").strip()
@@ -80,11 +91,7 @@ class SchemeBook(DistrictAggregate):
             problems.check(latest is None or effective_from >= latest, "scheme.effective_order",
                            f"生效日期不能早于上一版本的生效日期（{latest.isoformat() if latest else ''}）。",
                            field="effective_from")
-        problems.raise_any()
-        self._adopted(district=self.district, kind=kind.value, version_name=checked["version"], settings=checked,
-                      effective_from=effective_from, reason=reason, adopted_by=actor.user, on=on,
-                      actor=actor.as_record())
-        return checked
+        return problems, checked
 
     @event("Adopted")
     def _adopted(self, district: str, kind: str, version_name: str, settings: dict[str, Any], effective_from: date,

@@ -38,7 +38,6 @@ from typing import Callable
 from uuid import UUID
 
 import pytest
-from argon2 import PasswordHasher
 from builders import events_recorded
 from evidence_samples import PNG, Upload
 from web_world import web  # noqa: F401  (the fixture)
@@ -52,14 +51,6 @@ from projections.messages import MessageQueries
 DEADLINE = date(2026, 6, 30)
 PHOTO = Upload("现场照片.png", PNG)  # the lead unit's progress report on each item carries it
 PHOTO_SHA256 = hashlib.sha256(PNG).hexdigest()
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """Cheap argon2 parameters for these tests' many users (the hash records its own parameters)."""
-    import duban.application.users as users
-
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 # -- the records a route is tried against -------------------------------------------------------------
@@ -156,6 +147,9 @@ class Route:
     # the district head's (区长: a leader who sees every unit): a vice head is refused (403)
     head: bool = False
     query: str = ""  # the query string the route is tried with (a search needs words to look for)
+    # a command on user accounts (用户账号) names no record of the district's work: only its gate is
+    # tried here (another district's account: tests/test_api_accounts.py)
+    account: bool = False
 
     @property
     def is_command(self) -> bool:
@@ -165,7 +159,8 @@ class Route:
         ident = {"item": target.item, "notice": target.notice, "rectification": target.rectification,
                  "inspection": target.inspection, "unit": target.unit, "report": target.report,
                  "reminder": target.reminder, None: None}[self.kind]
-        path = re.sub(r"\{\w+:uuid\}", str(ident), self.path).replace("{sha256:str}", PHOTO_SHA256)
+        path = re.sub(r"\{\w+:uuid\}", str(ident), self.path).replace("{sha256:str}", PHOTO_SHA256).replace(
+            "{username:str}", "other-office")
         return path + (f"?{self.query}" if self.query else "")
 
     def __str__(self) -> str:
@@ -304,8 +299,19 @@ ROUTES: list[Route] = [
     Route("POST", "/api/reports/{report_id:uuid}/issue", "report", _const(), gate=frozenset({OFFICE})),
     # a reminder read (its recipient's alone)
     Route("POST", "/api/messages/{reminder_id:uuid}/read", "reminder", gate=MESSAGED),
+    # user accounts: the administrator's, and one's own password
+    Route("POST", "/api/users", None, _const(username="new-clerk", display_name="新用户", role="office",
+                                             password="long-enough-1"), gate=frozenset({ADMIN}), account=True),
+    Route("POST", "/api/users/{username:str}/password", None, _const(password="long-enough-1"),
+          gate=frozenset({ADMIN}), account=True),
+    Route("POST", "/api/account/password", None, gate=ALL_ROLES, account=True),
+    # the deployment administrator's (平台管理员): no user of a district passes its gate
+    Route("GET", "/api/platform/districts", None, gate=frozenset({"deployment_admin"}), account=True),
+    Route("POST", "/api/platform/districts", None, _const(code="420111", name="洪山区", username="hs-admin",
+                                                          display_name="洪山区管理员", password="long-enough-1"),
+          gate=frozenset({"deployment_admin"}), account=True),
 ]
-RECORD_ROUTES = [r for r in ROUTES if r.kind is not None or r.is_command]
+RECORD_ROUTES = [r for r in ROUTES if (r.kind is not None or r.is_command) and not r.account]
 
 
 # -- the users --------------------------------------------------------------------------------------------
@@ -431,6 +437,15 @@ def test_records_of_a_foreign_unit_and_of_another_district_are_refused_and_nothi
                 expected = CO_UNIT.get(route.path.rsplit("/", 1)[-1], 403) \
                     if route.kind == "item" and not route.gate else foreign_answer(route, user)
                 _try(web, client, route, matrix.a, expected, problems, user.username, "the item it helps with")
+    assert not problems, f"{len(problems)} wrong answers:\n" + "\n".join(problems)
+
+
+def test_account_routes_refuse_other_roles_before_reading_anything(web):
+    problems: list[str] = []
+    for user in USERS:
+        client = web.client(user.username)
+        for route in (r for r in ROUTES if r.account and user.role not in r.gate):
+            _try(web, client, route, random_target(), 403, problems, user.username, "an account")
     assert not problems, f"{len(problems)} wrong answers:\n" + "\n".join(problems)
 
 

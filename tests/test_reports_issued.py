@@ -19,7 +19,7 @@ from domain.actor import Actor, Role
 from domain.leadership import LeaderTitle
 from domain.push_channels import ChannelKind
 from domain.errors import DomainError
-from domain.report_document import FreeText, ReportDocument, ReportStatus
+from domain.report_document import ReportDocument, ReportStatus
 from projections.queries import ReadQueries
 from projections.ranking import latest_scheme
 
@@ -47,7 +47,7 @@ def test_a_drafted_bulletin_edited_and_issued_is_numbered_frozen_and_the_same_af
     listed = {r.report_id: r for r in ReadQueries(read_side.read_models).reports.page(seed.code).rows}
     assert (listed[report_id.hex].period, listed[report_id.hex].status) == ("2026-09", ReportStatus.DRAFT)
 
-    app.edit_report(report_id, FreeText(foreword=FOREWORD, comments="各单位要对照通报逐项整改。"), office)
+    app.edit_report(report_id, office, foreword=FOREWORD, comments="各单位要对照通报逐项整改。")
     # the district head's post has a 企业微信 robot: the issued bulletin is sent there (issue 16, point 2)
     [head] = [leader for leader in app.leaders(seed.code) if leader.title is LeaderTitle.DISTRICT_HEAD]
     app.configure_push_channel(ChannelKind.WECOM, f"leader:{head.id.hex}",
@@ -58,7 +58,7 @@ def test_a_drafted_bulletin_edited_and_issued_is_numbered_frozen_and_the_same_af
     words = _text(frozen)
     assert FOREWORD in words and "督通〔2026〕1号" in words and "2026年9月" in words
     with pytest.raises(DomainError) as refused:
-        app.edit_report(report_id, FreeText(foreword="改一改"), office)
+        app.edit_report(report_id, office, foreword="改一改")
     assert refused.value.rule == "report.issued"
     read_side.catch_up()
     told = [m for m in ReadQueries(read_side.read_models).messages.messages(seed.code, f"leader:{head.id.hex}")

@@ -1,7 +1,8 @@
 """Irreversible steps ask for confirmation (确认) before they are recorded.
 
-办结销号, 整改销号, 通报批评, 提出移交纪检监察 and its approval, and 终止办理 (the office accepting a
-report that an item cannot be implemented) cannot be taken back.  Their forms carry a checkbox named
+办结销号, 整改销号, 通报批评, 提出移交纪检监察 and its approval, 终止办理 (the office accepting a
+report that an item cannot be implemented) and adopting a scoring scheme or an escalation rule set
+(采用新版本) cannot be taken back.  Their forms carry a checkbox named
 ``confirmed`` beside the sentence kept here; :func:`web.commands.form_command` refuses a post
 without it (beside the checkbox, with the form's other problems), so nothing is recorded.  The one
 list of such steps is :data:`CONFIRMATIONS`, keyed by the command class the form posts; the API
@@ -19,6 +20,7 @@ from duban.commands.items import (Criticise, DecideCannotImplement, DecideReferr
                                   SignOffItem)
 from duban.commands.rectifications import (CriticiseRectification, DecideRectificationReferral,
                                            ProposeRectificationReferral, SignOffRectification)
+from duban.commands.schemes import AdoptSchemeVersion
 from web.forms import Form
 
 FIELD = "confirmed"
@@ -49,6 +51,7 @@ CONFIRMATIONS: dict[type[Command], Confirmation] = {
     DecideRectificationReferral: Confirmation("我已审阅移交理由，确认同意移交纪检监察。", _yes("approve")),
     DecideCannotImplement: Confirmation("我已核实不能办理的原因，确认同意终止办理（不同意时无需勾选）。",
                                         _yes("accept")),
+    AdoptSchemeVersion: Confirmation("我已核对以上设置和预览结果，确认自生效日期起采用该版本。"),
 }
 
 

@@ -107,14 +107,6 @@ class Form:
             value = value[0] if value else ""
         return str(value).strip()
 
-    def text(self, name: str, label: str, *, required: bool = True, max_length: int = 4000) -> str:
-        value = self._raw(name)
-        if required and not value:
-            raise InvalidInput("form.required", f"请填写{label}。", field=name)
-        if len(value) > max_length:
-            raise InvalidInput("form.too_long", f"{label}不能超过{max_length}字。", field=name)
-        return value
-
     def day(self, name: str, label: str, *, required: bool = True) -> date | None:
         value = self._raw(name)
         if not value:
@@ -180,9 +172,12 @@ class Form:
         except ValueError:
             raise InvalidInput("form.bad_choice", f"{label}无效，请重新选择。", field=name) from None
 
-    def refused(self, error: DomainError) -> FormState:
-        """The state to draw the form again with: what was typed and why it was refused."""
-        return FormState(action=self.action, values=dict(self.data), error=error)
+    def refused(self, error: DomainError, *, secret: Iterable[str] = ()) -> FormState:
+        """The state to draw the form again with: what was typed (but the ``secret`` fields: a
+        password typed is never drawn again) and why it was refused."""
+        hidden = set(secret)
+        return FormState(action=self.action, values={k: v for k, v in self.data.items() if k not in hidden},
+                         error=error)
 
     @staticmethod
     def status(error: DomainError) -> int:

@@ -87,8 +87,10 @@ class ReportCommands(Part):
         actor.must_be(Role.OFFICE, Role.ADMIN, Role.LEADER, doing="查看督查报告")
         return self._get(ReportDocument, report_id, actor)
 
-    def edit_report(self, report_id: UUID, texts: FreeText, actor: Actor, *, expected_version: int | None = None,
-                    on: date | None = None) -> ReportDocument:
+    def edit_report(self, report_id: UUID, actor: Actor, *, foreword: str = "", highlights: str = "",
+                    comments: str = "", expected_version: int | None = None, on: date | None = None) -> ReportDocument:
+        """The draft's own words (前言, 工作亮点, 督查室意见), each replaced by the text given."""
+        texts = FreeText(foreword=foreword, highlights=highlights, comments=comments)
         return self._change("edit_report", ReportDocument, report_id, actor, on,
                             lambda report, day: report.edit(texts, day, actor), expected_version)
 

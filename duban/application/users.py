@@ -41,13 +41,14 @@ def _check_password(password: str) -> None:
 
 
 class UserCommands(Part):
-    def add_user(self, *, username: str, password: str, role: Role, district: str, actor: Actor,
+    def add_user(self, *, username: str, password: str, role: Role, actor: Actor, district: str | None = None,
                  display_name: str = "", unit: UUID | None = None, leader: UUID | None = None,
                  on: date | None = None) -> UserAccount:
-        """添加用户: a district's administrator, in their own district (``district`` another one
-        answers as one that does not exist).  Every problem with the name, the role's unit or leader
-        and the password is reported at once (``InputProblems``)."""
+        """添加用户: a district's administrator, in their own district (the default; ``district``
+        another one answers as one that does not exist).  Every problem with the name, the role's unit
+        or leader and the password is reported at once (``InputProblems``)."""
         day = self._on(on)
+        district = actor.district if district is None else district
 
         def work():
             UserAccount.may_give(actor, role, district)
@@ -74,6 +75,15 @@ class UserCommands(Part):
         problems.attempt(lambda: _check_password(password))
         return problems
 
+    def account_problems(self, actor: Actor, username: str = "", password: str = "", role: Role | None = None,
+                         unit: UUID | None = None, leader: UUID | None = None) -> Problems:
+        """Every problem of an account the administrator adds to their own district (``AddUser``):
+        those of :meth:`new_account_problems`, and a role no district's account takes."""
+        problems = self.new_account_problems(username, password, role, unit, leader)
+        if role is not None:
+            problems.attempt(lambda: UserAccount.may_give(actor, role, actor.district))
+        return problems
+
     def set_up_district(self, *, code: str, name: str, admin: str, password: str, actor: Actor,
                         display_name: str = "", on: date | None = None) -> UserAccount:
         """开设区并添加首位管理员: a new district's first step, by a deployment administrator (平台管理员)
@@ -90,13 +100,17 @@ class UserCommands(Part):
 
         return self._run("set_up_district", actor, UserAccount.id_for(admin or "-"), work)[-1]
 
-    def district_setup_problems(self, code: str, name: str, admin: str, password: str,
-                                day: date | None = None) -> Problems:
+    def district_setup_problems(self, code: str = "", name: str = "", admin: str = "", password: str = "",
+                                on: date | None = None) -> Problems:
         """Every problem with a new district's code and name and its first administrator's name and
-        password, to report at once (a code already opened is refused when it is recorded)."""
+        password, to report at once: the code's and name's form and a code already opened, beside the
+        administrator's (a code opened meanwhile is refused again when it is recorded)."""
         problems = self.new_account_problems(admin, password, Role.ADMIN)
         probe = Actor("probe", Role.DEPLOYMENT_ADMIN, DEPLOYMENT)
-        problems.attempt(lambda: District.open(code, name, day or self._today(), probe))  # the code's and name's form
+        district = problems.attempt(lambda: District.open(code, name, on or self._today(), probe))
+        if district is not None:
+            problems.attempt(lambda: require_input(self._find(District, district.id) is None, "district.exists",
+                                                   f"区划代码{code}已开设。", field="code"))
         return problems
 
     def add_deployment_admin(self, *, username: str, password: str, actor: Actor, display_name: str = "",
@@ -129,7 +143,7 @@ class UserCommands(Part):
         return self._find(UserAccount, UserAccount.id_for(username), readonly=True)
 
     def users(self) -> list[UserAccount]:
-        return [self._get(UserAccount, i) for i in self._registered_ids(DEPLOYMENT, "user", [None])]
+        return [self._get(UserAccount, i) for i in self._registered_ids(DEPLOYMENT, "user")]
 
     def disable_user(self, username: str, actor: Actor, on: date | None = None) -> UserAccount:
         """Disable the account and end every session of it."""
@@ -148,15 +162,18 @@ class UserCommands(Part):
         self.logins.unlock(username)
         return account
 
-    def change_password(self, current: str, new: str, actor: Actor, on: date | None = None) -> UserAccount:
-        """修改密码: one's own, knowing the current one; every session of the account ends (the web
-        page keeps the one it was changed from, under a new session id)."""
+    def change_password(self, current: str, password: str, confirm: str, actor: Actor,
+                        on: date | None = None) -> UserAccount:
+        """修改密码: one's own, knowing the current one, the new one typed twice (``confirm``); every
+        session of the account ends (the web page keeps the one it was changed from, under a new
+        session id)."""
         def change(account: UserAccount, day: date) -> None:
+            require_input(password == confirm, "user.passwords_differ", "两次输入的新密码不一致。", field="confirm")
             require_input(self.authenticate(actor.user, current) is not None, "user.wrong_password",
                           "当前密码不正确。", field="current")
-            require_input(new != current, "user.same_password", "新密码不能与当前密码相同。", field="password")
-            _check_password(new)
-            account.change_password(_hasher.hash(new), day, actor)
+            require_input(password != current, "user.same_password", "新密码不能与当前密码相同。", field="password")
+            _check_password(password)
+            account.change_password(_hasher.hash(password), day, actor)
         account = self._account_change("change_password", actor.user, actor, on, change)
         self._end_sessions(actor.user, actor, "change_password")
         return account

@@ -17,7 +17,7 @@ import re
 import typing
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Mapping, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Callable, ClassVar, Iterable, Mapping, TypeVar, Union, get_args, get_origin
 from uuid import UUID
 
 import msgspec
@@ -43,6 +43,10 @@ class Command(Struct, kw_only=True, forbid_unknown_fields=True):
     #: The name the handler gives the record the command is aimed at, where it is not its first
     #: parameter (empty: the first).
     target: ClassVar[str] = ""
+    #: The application's method that finds the problems only the application can find in the fields
+    #: (a user name taken, a weak password …), reported with the fields' own at once (empty: none;
+    #: ``Duban.input_problems``).
+    checks: ClassVar[str] = ""
 
 
 class VersionedCommand(Command, kw_only=True, forbid_unknown_fields=True):
@@ -76,9 +80,14 @@ def field_label(cls: type[Struct], name: str) -> str:
 
 
 # -- reading a command ------------------------------------------------------------------------------
-def decode(cls: type[C], data: Any, *, form: bool = False) -> C:
+Checks = Callable[[dict[str, Any]], Iterable[DomainError]]
+"""The problems only the application finds, given the fields read well by name (``Command.checks``)."""
+
+
+def decode(cls: type[C], data: Any, *, form: bool = False, checks: Checks | None = None) -> C:
     """The command ``cls`` from ``data`` (a JSON object, or a posted form's fields with ``form``), or
-    ``InputProblems`` naming every field that is missing, unknown or of the wrong kind.
+    ``InputProblems`` naming every field that is missing, unknown or of the wrong kind — and, with
+    ``checks``, every problem it finds in the fields read well, about a field not already blamed.
 
     A form's fields are text: they are read leniently (``"12"`` is 12, ``"on"`` is true, an empty
     field is not given), and a list of objects comes as ``name[0].field`` keys."""
@@ -86,7 +95,11 @@ def decode(cls: type[C], data: Any, *, form: bool = False) -> C:
         raise InvalidInput("request.body_required", "缺少请求体（JSON对象）。")
     problems: list[DomainError] = []
     kept: dict[str, list[int]] = {}
-    value = _struct(cls, _nested(data, kept) if form else dict(data), "", problems, form)
+    read: dict[str, Any] = {}
+    value = _struct(cls, _nested(data, kept) if form else dict(data), "", problems, form, read)
+    if checks is not None:
+        blamed = {p.field for p in problems}
+        problems += [p for p in checks(plain(value) if value is not None else read) if p.field not in blamed]
     if problems:
         raise InputProblems([_as_posted(p, kept) for p in problems])
     return value  # type: ignore[return-value]
@@ -102,8 +115,10 @@ def _as_posted(problem: DomainError, kept: dict[str, list[int]]) -> DomainError:
 
 
 def _struct(cls: type[Struct], data: Mapping[str, Any], prefix: str, problems: list[DomainError],
-            form: bool) -> Struct | None:
-    found: dict[str, Any] = {}
+            form: bool, found: dict[str, Any] | None = None) -> Struct | None:
+    """The struct ``cls`` from ``data``, or None with its problems noted; ``found`` keeps the fields
+    read well, by name."""
+    found = {} if found is None else found
     known = set()
     for field in msgspec.structs.fields(cls):
         known.add(field.encode_name)
@@ -322,4 +337,4 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["Attachment", "Attachments", "Command", "VersionedCommand", "decode", "field_label", "plain"]
+__all__ = ["Attachment", "Attachments", "Checks", "Command", "VersionedCommand", "decode", "field_label", "plain"]

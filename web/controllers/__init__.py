@@ -5,6 +5,7 @@ from web.controllers.admin import AdminUsersController
 from web.controllers.admin_organisation import (AdminHomeController, AdminLeadersController, AdminRosterController,
                                                 AdminUnitsController)
 from web.controllers.api import ApiController
+from web.controllers.api_accounts import AccountApiController, UsersApiController
 from web.controllers.api_inspections import InspectionsApiController
 from web.controllers.api_backtest import BacktestApiController
 from web.controllers.api_deadlines import DeadlinesApiController
@@ -31,6 +32,7 @@ from web.controllers.office_oversight import OfficeOversightController
 from web.controllers.office_rectifications import OfficeRectificationController
 from web.controllers.office_schemes import OfficeSchemesController
 from web.controllers.api_schemes import SchemesApiController
+from web.controllers.api_platform import PlatformApiController
 from web.controllers.platform import PlatformController
 from web.controllers.reports import HeadReportController, OfficeReportsController
 from web.controllers.search import SearchApiController, SearchController
@@ -45,4 +47,5 @@ CONTROLLERS = [home, chain_page, ChainApiController, OfficeController, OfficeOve
                BacktestApiController, SearchController, SearchApiController, MessagesController, MessagesApiController, OfficePushController,
                HeadReportController, OfficeReportsController, HeadReportApiController,
                OfficeBehaviourController, LeaderBehaviourController, BehaviourApiController,
-               OfficeSchemesController, SchemesApiController]
+               OfficeSchemesController, SchemesApiController, UsersApiController, AccountApiController,
+               PlatformApiController]

@@ -10,10 +10,12 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from domain.errors import DomainError, InvalidInput
 from domain.actor import Actor
+from domain.errors import DomainError
 from duban.application import Duban
+from duban.commands.accounts import ChangePassword
 from web.auth import start_session
+from web.commands import form_command
 from web.context import done, page, today
 from web.forms import NO_FORM, Form, FormBody
 
@@ -29,13 +31,8 @@ class AccountController(Controller):
 
     @post("/password", sync_to_thread=True)
     def change_password(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], data: FormBody) -> Template | Redirect:
-        form = Form(data, action="password")
         try:
-            current = form.text("current", "当前密码", max_length=200)
-            new = form.text("password", "新密码", max_length=200)
-            if new != form.text("confirm", "确认新密码", max_length=200):
-                raise InvalidInput("user.passwords_differ", "两次输入的新密码不一致。", field="confirm")
-            duban.change_password(current, new, actor)
+            duban.execute(form_command(ChangePassword, data), actor)
         except DomainError as error:  # the typed passwords are not drawn again
             return page("account/password.html", actor, today(duban), status_code=Form.status(error),
                         form=Form({}, action="password").refused(error))

@@ -16,13 +16,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from domain.actor import Actor, Role
-from domain.errors import DomainError, InvalidInput, NotFound, Problems
+from domain.actor import Actor
+from domain.errors import DomainError, NotFound
 from domain.users import DISTRICT_ROLES, UserAccount
 from duban.application import Duban
 from duban.clock import CHINA
+from duban.commands.accounts import AddUser, ResetPassword
 from web.auth import USERS_AREA, start_session
 from web.context import Reads, done, page, today
+from web.commands import form_command
 from web.controllers.admin_organisation import post_words
 from web.forms import NO_FORM, Form, FormBody, FormState
 
@@ -54,7 +56,7 @@ def user_lines(duban: Duban, actor: Actor, reads: Reads) -> list[UserLine]:
             for a in accounts]
 
 
-def _account(duban: Duban, actor: Actor, username: str) -> UserAccount:
+def district_account(duban: Duban, actor: Actor, username: str) -> UserAccount:
     """The account of the administrator's district (another district's answers like an unknown one)."""
     account = duban.user(username)
     if account is None or account.district != actor.district:
@@ -73,7 +75,7 @@ class AdminUsersController(Controller):
     @get("/{username:str}", sync_to_thread=True)
     def account(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], username: FromPath[str]) -> Template:
         """One account and its history (账号变更记录): opened, passwords reset or changed, disabled."""
-        account = _account(duban, actor, username)
+        account = district_account(duban, actor, username)
         return page("admin/user.html", actor, today(duban), holder=account,
                     history=duban.account_history(username, actor))
 
@@ -81,30 +83,17 @@ class AdminUsersController(Controller):
     def add(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
             data: FormBody) -> Template | Redirect:
         """添加用户 of the administrator's district: every problem with what was typed at once."""
-        form = Form(data, action="add")
         try:
-            problems = Problems()
-            username = form.text("username", "用户名", required=False, max_length=40)
-            display_name = problems.attempt(lambda: form.text("display_name", "姓名", max_length=40), "")
-            role = problems.attempt(lambda: _district_role(form))
-            unit = problems.attempt(lambda: form.uuid("unit", "所属单位", required=False)) if role is Role.UNIT else None
-            leader = (problems.attempt(lambda: form.uuid("leader", "领导岗位", required=False))
-                      if role is Role.LEADER else None)
-            password = form.text("password", "初始密码", required=False, max_length=200)
-            problems.found.extend(duban.new_account_problems(username, password, role, unit, leader).found)
-            problems.raise_any()
-            account = duban.add_user(username=username, password=password, role=role, district=actor.district,
-                                     actor=actor, display_name=display_name, unit=unit, leader=leader)
+            account = duban.execute(form_command(AddUser, data, app=duban, actor=actor), actor)
         except DomainError as error:  # the typed password is not drawn again
-            values = {k: v for k, v in form.data.items() if k != "password"}
-            return self._page(duban, actor, FormState(action="add", values=values, error=error),
+            return self._page(duban, actor, Form(data, action="add").refused(error, secret=["password"]),
                               status_code=Form.status(error), reads=reads)
         return done(USERS, f"已添加用户“{account.display_name}”（{account.role.label}），请将用户名和初始密码告知本人。")
 
     @post("/{username:str}/unlock", sync_to_thread=True)
     def unlock(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], username: FromPath[str]) -> Redirect:
         """解除登录锁定."""
-        _account(duban, actor, username)
+        district_account(duban, actor, username)
         duban.unlock_login(username, actor)
         return done(USERS, f"已解除用户“{username}”的登录锁定。")
 
@@ -112,14 +101,12 @@ class AdminUsersController(Controller):
     def reset_password(self, actor: NamedDependency[Actor], request: Request, duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                        username: FromPath[str], data: FormBody) -> Template | Redirect:
         """重置密码: the account's sessions end; one's own continues under a new session id."""
-        _account(duban, actor, username)
-        form = Form(data, action=f"password:{username}")
+        district_account(duban, actor, username)
         try:
-            duban.reset_password(username, form.text("password", "新密码", max_length=200), actor)
-        except DomainError as error:
-            # the typed password is not drawn again
-            return self._page(duban, actor, FormState(action=form.action, error=error), status_code=Form.status(error),
-                              reads=reads)
+            duban.execute(form_command(ResetPassword, data), actor, username)
+        except DomainError as error:  # the typed password is not drawn again
+            return self._page(duban, actor, FormState(action=f"password:{username}", error=error),
+                              status_code=Form.status(error), reads=reads)
         if username == actor.user:
             start_session(request, username)
         return done(USERS, f"已重置用户“{username}”的密码，该用户已登录的会话均已退出。")
@@ -128,7 +115,7 @@ class AdminUsersController(Controller):
     def disable(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                 username: FromPath[str]) -> Template | Redirect:
         """停用: the account's sessions end."""
-        _account(duban, actor, username)
+        district_account(duban, actor, username)
         try:
             duban.disable_user(username, actor)
         except DomainError as error:
@@ -145,12 +132,4 @@ class AdminUsersController(Controller):
                     unit_options=units, leader_options=leaders)
 
 
-def _district_role(form: Form) -> Role:
-    """The role chosen among those a district's accounts take (never 平台管理员 or 系统)."""
-    role = form.choice("role", "角色", Role)
-    if role not in DISTRICT_ROLES:
-        raise InvalidInput("form.bad_choice", "请选择角色。", field="role")
-    return role
-
-
-__all__ = ["AdminUsersController", "user_lines"]
+__all__ = ["AdminUsersController", "district_account", "user_lines"]

@@ -12,8 +12,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Struct
 
 from domain.actor import Actor, Role
-from domain.report_document import FreeText, ReportDocument
+from domain.report_document import ReportDocument
 from duban.application import Duban
+from duban.commands.reports import EditReport, IssueReport
 from projections.ledger import LedgerRow
 from web.auth import REPORT_READERS, actor_in
 from web.context import Reads, today
@@ -94,17 +95,6 @@ class ReportOut(Struct):
     comments: str
 
 
-class EditReport(Struct, forbid_unknown_fields=True):
-    foreword: str = ""
-    highlights: str = ""
-    comments: str = ""
-    expected_version: int | None = None
-
-
-class IssueReport(Struct, forbid_unknown_fields=True):
-    expected_version: int | None = None
-
-
 def report_out(r: ReportDocument) -> ReportOut:
     t = r.free_text
     return ReportOut(r.id, r.kind.value, r.kind.label, r.period, r.status.value, r.number_label, r.drafted_on,
@@ -154,12 +144,11 @@ class HeadReportApiController(Controller):
     def edit(self, request: Request, duban: NamedDependency[Duban], report_id: FromPath[UUID],
              data: JSONBody[EditReport]) -> ReportOut:
         actor = actor_in(request, Role.OFFICE, doing="修改督查报告")
-        return report_out(duban.edit_report(report_id, FreeText(data.foreword, data.highlights, data.comments), actor,
-                                            expected_version=data.expected_version))
+        return report_out(duban.execute(data, actor, report_id))
 
     @post("/reports/{report_id:uuid}/issue", status_code=200, sync_to_thread=True, responses=ERRORS,
           summary="印发报告")
     def issue(self, request: Request, duban: NamedDependency[Duban], report_id: FromPath[UUID],
               data: JSONBody[IssueReport | None] = None) -> ReportOut:
         actor = actor_in(request, Role.OFFICE, doing="印发督查报告")
-        return report_out(duban.issue_report(report_id, actor, expected_version=(data or IssueReport()).expected_version))
+        return report_out(duban.execute(data or IssueReport(), actor, report_id))

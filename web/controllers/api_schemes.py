@@ -15,6 +15,7 @@ from msgspec import Struct
 from domain.actor import Role
 from domain.scheme_book import SchemeKind
 from duban.application import Duban
+from duban.commands.schemes import AdoptSchemeVersion
 from projections.scheme_versions import SchemeVersion
 from web.auth import actor_in
 from web.context import Reads, today
@@ -40,13 +41,6 @@ class SchemeVersionsOut(Struct):
     versions: list[SchemeVersionOut]
 
 
-class AdoptScheme(Struct, forbid_unknown_fields=True):
-    kind: str  # scoring | escalation
-    settings: dict[str, Any]  # version, title and every weight/threshold/step, as in the shipped files
-    effective_from: date
-    reason: str
-
-
 def version_out(v: SchemeVersion) -> SchemeVersionOut:
     return SchemeVersionOut(v.kind, v.version, v.title, v.shipped, v.source, v.effective_from, v.adopted_on,
                             v.adopted_by, v.reason, v.settings)
@@ -70,12 +64,12 @@ class SchemesApiController(Controller):
                                  [version_out(v) for v in versions.versions(actor.district, chosen.value)])
 
     @post("/", status_code=201, sync_to_thread=True, responses=ERRORS, summary="采用新版本")
-    def adopt(self, request: Request, duban: NamedDependency[Duban], data: JSONBody[AdoptScheme]) -> dict[str, Any]:
+    def adopt(self, request: Request, duban: NamedDependency[Duban],
+              data: JSONBody[AdoptSchemeVersion]) -> dict[str, Any]:
         """Adopt ``settings`` as a new version of ``kind`` from ``effective_from`` (today or later), with
         the reason; the settings as checked.  Every problem at once (``error.problems``)."""
         actor = actor_in(request, Role.OFFICE, doing="采用评分方案或升级规则")
-        return duban.adopt_scheme_version(data.kind, data.settings, effective_from=data.effective_from,
-                                          reason=data.reason, actor=actor)
+        return duban.execute(data, actor)
 
 
 __all__ = ["SchemesApiController"]

@@ -15,23 +15,22 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from domain.actor import Actor, Role
-from domain.errors import DomainError, Problems
+from domain.errors import DomainError
 from domain.escalation import EscalationRules
 from domain.scheme_book import SchemeKind
-from domain.scheme_settings import (CHECKS, ESCALATION_STEPS, INSPECTION_KINDS, SCORED_FACTS, SCORING_HEAD,
+from domain.scheme_settings import (ESCALATION_STEPS, INSPECTION_KINDS, SCORED_FACTS, SCORING_HEAD,
                                     check_escalation)
 from duban.application import Duban
+from duban.commands.schemes import AdoptSchemeVersion
 from projections.backtest_comparison import STEPS, compare_rules
 from projections.ranking import Scheme
 from projections.scheme_versions import compare_schemes
 from web.auth import OFFICE_AREA
+from web.commands import form_command
 from web.context import Reads, done, page, today
 from web.controllers.office_bulletin import last_complete_month
 from web.forms import Form, FormBody, FormState
 from web.leader_reads import period_options
-
-CONFIRMATION = "我已核对以上设置和预览结果，确认自生效日期起采用该版本。"
-
 
 def _kind(value: str | None) -> SchemeKind:
     return SchemeKind.parse((value or "scoring").strip(), rule="scheme.kind", what="方案类别", field="kind")
@@ -110,8 +109,7 @@ class OfficeSchemesController(Controller):
         state = Form(values).refused(error) if error else FormState(values=values)
         return page("office/scheme_new.html", actor, day, status_code=Form.status(error) if error else 200,
                     form=state, kind=kind, fields=_fields(kind), current=f"{name}（{source}）",
-                    periods=period_options(day, str(values.get("period") or "")), found=found, steps=STEPS,
-                    confirmation=CONFIRMATION)
+                    periods=period_options(day, str(values.get("period") or "")), found=found, steps=STEPS)
 
     @get("/new", sync_to_thread=True, cache=True)
     def new(self, actor: NamedDependency[Actor], reads: NamedDependency[Reads], kind: FromQuery[str | None] = None) -> Template:
@@ -143,18 +141,14 @@ class OfficeSchemesController(Controller):
             except DomainError as error:
                 return self._form(reads, actor, kind, values, error=error)
             return self._form(reads, actor, kind, values, found=found)
-        form, problems = Form(values), Problems()
-        problems.attempt(lambda: CHECKS[kind.value](settings))
-        effective = problems.attempt(lambda: form.day("effective_from", "生效日期"))
-        reason = problems.attempt(lambda: form.text("reason", "采用理由", max_length=500))
-        problems.check(form.flag("confirmed"), "scheme.unconfirmed", "请勾选确认后再采用。", field="confirmed")
         try:
-            problems.raise_any()
-            checked = duban.adopt_scheme_version(kind, settings, effective_from=effective, reason=reason or "",
-                                                 actor=actor)
+            command = form_command(AdoptSchemeVersion, values, app=duban, actor=actor, kind=kind.value,
+                                   settings=settings)
+            checked = duban.execute(command, actor)
         except DomainError as error:
             return self._form(reads, actor, kind, values, error=error)
-        return done("/office/schemes", f"已采用{kind.label}“{checked['version']}”，自{effective.isoformat()}起施行。")
+        return done("/office/schemes",
+                    f"已采用{kind.label}“{checked['version']}”，自{command.effective_from.isoformat()}起施行。")
 
 
 __all__ = ["OfficeSchemesController"]

@@ -18,9 +18,11 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from domain.actor import Actor
-from domain.errors import DomainError, Problems
+from domain.errors import DomainError
 from duban.application import Duban
+from duban.commands.accounts import OpenDistrict
 from web.auth import PLATFORM_AREA
+from web.commands import form_command
 from web.context import Reads, done, page, today
 from web.forms import NO_FORM, Form, FormBody, FormState
 
@@ -57,23 +59,13 @@ class PlatformController(Controller):
     def open_district(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], reads: NamedDependency[Reads],
                       data: FormBody) -> Template | Redirect:
         """开设区并添加其首位管理员: both recorded or neither; every problem with what was typed at once."""
-        form = Form(data, action="open")
         try:
-            problems = Problems()
-            code = form.text("code", "区划代码", required=False, max_length=6)
-            name = form.text("name", "区名称", required=False, max_length=40)
-            username = form.text("username", "管理员用户名", required=False, max_length=40)
-            display_name = problems.attempt(lambda: form.text("display_name", "管理员姓名", max_length=40), "")
-            password = form.text("password", "初始密码", required=False, max_length=200)
-            problems.found.extend(duban.district_setup_problems(code, name, username, password).found)
-            problems.raise_any()
-            duban.set_up_district(code=code, name=name, admin=username, password=password, actor=actor,
-                                  display_name=display_name)
+            opened = form_command(OpenDistrict, data, app=duban, actor=actor)
+            duban.execute(opened, actor)
         except DomainError as error:  # the typed password is not drawn again
-            values = {k: v for k, v in form.data.items() if k != "password"}
-            return self._page(duban, reads, actor, FormState(action="open", values=values, error=error),
+            return self._page(duban, reads, actor, Form(data, action="open").refused(error, secret=["password"]),
                               status_code=Form.status(error))
-        return done(PLATFORM, f"已开设{name}（{code}），请将管理员用户名和初始密码告知{display_name}。")
+        return done(PLATFORM, f"已开设{opened.name}（{opened.code}），请将管理员用户名和初始密码告知{opened.display_name}。")
 
     @staticmethod
     def _page(duban: Duban, reads: Reads, actor: Actor, state: FormState, *, status_code: int = 200) -> Template:

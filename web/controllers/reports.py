@@ -27,12 +27,15 @@ from domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from domain.report_document import FreeText, ReportDocument, ReportKind
 from duban.application import Duban
 from duban.application.reports import period_of
+from duban.commands.base import Command
+from duban.commands.reports import EditReport, IssueReport
 from projections.head_report import HeadReportFacts, ReportPeriod
 from projections.reports import HEAD_KINDS
 from web.auth import OFFICE_AREA, REPORT_READERS, office_actor
+from web.commands import form_command
 from web.context import Reads, done, page, today
 from web.downloads import download
-from web.forms import NO_FORM, Form, FormBody, FormState, seen_version
+from web.forms import NO_FORM, Form, FormBody, FormState
 
 PER_PAGE = 30
 WEEKS_OFFERED = 12
@@ -149,34 +152,32 @@ class OfficeReportsController(Controller):
     @post("/{report_id:uuid}/edit", sync_to_thread=True)
     def edit(self, request: Request, duban: NamedDependency[Duban], report_id: FromPath[UUID],
              data: FormBody) -> Template | Redirect:
-        def command(actor: Actor, form: Form, version: int | None) -> str:
-            texts = FreeText(foreword=form.text("foreword", "前言", required=False),
-                             highlights=form.text("highlights", "工作亮点", required=False),
-                             comments=form.text("comments", "督查室意见", required=False))
-            duban.edit_report(report_id, texts, actor, expected_version=version)
-            return "已保存修改。"
-        return self._command(request, duban, report_id, Form(data, action="edit"), command)
+        return self._command(request, duban, report_id, data, "edit", lambda: form_command(EditReport, data),
+                             lambda report: "已保存修改。")
 
     @post("/{report_id:uuid}/issue", sync_to_thread=True)
     def issue(self, request: Request, duban: NamedDependency[Duban], report_id: FromPath[UUID],
               data: FormBody) -> Template | Redirect:
-        def command(actor: Actor, form: Form, version: int | None) -> str:
-            if not form.flag("confirm"):
+        def command() -> IssueReport:
+            if not Form(data).flag("confirm"):
                 raise InvalidInput("report.confirm_required", "请勾选“确认印发”：印发后编号、内容即固定，不能再修改。",
                                    field="confirm")
-            return f"已印发，编号{duban.issue_report(report_id, actor, expected_version=version).number_label}。"
-        return self._command(request, duban, report_id, Form(data, action="issue"), command)
+            return form_command(IssueReport, data)
+        return self._command(request, duban, report_id, data, "issue", command,
+                             lambda report: f"已印发，编号{report.number_label}。")
 
-    def _command(self, request: Request, duban: Duban, report_id: UUID, form: Form,
-                 command: Callable[[Actor, Form, int | None], str]) -> Template | Redirect:
-        """A form on a report: the command carries the version the page showed; a refusal shows the
-        page again with the reason beside the form, and nothing is recorded."""
+    def _command(self, request: Request, duban: Duban, report_id: UUID, data: dict, action: str,
+                 command: Callable[[], Command], told: Callable[[ReportDocument], str]) -> Template | Redirect:
+        """A form on a report (another district's: 404 first): the command carries the version the page
+        showed; a refusal shows the page again with the reason beside the form, and nothing is recorded."""
         actor = office_actor(request)
+        _report(duban, actor, report_id)
         try:
-            message = command(actor, form, seen_version(form, _report(duban, actor, report_id)))
+            report = duban.execute(command(), actor, report_id)
         except DomainError as error:
-            return self._page(duban, actor, report_id, form.refused(error), status_code=Form.status(error))
-        return done(f"/office/reports/{report_id.hex}", message)
+            return self._page(duban, actor, report_id, Form(data, action=action).refused(error),
+                              status_code=Form.status(error))
+        return done(f"/office/reports/{report_id.hex}", told(report))
 
     @get("/{report_id:uuid}/document.docx", sync_to_thread=True)
     def docx(self, actor: NamedDependency[Actor], duban: NamedDependency[Duban], report_id: FromPath[UUID]) -> Response:
