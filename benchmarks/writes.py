@@ -11,6 +11,14 @@ At each concurrency C, for ``seconds`` each:
   same items of its own.
 
 Rates are successful commands (or commits) per second of wall time; refusals are counted apart.
+
+Two things to keep in mind reading them.  The reports go to the same items at every measurement and,
+with ``--reuse``, at every run: a kept history's items grow by thousands of reports from run to run,
+which no real item has (compare runs on fresh histories).  And the service's threads are not held
+back by the GIL (the process uses a fraction of one core at 8 and 32 clients): every save takes the
+events table's lock and links the district's hash chain, so saves commit one after another, each
+waiting for its flush to disk; one process's concurrent saves share a transaction (group commit,
+``duban.application.pg_recorder``), which is all the concurrency a district's writes get.
 """
 
 from __future__ import annotations

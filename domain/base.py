@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copyreg
+import io
 import pickle
 from datetime import date
 from enum import Enum
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, UUID, SafeUUID, uuid5
 
 from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.utils import get_topic, resolve_topic
@@ -21,6 +23,24 @@ _NAMESPACE = uuid5(NAMESPACE_URL, "https://duban.invalid/")
 def stable_id(*parts: object) -> UUID:
     """A deterministic id (UUID5) from its parts, e.g. ``stable_id("420105", "unit", "U01")``."""
     return uuid5(_NAMESPACE, "/".join(str(p) for p in parts))
+
+
+_UNKNOWN_SAFETY = SafeUUID.unknown  # (an enum member read once: each read through the class is slow)
+
+
+def _uuid_of(number: int) -> UUID:
+    """A UUID from its 128-bit number, as a copy is read back (``_CopyPickler``)."""
+    value = object.__new__(UUID)
+    object.__setattr__(value, "int", number)
+    object.__setattr__(value, "is_safe", _UNKNOWN_SAFETY)
+    return value
+
+
+class _CopyPickler(pickle.Pickler):
+    """Pickle for copying a record in memory: a UUID (a record has one per report, unit, actor …)
+    goes as its number, about twice as fast as pickle's own way through ``__getstate__``."""
+
+    dispatch_table = {**copyreg.dispatch_table, UUID: lambda value: (_uuid_of, (value.int,))}
 
 
 class DistrictSnapshot(Snapshot):
@@ -80,7 +100,9 @@ class DistrictAggregate(Aggregate):
     def __deepcopy__(self, memo: dict) -> "DistrictAggregate":
         """A copy (the store's cache answers copies): through pickle, several times faster than
         copying attribute by attribute, and every state here is plain values, lists and dicts."""
-        return pickle.loads(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        buffer = io.BytesIO()
+        _CopyPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(self)
+        return pickle.loads(buffer.getbuffer())
 
     # -- guards shared by every aggregate -------------------------------------------------
     label = "记录"

@@ -192,21 +192,22 @@ def test_conflicts_are_retried_a_bounded_number_of_times(app, world, store_env, 
 def test_a_change_to_an_item_that_loses_the_race_is_retried_on_the_fresh_item(app, world, store_env, clock):
     item_id = world.item(lead="A", sign=True)
     colleague = Duban(env=store_env, clock=clock)
-    load = app._get
 
-    def load_then_race(cls, aggregate_id, actor=None):
-        found = load(cls, aggregate_id, actor)
-        if cls is SupervisedItem and not colleague_urged:
-            colleague_urged.append(colleague.urge_item(item_id, "请加快", world.office))
-        return found
+    def then_race(load):  # the item read (from the store, or as this process last saved it), then urged
+        def loaded(cls, aggregate_id, actor=None):
+            found = load(cls, aggregate_id, actor)
+            if cls is SupervisedItem and not colleague_urged:
+                colleague_urged.append(colleague.urge_item(item_id, "请加快", world.office))
+            return found
+        return loaded
 
     colleague_urged: list = []
-    app._get = load_then_race
+    app._get, app._cached = then_race(app._get), then_race(app._cached)
     try:
         with capture_logs() as logs:
             item = app.report_item_progress(item_id, 30, "已制定方案", world.unit("A"))
     finally:
-        del app._get
+        del app._get, app._cached
         colleague.close()
     assert (item.urges, [r["text"] for r in item.reports]) == (1, ["已制定方案"])
     assert [line["attempt"] for line in lines(logs, "command_retry")] == [1]

@@ -68,7 +68,7 @@ def test_records_read_from_a_snapshot_equal_their_whole_history(app, store_env, 
         fresh.close()
 
 
-def test_an_item_is_snapshotted_as_its_history_grows(app, store_env):
+def test_an_item_is_snapshotted_as_its_history_grows(app, store_env, clock):
     world = DistrictBuilder(app).units(A="区住建局").build()
     item = world.item(lead="A", sign=True, deadline=date(2026, 3, 31))
     for n in range(60):
@@ -76,3 +76,8 @@ def test_an_item_is_snapshotted_as_its_history_grows(app, store_env):
     snapshots = list(app.store.snapshots.get(item))
     assert snapshots and snapshots[-1].originator_version >= 50
     assert state(app.store.repository.get(item)) == state(replayed(app, item))
+    fresh = Duban(env=store_env, clock=FixedClock(clock.today()))  # nothing cached: the snapshot taken at a save
+    try:
+        assert state(fresh.store.repository.get(item)) == state(replayed(fresh, item))
+    finally:
+        fresh.close()

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 from contextvars import ContextVar
 import inspect
 import random
+import sys
 import time
 from datetime import date
-from typing import Callable, Iterable, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 from uuid import UUID
 
 import structlog
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import OriginatorVersionError
+from eventsourcing.domain import BaseAggregate, OriginatorVersionError
 from eventsourcing.persistence import IntegrityError
 
 from domain.actor import Actor
 from domain.base import DistrictAggregate, not_found
 from domain.calendar import WorkingDayCalendar
 from domain.errors import ConcurrentChange, DamagedRecord, DomainError, RuleViolation
-from domain.inspection import Inspection
-from domain.item import SupervisedItem
-from domain.notice import SupervisionNotice
 from domain.organisation import NumberRegister
-from domain.rectification import RectificationTask
 from domain.schedule import HolidaySchedule
 from duban.application.store import EventStore
 from duban.commands.base import Command, plain
@@ -36,12 +34,9 @@ A = TypeVar("A", bound=DistrictAggregate)
 # The notification ids a request's commands were recorded under: the web layer sets a list here for
 # each request, so the page that follows can wait until the read models have passed them.
 WRITTEN: ContextVar[list[int] | None] = ContextVar("duban_written", default=None)
-# how a numbered register's records are found: id_for(district, year, number)
-NUMBERED_IDS = {
-    "item": SupervisedItem.id_for, "notice": SupervisionNotice.id_for,
-    "rectification": RectificationTask.id_for, "inspection": Inspection.id_for,
-}
 log = structlog.get_logger("duban.command")
+# sys.getrefcount of an object only one local name refers to (the name, and the call's argument)
+_ONLY_HERE = 2
 
 
 def _log_refusals(method: Callable) -> Callable:
@@ -146,24 +141,12 @@ class ServiceBase:
         found = self._find(NumberRegister, NumberRegister.id_for(district, kind, year))
         return found or NumberRegister.start(district, kind, year, on)
 
-    def _registered_ids(self, district: str, kind: str, years: Iterable[int | None]) -> list[UUID]:
-        """The ids of the records a register knows, oldest first."""
-        ids: list[UUID] = []
-        for year in years:
-            register = self._find(NumberRegister, NumberRegister.id_for(district, kind, year))
-            if register is None:
-                continue
-            if register.numbered:
-                assert year is not None
-                ids.extend(NUMBERED_IDS[kind](district, year, n) for n in range(1, register.highest + 1))
-            else:
-                ids.extend(register.entries.values())
-        return ids
-
-    def _records(self, cls: type[A], district: str, kind: str, years: Iterable[int | None]) -> list[A]:
-        """The records a register knows; numbers skipped by an explicit number are gaps."""
-        found = (self._find(cls, i) for i in self._registered_ids(district, kind, years))
-        return [record for record in found if record is not None]
+    def _registered_ids(self, district: str, kind: str) -> list[UUID]:
+        """The ids of the few records a keyed register knows (districts, units, leaders, accounts,
+        calendar years), oldest first.  Numbered records (items, notices, tasks, inspections) are
+        never listed this way: lists come from the read models."""
+        register = self._find(NumberRegister, NumberRegister.id_for(district, kind, None))
+        return list(register.entries.values()) if register is not None else []
 
     def _claim_number(self, register: NumberRegister, cls: type, number: int, record_id: UUID, day: date,
                       what: str) -> None:
@@ -178,7 +161,7 @@ class ServiceBase:
         recorded since), and the calendar is built again only when one of their versions moved.  So
         a running server and worker count on a newly loaded schedule at once, without a restart."""
         schedules = []
-        for schedule_id in self._registered_ids(HolidaySchedule.DEPLOYMENT, "calendar", [None]):
+        for schedule_id in self._registered_ids(HolidaySchedule.DEPLOYMENT, "calendar"):
             schedule = self._find(HolidaySchedule, schedule_id, readonly=True)
             if schedule is not None:
                 schedules.append(schedule)
@@ -195,11 +178,11 @@ class ServiceBase:
     def _today(self) -> date:
         return self.clock.today()
 
-    def execute(self, command: Command, actor: Actor, target: UUID | None = None, *,
+    def execute(self, command: Command, actor: Actor, target: UUID | str | None = None, *,
                 files: Mapping[str, list] | None = None):
         """Run ``command`` (a ``duban.commands`` class) through its one handler: the method its class
         names, given the command's fields, the record it is aimed at (``target``: the item, notice,
-        task or inspection) and the actor.  ``files`` are the files a form uploaded with it, by field:
+        task or inspection; an account's user name) and the actor.  ``files`` are the files a form uploaded with it, by field:
         they are stored and recorded with the files the command cites."""
         handler = getattr(self, type(command).handler)
         fields = plain(command)
@@ -211,6 +194,15 @@ class ServiceBase:
         if type(command).target:
             return handler(**{type(command).target: target}, **fields, actor=actor)
         return handler(target, **fields, actor=actor)
+
+    def input_problems(self, command: type[Command], fields: Mapping[str, Any], actor: Actor) -> list[DomainError]:
+        """The problems only the application finds in a command's fields read well (its class's
+        ``checks``: a user name taken, a weak password …), to report with the fields' own at once.
+        The checking method is given the fields it names, and the actor if it names one."""
+        check = getattr(self, command.checks)
+        wanted = inspect.signature(check).parameters
+        given = {k: v for k, v in fields.items() if k in wanted}
+        return list(check(**given, **({"actor": actor} if "actor" in wanted else {})).found)
 
     def _on(self, on: date | None) -> date:
         """The business date of a command (业务日期): the one it names, never after today (Beijing),
@@ -257,6 +249,7 @@ class ServiceBase:
         except DomainError as error:
             self._log_outcome(command, actor, aggregate_id, error, started, **self._attempts(attempt))
             raise
+        self._keep_saved(aggregates)
         if recordings:
             position = max(r.notification.id for r in recordings)
             self.saved_position = max(self.saved_position, position)
@@ -269,6 +262,15 @@ class ServiceBase:
             aggregate_id = aggregates[-1].id
         self._log_outcome(command, actor, aggregate_id, None, started, events=pending, **self._attempts(attempt))
         return aggregates
+
+    def _keep_saved(self, aggregates: list) -> None:
+        """The records just saved stay in the store's cache as saved, so the next command on one
+        of them starts from there (``_change``) and a read takes only what was recorded since."""
+        cache = self.store.repository.cache
+        if cache is not None:
+            for aggregate in aggregates:
+                if isinstance(aggregate, BaseAggregate):
+                    cache.put(aggregate.id, aggregate)
 
     def _retry_pause(self, attempt: int) -> float:
         ceiling = min(self.RETRY_PAUSE * 2 ** (attempt - 1), self.RETRY_PAUSE_MAX)
@@ -300,16 +302,51 @@ class ServiceBase:
         Without an ``expected_version`` a conflicting writer is retried (the aggregate is loaded
         again); with one, a change since that version answers ConcurrentChange at once."""
         day = self._on(on)
+        attempts = 0
 
-        def work() -> list:
-            aggregate = self._get(cls, aggregate_id, actor)
+        def changed(aggregate: A) -> list:
             if expected_version is not None and aggregate.version != expected_version:
                 raise ConcurrentChange(aggregate.label)
             aggregate.check_business_date(day, self._today())
             change(aggregate, day)
             return [aggregate]
 
+        def work() -> list:
+            nonlocal attempts
+            attempts += 1
+            # The first attempt of a command without an expected version runs on the record as this
+            # process last read or saved it, without asking the store what was recorded since: if
+            # another process recorded anything since, the save conflicts (its version is taken) and
+            # the next attempt reads the record afresh.  A refusal is only ever given on a fresh read.
+            known = self._cached(cls, aggregate_id, actor) if attempts == 1 and expected_version is None else None
+            if known is not None:
+                try:
+                    return changed(known)
+                except DomainError:
+                    pass
+            return changed(self._get(cls, aggregate_id, actor))
+
         return self._run(command, actor, aggregate_id, work, retry=expected_version is None)[0]
+
+    def _cached(self, cls: type[A], aggregate_id: UUID, actor: Actor) -> A | None:
+        """The record as this process last read or saved it, if its cache still holds it (no query),
+        taken out of the cache for the command to change: the instance itself when nothing else
+        refers to it (no reader or earlier caller holds it; once out of the cache none can get it),
+        else a copy.  Saved, it goes back (``_keep_saved``); refused or conflicting, it is dropped."""
+        cache = self.store.repository.cache
+        if cache is None:
+            return None
+        try:
+            aggregate = cache.get(aggregate_id, evict=True)
+        except KeyError:
+            return None
+        if not isinstance(aggregate, cls) or getattr(aggregate, "district", None) != actor.district:
+            cache.put(aggregate_id, aggregate)
+            return None
+        if sys.getrefcount(aggregate) > _ONLY_HERE:  # someone still reads it: it stays as it is
+            cache.put(aggregate_id, aggregate)
+            return copy.deepcopy(aggregate)
+        return aggregate
 
 
 class Part:

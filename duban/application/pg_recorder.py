@@ -10,16 +10,25 @@ and the NOTIFY still wakes the worker.  Selected with ``APPLICATION_RECORDER_TOP
 The same function links each event into its district's hash chain (``duban.application.chain``):
 the events and their links are one statement, so they commit together, still in one round trip.
 (Linking a store from before the chain, ``build_missing_chain``, uses the Python code of the chain.)
+
+Group commit (成组提交): the table lock and the chain make saves follow one another, each waiting
+for the one before to be flushed to disk.  So the saves that threads of one process ask for while
+another save of the process is on its way are sent together, as one call of the function: one
+transaction, one flush, each command's events still all or none (a batch either commits whole or
+not at all).  If a batch is refused (one command's events conflict with a concurrent writer's), each
+of its saves is sent again alone, so only the conflicting command sees its ``IntegrityError``.
+Across processes nothing changes: each process's batches wait for the table lock like single saves.
 """
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.utils import retry
-from eventsourcing.persistence import InterfaceError, OperationalError
 from psycopg.sql import SQL, Identifier
 
 from duban.application.chain import BATCH, ChainWriter, chain_statements
@@ -30,6 +39,9 @@ class OneTripRecorder(ChainWriter, PostgresApplicationRecorder):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._queue: list[_Save] = []  # saves asked for and not yet sent (group commit)
+        self._queue_lock = threading.Lock()
+        self._flush_lock = threading.Lock()  # held while a batch is on its way
         self.chain_table = f'"{self.datastore.schema or "public"}".event_chain'
         self.sql_create_statements.extend(SQL(s) for s in chain_statements(self.chain_table))  # type: ignore[arg-type]
         # the events and their links in one statement: each event inserted, then linked into its
@@ -80,8 +92,40 @@ class OneTripRecorder(ChainWriter, PostgresApplicationRecorder):
             table=Identifier(self.events_table_name),
         )
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Save ``stored_events`` (one command's) with the saves other threads ask for meanwhile."""
+        if not stored_events or any(v is not None for v in kwargs.values()):  # (a tracking record: not ours)
+            return self._insert(stored_events)
+        mine = _Save(list(stored_events))
+        with self._queue_lock:
+            self._queue.append(mine)
+        with self._flush_lock:  # the saves queued while the previous batch was on its way go together
+            if not mine.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._flush(batch)
+        if mine.alone:
+            return self._insert(mine.events)
+        if mine.error is not None:
+            raise mine.error
+        return mine.ids
+
+    def _flush(self, batch: list["_Save"]) -> None:
+        try:
+            ids = self._insert([e for save in batch for e in save.events])
+        except Exception as error:  # noqa: BLE001 - one command's conflict must not refuse the others:
+            for save in batch:       # each is sent again alone (a batch of one has its answer)
+                save.alone, save.error = len(batch) > 1, error
+        else:
+            start = 0
+            for save in batch:
+                save.ids, start = list(ids[start:start + len(save.events)]), start + len(save.events)
+        finally:
+            for save in batch:
+                save.done = True
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _insert(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         events = [self.construct_pg_stored_event(originator_id=e.originator_id, originator_version=e.originator_version,
                                                  topic=e.topic, state=e.state) for e in stored_events]
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
@@ -103,4 +147,27 @@ class OneTripRecorder(ChainWriter, PostgresApplicationRecorder):
                                               f"ORDER BY notification_id LIMIT {BATCH}")
 
 
-__all__ = ["OneTripRecorder"]
+class SnapshotRecorder(PostgresAggregateRecorder):
+    """The snapshots' recorder: a snapshot is one row whose state is sent as binary.  (The library
+    sends rows as the text of an array of composites, every byte of the state escaped in Python:
+    a long-lived record's snapshot is large, and that escaping cost more than the rest of a save.)"""
+
+    def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent], **_: Any) -> None:
+        statement = SQL("INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+                        "VALUES (%b, %b, %b, %b)").format(schema=Identifier(self.datastore.schema),
+                                                          table=Identifier(self.events_table_name))
+        curs.executemany(statement, [(e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events])
+
+
+@dataclass(eq=False)
+class _Save:
+    """One command's events waiting in the group commit, and what became of them."""
+
+    events: list[StoredEvent]
+    ids: list[int] = field(default_factory=list)
+    error: Exception | None = None
+    alone: bool = False  # its batch was refused: it is sent again alone
+    done: bool = False
+
+
+__all__ = ["OneTripRecorder", "SnapshotRecorder"]
