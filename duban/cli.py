@@ -415,10 +415,8 @@ def roster_import(file: Path, district: str, effective: date | None, dry_run: bo
 @click.option("--today", callback=_date, help="Record facts up to this day (default: today).")
 def tick(today: date | None) -> None:
     """Record deadlines missed, monthly reports missed and replies overdue (safe to repeat)."""
-    from duban.worker import watch_candidates
-
     app = _open_app(today)
-    report = app.tick(today, candidates=watch_candidates(_queries(app).ledger))
+    report = app.tick(today)  # on the read side's open records, caught up first
     console.print(
         f"{report.today.isoformat()}：逾期 {report.deadlines_missed}，未按月报送 {report.monthly_reports_missed}，"
         f"通知逾期 {report.notices_overdue}，整改逾期 {report.rectifications_overdue}，自动催办 {report.automatic_urges}"
@@ -444,22 +442,11 @@ def calendar_load(file: Path, user: str) -> None:
     and a miss the new day disproves is withdrawn.  Running servers use the schedule at once.
     """
     from domain.actor import deployment_actor
-    from duban.application.watcher import WatchCandidates
-    from uuid import UUID
 
     app = _open_app(None)
-    queries: list = []
-
-    def estimated(district: str) -> WatchCandidates:
-        """The records with an estimated deadline, as the read side (caught up after the load) lists them."""
-        if not queries:
-            queries.append(_queries(app).deadline_changes)
-        ids = queries[0].estimated(district)
-        return WatchCandidates([UUID(i) for i in ids["item"]], [UUID(i) for i in ids["notice"]], [])
-
     try:
         schedule = parse_schedule(file.read_text(encoding="utf-8"))
-        loaded = app.load_calendar(schedule, file.name, deployment_actor(user), candidates=estimated)
+        loaded = app.load_calendar(schedule, file.name, deployment_actor(user))  # reviews what the read side lists
     except DomainError as error:
         raise click.ClickException(error.message) from None
     finally:
@@ -575,7 +562,7 @@ def _write_ledger_xlsx(app, district: str, today: date, path: Path, *, as_of: da
     if open_only and closed_only:
         raise click.UsageError("--open-only 与 --closed-only 只能选一个。")
     kinds = ("rectification",) if rectifications else ("item", "subtask")
-    rows = _queries(app).ledger.rows(
+    rows = app.caught_up_queries().ledger.rows(
         district, today, as_of=as_of, open_only=open_only, closed_only=closed_only, kinds=kinds)
     name = ("整改台账" if rectifications else "督办事项台账") if not closed_only else (
         "整改已销号台账" if rectifications else "督办事项已销号台账")
@@ -597,7 +584,7 @@ def ranking(district: str | None, period: str, scheme: str | None, as_of: date |
 
     app = _open_app(None)
     code = _district_code(app, district)
-    rankings = _queries(app).rankings
+    rankings = app.caught_up_queries().rankings
     version = scheme or latest_scheme()
     try:
         scores = rankings.ranking(code, period, version, as_of=as_of)
@@ -643,7 +630,7 @@ def bulletin(district: str | None, period: str | None, year: int | None, scheme:
     app = _open_app(today)
     code = _district_code(app, district)
     day = today or SystemClock().today()
-    queries = _queries(app).bulletins
+    queries = app.caught_up_queries().bulletins
     version = scheme or latest_scheme()
     name = app.district(code).name
     try:
@@ -804,20 +791,11 @@ def _district_code(app, district: str | None) -> str:
     return code
 
 
-def _queries(app):
-    """The read side's queries (the one composition the web and the API use too) over read models
-    caught up with every event, for a command that reads them once."""
-    from duban.worker import caught_up_read_side
-    from projections.queries import ReadQueries
-
-    return ReadQueries(caught_up_read_side(app).read_models)
-
-
 def _print_ledger(app, district: str, today: date, *, open_only: bool, limit: int | None,
                   as_of: date | None = None) -> None:
     from projections.ledger import status_counts
 
-    rows = _queries(app).ledger.rows(district, today, as_of=as_of)
+    rows = app.caught_up_queries().ledger.rows(district, today, as_of=as_of)
     shown = [r for r in rows if r.is_open] if open_only else rows
     table = Table(title=f"督办台账 · {app.district(district).name} · 截至 {(as_of or today).isoformat()}", show_lines=False)
     for header in ("编号", "来源", "督办事项 / 问题", "牵头单位", "办理时限", "状态", "进度", "逾期工作日", "催办", "通知"):

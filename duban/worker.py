@@ -30,13 +30,12 @@ import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable, Mapping
-from uuid import UUID
+from typing import Any, Mapping
 
 import structlog
 
 from duban.application import Duban
-from duban.application.watcher import WatchCandidates
+from duban.application.watcher import watch_candidates
 from duban.delivery import DeliveryJob
 from duban.reminding import ReminderJob
 from projections.ledger import LedgerQueries
@@ -295,16 +294,14 @@ class WorkerBusy(Exception):
     """Another worker holds the lock (the read models have their writer)."""
 
 
-def watch_candidates(ledger: LedgerQueries) -> Callable[[str, date], WatchCandidates]:
-    """What the daily watch looks at in a district on a day: the records the ledger read model
-    lists as open that day (never every record of the district replayed from the event store)."""
-
-    def candidates(district: str, day: date) -> WatchCandidates:
-        ids = ledger.open_on(district, day)
-        return WatchCandidates([UUID(i) for i in ids["item"]], [UUID(i) for i in ids["notice"]],
-                               [UUID(i) for i in ids["rectification"]])
-
-    return candidates
+def _opened_read_side(app: Duban, *, writer: bool) -> ReadSide:
+    """This process's read side over ``app``'s store, as writer or reader, opened once (opening
+    checks the read-model migrations): the demo and the tests ask for it after every day's watch."""
+    key = "_writer_read_side" if writer else "_reader_read_side"
+    found = app.__dict__.get(key)
+    if found is None:
+        found = app.__dict__.setdefault(key, ReadSide(app.store, writer=writer))
+    return found
 
 
 def exclusive_read_side(app: Duban) -> tuple[ReadSide, WorkerLock]:
@@ -314,7 +311,7 @@ def exclusive_read_side(app: Duban) -> tuple[ReadSide, WorkerLock]:
     if not lock.try_acquire():
         lock.release()
         raise WorkerBusy("另一个后台任务进程（duban worker 或 duban serve）正在运行，请先停止它。")
-    return ReadSide(app.store, writer=True), lock
+    return _opened_read_side(app, writer=True), lock
 
 
 def caught_up_read_side(app: Duban, *, timeout: float = 60.0) -> ReadSide:
@@ -323,7 +320,7 @@ def caught_up_read_side(app: Duban, *, timeout: float = 60.0) -> ReadSide:
     try:
         read_side, lock = exclusive_read_side(app)
     except WorkerBusy:
-        read_side = ReadSide(app.store, writer=False)
+        read_side = _opened_read_side(app, writer=False)
         target = app.store.recorder.max_notification_id() or 0
         deadline = time.monotonic() + timeout
         while read_side.position() < target and time.monotonic() < deadline:

@@ -12,7 +12,7 @@ from domain.item import ItemStatus
 from duban.application import Duban
 from duban.clock import FixedClock, SystemClock
 from duban.demo.simulation import build_demo
-from checks import stored_items
+from checks import stored_items, stored_records
 
 TODAY = date(2026, 11, 24)
 
@@ -34,7 +34,7 @@ def test_demo_builds_the_seed_district_with_every_item_state(demo_read, seed):
     assert any(i.missed_deadlines for i in items) and any(i.missed_months for i in items)
     assert any(i.subtasks for i in items)
     assert summary.notices and summary.inspections >= 3
-    rect = app.rectifications(seed.code)
+    rect = stored_records(app, seed.code, "rectification")
     assert any(t.reopen_count for t in rect) and any(t.verification_failures for t in rect)
     # the watcher has already recorded everything up to today
     assert app.tick(TODAY).recorded == 0

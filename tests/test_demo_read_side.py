@@ -9,7 +9,7 @@ from projections.escalation import EscalationQueries
 from projections.leader_view import LeaderViews
 from projections.ledger import LedgerQueries
 from projections.ranking import RankingQueries
-from checks import stored_items
+from checks import stored_items, stored_records
 
 TODAY = date(2026, 11, 24)
 
@@ -46,7 +46,7 @@ def test_leader_views_ranking_and_escalation_queue_on_the_demo_district(demo_rea
     assert ranking[-1].unit_name == "区司法局" and ranking[-1].interview_candidate
 
     # escalation queue: only open, overdue cases, each without the step it is advised
-    rects = {t.number_label: t for t in app.rectifications(seed.code)}
+    rects = {t.number_label: t for t in stored_records(app, seed.code, "rectification")}
     queue = EscalationQueries(read_side.read_models, app.calendar()).queue(seed.code, TODAY, "2026-v1")
     assert queue
     for advice in queue:

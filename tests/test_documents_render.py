@@ -11,6 +11,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 from renderer import render, require_renderer
+from checks import case_file
 from test_bulletin import SCHEME, march_in_the_district
 from web_world import web  # noqa: F401  (the fixture)
 
@@ -106,7 +107,7 @@ def test_the_referral_dossier_renders_with_its_history_and_code(web, tmp_path): 
     app.criticise_item(item, "逾期未办结", world.office, document="汉督通报〔2026〕3号")
     app.propose_referral(item, "长期推诿，问题严重", world.office)
     app.decide_referral(item, True, "同意移交", world.leader("V1", user="fuquzhang"))
-    found, notices = app.case_file(item, Actor("jiwei", Role.DISCIPLINE, world.district))
+    found, notices = case_file(app, item, Actor("jiwei", Role.DISCIPLINE, world.district))
     dossier = referral_dossier(app.store, found, notices)
     data = dossier_document(dossier, lead_unit="区住建局", produced_on=day(2026, 3, 23), records={})
     shown = render(data, ".docx", tmp_path, keep_as="dossier")

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from web_world import web  # noqa: F401
+from checks import case_file, verified
 
 from domain.actor import Actor, Role
 from domain.errors import NotAllowed, NotFound
@@ -41,7 +42,7 @@ def jiwei(web) -> Actor:
 
 
 def code_of(app, item, actor):
-    found, notices = app.case_file(item, actor)
+    found, notices = case_file(app, item, actor)
     return verification_code(app.store, found, notices)
 
 
@@ -56,13 +57,13 @@ def test_the_code_is_stable_and_covers_every_event_of_the_case(web, referred, st
     covered = len(list(app.store.events.get(item))) + len(list(app.store.events.get(notice.id)))
     assert first.events == covered
     assert first.last_recorded_at
-    found, notices = app.case_file(item, actor)
+    found, notices = case_file(app, item, actor)
     assert referral_dossier(app.store, found, notices).code == first
     # a second application instance rebuilt on the same store computes the same code
     again = Duban(env=store_env, clock=clock)
     try:
         assert code_of(again, item, actor) == first
-        assert again.verify_dossier(item, first.short, actor).matches
+        assert verified(again, item, first.short, actor).matches
     finally:
         again.close()
 
@@ -71,22 +72,22 @@ def test_any_new_event_on_the_item_or_its_notices_changes_the_code(web, referred
     item, notice = referred
     app, world, actor = web.app, web.world, jiwei(web)
     before = code_of(app, item, actor)
-    assert app.verify_dossier(item, before.short, actor).matches
-    found, notices = app.case_file(item, actor)
+    assert verified(app, item, before.short, actor).matches
+    found, notices = case_file(app, item, actor)
     assert verify_dossier(app.store, found, notices, before.digest)
     clock.set(date(2026, 4, 3))
     app.urge_item(item, "再次催办", world.office)
     after_urge = code_of(app, item, actor)
     assert after_urge.digest != before.digest and after_urge.events == before.events + 1
-    checked = app.verify_dossier(item, before.short, actor)
+    checked = verified(app, item, before.short, actor)
     assert not checked.matches and checked.known and checked.added == 1
     assert checked.message == "校验不符：记录已变化（生成后新增1条记录）"
     app.acknowledge_notice(notice.id, world.unit("A"))  # an event on a notice of the case
     after_notice = code_of(app, item, actor)
     assert after_notice.digest != after_urge.digest
-    assert app.verify_dossier(item, before.digest, actor).added == 2
-    assert app.verify_dossier(item, after_notice.short, actor).message == "校验通过：自生成以来记录未改变"
-    found, notices = app.case_file(item, actor)
+    assert verified(app, item, before.digest, actor).added == 2
+    assert verified(app, item, after_notice.short, actor).message == "校验通过：自生成以来记录未改变"
+    found, notices = case_file(app, item, actor)
     assert not verify_dossier(app.store, found, notices, before.short)
     # a code never produced for this case, or too short to mean anything
     for wrong in ("0000-0000-0000-0000-0000", "3F2A", ""):
@@ -99,11 +100,11 @@ def test_verification_follows_the_dossier_access_rules(web, referred):
     app, world = web.app, web.world
     plain = web.item("未移交的事项", lead="A", sign=True)
     with pytest.raises(NotAllowed):
-        app.verify_dossier(plain, "0" * 20, jiwei(web))
+        verified(app, plain, "0" * 20, jiwei(web))
     with pytest.raises(NotFound):  # the office reads the item, but it has no dossier
-        app.verify_dossier(plain, "0" * 20, world.office)
+        verified(app, plain, "0" * 20, world.office)
     with pytest.raises(NotFound):
-        app.verify_dossier(item, "0" * 20, Actor("jiwei", Role.DISCIPLINE, "420106"))
+        verified(app, item, "0" * 20, Actor("jiwei", Role.DISCIPLINE, "420106"))
 
 
 def test_the_dossier_page_shows_the_code_and_the_verify_page_checks_it(web, referred, clock):

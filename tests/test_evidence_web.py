@@ -14,6 +14,7 @@ from datetime import date
 from urllib.parse import quote
 
 from builders import events_recorded
+from checks import case_file
 from evidence_samples import EXE, JPEG, PDF, PNG
 from web_world import web  # noqa: F401  (the fixture)
 
@@ -216,7 +217,7 @@ def test_the_referral_dossier_lists_every_file_with_its_hash(web):
     dossier = jiwei.get(f"/api/dossiers/{item}").json()
     assert [(f["name"], f["size"], f["sha256"]) for f in dossier["files"]] == [("补贴发放台账.pdf", len(PDF), sha)]
 
-    found, notices = app.case_file(item, Actor("jiwei", Role.DISCIPLINE, world.district))
+    found, notices = case_file(app, item, Actor("jiwei", Role.DISCIPLINE, world.district))
     content = dossier_document(app.referral_dossier(found, notices), lead_unit="区住建局",
                                produced_on=date(2026, 3, 2), records={})
     document = Document(io.BytesIO(content))

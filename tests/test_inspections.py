@@ -12,7 +12,7 @@ from domain.inspection import Inspection, InspectionKind, InspectionStatus
 from domain.organisation import NumberRegister, UnitKind
 from domain.rectification import ProblemSource, RectificationStatus, RectificationTask, Severity
 from duban.application import Duban
-from checks import refused
+from checks import listed, never_recorded, refused
 
 pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-memory store (tests/conftest.py)
 
@@ -52,46 +52,17 @@ def find(app, inspection, unit, actor, problem="消防通道堵塞", **more):
 
 
 # ---- planning and approval ------------------------------------------------------------------------
+# The approval, the refusal, who conducts, findings in scope and the results' checks: the inspection's
+# own rules, given–when–then in tests/test_inspection_rules.py.  What the service adds: numbering per year.
 def test_office_plans_inspections_numbered_per_year(app, units, office):
     first, second = plan(app, office, units), plan(app, office, units, InspectionKind.UNANNOUNCED)
-    assert [(i.number_label, i.kind, i.status, i.organiser) for i in app.inspections(D)] == [
+    assert [(i.number_label, i.kind, i.status, i.organiser) for i in (app.inspection(first.id, office),
+                                                                      app.inspection(second.id, office))] == [
         ("督查〔2026〕1号", InspectionKind.SPECIAL, InspectionStatus.PLANNED, None),
         ("督查〔2026〕2号", InspectionKind.UNANNOUNCED, InspectionStatus.PLANNED, None)]
     assert first.id != second.id
     refused(app, NotAllowed, "role.not_allowed", lambda: plan(app, clerk(units["D01"]), units), INSP_REGISTER)
-    assert len(app.inspections(D)) == 2
-
-
-def test_a_departments_proposal_must_be_approved_before_it_is_conducted(app, units, office):
-    proposal = propose(app, units)
-    organiser = clerk(units["D01"])
-    assert (proposal.status, proposal.organiser) == (InspectionStatus.PROPOSED, units["D01"].id)
-    refused(app, RuleViolation, "inspection.not_approved", lambda: app.conduct_inspection(proposal.id, organiser),
-            proposal.id)
-    refused(app, NotAllowed, "role.not_allowed", lambda: app.decide_inspection(proposal.id, True, organiser),
-            proposal.id)
-    app.decide_inspection(proposal.id, True, office, note="同意")
-    app.conduct_inspection(proposal.id, organiser)
-    conducted = app.inspection(proposal.id, office)
-    assert (conducted.status, conducted.conducted_on) == (InspectionStatus.CONDUCTED, date(2026, 3, 2))
-
-
-def test_a_refused_proposal_cannot_be_conducted(app, units, office):
-    proposal = propose(app, units)
-    refused(app, InvalidInput, "inspection.refusal_reason_required",
-            lambda: app.decide_inspection(proposal.id, False, office), proposal.id)
-    app.decide_inspection(proposal.id, False, office, note="与年度计划重复")
-    for actor in (clerk(units["D01"]), office):
-        refused(app, RuleViolation, "inspection.refused", lambda: app.conduct_inspection(proposal.id, actor), proposal.id)
-    refused(app, RuleViolation, "inspection.not_proposed",
-            lambda: app.decide_inspection(proposal.id, True, office), proposal.id)
-    assert app.inspection(proposal.id, office).status is InspectionStatus.REFUSED
-
-
-def test_proposals_need_written_reasons(app, units):
-    refused(app, InvalidInput, "inspection.reasons_required", lambda: app.propose_inspection(
-        kind=InspectionKind.SPECIAL, title="燃气安全检查", target_units=[units["S01"].id], planned_month="2026-04",
-        reasons=" ", actor=clerk(units["D01"])), INSP_REGISTER)
+    assert never_recorded(app.inspection, Inspection.id_for(D, 2026, 3), office)
 
 
 # ---- findings become rectification tasks ---------------------------------------------------------------
@@ -112,7 +83,7 @@ def test_a_finding_creates_a_rectification_task_that_references_the_inspection(
         assert (stored.source, stored.inspection, stored.source_ref, stored.unit, stored.status) == (
             source, inspection.id, "督查〔2026〕1号", units["S02"].id, RectificationStatus.RECORDED)
         assert fresh.inspection(inspection.id, office).findings == [{"unit": units["S02"].id, "rectification": task.id}]
-        assert [t.id for t in fresh.rectifications(D)] == [task.id]
+        assert listed(fresh, D, "rectification") == [task.id]  # in the ledger
     finally:
         fresh.close()
 
@@ -132,7 +103,7 @@ def test_a_finding_outside_the_approved_scope_is_refused_and_creates_no_task(app
             proposal.id, RECT_REGISTER, next_task)
     refused(app, InvalidInput, "rectification.problem_required", lambda: find(app, proposal, units["S02"], organiser, " "),
             proposal.id, RECT_REGISTER, next_task)
-    assert [t.id for t in app.rectifications(D)] == [task.id]
+    assert never_recorded(app.rectification, next_task, office)
     assert len(app.inspection(proposal.id, office).findings) == 1
 
 
@@ -157,7 +128,7 @@ def test_a_finding_and_its_task_are_saved_together_or_not_at_all(app, store_env,
     finally:
         other.close()
     monkeypatch.undo()
-    assert app.rectifications(D) == []
+    assert listed(app, D, "rectification") == []
     stored = app.inspection(inspection.id, office)
     assert stored.findings == [] and list(stored.results) == [units["S01"].id.hex]
     task = find(app, inspection, units["S01"], office)  # tried again, it is saved with the inspection
@@ -168,7 +139,7 @@ def test_findings_only_while_the_inspection_is_conducted(app, units, office):
     inspection = plan(app, office, units)
     refused(app, RuleViolation, "inspection.not_conducted", lambda: find(app, inspection, units["S01"], office),
             inspection.id, RECT_REGISTER)
-    assert app.rectifications(D) == []
+    assert never_recorded(app.rectification, RectificationTask.id_for(D, 2026, 1), office)
 
 
 # ---- results for the ranking -------------------------------------------------------------------------
@@ -187,34 +158,3 @@ def test_results_per_unit_are_recorded_by_the_organiser(app, store_env, clock, u
             s01.hex: {"score": 92.5, "problems": 1}, s02.hex: {"score": 78, "problems": 4}}
     finally:
         fresh.close()
-
-
-@pytest.mark.parametrize("row, who, error, rule", [
-    ({"score": 101, "problems": 0}, "organiser", InvalidInput, "inspection.bad_score"),
-    ({"score": -1, "problems": 0}, "organiser", InvalidInput, "inspection.bad_score"),
-    ({"score": True, "problems": 0}, "organiser", InvalidInput, "inspection.bad_score"),
-    ({"score": 80, "problems": True}, "organiser", InvalidInput, "inspection.bad_problem_count"),
-    ({"score": 80, "problems": -2}, "organiser", InvalidInput, "inspection.bad_problem_count"),
-    ({"score": 80, "problems": 0, "unit": "S03"}, "organiser", RuleViolation, "inspection.out_of_scope"),
-    ({"score": 80, "problems": 0}, "other unit", NotAllowed, "inspection.not_organiser"),
-])
-def test_bad_results_and_non_organisers_are_refused(app, units, office, row, who, error, rule):
-    proposal = propose(app, units)
-    organiser = clerk(units["D01"])
-    app.decide_inspection(proposal.id, True, office)
-    app.conduct_inspection(proposal.id, organiser)
-    rows = [{"unit": units["S01"].id, "score": 90, "problems": 0},
-            {**row, "unit": units[row.get("unit", "S02")].id}]
-    actor = organiser if who == "organiser" else clerk(units["D02"])
-    refused(app, error, rule, lambda: app.record_inspection_results(proposal.id, rows, actor), proposal.id)
-    assert app.inspection(proposal.id, office).results == {}
-
-
-def test_unit_cannot_record_results_of_an_office_inspection(app, units, office):
-    inspection = plan(app, office, units)
-    app.conduct_inspection(inspection.id, office)
-    rows = [{"unit": units["S01"].id, "score": 90, "problems": 0}]
-    refused(app, NotAllowed, "role.not_allowed",
-            lambda: app.record_inspection_results(inspection.id, rows, clerk(units["S01"])), inspection.id)
-    app.record_inspection_results(inspection.id, rows, office)
-    assert app.inspection(inspection.id, office).results == {units["S01"].id.hex: {"score": 90, "problems": 0}}

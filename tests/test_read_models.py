@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.item import ItemStatus
 from projections.ledger import LedgerQueries
-from checks import stored_items
+from checks import stored_items, stored_records
 
 TODAY = date(2026, 11, 24)
 AS_OF = date(2026, 8, 31)
@@ -58,7 +58,7 @@ def test_the_ledger_agrees_with_the_aggregates(demo_read, seed):
         assert row.lead_unit == (units[item.lead_unit] if item.lead_unit else "")
         assert row.closed_on == item.closed_on
         assert (row.working_days_overdue > 0) == item.overdue_on(TODAY)
-    for task in app.rectifications(seed.code):
+    for task in stored_records(app, seed.code, "rectification"):
         row = rows[task.number_label]
         assert (row.status, row.deadline, row.closed_on) == (task.status.value, task.deadline, task.signed_off_on)
 

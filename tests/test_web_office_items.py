@@ -13,7 +13,7 @@ from web_world import DECIDED, web  # noqa: F401
 
 from domain.item import ItemStatus
 from domain.sources import SourceKind
-from checks import stored_items
+from checks import listed, stored_items
 
 
 def _field_error(page: str, field: str) -> str:
@@ -268,11 +268,11 @@ def test_urge_and_a_supervision_notice_from_the_item_page(web):
     assert too_early.status_code == 422
     assert "时限须晚于下发日期" in _field_error(too_early.text, "tasks[0].deadline")
     assert _field_error(too_early.text, "note") == ""  # the urge form beside it is untouched
-    assert web.app.notices(web.world.district) == []
+    assert listed(web.app, web.world.district, "notice") == []
 
     issued = _post(web, office, url, **{**fields, "tasks[0].deadline": "2026-03-13"})
     assert "已下发督办通知督通〔2026〕1号" in _flash(issued)
-    [notice] = web.app.notices(web.world.district)
+    [notice] = [web.app.notice(i, web.world.office) for i in listed(web.app, web.world.district, "notice")]
     assert (notice.subject_id, notice.unit) == (item_id, web.world.unit_ids["A"])
     page = office.get(f"/office/items/{item_id.hex}")
     assert f'href="/office/notices/{notice.id.hex}"' in page.text
@@ -512,10 +512,10 @@ def test_a_notice_issued_from_the_form_with_three_tasks_is_answered_task_by_task
     bad = _post(web, office, url, confirmed="on", **rows)
     assert bad.status_code == 422 and _field_error(bad.text, "tasks[3].deadline") == \
         "任务时限应为日期，格式如 2026-03-02。"
-    assert _value(bad.text, "tasks[2].responsible") == "局长" and web.app.notices(web.world.district) == []
+    assert _value(bad.text, "tasks[2].responsible") == "局长" and listed(web.app, web.world.district, "notice") == []
     issued = _post(web, office, url, **{**rows, "tasks[3].deadline": "2026-04-30"})
     assert "已下发督办通知" in _flash(issued)
-    [notice] = web.app.notices(web.world.district)
+    [notice] = [web.app.notice(i, web.world.office) for i in listed(web.app, web.world.district, "notice")]
     tasks = sorted(notice.tasks.values(), key=lambda t: t["key"])
     assert [(t["key"], t["task"], t["responsible"], t["deadline"]) for t in tasks] == [
         ("T1", "报送整治方案", "分管副局长", date(2026, 3, 13)), ("T2", "完成路面修复", "局长", date(2026, 3, 31)),

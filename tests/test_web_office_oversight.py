@@ -8,6 +8,7 @@ from uuid import UUID
 
 from web_world import web  # noqa: F401  (the fixture)
 from evidence_samples import PNG, Upload  # real files: a report cites only files it stored
+from checks import listed
 
 from domain.inspection import InspectionKind, InspectionStatus
 from domain.notice import NoticeStatus, TaskState
@@ -159,16 +160,16 @@ def test_record_verify_and_sign_off_a_rectification_through_the_forms(web):
     assert field_error(refused.text, "problem") == "请填写问题描述。"
     assert input_value(refused.text, "source_ref") == "汉审〔2026〕3号"
     assert selected(refused.text, "unit") == [unit_a.hex] and selected(refused.text, "severity") == ["serious"]
-    assert app.rectifications(world.district) == []
+    assert listed(app, world.district, "rectification") == []
 
     late = post(web, office, "/office/rectifications", unit=unit_a.hex, source="audit", problem="资金拨付滞后",
                 severity="general", deadline="2026-03-01")
     assert late.status_code == 422 and field_error(late.text, "deadline") == "整改时限须晚于登记日期。"
-    assert app.rectifications(world.district) == []
+    assert listed(app, world.district, "rectification") == []
 
     recorded = post(web, office, "/office/rectifications", unit=unit_a.hex, source="audit", source_ref="汉审〔2026〕3号",
                     problem="老旧小区改造资金拨付滞后", severity="serious", deadline="2026-04-30")
-    [task] = app.rectifications(world.district)
+    [task] = [app.rectification(i, world.office) for i in listed(app, world.district, "rectification")]
     assert recorded.headers["location"].startswith(f"/office/rectifications/{task.id.hex}")
     page = follow(office, recorded)
     assert f"已登记整改任务{task.number_label}" in flash(page)
@@ -288,11 +289,11 @@ def test_plan_conduct_record_a_finding_and_close_an_inspection(web):
                      target_units=[a.hex, b.hex], planned_month="2026-4")
     assert bad_month.status_code == 422 and "2026-04" in field_error(bad_month.text, "planned_month")
     assert sorted(selected(bad_month.text, "target_units")) == sorted([a.hex, b.hex])
-    assert app.inspections(world.district) == []
+    assert listed(app, world.district, "inspection") == []
 
     planned = post(web, office, "/office/inspections", kind="special", title="安全生产专项督查",
                    target_units=[a.hex, b.hex], planned_month="2026-04")
-    [inspection] = app.inspections(world.district)
+    [inspection] = [app.inspection(i, world.office) for i in listed(app, world.district, "inspection")]
     assert (inspection.kind, inspection.target_units, inspection.status) == (
         InspectionKind.SPECIAL, [a, b], InspectionStatus.PLANNED)
     page = follow(office, planned)
@@ -311,11 +312,11 @@ def test_plan_conduct_record_a_finding_and_close_an_inspection(web):
     out_of_scope = post(web, office, f"{url}/findings", unit=c.hex, problem="渣土乱倒", severity="general",
                         deadline="2026-04-30")
     assert out_of_scope.status_code == 422 and "不在批准的检查范围内" in out_of_scope.text
-    assert app.rectifications(world.district) == []
+    assert listed(app, world.district, "rectification") == []
 
     found = follow(office, post(web, office, f"{url}/findings", unit=b.hex, problem="消防器材过期",
                                 severity="serious", deadline="2026-04-30"))
-    [task] = app.rectifications(world.district)
+    [task] = [app.rectification(i, world.office) for i in listed(app, world.district, "rectification")]
     assert f"整改任务{task.number_label}已入账" in flash(found) and f"/office/rectifications/{task.id.hex}" in found.text
     assert (task.unit, task.source, task.inspection) == (b, ProblemSource.SPECIAL_INSPECTION, inspection.id)
     ledger = office.get("/office/rectifications?source=special_inspection").text

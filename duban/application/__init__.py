@@ -40,6 +40,18 @@ class Duban(ServiceBase):
             found = self.__dict__.setdefault("_read_queries", ReadQueries(ReadSide(self.store, writer=False).read_models))
         return found
 
+    def caught_up_queries(self) -> ReadQueries:
+        """The read side's queries over read models caught up with every event recorded so far: by
+        this process when no worker is acting, else by waiting for the acting one.  For what runs
+        outside the worker and reads them once (``duban tick`` and the other commands, the demo,
+        tests); the read models live beside the SQLite or PostgreSQL store, never in memory."""
+        from duban.worker import caught_up_read_side
+
+        module = self.env.get("PERSISTENCE_MODULE") or ""
+        if "sqlite" not in module and "postgres" not in module:
+            raise RuntimeError("the read side needs the SQLite or PostgreSQL store, not the in-memory one")
+        return ReadQueries(caught_up_read_side(self).read_models)
+
 
 compose(Duban, [
     OrganisationCommands,  # units, leaders, the division of work (领导分工), districts

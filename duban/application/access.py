@@ -183,16 +183,15 @@ class ReadAccess(Part):
         return dict(named), content
 
     def case_file(self, item_id: UUID, actor: Actor,
-                  notice_ids: Iterable[UUID] | None = None) -> tuple[SupervisedItem, list[SupervisionNotice]]:
+                  notice_ids: Iterable[UUID]) -> tuple[SupervisedItem, list[SupervisionNotice]]:
         """An item ``actor`` may read, with the notices issued about it (for its timeline or a
-        referral dossier).  ``notice_ids``: the notices the read side lists for the item (each
-        loaded on its own); without them every notice of the district is loaded (tests, scripts)."""
+        referral dossier).  ``notice_ids``: the notices the read side lists for the item, each
+        loaded on its own and kept if it is about the item and ``actor`` may read it."""
         item = self.readable_item(item_id, actor)
         # only the notices the actor may read (readable_notice): a co-unit not those sent to the lead
         # unit; the discipline body every notice of a referred case
         units = EVERYTHING if actor.role is Role.DISCIPLINE else self.visible_units(actor)
-        found = self.notices(actor.district) if notice_ids is None else [
-            n for n in (self._find(SupervisionNotice, i) for i in notice_ids) if n is not None]
+        found = [n for n in (self._find(SupervisionNotice, i) for i in notice_ids) if n is not None]
         notices = [n for n in found if n.subject_id == item.id and n.district == actor.district
                    and (units is EVERYTHING or n.unit in units)]
         return item, notices
@@ -237,8 +236,7 @@ class ReadAccess(Part):
             raise NotFound("dossier.not_found", f"整改任务{task.number_label}尚未移交纪检监察，没有移交材料。")
         return self.histories.check_dossier(task, [], code)
 
-    def verify_dossier(self, item_id: UUID, code: str, actor: Actor,
-                       notice_ids: Iterable[UUID] | None = None) -> Verification:
+    def verify_dossier(self, item_id: UUID, code: str, actor: Actor, notice_ids: Iterable[UUID]) -> Verification:
         """Whether ``code`` is the referral dossier's current verification code (校验码): read under
         the same rules as :meth:`case_file` (a case not referred answers as another district's: 404);
         ``.matches`` is False once any event was recorded on the item or its notices since."""
@@ -248,11 +246,10 @@ class ReadAccess(Part):
         return self.histories.check_dossier(item, notices, code)
 
     # -- lists -------------------------------------------------------------------------------------
-    def visible_inspections(self, actor: Actor, listed: Iterable[I] | None = None) -> list[I]:
-        """The inspections ``actor`` may read (as :meth:`readable_inspection`), in the order given:
-        ``listed`` (the read side's rows), or else every inspection of the district loaded."""
+    def visible_inspections(self, actor: Actor, listed: Iterable[I]) -> list[I]:
+        """The inspections of ``listed`` (the read side's rows of the actor's district) that
+        ``actor`` may read (as :meth:`readable_inspection`), in the order given."""
         if actor.role is Role.DISCIPLINE:
             return []
         units = self.visible_units(actor)
-        found = self.inspections(actor.district) if listed is None else listed
-        return [i for i in found if self._inspection_refusal(i, actor, units) is None]
+        return [i for i in listed if self._inspection_refusal(i, actor, units) is None]

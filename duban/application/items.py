@@ -60,10 +60,6 @@ class ItemCommands(Part):
                 version = event.originator_version
         return None if version is None else self.store.repository.get(current.id, version=version)
 
-    def _years(self, district: str) -> list[int]:
-        first = self.district(district).opened_on.year
-        return list(range(min(first, self._today().year), self._today().year + 1))
-
     def _item_change(self, command: str, item: UUID, actor: Actor, on, change, expected_version=None):
         return self._change(command, SupervisedItem, item, actor, on, change, expected_version)
 

@@ -61,7 +61,7 @@ class OrganisationCommands(Part):
         return found
 
     def districts(self) -> list[District]:
-        return [self._get(District, i) for i in self._registered_ids(DEPLOYMENT, "district", [None])]
+        return [self._get(District, i) for i in self._registered_ids(DEPLOYMENT, "district")]
 
     # -- units --------------------------------------------------------------------------------
     def register_unit(self, code: str | None, name: str, kind: UnitKind, actor: Actor, on: date | None = None,
@@ -96,7 +96,7 @@ class OrganisationCommands(Part):
         return self._change("retire_unit", Unit, unit, actor, on, lambda u, d: u.retire(reason, d, actor))
 
     def units(self, district: str) -> list[Unit]:
-        return [self._get(Unit, i) for i in self._registered_ids(district, "unit", [None])]
+        return [self._get(Unit, i) for i in self._registered_ids(district, "unit")]
 
     def unit_names(self, district: str) -> dict[UUID, str]:
         """Every unit of the district (retired ones too) by id, for showing names."""
@@ -143,7 +143,7 @@ class OrganisationCommands(Part):
         return self._change("end_leader_post", Leader, leader, actor, on, lambda l, d: l.leave(d, actor))
 
     def leaders(self, district: str) -> list[Leader]:
-        return [self._get(Leader, i) for i in self._registered_ids(district, "leader", [None])]
+        return [self._get(Leader, i) for i in self._registered_ids(district, "leader")]
 
     def leader_by_code(self, district: str, code: str) -> Leader:
         found = self._find(Leader, Leader.id_for(district, code))

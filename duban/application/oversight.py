@@ -56,9 +56,6 @@ class OversightCommands(Part):
     def notice(self, notice_id: UUID, actor: Actor) -> SupervisionNotice:
         return self._get(SupervisionNotice, notice_id, actor)
 
-    def notices(self, district: str) -> list[SupervisionNotice]:
-        return self._records(SupervisionNotice, district, "notice", self._years(district))
-
     # ``expected_version`` (every command on an existing notice, task or inspection): the version
     # the caller last read; if the record changed since, ConcurrentChange (409) and nothing is saved
     def acknowledge_notice(self, notice: UUID, actor: Actor, on: date | None = None,
@@ -115,9 +112,6 @@ class OversightCommands(Part):
 
     def rectification(self, task_id: UUID, actor: Actor) -> RectificationTask:
         return self._get(RectificationTask, task_id, actor)
-
-    def rectifications(self, district: str) -> list[RectificationTask]:
-        return self._records(RectificationTask, district, "rectification", self._years(district))
 
     def _rect_change(self, command, task, actor, on, change, expected_version=None):
         return self._change(command, RectificationTask, task, actor, on, change, expected_version)
@@ -225,9 +219,6 @@ class OversightCommands(Part):
 
     def inspection(self, inspection_id: UUID, actor: Actor) -> Inspection:
         return self._get(Inspection, inspection_id, actor)
-
-    def inspections(self, district: str) -> list[Inspection]:
-        return self._records(Inspection, district, "inspection", self._years(district))
 
     def decide_inspection(self, inspection: UUID, approve: bool, actor: Actor, note: str = "", on: date | None = None,
                           expected_version: int | None = None):

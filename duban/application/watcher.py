@@ -24,6 +24,7 @@ import structlog
 from domain.actor import Actor, Role, system_actor
 from domain.calendar import WorkingDayCalendar, YearSchedule
 from domain.deadlines import counted_deadline
+from domain.due import working_days_overdue
 from domain.escalation import CaseFacts, EscalationRules, Step, next_step
 from domain.organisation import District
 from domain.errors import ConcurrentChange, require_input
@@ -48,6 +49,30 @@ class WatchCandidates:
 
 
 Candidates = Callable[[str, date], WatchCandidates]
+
+
+def watch_candidates(ledger) -> Candidates:
+    """What the daily watch looks at in a district on a day: the records the ledger read model
+    (``projections.ledger.LedgerQueries``) lists as open that day — never every record of the
+    district replayed from the event store."""
+
+    def candidates(district: str, day: date) -> WatchCandidates:
+        ids = ledger.open_on(district, day)
+        return WatchCandidates([UUID(i) for i in ids["item"]], [UUID(i) for i in ids["notice"]],
+                               [UUID(i) for i in ids["rectification"]])
+
+    return candidates
+
+
+def estimated_candidates(deadline_changes) -> Callable[[str], WatchCandidates]:
+    """What a deadline review looks at in a district: the items and notices whose deadline the read
+    side (``projections.deadline_changes.DeadlineChangeQueries``) says is still counted on an estimate."""
+
+    def candidates(district: str) -> WatchCandidates:
+        ids = deadline_changes.estimated(district)
+        return WatchCandidates([UUID(i) for i in ids["item"]], [UUID(i) for i in ids["notice"]], [])
+
+    return candidates
 
 
 @dataclass(frozen=True)
@@ -141,22 +166,21 @@ class WatcherCommands(Part):
         deadlines, notices' reply deadlines; rectification tasks' are always given, never counted),
         in every district or in ``districts``: each is confirmed or corrected on its record by the
         system, and a miss the new day disproves is withdrawn.  ``candidates(district)`` names the
-        records to look at (the read side's entries with an estimated deadline); without it every
-        record of the district is read.  Safe to repeat: a settled deadline is no longer estimated."""
+        records to look at (the read side's entries with an estimated deadline); without it they are
+        asked of the read side, caught up here (:meth:`caught_up_queries`).  Safe to repeat: a
+        settled deadline is no longer estimated."""
         day = self._on(on)
         calendar = self.calendar()
         review = DeadlineReview()
+        if candidates is None:
+            candidates = estimated_candidates(self.caught_up_queries().deadline_changes)
         for district in self.districts():
             code = district.district
             if districts is not None and code not in districts:
                 continue
             actor = system_actor(code)
-            if candidates is None:  # no read side (scripts, the in-memory store): every registered record
-                ids = ([(SupervisedItem, i.id) for i in self._every_item(code) if i.deadline_estimated]
-                       + [(SupervisionNotice, n.id) for n in self.notices(code) if n.reply_deadline_estimated])
-            else:
-                found = candidates(code)
-                ids = [(SupervisedItem, i) for i in found.items] + [(SupervisionNotice, n) for n in found.notices]
+            found = candidates(code)
+            ids = [(SupervisedItem, i) for i in found.items] + [(SupervisionNotice, n) for n in found.notices]
             for cls, record_id in ids:
                 self._settle_one(cls, record_id, calendar, day, actor, review)
         log.info("deadlines_reviewed", confirmed=review.confirmed, corrected=len(review.corrected),
@@ -190,9 +214,13 @@ class WatcherCommands(Part):
              candidates: Candidates | None = None) -> TickReport:
         """Record every fact that time has created up to ``today`` (default: the clock's today),
         in every district or in ``districts``.  ``candidates(district, day)`` names the open records
-        to look at (the read side's answer); without it every record of the district is loaded."""
+        to look at (the read side's answer: the worker passes its own, caught up before each day);
+        without it they are asked of the read side, caught up here (:meth:`caught_up_queries`:
+        ``duban tick``, the demo, tests)."""
         today = today or self._today()
         require_input(today <= self._today(), "date.in_future", "业务日期不能晚于今天。", field="today")
+        if candidates is None:
+            candidates = watch_candidates(self.caught_up_queries().ledger)
         report = TickReport(today)
         calendar = self.calendar()
         for district in self.districts():
@@ -228,14 +256,7 @@ class WatcherCommands(Part):
         log.info("tick", today=today.isoformat(), recorded=report.recorded, conflicts=report.conflicts)
         return report
 
-    def _every_item(self, code: str) -> list[SupervisedItem]:
-        """Every item its number registers know, each loaded: only for a watch asked without the read
-        side's candidates (the worker and the command line always pass them)."""
-        return self._records(SupervisedItem, code, "item", self._years(code))
-
-    def _watched_records(self, code: str, today: date, candidates: Candidates | None) -> tuple[list, list, list]:
-        if candidates is None:  # no read side (scripts, the in-memory store): every registered record
-            return self._every_item(code), self.notices(code), self.rectifications(code)
+    def _watched_records(self, code: str, today: date, candidates: Candidates) -> tuple[list, list, list]:
         found = candidates(code, today)
         return ([r for r in (self._find(SupervisedItem, i) for i in found.items) if r is not None],
                 [r for r in (self._find(SupervisionNotice, i) for i in found.notices) if r is not None],
@@ -283,6 +304,8 @@ class WatcherCommands(Part):
         """Record the urges the escalation policy calls for, at most one per item per
         ``urge_after_working_days``; every other step is left to the office."""
         calendar = self.calendar()
+        if not calendar.is_workday(today):  # the office urges on working days: Monday's watch catches up
+            return
         for item in items:
             if item.status.is_closed or not item.overdue_on(today):
                 continue
@@ -290,7 +313,7 @@ class WatcherCommands(Part):
                 continue
             about = [n for n in notices if n.subject_id == item.id]
             advice = next_step(CaseFacts(
-                kind="item", working_days_overdue=calendar.working_days_between(item.deadline, today),
+                kind="item", working_days_overdue=working_days_overdue(True, calendar.working_days_between(item.deadline, today)),
                 urges=item.urges, notices=len(about),
                 notice_reply_overdue=any(n.reply_overdue_recorded and n.closed_on is None for n in about),
                 criticisms=item.criticisms, interviews=item.interviews, referral=item.referral), rules)

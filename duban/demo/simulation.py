@@ -510,10 +510,11 @@ class DemoWorld:
         statuses: dict[str, int] = {}
         for item in items:
             statuses[item.status.label] = statuses.get(item.status.label, 0) + 1
+        reads = self.app.caught_up_queries()  # the counts as the ledger and the inspections list show them
         return DemoSummary(
-            today=self.today, items=len(items), notices=len(self.app.notices(self.code)),
-            rectifications=len(self.app.rectifications(self.code)), inspections=len(self.app.inspections(self.code)),
-            refused=self.refused, statuses=statuses,
+            today=self.today, items=len(items), notices=reads.ledger.count(self.code, self.today, kinds=("notice",)),
+            rectifications=reads.ledger.count(self.code, self.today, kinds=("rectification",)),
+            inspections=len(reads.inspections.rows(self.code)), refused=self.refused, statuses=statuses,
         )
 
 
