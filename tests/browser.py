@@ -13,7 +13,9 @@ serves the whole run (a second Playwright started while the first lives refuses 
   in a background thread on a free 127.0.0.1 port, over a SQLite store of its own.
 * :func:`pages` — opens a fresh browser context per user and logs in through the login page;
   every request the browser makes is recorded.
-* :func:`shot` — a full-page screenshot in ``test-output/screenshots/<test>-<name>.png``.
+* :func:`shot` — a full-page screenshot in ``test-output/screenshots/<test>-<name>.png``, taken when
+  ``DUBAN_SCREENSHOTS=all`` (to look the pages over); whatever the setting, a browser test that fails
+  leaves a screenshot of every page it had open (:func:`screenshot_open_pages`, called by conftest.py).
 
 Playwright cannot download browsers here, so Debian's Chromium (``/usr/bin/chromium``) is
 launched.  When it or the ``playwright`` package is missing the tests skip with a loud reason;
@@ -41,6 +43,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# every page a browser test visits screenshotted (full page, slow), not only those of a failed test
+SCREENSHOT_EVERY_PAGE = os.environ.get("DUBAN_SCREENSHOTS", "").lower() == "all"
 TODAY = date(2026, 3, 2)
 PASSWORD = "correct-horse-1"
 TIMEOUT_MS = 15_000
@@ -215,13 +219,28 @@ def _test_name() -> str:
     return re.sub(r"[^\w.-]+", "_", name)
 
 
-def shot(page, name: str) -> Path:
-    """A full-page screenshot: test-output/screenshots/<test>-<name>.png."""
+def shot(page, name: str, *, always: bool = False) -> Path | None:
+    """A full-page screenshot, test-output/screenshots/<test>-<name>.png, when ``DUBAN_SCREENSHOTS=all``
+    or ``always``; None when not taken."""
+    if not (always or SCREENSHOT_EVERY_PAGE):
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     clean = re.sub(r"[^\w.-]+", "_", name)
     path = SCREENSHOTS / f"{_test_name()}-{clean}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def screenshot_open_pages(browser, why: str = "failed") -> list[Path]:
+    """Every page still open in ``browser`` screenshotted (<test>-failed-N.png): what a failed test saw."""
+    taken = []
+    for context in browser.contexts:
+        for page in context.pages:
+            try:
+                taken.append(shot(page, f"{why}-{len(taken) + 1}", always=True))
+            except Exception:  # a page that crashed or closed meanwhile: the others still count
+                continue
+    return taken
 
 
 def visit(page, live: LiveApp, path: str, name: str, *, status: int = 200):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
-from browser import chromium  # noqa: F401  (one browser for the whole run, see browser.py)
+from browser import chromium, screenshot_open_pages  # noqa: F401  (one browser for the whole run, see browser.py)
 from crawl import demo_server  # noqa: F401  (the demo served once for the crawling tests, see crawl.py)
 
 from domain.actor import Actor, Role
@@ -145,6 +145,17 @@ def _distributed(config) -> bool:
     """Whether this run's tests are spread by ``--dist loadgroup``: on the controlling process its
     option says so; xdist sets a worker's ``dist`` to "no" and ``loadgroup`` instead."""
     return bool(getattr(config.option, "loadgroup", False)) or getattr(config.option, "dist", "no") == "loadgroup"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A browser test that failed leaves a screenshot of each page it had open (browser.py: pages
+    are screenshotted only then, unless DUBAN_SCREENSHOTS=all)."""
+    report = yield
+    browser = getattr(item, "funcargs", {}).get("chromium")
+    if report.failed and report.when == "call" and browser is not None:
+        screenshot_open_pages(browser)
+    return report
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -289,6 +300,50 @@ class StoreTemplates:
             _drop_pg_schema(self._pg_schema)
 
 
+@pytest.fixture(autouse=True)
+def one_event_loop_per_test(monkeypatch):
+    """litestar's TestClient, unless entered as a context (which runs the app's lifespan once per
+    client), starts a thread with an event loop of its own for every request it sends: a third of
+    a web test's time.  Here the clients of a test share one, started at the first request and
+    stopped when the test ends, as a served app answers every request on one loop."""
+    from contextlib import ExitStack, contextmanager
+
+    from anyio.from_thread import start_blocking_portal
+    from litestar.testing.client.base import BaseTestClient
+
+    stack, shared = ExitStack(), []
+
+    @contextmanager
+    def portal(client):
+        if hasattr(client, "blocking_portal"):  # an entered client's own
+            yield client.blocking_portal
+            return
+        if not shared:
+            shared.append(stack.enter_context(start_blocking_portal(
+                backend=client.backend, backend_options=dict(client.backend_options or {}))))
+        yield shared[0]
+
+    monkeypatch.setattr(BaseTestClient, "portal", portal)
+    with stack:
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """Argon2 at its cheapest for every test run in this process: the application hashes with
+    argon2-cffi's defaults (64 MiB, 3 passes, 4 lanes: a tenth of a second or more a hash or a login
+    on this machine), which made adding users and logging in much of the suite's time.  A hash
+    records its own parameters, so logging in checks it the same way; processes a test starts
+    (``duban demo``, ``duban serve``) hash as in production."""
+    from argon2 import PasswordHasher
+
+    import duban.application.users as users
+
+    production, users._hasher = users._hasher, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    users._hasher = production
+
+
 @pytest.fixture(scope="session")
 def store_templates(tmp_path_factory):
     templates = StoreTemplates(tmp_path_factory.mktemp("store-templates"))
@@ -323,8 +378,21 @@ def clock():
     return FixedClock(date(2026, 3, 2))
 
 
+@pytest.fixture(scope="session")
+def web_world_template(tmp_path_factory, store_templates):
+    """The web world recorded once per process (tests/web_world.py ``WebWorldTemplate``)."""
+    from web_world import WebWorldTemplate
+
+    return WebWorldTemplate(tmp_path_factory.mktemp("web-world"), store_templates.sqlite)
+
+
 @pytest.fixture
-def app(store_env, clock):
+def app(store_env, clock, request):
+    if "web" in request.fixturenames:  # a web test's store starts with the web world in it
+        from web_world import uses_template
+
+        if uses_template(store_env):
+            request.getfixturevalue("web_world_template").copy_into(store_env["SQLITE_DBNAME"])
     duban = Duban(env=store_env, clock=clock)
     yield duban
     duban.close()

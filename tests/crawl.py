@@ -4,7 +4,7 @@ Used by the tests that look at every page of every role (tests/test_crawl_words.
 shows; tests/test_browser_phone.py: every page fits a phone's screen)::
 
     def test_something(demo_server, chromium):
-        page = log_in(chromium, demo_server, "duchashi", viewport=(390, 844))
+        page = log_in(chromium, demo_server, "duchashi", viewport=(360, 740))
         visited = crawl(page, demo_server, lambda page, url: [...problems on this page...])
 
 * :func:`demo_server` — ``duban demo`` builds the demo year into a file of its own and ``duban serve``
@@ -167,7 +167,7 @@ def crawl(page, base: str, check: Check, *, download: Check | None = None,
 
 
 # -- one crawl per user for every check -----------------------------------------------------------------
-CRAWL_VIEWPORT = (390, 844)  # each page is loaded at a phone's size; a check may resize, the next one starts here
+CRAWL_VIEWPORT = (360, 740)  # each page is loaded at the narrowest phone's size; a check may resize, the next one starts here
 CheckFor = Callable[[str], tuple[Check, "Check | None"]]  # username → (page check, download check)
 CHECKS: dict[str, CheckFor] = {}  # check name → its maker, registered by the modules that crawl
 

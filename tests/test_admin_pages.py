@@ -8,7 +8,6 @@ import re
 from io import BytesIO
 
 import pytest
-from argon2 import PasswordHasher
 from builders import events_recorded
 from litestar.testing import TestClient
 from openpyxl import load_workbook
@@ -20,13 +19,6 @@ from documents.roster_import import LEADERS_SHEET, UNITS_SHEET, roster_template
 from domain.actor import Role, deployment_actor
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    import duban.application.users as users
-
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def _field_errors(answer) -> dict[str, str]:

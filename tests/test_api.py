@@ -7,20 +7,11 @@ import re
 from datetime import date
 
 import pytest
-from argon2 import PasswordHasher
 from builders import events_recorded
 from litestar.testing import TestClient
 from web_world import web  # noqa: F401  (the fixture)
 from evidence_samples import JPEG, PDF
-from checks import stored_items
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """Cheap argon2 parameters for these tests' many users (the hash records its own parameters)."""
-    import duban.application.users as users
-
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+from checks import listed, stored_items
 
 
 def post(web, client, url, body=None, status=200):
@@ -476,11 +467,11 @@ def test_a_stale_version_of_a_notice_a_task_or_an_inspection_gets_409_and_record
     iid, seen = inspection["id"], inspection["version"]
     stale(office, f"/api/inspections/{iid}/conduct", {"expected_version": seen - 1})
     conducted = post(web, office, f"/api/inspections/{iid}/conduct", {"expected_version": seen})
-    tasks = len(web.app.rectifications(web.world.district))
+    tasks = len(listed(web.app, web.world.district, "rectification"))
     stale(office, f"/api/inspections/{iid}/findings", {"unit": str(ids["A"]), "problem": "台账不全",
                                                        "severity": "general", "deadline": "2026-04-30",
                                                        "expected_version": seen})
-    assert len(web.app.rectifications(web.world.district)) == tasks
+    assert len(listed(web.app, web.world.district, "rectification")) == tasks
     finding = post(web, office, f"/api/inspections/{iid}/findings", {
         "unit": str(ids["A"]), "problem": "台账不全", "severity": "general", "deadline": "2026-04-30",
         "expected_version": conducted["version"]})

@@ -1,6 +1,6 @@
 """The day's work of each user group, in a real browser (Debian's Chromium, headless, driven by
-Playwright) against the app served by uvicorn.  Every page visited is screenshotted into
-``test-output/screenshots/`` for review."""
+Playwright) against the app served by uvicorn.  With DUBAN_SCREENSHOTS=all every page visited is
+screenshotted into ``test-output/screenshots/`` for review (a failed test's open pages always are)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,13 @@
-"""A real district from nothing, in a real browser (Debian's Chromium through Playwright), on both
-stores: ``duban setup`` opens the district and its administrator on an empty store (a process of its
+"""A real district from nothing, in a real browser (Debian's Chromium through Playwright), on SQLite
+(web tests run on one store; setting up on PostgreSQL is tested in tests/test_startup.py and
+tests/test_district_setup.py, the pages on it in tests/test_web_postgres_smoke.py): ``duban setup`` opens the district and its administrator on an empty store (a process of its
 own, as an operator runs it), ``duban serve`` serves it; the administrator downloads the roster
 template, fills it in and imports it on the admin page, adds the office's, a unit's and a leader's
 accounts on the users page; then an item goes from registration to sign-off — the office registers
 and assigns it, the unit signs for it, reports progress and completion with a photo as evidence,
 the office opens the photo and signs the item off.
 The administrator's and the deployment administrator's pages are then read at 360 px wide: nothing
-scrolls sideways.  Every page visited is screenshotted into ``test-output/screenshots/``.
+scrolls sideways.  Pages are screenshotted as tests/browser.py says (``DUBAN_SCREENSHOTS=all``).
 
 No demo data, no user made through the service: everything after ``duban setup`` is done on the pages.
 """
@@ -30,7 +31,7 @@ from processes import cli_env, free_port
 
 from duban.clock import SystemClock
 
-pytestmark = pytest.mark.storage
+pytestmark = [pytest.mark.storage, pytest.mark.stores("sqlite")]
 DUBAN = os.path.join(os.path.dirname(sys.executable), "duban")
 ADMIN_PASSWORD = "hongshan-admin-1"
 FIRST_PASSWORD = "first-login-2026"

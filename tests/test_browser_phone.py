@@ -2,13 +2,15 @@
 scrolls sideways — and the desktop at 1280 px stays as it was.
 
 The demo year served by `duban serve` (tests/crawl.py: `demo_server`, shared with the words crawl).
-Chromium logs in as every demo user on a 390 × 844 screen and follows every link of the pages it reaches
-(tests/crawl.py: `crawled`, a few pages of each route shape; the same visit serves the words test); each page is measured at 390 × 844, at
-360 × 740 and at 1280 × 900: the page must be no wider than the window
+Chromium logs in as every demo user on a 360 × 740 screen (the narrowest phone the pages are made for:
+what fits there fits a wider phone) and follows every link of the pages it reaches (tests/crawl.py:
+`crawled`, a few pages of each route shape; the same visit serves the words test); each page is measured
+there and at 1280 × 900: the page must be no wider than the window
 (``document.documentElement.scrollWidth <= window.innerWidth``; a wide table may scroll inside its own
 box), and on the phone no table may squeeze its text into a column one or two characters wide. A
-failure names the widest element sticking out of the window, or the squeezed cells. Each page is
-screenshot at 390 px and at 1280 px (and at 360 px when it fails there) into ``test-output/screenshots/``.
+failure names the widest element sticking out of the window, or the squeezed cells, and leaves a
+screenshot of the page at the size it fails at in ``test-output/screenshots/``; with
+``DUBAN_SCREENSHOTS=all`` every page is screenshot at 360 px and at 1280 px as well, to look them over.
 """
 
 from __future__ import annotations
@@ -17,13 +19,12 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from browser import SCREENSHOTS
+from browser import SCREENSHOT_EVERY_PAGE, SCREENSHOTS
 from crawl import CRAWL_VIEWPORT, DEPLOYMENT_ADMIN, USERS, crawled, register_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PHONE = CRAWL_VIEWPORT  # (390, 844): the shared crawl loads each page at a phone's size
-SMALL_PHONE = (360, 740)
+PHONE = CRAWL_VIEWPORT  # (360, 740): the shared crawl loads each page at the narrowest phone's size
 DESKTOP = (1280, 900)
 SCREENSHOT_SIZES = (PHONE, DESKTOP)
 
@@ -115,14 +116,14 @@ def fits(page, who: str, url: str, number: int) -> list[str]:
     """What does not fit at each size on the page ``page`` shows (loaded at the phone's size); the
     screenshots of it."""
     found = []
-    for size in (PHONE, SMALL_PHONE, DESKTOP):
+    for size in (PHONE, DESKTOP):
         if size != PHONE:
             page.set_viewport_size({"width": size[0], "height": size[1]})
         problems = [too_wide(page)] + ([squeezed(page)] if size != DESKTOP else [])
         problem = "; ".join(p for p in problems if p)
         if problem:
             found.append(f"at {size[0]} × {size[1]}: {problem}")
-        if size in SCREENSHOT_SIZES or problem:
+        if problem or (SCREENSHOT_EVERY_PAGE and size in SCREENSHOT_SIZES):
             shot(page, who, number, url, size)
     page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
     return found

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from argon2 import PasswordHasher
 from web_world import build_web_world
 
 from domain.actor import Actor, Role, deployment_actor, system_actor
@@ -44,14 +43,6 @@ CLERK = Actor(user="clerk", role=Role.UNIT, district=D, unit=LEAD)
 FEB1 = date(2027, 2, 1)
 GUESSED = WorkingDayCalendar()  # 2027 unknown: Monday to Friday
 KNOWN = WorkingDayCalendar([parse_schedule(SCHEDULE_2027)])
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """Cheap argon2 parameters for the web world's many users (the hash records its own parameters)."""
-    import duban.application.users as users
-
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def estimated_item(working_days: int = 5) -> SupervisedItem:

@@ -2,124 +2,29 @@
 their short names, leaders with their holders' names, codes given by the system, the division of work
 changed from a date, and each record's history in people's words.
 
-The domain rules first (no store), then the application on both stores."""
+The application on both stores; the domain's own rules are tested without a store in
+tests/test_user_rules.py and tests/test_organisation_rules.py."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from argon2 import PasswordHasher
 from builders import DistrictBuilder, events_recorded
 
-from domain.actor import DEPLOYMENT, Actor, Role, deployment_actor
-from domain.errors import InputProblems, InvalidInput, NotAllowed, NotFound, RuleViolation
-from domain.leadership import Leader, LeaderTitle
-from domain.organisation import District, Unit, UnitKind
-from domain.users import UserAccount
+from domain.actor import Actor, Role, deployment_actor
+from domain.errors import InputProblems, NotAllowed, NotFound, RuleViolation
+from domain.leadership import LeaderTitle
+from domain.organisation import UnitKind
 
 D = "420111"
-DAY = date(2026, 3, 2)
 PLATFORM = deployment_actor("pingtai")
-HS_ADMIN = Actor("hs-admin", Role.ADMIN, D)
 PASSWORD = "long-enough-1"
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    import duban.application.users as users
-
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-def _register(actor: Actor, role: Role, district: str, *, username: str = "new-user", unit=None, leader=None):
-    return UserAccount.register(username=username, display_name="", role=role, district=district, unit=unit,
-                                leader=leader, password_hash="h", on=DAY, actor=actor)
-
-
-# ---- the domain, store-free ----------------------------------------------------------------------------
-def test_a_deployment_administrator_belongs_to_no_district():
-    # given the deployment administrator's actor
-    # then its district is the deployment's, which no district code can be
-    assert PLATFORM.role is Role.DEPLOYMENT_ADMIN and PLATFORM.district == DEPLOYMENT
-    assert Role.DEPLOYMENT_ADMIN.value == "deployment" and Role.DEPLOYMENT_ADMIN.label == "平台管理员"
-    with pytest.raises(InvalidInput):
-        District.open(DEPLOYMENT, "平台", DAY, PLATFORM)
-
-
-def test_a_deployment_administrator_gives_district_administrators_and_its_peers_only():
-    # when a deployment administrator adds a district's administrator or another deployment administrator
-    assert _register(PLATFORM, Role.ADMIN, D).district == D
-    assert _register(PLATFORM, Role.DEPLOYMENT_ADMIN, DEPLOYMENT).role is Role.DEPLOYMENT_ADMIN
-    # then any other role, or a deployment administrator inside a district, is refused
-    for role, district in ((Role.OFFICE, D), (Role.UNIT, D), (Role.DEPLOYMENT_ADMIN, D), (Role.ADMIN, DEPLOYMENT)):
-        with pytest.raises(InvalidInput):
-            _register(PLATFORM, role, district)
-
-
-def test_a_district_administrator_gives_accounts_of_its_own_district_only():
-    # given the administrator of 420111
-    assert _register(HS_ADMIN, Role.OFFICE, D).district == D
-    # when it names another district, that district answers as one that does not exist
-    with pytest.raises(NotFound) as other:
-        _register(HS_ADMIN, Role.OFFICE, "420105")
-    assert other.value.rule == "district.not_found"
-    # and it never gives a deployment administrator (nor a system account)
-    for role in (Role.DEPLOYMENT_ADMIN, Role.SYSTEM):
-        with pytest.raises(InvalidInput):
-            _register(HS_ADMIN, role, D)
-    # nobody else gives accounts
-    with pytest.raises(NotAllowed):
-        _register(Actor("office", Role.OFFICE, D), Role.UNIT, D)
-
-
-def test_every_problem_with_a_new_account_is_reported_at_once():
-    # when the name is malformed and a unit user has no unit
-    with pytest.raises(InputProblems) as caught:
-        _register(HS_ADMIN, Role.UNIT, D, username="x")
-    # then both are reported, each naming its field
-    assert [(p.field, p.rule) for p in caught.value.problems] == [
-        ("username", "user.bad_username"), ("unit", "user.unit_required")]
-
-
-def test_an_administrator_disables_or_resets_only_its_own_districts_accounts():
-    account = _register(HS_ADMIN, Role.OFFICE, D)
-    elsewhere = Actor("other-admin", Role.ADMIN, "420105")
-    with pytest.raises(NotFound):
-        account.disable(DAY, elsewhere)
-    with pytest.raises(NotFound):
-        account.reset_password("h2", DAY, elsewhere)
-    with pytest.raises(RuleViolation):  # nor its own account, which would lock it out
-        _register(HS_ADMIN, Role.ADMIN, D, username="hs-admin").disable(DAY, HS_ADMIN)
-    account.disable(DAY, HS_ADMIN)
-    assert not account.active
-
-
-def test_a_unit_keeps_its_short_name_until_a_rename_gives_a_new_one():
-    # given a unit registered with a short name
-    unit = Unit.register("U001", "区城市管理执法局", UnitKind.DEPARTMENT, DAY, HS_ADMIN, short_name="城管局")
-    assert unit.short_name == "城管局"
-    # when it is renamed without a short name, the short name stays; with one, it changes
-    unit.rename("区城市管理局", date(2026, 3, 3), HS_ADMIN)
-    assert (unit.name, unit.short_name) == ("区城市管理局", "城管局")
-    unit.rename("区城市管理委员会", date(2026, 3, 4), HS_ADMIN, short_name="城管委")
-    assert (unit.name, unit.short_name) == ("区城市管理委员会", "城管委")
-    # and the name on a day before the rename is the former one
-    assert unit.name_on(date(2026, 3, 3)) == "区城市管理局"
-    with pytest.raises(InvalidInput):
-        Unit.register("U002", "某单位", UnitKind.DEPARTMENT, DAY, HS_ADMIN, short_name="长" * 21)
-
-
-def test_a_leader_post_names_its_holder_and_is_labelled_by_title_and_name():
-    leader = Leader.register("L001", LeaderTitle.VICE_HEAD, "", DAY, HS_ADMIN, holder="张三")
-    assert (leader.holder, leader.portfolio_label) == ("张三", "副区长张三")
-    assert Leader.register("L002", LeaderTitle.DISTRICT_HEAD, "", DAY, HS_ADMIN).portfolio_label == "区长"
-
-
-def test_a_district_is_refused_with_every_problem_of_its_code_and_name():
-    with pytest.raises(InputProblems) as caught:
-        District.open("4201", " ", DAY, PLATFORM)
-    assert {p.field for p in caught.value.problems} == {"code", "name"}
+# The domain's rules (who gives which account, a new account's problems, disabling, units' short names,
+# leaders' holders, a district's code and name): tests/test_user_rules.py and
+# tests/test_organisation_rules.py, without a store.
 
 
 # ---- the application, on both stores -------------------------------------------------------------------

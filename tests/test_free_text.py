@@ -13,8 +13,8 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-from argon2 import PasswordHasher
 from builders import DistrictBuilder, refused
+from checks import case_file
 from docx import Document
 from openpyxl import Workbook, load_workbook
 from web_world import web  # noqa: F401  (the fixture)
@@ -36,14 +36,6 @@ pytestmark = pytest.mark.stores("memory")  # rules through the service: the in-m
 
 TODAY = date(2026, 3, 2)
 DECIDED = date(2026, 2, 27)
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """Cheap argon2 parameters for the web world's users (the hash records its own parameters)."""
-    import duban.application.users as users
-
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def _world(app):
@@ -182,7 +174,7 @@ def test_an_item_recorded_with_a_raw_soft_line_break_still_exports_to_xlsx_and_d
     assert f"“{expected}”" in text and "关于\n督办的通知" in text
     assert "说明\n原因" in [c.text for c in document.tables[0].rows[1].cells]
 
-    case, notices = app.case_file(item.id, Actor("jiwei", Role.DISCIPLINE, world.district))
+    case, notices = case_file(app, item.id, Actor("jiwei", Role.DISCIPLINE, world.district))
     dossier = app.referral_dossier(case, notices)
     document = Document(BytesIO(dossier_document(dossier, lead_unit="区住建局", produced_on=TODAY, records={})))
     assert any(f"“{expected}”" in p.text for p in document.paragraphs)

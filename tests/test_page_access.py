@@ -42,7 +42,6 @@ from typing import Callable
 from uuid import UUID
 
 import pytest
-from argon2 import PasswordHasher
 from builders import World, events_recorded
 from web_helpers import PASSWORD
 from web_world import web  # noqa: F401  (the fixture)
@@ -64,14 +63,6 @@ SKIPPED = ("/api", "/schema", "/static", "/healthz", "/login", "/logout",
            "/admin/users/{username:str}",
            "/account",  # one's own password, every role: tests/test_web_account.py
            "/files")  # a record's evidence files, every role by the record's read rules: tests/test_evidence_web.py
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """Cheap argon2 parameters for these tests' many users (the hash records its own parameters)."""
-    import duban.application.users as users
-
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 # -- the records ---------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from anyio.from_thread import start_blocking_portal
 from builders import DistrictBuilder
 from litestar.testing import TestClient
 from web_helpers import PASSWORD, login
-from web_world import quick_passwords
 
 from domain.actor import Actor, Role
 from duban.application import users as users_module
@@ -59,11 +58,10 @@ def _stored_sessions(store_env) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def site(app, clock, monkeypatch):
+def site(app, clock):
     """A maker of clients (browsers) of one web app over a district with two office users and an
-    administrator (their passwords hashed cheaply: these tests log in and fail dozens of times)."""
+    administrator."""
     clock.set(TODAY)
-    quick_passwords(monkeypatch)
     world = DistrictBuilder(app).units(A="区住建局").build()
     for username, role in [("office1", Role.OFFICE), ("office2", Role.OFFICE), ("admin1", Role.ADMIN)]:
         app.add_user(username=username, password=PASSWORD, role=role, district=world.district, actor=world.admin)

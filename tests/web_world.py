@@ -17,8 +17,11 @@ PostgreSQL), with cheap password hashing for its users.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import sqlite3
+from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
+from typing import Callable
 from uuid import UUID
 
 import pytest
@@ -102,8 +105,19 @@ def _token(client: TestClient) -> str:
 
 def build_web_world(app: Duban, *, worker: object = True) -> WebWorld:
     """The world and its web app; ``worker`` as ``create_app`` takes it (default: one in-process)."""
+    world, other = record_web_world(app)
+    return serve_web_world(app, world, other, worker=worker)
+
+
+def serve_web_world(app: Duban, world: World, other: World, *, worker: object = True) -> WebWorld:
+    """The web app over ``app``'s store, where ``world`` and ``other`` are recorded."""
     from web.app import create_app
 
+    return WebWorld(app=app, world=world, other=other, asgi=create_app(app, csrf_secret="w" * 32, worker=worker))
+
+
+def record_web_world(app: Duban) -> tuple[World, World]:
+    """The two districts, their units, leaders and users, recorded through ``app``'s service."""
     world = (DistrictBuilder(app).units(A="区住建局", B="晴川街", C="区城管局")
              .leaders(HEAD="district_head", V1="vice_head", V2="vice_head")
              .place(A="V1", B="V1", C="V2").build())
@@ -115,24 +129,60 @@ def build_web_world(app: Duban, *, worker: object = True) -> WebWorld:
                  actor=other.admin)
     app.add_user(username="other-unit", password=PASSWORD, role=Role.UNIT, district=OTHER_DISTRICT,
                  actor=other.admin, unit=other.unit_ids["X"])
-    return WebWorld(app=app, world=world, other=other, asgi=create_app(app, csrf_secret="w" * 32, worker=worker))
+    return world, other
 
 
-def quick_passwords(monkeypatch) -> None:
-    """Cheap argon2 parameters for a test's many users (the hash records its own parameters, so
-    logging in checks it the same way): hashing nine users at the real cost took seconds per test."""
-    from argon2 import PasswordHasher
+class WebWorldTemplate:
+    """The web world recorded once per test process on SQLite, its read side caught up: each ``web``
+    test's store is a copy of that file (SQLite's backup, made before the test's app opens it), so
+    the districts, units, leaders and nine users are not recorded again for every test.  What a
+    test records goes into its own copy alone."""
 
-    import duban.application.users as users
+    def __init__(self, folder, empty_store: Callable[[Path], None]) -> None:
+        from duban.clock import FixedClock
+        from projections.read_side import ReadSide
 
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        self.path = Path(folder) / "web-world.sqlite3"
+        empty_store(self.path)
+        app = Duban(env=sqlite_env(self.path), clock=FixedClock(TODAY))
+        try:
+            self.world, self.other = record_web_world(app)
+            ReadSide(app.store).catch_up()
+        finally:
+            app.close()
+
+    def copy_into(self, path) -> None:
+        source, target = sqlite3.connect(self.path), sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+
+    def served(self, app: Duban) -> WebWorld:
+        """The web world over ``app``, whose store is a copy of the template's."""
+        def mine(world: World) -> World:
+            return replace(world, app=app, unit_ids=dict(world.unit_ids), leader_ids=dict(world.leader_ids))
+
+        return serve_web_world(app, mine(self.world), mine(self.other))
+
+
+def sqlite_env(path) -> dict[str, str]:
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+
+
+def uses_template(store_env: dict) -> bool:
+    """Whether a ``web`` test's store starts as a copy of the :class:`WebWorldTemplate` (on SQLite)."""
+    return store_env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite"
 
 
 @pytest.fixture
-def web(app, clock, monkeypatch):
+def web(app, clock, store_env, request):
+    """The web world (a copy of the process's :class:`WebWorldTemplate` on SQLite, made by conftest's
+    ``app`` before it opens the store; recorded anew on PostgreSQL) and its web app."""
     clock.set(TODAY)
-    quick_passwords(monkeypatch)
-    built = build_web_world(app)
+    built = (request.getfixturevalue("web_world_template").served(app) if uses_template(store_env)
+             else build_web_world(app))
     try:
         yield built
     finally:
