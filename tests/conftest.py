@@ -206,7 +206,17 @@ def _pg_env(schema: str) -> dict[str, str]:
     return {**postgres_env(PG_URL), "POSTGRES_SCHEMA": schema, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
 
 
-def _sqlite_env(path) -> dict[str, str]:
+def copy_sqlite_file(source_path, target_path) -> None:
+    """The SQLite database at ``source_path`` copied whole to ``target_path`` (SQLite's backup)."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def sqlite_env(path) -> dict[str, str]:
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
 
 
@@ -242,14 +252,9 @@ class StoreTemplates:
             return
         if self.sqlite_file is None:
             template = self.folder / "template.sqlite3"
-            self._first_opening(_sqlite_env(template))
+            self._first_opening(sqlite_env(template))
             self.sqlite_file = template
-        source, target = sqlite3.connect(self.sqlite_file), sqlite3.connect(path)
-        try:
-            source.backup(target)
-        finally:
-            source.close()
-            target.close()
+        copy_sqlite_file(self.sqlite_file, path)
 
     def postgres(self, schema: str) -> None:
         """The schema ``schema`` made from the PostgreSQL template (created empty without one)."""
@@ -362,7 +367,7 @@ def store_env(request, tmp_path):
     templates = StoreTemplates(None) if empty else request.getfixturevalue("store_templates")
     if request.param == "sqlite":
         templates.sqlite(tmp_path / "events.sqlite3")
-        yield _sqlite_env(tmp_path / "events.sqlite3")
+        yield sqlite_env(tmp_path / "events.sqlite3")
         return
     require_postgres()
     schema = f"t_{uuid.uuid4().hex[:16]}"
@@ -477,7 +482,7 @@ class DemoYears:
                 self._schemas.append(schema)
                 env = _pg_env(schema)
             else:
-                env = _sqlite_env(self.folder / "demo-year.sqlite3")
+                env = sqlite_env(self.folder / "demo-year.sqlite3")
             try:
                 self.years[kind] = self._build(kind, env)
             except Exception as error:

@@ -132,12 +132,15 @@ def crawl(page, base: str, check: Check, *, download: Check | None = None,
     from playwright.sync_api import Error
 
     seen_shapes: dict[str, int] = defaultdict(int)
+    start_size = dict(page.viewport_size)
     queue = [page.url, *(base + path for path in FORM_PAGES)]
     queued, visited = set(queue), []
     problems: dict[str, list[str]] = {}
     while queue and len(visited) < PER_USER:
         url = queue.pop(0)
         visited.append(url)
+        if page.viewport_size != start_size:  # each page loads at the size the crawl started with
+            page.set_viewport_size(start_size)
         try:
             response = page.goto(url, wait_until="load")
         except Error as error:  # a download, not a page
@@ -167,7 +170,7 @@ def crawl(page, base: str, check: Check, *, download: Check | None = None,
 
 
 # -- one crawl per user for every check -----------------------------------------------------------------
-CRAWL_VIEWPORT = (360, 740)  # each page is loaded at the narrowest phone's size; a check may resize, the next one starts here
+CRAWL_VIEWPORT = (360, 740)  # each page is loaded at the narrowest phone's size; a check may resize
 CheckFor = Callable[[str], tuple[Check, "Check | None"]]  # username → (page check, download check)
 CHECKS: dict[str, CheckFor] = {}  # check name → its maker, registered by the modules that crawl
 
@@ -191,7 +194,8 @@ _CRAWLED: dict[tuple[str, str], "Crawled | str"] = {}
 def crawled(chromium, base: str, username: str) -> Crawled:
     """The crawl of ``username``'s pages, once per session for every registered check (the words test
     and the phone test read the same pages: one demo server, one visit of each page, both checks on
-    it).  Each page is loaded at :data:`CRAWL_VIEWPORT`; every check starts from that size."""
+    it).  Each page is loaded at :data:`CRAWL_VIEWPORT`; the checks run in the order of their names,
+    each at the size the one before left (a check sets the size it needs)."""
     key = (base, username)
     if key not in _CRAWLED:
         makers = {name: checks_for(username) for name, checks_for in CHECKS.items()}
@@ -199,12 +203,10 @@ def crawled(chromium, base: str, username: str) -> Crawled:
 
         def each(kind: int):
             def run(page, url: str) -> list[str]:
-                for name, checks in makers.items():
-                    if checks[kind] is None:
+                for name, checks in sorted(makers.items()):  # by name: the phone's, then the words' (at the
+                    if checks[kind] is None:                  # desktop's size the phone's check ends at)
                         continue
                     found = checks[kind](page, url)
-                    # the next check, and the next page's load, at the crawl's size whatever this one did
-                    page.set_viewport_size({"width": CRAWL_VIEWPORT[0], "height": CRAWL_VIEWPORT[1]})
                     if found:
                         problems[name][url] = sorted(set(found))
                 return []

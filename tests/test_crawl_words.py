@@ -127,7 +127,8 @@ def word_checks(username: str):
     check = page_problems(codes)
 
     def at_desktop(page, url: str) -> list[str]:
-        page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
+        if page.viewport_size != {"width": DESKTOP[0], "height": DESKTOP[1]}:
+            page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
         return check(page, url)
 
     return at_desktop, lambda page, url: check_document(page, url, codes)

@@ -17,7 +17,6 @@ PostgreSQL), with cheap password hashing for its users.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -139,6 +138,7 @@ class WebWorldTemplate:
     test records goes into its own copy alone."""
 
     def __init__(self, folder, empty_store: Callable[[Path], None]) -> None:
+        from conftest import sqlite_env
         from duban.clock import FixedClock
         from projections.read_side import ReadSide
 
@@ -152,12 +152,9 @@ class WebWorldTemplate:
             app.close()
 
     def copy_into(self, path) -> None:
-        source, target = sqlite3.connect(self.path), sqlite3.connect(path)
-        try:
-            source.backup(target)
-        finally:
-            source.close()
-            target.close()
+        from conftest import copy_sqlite_file
+
+        copy_sqlite_file(self.path, path)
 
     def served(self, app: Duban) -> WebWorld:
         """The web world over ``app``, whose store is a copy of the template's."""
@@ -165,10 +162,6 @@ class WebWorldTemplate:
             return replace(world, app=app, unit_ids=dict(world.unit_ids), leader_ids=dict(world.leader_ids))
 
         return serve_web_world(app, mine(self.world), mine(self.other))
-
-
-def sqlite_env(path) -> dict[str, str]:
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
 
 
 def uses_template(store_env: dict) -> bool:
