@@ -15,7 +15,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import tempfile
 import venv
 from pathlib import Path
 
@@ -36,29 +35,20 @@ def ensure_installed() -> None:
         print("· creating .venv", flush=True)
         venv.create(VENV, with_pip=True)
     print("· installing duban and its dependencies into .venv", flush=True)
-    # --no-compile: a module is compiled when first imported, not every module of every dependency now
-    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                     "-e", f"{ROOT}[test]"], check=True)
     STAMP.write_text(wanted)
 
 
 def test_tiers() -> int:
-    """The whole suite in its two tiers at once: everything that needs a store or the browser on two
-    processes (pytest-xdist; the tests of one module, the demo-year tests and the browser tests each
-    stay on one process), and beside it the fast tier (no database, no browser) with the coverage of
-    domain/ — the slow tier often waits on servers, browsers and the database, so the fast one costs
-    it little time.  The fast tier's report is printed when both have ended."""
+    """The whole suite in its two tiers: the fast one (no database, no browser) with the coverage of
+    domain/, then everything that needs a store or the browser on two processes (pytest-xdist; the
+    tests of one module, the demo-year tests and the browser tests each stay on one process)."""
     pytest = [str(PY), "-m", "pytest"]
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as report:
-        fast = subprocess.Popen([*pytest, "-m", "not storage and not browser", "--cov=domain",
-                                 "--cov-report=term-missing:skip-covered"], cwd=ROOT, stdout=report,
-                                stderr=subprocess.STDOUT, text=True)
-        rest = subprocess.call([*pytest, "-m", "storage or browser", "-n", "2", "--dist", "loadgroup"], cwd=ROOT)
-        fast_code = fast.wait()
-        report.seek(0)
-        print("\n· the fast tier (no database, no browser), with the coverage of domain/:", flush=True)
-        print(report.read(), flush=True)
-    return fast_code or rest
+    fast = subprocess.call([*pytest, "-m", "not storage and not browser", "--cov=domain",
+                            "--cov-report=term-missing:skip-covered"], cwd=ROOT)
+    rest = subprocess.call([*pytest, "-m", "storage or browser", "-n", "2", "--dist", "loadgroup"], cwd=ROOT)
+    return fast or rest
 
 
 def main(argv: list[str]) -> int:
