@@ -67,6 +67,24 @@ def require_postgres() -> None:
         pytest.skip(f"SKIPPING POSTGRESQL VARIANT — {problem}. Set DUBAN_TEST_DATABASE_URL to run it.")
 
 
+# the system catalogs every test's schema (made and dropped) leaves dead rows in
+SCHEMA_CATALOGS = ("pg_attribute", "pg_depend", "pg_class", "pg_index", "pg_type", "pg_constraint", "pg_attrdef",
+                   "pg_statistic")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The run leaves PostgreSQL's catalogs as it found them: each test's schema, made and dropped,
+    leaves dead rows in them, and where autovacuum is off (as on this machine) they pile up run after
+    run and slow every later schema's making.  Vacuumed by each test process that used PostgreSQL,
+    when its tests are done (a worker's vacuum and another's tests do not wait on each other)."""
+    if not _pg_checked or _postgres_problem():
+        return
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute("VACUUM " + ", ".join(f"pg_catalog.{name}" for name in SCHEMA_CATALOGS))
+
+
 # -- the tiers ---------------------------------------------------------------------------------------
 # A test is ``storage`` when it reaches one of these fixtures (directly or through others: ``app``,
 # ``demo``, ``web`` … all pull ``store_env`` in) on a real store, ``browser`` when it drives Chromium.
