@@ -22,8 +22,9 @@ database, or ``DUBAN_TEST_DATABASE_URL``) in throwaway schemas that are dropped 
 even on error.  An unreachable PostgreSQL is reported loudly and skipped.
 
 The history comes from ``benchmarks/history.py`` (shared with ``service.py``), generated without
-a list of every record or ``tick()`` in the loop (they load every aggregate): the generator plans every
-action up front and keeps its own bookkeeping, so each command loads just the one item it changes.
+``tick()`` in the loop (each would catch the read side up before looking at the open records): the
+generator plans every action up front and keeps its own bookkeeping, so each command loads just the
+one item it changes.
 """
 
 from __future__ import annotations
