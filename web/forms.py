@@ -1,7 +1,8 @@
-"""HTML forms: read typed values from a posted form, and show a refusal beside its field.
+"""HTML forms: read a page's query fields (filters, periods), and show a refusal beside its field.
 
-A handler reads every field through :class:`Form` (a bad value raises ``InvalidInput`` naming
-the field, in Chinese), calls the application, and on any ``DomainError`` re-renders its page
+A command's fields are read as its class (``web.commands.form_command``); a page's own query
+fields through :class:`Form` (a bad value raises ``InvalidInput`` naming the field, in Chinese).
+On any ``DomainError`` a handler re-renders its page
 with :meth:`Form.refused`: the message sits beside the field, every typed value is kept, and
 nothing was recorded (the application saves all or nothing).
 """
@@ -150,20 +151,8 @@ class Form:
             return None
         return self._parse_uuid(value, name, label)
 
-    def uuids(self, name: str, label: str) -> list[UUID]:
-        values = self.data.get(name, [])
-        if isinstance(values, str):
-            values = [values]
-        return [self._parse_uuid(str(v).strip(), name, label) for v in values if str(v).strip()]
-
     def flag(self, name: str) -> bool:
         return self._raw(name).lower() in ("1", "on", "true", "yes", "是")
-
-    def decision(self, name: str, yes: str, no: str, label: str) -> bool:
-        value = self._raw(name)
-        if value not in (yes, no):
-            raise InvalidInput("form.bad_choice", f"请选择{label}。", field=name)
-        return value == yes
 
     @staticmethod
     def _parse_uuid(value: str, name: str, label: str) -> UUID:
