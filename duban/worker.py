@@ -84,7 +84,14 @@ class WorkerLock:
     def release(self) -> None:
         if self.connection is not None:
             try:
-                self.connection.close()  # ends the session: the advisory lock and the LISTEN go with it
+                # Unlocked before the session ends: a closed connection's backend lets go of its
+                # locks only when it exits, a moment later, and a caller that takes the lock again
+                # at once would find it still held by nobody living.
+                self.connection.execute("SELECT pg_advisory_unlock_all()")
+            except Exception:  # the connection is already broken: its session's end frees the lock
+                pass
+            try:
+                self.connection.close()  # ends the session: the LISTEN goes with it
             finally:
                 self.connection = None
         if self._file is not None:
@@ -317,20 +324,22 @@ def exclusive_read_side(app: Duban) -> tuple[ReadSide, WorkerLock]:
 def caught_up_read_side(app: Duban, *, timeout: float = 60.0) -> ReadSide:
     """The read side caught up with every event recorded so far, for a command that reads it once:
     caught up here when no worker is acting, else waited for while the acting worker catches up."""
-    try:
-        read_side, lock = exclusive_read_side(app)
-    except WorkerBusy:
-        read_side = _opened_read_side(app, writer=False)
-        target = app.store.recorder.max_notification_id() or 0
-        deadline = time.monotonic() + timeout
-        while read_side.position() < target and time.monotonic() < deadline:
-            time.sleep(0.05)
+    target = app.store.recorder.max_notification_id() or 0
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            read_side, lock = exclusive_read_side(app)
+        except WorkerBusy:
+            read_side = _opened_read_side(app, writer=False)
+            if read_side.position() >= target or time.monotonic() >= deadline:
+                return read_side
+            time.sleep(0.1)  # the acting worker catches up, or stops and leaves it to us
+            continue
+        try:
+            read_side.catch_up()
+        finally:
+            lock.release()
         return read_side
-    try:
-        read_side.catch_up()
-    finally:
-        lock.release()
-    return read_side
 
 
 def run_forever(app: Duban, **options) -> None:

@@ -21,7 +21,7 @@ from builders import DistrictBuilder
 from domain.watch import DailyWatch
 from duban.application import Duban
 from duban.clock import FixedClock
-from duban.worker import Worker, WorkerBusy, caught_up_read_side, exclusive_read_side
+from duban.worker import Worker, WorkerBusy, WorkerLock, caught_up_read_side, exclusive_read_side
 from projections.ledger import LedgerQueries
 from projections.read_side import ReadSide
 
@@ -199,3 +199,20 @@ def test_a_district_never_watched_starts_with_today(app, clock):
     app.record_watched_day(world.district, MAR10, 0)
     assert app.days_to_watch(world.district, MAR11) == [MAR11]
     assert app.days_to_watch(world.district, MAR10) == []
+
+
+
+def test_a_released_worker_lock_is_free_at_once(app):
+    """What one-off commands rely on (``duban tick`` after ``duban tick``): the lock one lets go of
+    can be taken by the next at once.  On PostgreSQL a closed session used to keep its advisory
+    lock until its backend exited a moment later, so the next command found it held, took it for
+    an acting worker, and waited a minute for one that did not exist."""
+    for attempt in range(40):
+        first = WorkerLock(app.env)
+        assert first.try_acquire()
+        first.release()
+        second = WorkerLock(app.env)
+        try:
+            assert second.try_acquire(), f"attempt {attempt}: the lock was still held after its release"
+        finally:
+            second.release()
