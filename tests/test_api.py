@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from builders import events_recorded
 from litestar.testing import TestClient
-from web_world import web  # noqa: F401  (the fixture)
+from web_world import web, web_app  # noqa: F401  (web: the fixture)
 from evidence_samples import JPEG, PDF
 from checks import listed, stored_items
 
@@ -45,9 +45,7 @@ def error_of(answer, status: int) -> dict:
 
 # -- the schema -----------------------------------------------------------------------------------------------
 def test_the_openapi_schema_lists_every_api_route_with_its_shapes(app):
-    from web.app import create_app
-
-    asgi = create_app(app, csrf_secret="s" * 32)
+    asgi = web_app(app)
     with TestClient(app=asgi) as client:
         answer = client.get("/schema/openapi.json")
     assert answer.status_code == 200

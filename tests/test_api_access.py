@@ -40,7 +40,7 @@ from uuid import UUID
 import pytest
 from builders import events_recorded
 from evidence_samples import PNG, Upload
-from web_world import web  # noqa: F401  (the fixture)
+from web_world import web, web_app  # noqa: F401  (web: the fixture)
 
 from domain.inspection import InspectionKind
 from domain.rectification import ProblemSource, Severity
@@ -367,9 +367,7 @@ def _try(web, client, route: Route, target: Target, expected: int, problems: lis
 
 # -- the tests -----------------------------------------------------------------------------------------------
 def test_every_api_route_is_in_the_matrix(app):
-    from web.app import create_app
-
-    served = {(method, route.path) for route in create_app(app, csrf_secret="m" * 32).routes
+    served = {(method, route.path) for route in web_app(app).routes
               if route.path.startswith("/api") for method in route.methods if method not in ("OPTIONS", "HEAD")}
     listed = {(r.method, r.path) for r in ROUTES}
     assert not served - listed, f"/api routes missing from the access matrix: {sorted(served - listed)}"

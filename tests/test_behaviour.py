@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from builders import DistrictBuilder
+from web_world import web_app
 
 from projections.behaviour import BehaviourQueries
 from projections.events import decode_all
@@ -116,7 +117,6 @@ def test_the_office_and_a_leader_see_the_analytics_with_charts_and_the_records_b
 
     from domain.actor import Actor, Role
     from duban.demo.users import vice_head_code
-    from web.app import create_app
 
     app, read_side = demo
     district = seed.code
@@ -126,7 +126,7 @@ def test_the_office_and_a_leader_see_the_analytics_with_charts_and_the_records_b
     app.add_user(username="fuquzhang", password="correct-horse-1", role=Role.LEADER, district=district, actor=admin,
                  leader=leader.id)
     read_side.catch_up()
-    asgi = create_app(app, csrf_secret="b" * 32, worker=False)
+    asgi = web_app(app, worker=False)
     office, vice = TestClient(app=asgi), TestClient(app=asgi)
     assert login(office, "duchashi").status_code in (302, 303) and login(vice, "fuquzhang").status_code in (302, 303)
     justice = next(u for u in app.units(district) if u.name == UNIT).id.hex

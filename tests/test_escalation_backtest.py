@@ -13,6 +13,7 @@ from builders import events_recorded
 from click.testing import CliRunner
 from litestar.testing import TestClient
 from web_helpers import login
+from web_world import web_app
 
 from domain.errors import InvalidInput
 from domain.escalation import EscalationRules, Step
@@ -109,14 +110,13 @@ def test_the_command_line_shows_both_rule_sets_side_by_side(demo_read, tmp_path,
 def office(demo):
     """The office's client on a copy of the demo year (SQLite), with an office account added."""
     from domain.actor import Actor, Role
-    from web.app import create_app
 
     app, read_side = demo
     district = app.districts()[0].district
     app.add_user(username="duchashi", password="correct-horse-1", role=Role.OFFICE, district=district,
                  actor=Actor("admin", Role.ADMIN, district), display_name="督查室")
     read_side.catch_up()
-    client = TestClient(app=create_app(app, csrf_secret="k" * 32, worker=False))
+    client = TestClient(app=web_app(app, worker=False))
     assert login(client, "duchashi").status_code in (302, 303)
     return app, client
 

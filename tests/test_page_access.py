@@ -44,7 +44,7 @@ from uuid import UUID
 import pytest
 from builders import World, events_recorded
 from web_helpers import PASSWORD
-from web_world import web  # noqa: F401  (the fixture)
+from web_world import web, web_app  # noqa: F401  (web: the fixture)
 
 from domain.actor import deployment_actor
 from domain.inspection import InspectionKind
@@ -523,9 +523,8 @@ def _gist(text: str) -> str:
 # -- the tests ---------------------------------------------------------------------------------------------------
 def test_every_page_route_is_in_the_matrix(app):
     """A page added to the app without a row here fails: it cannot skip the matrix."""
-    from web.app import create_app
 
-    served = {(method, route.path) for route in create_app(app, csrf_secret="m" * 32).routes
+    served = {(method, route.path) for route in web_app(app).routes
               if not route.path.startswith(SKIPPED) for method in route.methods if method not in ("OPTIONS", "HEAD")}
     assert not served - set(PAGES), f"page routes missing from the access matrix: {sorted(served - set(PAGES))}"
     assert not set(PAGES) - served, f"matrix rows for routes the app does not serve: {sorted(set(PAGES) - served)}"

@@ -8,9 +8,9 @@ import pytest
 from builders import DistrictBuilder
 from litestar.testing import TestClient
 from web_helpers import PASSWORD, login
+from web_world import web_app
 
 from domain.actor import Role
-from web.app import create_app
 
 pytestmark = pytest.mark.stores("sqlite")  # the web on one store; tests/test_web_login_security.py runs both
 
@@ -22,7 +22,7 @@ def client(app, clock):
     for username, role, extra in [("office1", Role.OFFICE, {}), ("unit-a", Role.UNIT, {"unit": world.unit_ids["A"]})]:
         app.add_user(username=username, password=PASSWORD, role=role, district=world.district,
                      actor=world.admin, **extra)
-    with TestClient(app=create_app(app, csrf_secret="x" * 32)) as test_client:
+    with TestClient(app=web_app(app)) as test_client:
         yield test_client, world
 
 

@@ -19,15 +19,14 @@ from anyio.from_thread import start_blocking_portal
 from builders import DistrictBuilder
 from litestar.testing import TestClient
 from web_helpers import PASSWORD, login
+from web_world import web_app
 
 from domain.actor import Actor, Role
 from duban.application import users as users_module
 from duban.sessions import DatabaseSessionStore
-from web.app import create_app
 from web.auth import SESSION_COOKIE
 
 TODAY = date(2026, 3, 2)
-SECRET = "s" * 32
 NEW_PASSWORD = "new-horse-battery-2"
 TOO_MANY = "登录失败次数过多，请15分钟后再试。"
 
@@ -65,7 +64,7 @@ def site(app, clock):
     world = DistrictBuilder(app).units(A="区住建局").build()
     for username, role in [("office1", Role.OFFICE), ("office2", Role.OFFICE), ("admin1", Role.ADMIN)]:
         app.add_user(username=username, password=PASSWORD, role=role, district=world.district, actor=world.admin)
-    web = create_app(app, csrf_secret=SECRET)
+    web = web_app(app)
 
     def browser(cookies: dict[str, str] | None = None) -> TestClient:
         return TestClient(app=web, cookies=cookies)

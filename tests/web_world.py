@@ -110,9 +110,24 @@ def build_web_world(app: Duban, *, worker: object = True) -> WebWorld:
 
 def serve_web_world(app: Duban, world: World, other: World, *, worker: object = True) -> WebWorld:
     """The web app over ``app``'s store, where ``world`` and ``other`` are recorded."""
-    from web.app import create_app
+    return WebWorld(app=app, world=world, other=other, asgi=web_app(app, worker=worker))
 
-    return WebWorld(app=app, world=world, other=other, asgi=create_app(app, csrf_secret="w" * 32, worker=worker))
+
+_BUILT_APP: list = []
+
+
+def web_app(app: Duban, *, worker: object = True):
+    """This test process's web app, pointed at ``app``'s store (``web.served.serve``; ``worker``
+    as ``create_app`` takes it).  The app (routes, handler signatures, templates) is built once a
+    process: building it costs more than most web tests.  One store at a time: a test that needs
+    two apps side by side (two web processes) builds them with ``create_app``."""
+    from web.app import build_app
+    from web.served import serve
+
+    if not _BUILT_APP:
+        _BUILT_APP.append(build_app(csrf_secret="w" * 32))
+    serve(_BUILT_APP[0], app, worker=worker)
+    return _BUILT_APP[0]
 
 
 def record_web_world(app: Duban) -> tuple[World, World]:

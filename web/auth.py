@@ -89,13 +89,14 @@ class FreshSessionConfig(ServerSideSessionConfig):
     _backend_class = FreshSessionBackend
 
 
-def build_session_auth(app: Duban, *, secure_cookies: bool) -> SessionAuth:
+def build_session_auth(*, secure_cookies: bool) -> SessionAuth:
     """Server-side sessions in the store registered as ``SESSION_STORE`` (the database: see
     ``create_app``); the session middleware skips the paths that never use a session, so a
     health check or a style sheet neither reads nor writes one."""
     async def retrieve_user(session: dict[str, Any], connection: ASGIConnection) -> UserAccount | None:
         # the account is read from the store: in a worker thread, so the event loop serves others meanwhile
-        account = await anyio.to_thread.run_sync(app.user, session.get("user", ""))
+        duban = connection.app.state.served.duban  # the application the app serves (web.served)
+        account = await anyio.to_thread.run_sync(duban.user, session.get("user", ""))
         return account if account is not None and account.active else None
 
     return SessionAuth[UserAccount, Any](

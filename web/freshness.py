@@ -56,17 +56,18 @@ def seen_position(request: Request) -> int:
         return 0
 
 
-def reads_provider(reads: Reads, *, in_process_worker: bool):
-    """The ``reads`` dependency.  With the worker in this process (the embedded store), a page
-    also waits for everything this process recorded, whoever recorded it."""
-    def fresh_reads(request: Request) -> Reads:
-        seen = seen_position(request)
-        if in_process_worker:
-            seen = max(seen, reads.app.saved_position)
-        if seen and not reads.caught_up_to(seen):
-            request.state.updating = True
-        return reads
-    return fresh_reads
+def fresh_reads(request: Request) -> Reads:
+    """The ``reads`` dependency: the served read side, waited for up to the ``duban_seen`` position.
+    With the worker in this process (the embedded store), a page also waits for everything this
+    process recorded, whoever recorded it."""
+    served = request.app.state.served
+    reads = served.reads
+    seen = seen_position(request)
+    if served.worker is not None:
+        seen = max(seen, reads.app.saved_position)
+    if seen and not reads.caught_up_to(seen):
+        request.state.updating = True
+    return reads
 
 
-__all__ = ["SEEN_COOKIE", "freshness_middleware", "reads_provider"]
+__all__ = ["SEEN_COOKIE", "freshness_middleware", "fresh_reads"]

@@ -144,9 +144,16 @@ class PageCache:
         state: dict[str, Any] = scope.get("state", {})
         return status == 200 and not state.get(SKIP) and not state.get("updating")
 
-    def config(self) -> ResponseCacheConfig:
-        return ResponseCacheConfig(default_expiration=600, key_builder=self.key, store=STORE,
-                                   cache_response_filter=self.keep)
 
 
-__all__ = ["PageCache", "BoundedMemoryStore", "STORE"]
+def page_cache_config() -> ResponseCacheConfig:
+    """The app's response cache: keyed and kept by the page cache of the store it serves."""
+    return ResponseCacheConfig(default_expiration=600, key_builder=_key, store=STORE,
+                               cache_response_filter=PageCache.keep)
+
+
+def _key(request: Request) -> str:
+    return request.app.state.served.pages.key(request)
+
+
+__all__ = ["PageCache", "page_cache_config", "BoundedMemoryStore", "STORE"]
