@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -199,10 +200,14 @@ def test_the_wheel_installed_in_a_fresh_environment_runs_the_demo_and_the_server
     wheel = next(wheels.glob("duban-*.whl"))
 
     fresh = tmp_path / "fresh"
-    subprocess.run([sys.executable, "-m", "venv", str(fresh)], check=True)
     python, duban = fresh / "bin" / "python", fresh / "bin" / "duban"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True,
-                   capture_output=True, text=True)
+    # installed by uv where dev.py put it beside pytest (a venv without pip of its own: seconds
+    # sooner), else by the new venv's pip
+    uv = importlib.util.find_spec("uv") is not None
+    subprocess.run([sys.executable, "-m", "venv", *(["--without-pip"] if uv else []), str(fresh)], check=True)
+    installer = ([sys.executable, "-m", "uv", "pip", "install", "--python", str(python)] if uv
+                 else [str(python), "-m", "pip", "install"])
+    subprocess.run([*installer, "--quiet", "--no-deps", str(wheel)], check=True, capture_output=True, text=True)
     # the dependencies from this environment, without its editable duban (a plain path line: the
     # .pth files there, the editable finder among them, are not run)
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
