@@ -244,7 +244,8 @@ class StoreTemplates:
     store is a copy of it (SQLite: the file, by SQLite's backup; PostgreSQL: the schema's DDL as
     ``pg_dump --schema-only`` writes it, run in one transaction, and its rows copied) instead of being
     set up anew (some 200 statements and 35 commits each time).  Opening the copy finds nothing to do,
-    as a restart does.  Without ``pg_dump`` (or one that refuses the server) each test's schema starts
+    as a restart does.  A PostgreSQL schema is used again by the process's next test, emptied back to
+    the template's rows (``postgres_schema``, ``give_back``).  Without ``pg_dump`` (or one that refuses the server) each test's schema starts
     empty, as it did before; ``StoreTemplates(None)`` has no template at all (``empty_store``)."""
 
     def __init__(self, folder) -> None:
@@ -253,6 +254,11 @@ class StoreTemplates:
         # (the template schema, its DDL, its tables with rows); False: no PostgreSQL template
         self.pg: tuple[str, str, list[str]] | None | bool = None if folder is not None else False
         self._pg_schema: str | None = None  # the template schema, dropped at the end of the session
+        self._pg_free: list[str] = []  # schemas given back by finished tests, emptied to the template's rows
+        self._pg_shape: str | None = None  # the template's tables, columns and indexes (``_shape``)
+        self._pg_tables: list[str] = []  # every table of the template
+        self._pg_sequences: list[str] = []
+        self._pg_calendar: dict[str, str] = {}  # schema → the transaction that wrote its calendar's rows
 
     @staticmethod
     def _first_opening(env: dict) -> None:
@@ -294,6 +300,70 @@ class StoreTemplates:
                 conn.execute(f'SELECT setval(\'{schema}."{sequence}"\', last_value, is_called) '
                              f'FROM {template}."{sequence}"')
 
+    # -- PostgreSQL schemas used again ---------------------------------------------------------------
+    # Making a schema from the template (its DDL: 34 tables, 75 indexes; the 20,000 days of the
+    # calendar) and dropping it after the test cost PostgreSQL about 0.2 s of work a test; emptying a
+    # finished test's schema back to the template's rows costs a tenth of that.  The calendar is
+    # written again only when the test changed it (its rows then carry another transaction's id).
+    def postgres_schema(self) -> str:
+        """A schema as the template's copy for a test: one a finished test gave back, or a new one."""
+        if self._pg_free:
+            return self._pg_free.pop()
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        self.postgres(schema)
+        if self.pg:
+            import psycopg
+
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                self._pg_calendar[schema] = self._calendar_writer(conn, schema)
+        return schema
+
+    def give_back(self, schema: str) -> None:
+        """``schema`` emptied to the template's rows for the next test; dropped instead when the test
+        changed its tables, columns or indexes, or it cannot be emptied at once."""
+        import psycopg
+
+        if not self.pg:
+            _drop_pg_schema(schema)
+            return
+        template, _, with_rows = self.pg
+        try:
+            with psycopg.connect(PG_URL) as conn:  # one transaction: emptied whole, or not at all
+                conn.execute("SET LOCAL lock_timeout = '5s'")  # a connection the test left open: drop it instead
+                if self._shape(conn, schema) != self._pg_shape:
+                    raise LookupError(f"the test changed the tables of {schema}")
+                calendar_kept = self._calendar_writer(conn, schema) == self._pg_calendar.get(schema)
+                kept = {"rm_workdays"} if calendar_kept else set()
+                statements = [f'DELETE FROM {schema}."{table}"' for table in self._pg_tables if table not in kept]
+                statements += [f'INSERT INTO {schema}."{table}" SELECT * FROM {template}."{table}"'
+                               for table in with_rows if table not in kept]
+                statements += [f"SELECT setval('{schema}.\"{sequence}\"', last_value, is_called) "
+                               f'FROM {template}."{sequence}"' for sequence in self._pg_sequences]
+                conn.execute(";\n".join(statements))
+                if not calendar_kept:
+                    self._pg_calendar[schema] = self._calendar_writer(conn, schema)
+        except (psycopg.Error, LookupError):
+            self._pg_calendar.pop(schema, None)
+            _drop_pg_schema(schema)
+            return
+        self._pg_free.append(schema)
+
+    @staticmethod
+    def _shape(conn, schema: str) -> str:
+        """A digest of the schema's relations (tables, indexes, sequences) and their columns, in order."""
+        return conn.execute(
+            "SELECT md5(string_agg(c.relname || '.' || a.attname || ':' || a.attnum || ':' || a.atttypid, ',' "
+            "ORDER BY c.relname, a.attnum)) FROM pg_attribute a JOIN pg_class c ON a.attrelid = c.oid "
+            "WHERE c.relnamespace = %s::regnamespace AND a.attnum > 0 AND NOT a.attisdropped",
+            (schema,)).fetchone()[0]
+
+    @staticmethod
+    def _calendar_writer(conn, schema: str) -> str:
+        """The transactions that wrote the calendar's rows, with their number: changed by any write."""
+        count, writers = conn.execute(f"SELECT count(*), string_agg(DISTINCT xmin::text, ',') "
+                                      f"FROM {schema}.rm_workdays").fetchone()
+        return f"{count}:{writers}"
+
     def _pg_template(self) -> tuple[str, str, list[str]] | None:
         import shutil
         import subprocess
@@ -316,9 +386,16 @@ class StoreTemplates:
                                                 (template,)).fetchall()]
             tables = [n for n in names
                       if conn.execute(f'SELECT EXISTS (SELECT FROM {template}."{n}")').fetchone()[0]]
+            self._pg_tables = names
+            self._pg_sequences = [r[0] for r in conn.execute(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = %s", (template,)).fetchall()]
+            self._pg_shape = self._shape(conn, template)
         return template, ddl, tables
 
     def close(self) -> None:
+        for schema in self._pg_free:
+            _drop_pg_schema(schema)
+        self._pg_free.clear()
         if self._pg_schema:
             _drop_pg_schema(self._pg_schema)
 
@@ -388,10 +465,15 @@ def store_env(request, tmp_path):
         yield sqlite_env(tmp_path / "events.sqlite3")
         return
     require_postgres()
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    templates.postgres(schema)
+    if empty:
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        templates.postgres(schema)
+        yield _pg_env(schema)
+        _drop_pg_schema(schema)
+        return
+    schema = templates.postgres_schema()  # emptied to the template's rows after the test, for the next
     yield _pg_env(schema)
-    _drop_pg_schema(schema)
+    templates.give_back(schema)
 
 
 

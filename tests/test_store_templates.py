@@ -58,3 +58,37 @@ def test_a_copied_store_is_a_store_set_up_anew(store_env, store_templates, tmp_p
 
             _drop_pg_schema(copy_env["POSTGRES_SCHEMA"])
     assert anew["events"] == 0 and anew["calendar"]["days"] > 20_000 and "rm_ledger" in anew["tables"]
+
+
+@pytest.mark.storage
+def test_a_schema_given_back_is_taken_again_as_a_store_set_up_anew(store_templates):
+    """The PostgreSQL schemas are used again (tests/conftest.py ``StoreTemplates.give_back``): after a
+    test that recorded events, caught the read side up and loaded a year's schedule into the calendar,
+    the schema the next test gets holds what a new store holds."""
+    from builders import DistrictBuilder
+    from conftest import _pg_env, require_postgres
+    from test_calendar_rules import OPERATOR, SCHEDULE_2027
+
+    from domain.calendar import parse_schedule
+
+    require_postgres()
+    schema = store_templates.postgres_schema()
+    first = Duban(env=_pg_env(schema))
+    try:
+        anew = described(first)
+        world = DistrictBuilder(first).units(A="区住建局").build()
+        world.item(lead="A", title="改造月湖片区口袋公园")
+        first.load_calendar(parse_schedule(SCHEDULE_2027), "国办发明电〔2026〕7号", OPERATOR)
+        used = described(first)
+    finally:
+        first.close()
+    assert used["events"] > 0 and used["calendar"] != anew["calendar"]  # the test changed what it holds
+    store_templates.give_back(schema)
+    taken = store_templates.postgres_schema()
+    assert taken == schema  # the same schema, used again
+    again = Duban(env=_pg_env(taken))
+    try:
+        assert described(again) == anew
+    finally:
+        again.close()
+        store_templates.give_back(taken)
