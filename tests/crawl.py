@@ -39,6 +39,10 @@ PER_USER = 150  # pages visited at most per user
 SKIP_PATHS = ("/logout", "/static/", "/schema", "/api/", "/healthz")
 # pages no link leads to (a form's answer), visited as well by the users they answer (others get 403)
 FORM_PAGES = ("/office/search?q=12", "/office/search?q=改造", "/leader/search?q=12", "/leader/search?q=改造")
+# pages a user may be refused (another role's areas, a record that is not there, an address that is
+# not a page): every user visits them all, and the checks read the refusals (403, 404) as they read pages
+REFUSED_PAGES = ("/office", "/office/ledger", "/unit", "/leader", "/discipline", "/admin/users",
+                 "/office/items/00000000000000000000000000000000", "/no-such-page")
 DEPLOYMENT_ADMIN = "pingtai"  # the deployment administrator (平台管理员) added beside the demo district
 USERS = ("duchashi", "qingchuan", "sifaju", "quzhang", "fuquzhang", "jiwei", "admin",
          DEPLOYMENT_ADMIN)  # every role
@@ -127,18 +131,18 @@ Check = Callable[[object, str], list[str]]  # (page, url) → the problems found
 def crawl(page, base: str, check: Check, *, download: Check | None = None,
           per_shape: int = PER_SHAPE) -> tuple[dict[str, list[str]], list[str]]:
     """Visit what the logged-in user can reach from the page it is on, at most ``per_shape`` pages of
-    each route shape: ``check(page, url)`` on every HTML page once loaded, ``download(page, url)`` on
-    every link that answers with a download.  (url → problems found, visited urls.)"""
+    each route shape, and the :data:`REFUSED_PAGES`: ``check(page, url)`` on every HTML page once
+    loaded (a refusal's page too), ``download(page, url)`` on every link that answers with a download.
+    (url → problems found, the urls visited but those that answered with a refusal.)"""
     from playwright.sync_api import Error
 
     seen_shapes: dict[str, int] = defaultdict(int)
     start_size = dict(page.viewport_size)
-    queue = [page.url, *(base + path for path in FORM_PAGES)]
+    queue = [page.url, *(base + path for path in FORM_PAGES + REFUSED_PAGES)]
     queued, visited = set(queue), []
     problems: dict[str, list[str]] = {}
     while queue and len(visited) < PER_USER:
         url = queue.pop(0)
-        visited.append(url)
         if page.viewport_size != start_size:  # each page loads at the size the crawl started with
             page.set_viewport_size(start_size)
         try:
@@ -146,12 +150,20 @@ def crawl(page, base: str, check: Check, *, download: Check | None = None,
         except Error as error:  # a download, not a page
             if "Download is starting" not in str(error):
                 raise
+            visited.append(url)
             found = download(page, url) if download else []
             if found:
                 problems[url] = sorted(set(found))
             continue
-        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
+        if response.status != 200:
+            if response.status in (403, 404):  # a refusal as the user meets it: checked, not followed
+                found = check(page, url)
+                if found:
+                    problems[url] = sorted(set(found))
+            continue
+        visited.append(url)
         found = check(page, url)
         if found:
             problems[url] = sorted(set(found))
@@ -227,5 +239,5 @@ def crawled(chromium, base: str, username: str) -> Crawled:
     return found
 
 
-__all__ = ["CHECKS", "CRAWL_VIEWPORT", "Crawled", "DEPLOYMENT_ADMIN", "FORM_PAGES", "PER_SHAPE", "TODAY", "USERS",
+__all__ = ["CHECKS", "CRAWL_VIEWPORT", "Crawled", "DEPLOYMENT_ADMIN", "FORM_PAGES", "PER_SHAPE", "REFUSED_PAGES", "TODAY", "USERS",
            "crawl", "crawled", "demo_server", "log_in", "register_check", "shape"]
