@@ -9,8 +9,8 @@ shows; tests/test_browser_phone.py: every page fits a phone's screen)::
 
 * :func:`demo_server` — ``duban demo`` builds the demo year into a file of its own and ``duban serve``
   serves it; once per test session (conftest.py imports the fixture, so both modules share it).
-* :func:`crawl` — follows every link (GET, same site) of the pages the logged-in user reaches, a few
-  pages of each route shape (:func:`shape`), and hands each page to a check.
+* :func:`crawl` — follows every link (GET, same site) of the pages the logged-in user reaches, one
+  page of each route shape (:func:`shape`), and hands each page to a check.
 * :func:`crawled` — one crawl per user and session for every check registered (:func:`register_check`):
   the words test and the phone test read their findings from the same visit of each page.
 """
@@ -34,7 +34,7 @@ from processes import free_port
 
 DUBAN = os.path.join(os.path.dirname(sys.executable), "duban")
 TODAY = date(2026, 11, 24)
-PER_SHAPE = 2  # pages visited per route shape and user
+PER_SHAPE = 1  # pages visited per route shape and user (a second page of each shape made the crawl a fifth longer)
 PER_USER = 150  # pages visited at most per user
 SKIP_PATHS = ("/logout", "/static/", "/schema", "/api/", "/healthz")
 # pages no link leads to (a form's answer), visited as well by the users they answer (others get 403)

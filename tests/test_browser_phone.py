@@ -4,7 +4,7 @@ scrolls sideways — and the desktop at 1280 px stays as it was.
 The demo year served by `duban serve` (tests/crawl.py: `demo_server`, shared with the words crawl).
 Chromium logs in as every demo user on a 360 × 740 screen (the narrowest phone the pages are made for:
 what fits there fits a wider phone) and follows every link of the pages it reaches (tests/crawl.py:
-`crawled`, a few pages of each route shape; the same visit serves the words test); each page is measured
+`crawled`, one page of each route shape; the same visit serves the words test); each page is measured
 there and at 1280 × 900: the page must be no wider than the window
 (``document.documentElement.scrollWidth <= window.innerWidth``; a wide table may scroll inside its own
 box), and on the phone no table may squeeze its text into a column one or two characters wide. A

@@ -2,8 +2,8 @@
 an account, a unit or leader code, a rule id, an enum value or a raw UTC timestamp.
 
 The demo year served by `duban serve` (tests/crawl.py: `demo_server`, shared with the phone test).
-Chromium logs in as every demo user and follows every link of the pages it reaches (GET, same site), a
-few pages of each route shape (tests/crawl.py: `crawled`, the same visit of each page as the phone test's),
+Chromium logs in as every demo user and follows every link of the pages it reaches (GET, same site),
+one page of each route shape (tests/crawl.py: `crawled`, the same visit of each page as the phone test's),
 reads each page's text at the desktop's size, and downloads the Word and Excel documents the pages offer
 and reads their text too.  The refusals each user meets (another role's pages, a record that is not
 there, an address that is no page: tests/crawl.py `REFUSED_PAGES`) are read as well.
