@@ -65,6 +65,11 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
         return 0
+    # Python keeps the modules it compiles (__pycache__, in .venv and in the tree; ignored by git)
+    # even where PYTHONDONTWRITEBYTECODE is set, as on some build machines: else every process (each
+    # test process, each server and command a test starts) compiled every module it imports again,
+    # about 2 s of work a start.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     ensure_installed()
     command, rest = argv[0], argv[1:]
     if command == "test":
