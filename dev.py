@@ -50,14 +50,12 @@ def ensure_installed() -> None:
 
 def test_tiers() -> int:
     """The whole suite in its two tiers: the fast one (no database, no browser) with the coverage of
-    domain/, then everything that needs a store or the browser on three processes (pytest-xdist; the
-    tests of one module, the demo-year tests and the browser tests each stay on one process).  Three
-    on two cores: a test process often waits (for PostgreSQL, Chromium or a server it started), and
-    the third keeps the cores busy meanwhile (about a tenth sooner than two; four gain nothing more)."""
+    domain/, then everything that needs a store or the browser on two processes (pytest-xdist; the
+    tests of one module, the demo-year tests and the browser tests each stay on one process)."""
     pytest = [str(PY), "-m", "pytest"]
     fast = subprocess.call([*pytest, "-m", "not storage and not browser", "--cov=domain",
                             "--cov-report=term-missing:skip-covered"], cwd=ROOT)
-    rest = subprocess.call([*pytest, "-m", "storage or browser", "-n", "3", "--dist", "loadgroup"], cwd=ROOT)
+    rest = subprocess.call([*pytest, "-m", "storage or browser", "-n", "2", "--dist", "loadgroup"], cwd=ROOT)
     return fast or rest
 
 
