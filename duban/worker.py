@@ -326,20 +326,18 @@ def caught_up_read_side(app: Duban, *, timeout: float = 60.0) -> ReadSide:
     caught up here when no worker is acting, else waited for while the acting worker catches up."""
     target = app.store.recorder.max_notification_id() or 0
     deadline = time.monotonic() + timeout
-    while True:
-        try:
-            read_side, lock = exclusive_read_side(app)
-        except WorkerBusy:
-            read_side = _opened_read_side(app, writer=False)
-            if read_side.position() >= target or time.monotonic() >= deadline:
-                return read_side
-            time.sleep(0.1)  # the acting worker catches up, or stops and leaves it to us
-            continue
-        try:
-            read_side.catch_up()
-        finally:
-            lock.release()
+    lock = WorkerLock(app.env)
+    try:
+        while not lock.try_acquire():  # the acting worker catches up, or stops and leaves it to us
+            reader = _opened_read_side(app, writer=False)
+            if reader.position() >= target or time.monotonic() >= deadline:
+                return reader
+            time.sleep(0.1)
+        read_side = _opened_read_side(app, writer=True)
+        read_side.catch_up()
         return read_side
+    finally:
+        lock.release()
 
 
 def run_forever(app: Duban, **options) -> None:

@@ -176,7 +176,7 @@ def test_loading_the_schedule_settles_every_estimated_deadline_and_the_running_s
     assert app.notice(notice.id, office).reply_overdue_recorded
 
     client = web.client("duchashi")
-    server = web.asgi.state.reads  # the running server's read side
+    server = web.asgi.state.served.reads  # the running server's read side
     assert server.caught_up_to(app.saved_position, timeout=10)
     before = client.get(f"/api/items/{ids['A']}").json()
     assert (before["deadline"], before["deadline_estimated"]) == ("2027-02-08", True)

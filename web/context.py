@@ -30,7 +30,7 @@ class Reads(ReadQueries):
 
 def reads_of(request: Any) -> Reads:
     """The app's read side from inside a handler's helper (e.g. a page shown again after a refusal)."""
-    return request.app.state.reads
+    return request.app.state.served.reads
 
 
 def today(app: Duban) -> date:

@@ -19,7 +19,7 @@ def unread_messages(request: Any, actor: Any) -> int | None:
     if recipient is None or request is None:
         return None
     try:
-        return request.app.state.reads.messages.unread_count(actor.district, recipient)
+        return request.app.state.served.reads.messages.unread_count(actor.district, recipient)
     except Exception as error:  # noqa: BLE001 - the header never breaks a page
         log.warning("messages.unread_count_failed", error=str(error))
         return None

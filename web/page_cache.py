@@ -145,7 +145,6 @@ class PageCache:
         return status == 200 and not state.get(SKIP) and not state.get("updating")
 
 
-
 def page_cache_config() -> ResponseCacheConfig:
     """The app's response cache: keyed and kept by the page cache of the store it serves."""
     return ResponseCacheConfig(default_expiration=600, key_builder=_key, store=STORE,

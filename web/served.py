@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 
 from litestar import Litestar
-from litestar.connection import ASGIConnection
 
 from duban.application import Duban
 from duban.sessions import open_session_store
@@ -44,21 +43,15 @@ class Served:
             self.worker.stop()
 
 
-def served_by(connection: ASGIConnection) -> Served:
-    """What the app that answers ``connection`` serves (see :func:`serve`)."""
-    return connection.app.state.served
-
-
 def serve(app: Litestar, duban: Duban, *, worker: Worker | bool = True) -> Served:
     """Point ``app`` (from :func:`build_app`) at ``duban``'s store; ``worker`` as ``create_app``
     takes it.  An app serves one store at a time: the tests point one app at each test's store
     in turn, as building the app (its routes, signatures and templates) is the costly part."""
     served = Served(duban, worker=worker)
     app.state.served = served
-    app.state.reads = served.reads
     app.stores.register(SESSION_STORE, served.sessions, allow_override=True)
     app.stores.register(PAGE_STORE, served.pages.store, allow_override=True)
     return served
 
 
-__all__ = ["Served", "serve", "served_by"]
+__all__ = ["Served", "serve"]
