@@ -245,8 +245,9 @@ class StoreTemplates:
     ``pg_dump --schema-only`` writes it, run in one transaction, and its rows copied) instead of being
     set up anew (some 200 statements and 35 commits each time).  Opening the copy finds nothing to do,
     as a restart does.  A PostgreSQL schema is used again by the process's next test, emptied back to
-    the template's rows (``postgres_schema``, ``give_back``).  Without ``pg_dump`` (or one that refuses the server) each test's schema starts
-    empty, as it did before; ``StoreTemplates(None)`` has no template at all (``empty_store``)."""
+    the template's rows (``postgres_schema``, ``give_back``).  Without ``pg_dump`` (or one that
+    refuses the server) each test's schema starts empty, as it did before; ``StoreTemplates(None)``
+    has no template at all (``empty_store``)."""
 
     def __init__(self, folder) -> None:
         self.folder = folder
@@ -293,12 +294,15 @@ class StoreTemplates:
         template, ddl, tables = self.pg
         with psycopg.connect(PG_URL) as conn:  # one transaction: the schema whole, or not at all
             conn.execute(ddl.replace(template, schema))
-            for table in tables:
-                conn.execute(f'INSERT INTO {schema}."{table}" SELECT * FROM {template}."{table}"')
-            for (sequence,) in conn.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = %s",
-                                            (template,)).fetchall():
-                conn.execute(f'SELECT setval(\'{schema}."{sequence}"\', last_value, is_called) '
-                             f'FROM {template}."{sequence}"')
+            conn.execute(";\n".join(self._template_rows(schema, tables)))
+
+    def _template_rows(self, schema: str, tables) -> list[str]:
+        """The statements that copy the template's rows of ``tables`` into ``schema`` and set its
+        sequences where the template's stand."""
+        template = self.pg[0]
+        return ([f'INSERT INTO {schema}."{table}" SELECT * FROM {template}."{table}"' for table in tables]
+                + [f"SELECT setval('{schema}.\"{sequence}\"', last_value, is_called) FROM {template}.\"{sequence}\""
+                   for sequence in self._pg_sequences])
 
     # -- PostgreSQL schemas used again ---------------------------------------------------------------
     # Making a schema from the template (its DDL: 34 tables, 75 indexes; the 20,000 days of the
@@ -326,7 +330,7 @@ class StoreTemplates:
         if not self.pg:
             _drop_pg_schema(schema)
             return
-        template, _, with_rows = self.pg
+        with_rows = self.pg[2]
         try:
             with psycopg.connect(PG_URL) as conn:  # one transaction: emptied whole, or not at all
                 conn.execute("SET LOCAL lock_timeout = '5s'")  # a connection the test left open: drop it instead
@@ -335,10 +339,7 @@ class StoreTemplates:
                 calendar_kept = self._calendar_writer(conn, schema) == self._pg_calendar.get(schema)
                 kept = {"rm_workdays"} if calendar_kept else set()
                 statements = [f'DELETE FROM {schema}."{table}"' for table in self._pg_tables if table not in kept]
-                statements += [f'INSERT INTO {schema}."{table}" SELECT * FROM {template}."{table}"'
-                               for table in with_rows if table not in kept]
-                statements += [f"SELECT setval('{schema}.\"{sequence}\"', last_value, is_called) "
-                               f'FROM {template}."{sequence}"' for sequence in self._pg_sequences]
+                statements += self._template_rows(schema, [table for table in with_rows if table not in kept])
                 conn.execute(";\n".join(statements))
                 if not calendar_kept:
                     self._pg_calendar[schema] = self._calendar_writer(conn, schema)

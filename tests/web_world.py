@@ -16,6 +16,7 @@ PostgreSQL), with cheap password hashing for its users.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -113,7 +114,11 @@ def serve_web_world(app: Duban, world: World, other: World, *, worker: object = 
     return WebWorld(app=app, world=world, other=other, asgi=web_app(app, worker=worker))
 
 
-_BUILT_APP: list = []
+@functools.cache
+def _built_app():
+    from web.app import build_app
+
+    return build_app(csrf_secret="w" * 32)
 
 
 def web_app(app: Duban, *, worker: object = True):
@@ -121,13 +126,11 @@ def web_app(app: Duban, *, worker: object = True):
     as ``create_app`` takes it).  The app (routes, handler signatures, templates) is built once a
     process: building it costs more than most web tests.  One store at a time: a test that needs
     two apps side by side (two web processes) builds them with ``create_app``."""
-    from web.app import build_app
     from web.served import serve
 
-    if not _BUILT_APP:
-        _BUILT_APP.append(build_app(csrf_secret="w" * 32))
-    serve(_BUILT_APP[0], app, worker=worker)
-    return _BUILT_APP[0]
+    built = _built_app()
+    serve(built, app, worker=worker)
+    return built
 
 
 def record_web_world(app: Duban) -> tuple[World, World]:
