@@ -27,7 +27,7 @@ from datetime import date
 
 import pytest
 from browser import chromium, screenshot_open_pages  # noqa: F401  (one browser for the whole run, see browser.py)
-from crawl import demo_server  # noqa: F401  (the demo served once for the crawling tests, see crawl.py)
+from crawl import demo_served, demo_server  # noqa: F401  (the demo served once a session, see crawl.py)
 
 from domain.actor import Actor, Role
 from duban.application import Duban
@@ -133,11 +133,12 @@ def _xdist_group(item, names: set[str]) -> str:
     """Under pytest-xdist (``-n 2 --dist loadgroup``, as .ci/run runs the storage tier): the tests
     on the session's demo year share one worker (it is built once), and every other test stays with
     its module (as ``--dist loadfile``; a worker starts its own Chromium for its browser modules); the
-    crawls of the served demo (``demo_server``: the words and the phone tests) share one worker, which
-    builds and serves the demo once and visits each page once for both (tests/crawl.py ``crawled``)."""
+    tests of the served demo (``demo_served``: the words and the phone crawls, the README's demo
+    command) share one worker, which builds and serves the demo once and visits each page once for
+    both crawls (tests/crawl.py ``crawled``)."""
     if names & SLOW_FIXTURES:
         return "demo-year"
-    if "demo_server" in names:
+    if "demo_served" in names:
         return "demo-server"
     return item.nodeid.split("::")[0]
 

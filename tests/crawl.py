@@ -7,8 +7,9 @@ shows; tests/test_browser_phone.py: every page fits a phone's screen)::
         page = log_in(chromium, demo_server, "duchashi", viewport=(360, 740))
         visited = crawl(page, demo_server, lambda page, url: [...problems on this page...])
 
-* :func:`demo_server` — ``duban demo`` builds the demo year into a file of its own and ``duban serve``
-  serves it; once per test session (conftest.py imports the fixture, so both modules share it).
+* :func:`demo_served` — ``duban demo --serve`` builds the demo year into a file of its own and serves
+  it, once per test session (conftest.py imports the fixtures, so every module shares it): the crawls
+  read its pages (:func:`demo_server`, its address), the README's demo test what it printed.
 * :func:`crawl` — follows every link (GET, same site) of the pages the logged-in user reaches, one
   page of each route shape (:func:`shape`), and hands each page to a check.
 * :func:`crawled` — one crawl per user and session for every check registered (:func:`register_check`):
@@ -21,16 +22,15 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-import httpx
 import pytest
-from browser import require_browser
-from processes import free_port
+from processes import free_port, logged_in, wait_until_serving
 
 DUBAN = os.path.join(os.path.dirname(sys.executable), "duban")
 TODAY = date(2026, 11, 24)
@@ -57,11 +57,22 @@ def shape(url: str) -> str:
     return "/".join(segments) + ("?" + "&".join(keys) if keys else "")
 
 
+@dataclass(frozen=True)
+class ServedDemo:
+    """``duban demo --serve`` running (what the README's first command, ``python3 dev.py demo``,
+    runs): the demo year built up to :data:`TODAY` and served, with the deployment administrator
+    added beside the demo district."""
+
+    base: str  # the address it serves
+    port: int
+    output: Path  # what it printed: the address, the demo logins and each one's work waiting today
+
+
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
-    """The address of ``duban serve`` over the demo year (built by ``duban demo`` up to TODAY)."""
-    require_browser()
+def demo_served(tmp_path_factory) -> ServedDemo:
+    """The demo district served once per test session, for the crawls and the README's demo test."""
     from duban.demo.seeds import SeedsNotFound, load_seed_district
+    from duban.demo.users import DEMO_PASSWORD
 
     try:
         load_seed_district()
@@ -70,41 +81,35 @@ def demo_server(tmp_path_factory):
             pytest.fail(f"CI=true requires ../shared/seeds: {error}", pytrace=False)
         pytest.skip(f"SKIPPING — shared/seeds not found: {error}")
     folder = tmp_path_factory.mktemp("crawl")
-    db = folder / "demo.sqlite3"
+    db, output = folder / "demo.sqlite3", folder / "printed.txt"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DUBAN_DB")}
-    env.update(DUBAN_SECRET="c" * 32)
-    built = subprocess.run([DUBAN, "demo", "--db", str(db), "--log-file", str(folder / "demo.jsonl"),
-                            "--today", TODAY.isoformat()], env=env, capture_output=True, text=True, timeout=600)
-    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    from duban.demo.users import DEMO_PASSWORD
-
-    platform = subprocess.run([DUBAN, "--db", str(db), "setup", "--deployment-admin", DEPLOYMENT_ADMIN,
-                               "--deployment-admin-name", "平台运维", "--password", DEMO_PASSWORD],
-                              env=env, capture_output=True, text=True, timeout=120)
-    assert platform.returncode == 0, platform.stdout[-2000:] + platform.stderr[-2000:]
+    env.update(DUBAN_SECRET="c" * 32, PYTHONUNBUFFERED="1")  # what it prints is in the file as it prints it
     port = free_port()
-    server = subprocess.Popen([DUBAN, "--db", str(db), "serve", "--port", str(port), "--today", TODAY.isoformat()],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"duban serve did not start: {server.stdout.read()[-2000:]}")
-        time.sleep(0.2)
+    server = subprocess.Popen([DUBAN, "demo", "--serve", "--port", str(port), "--today", TODAY.isoformat(),
+                               "--db", str(db), "--log-file", str(folder / "demo.jsonl")],
+                              env=env, stdout=output.open("w"), stderr=subprocess.STDOUT)
     try:
-        yield base
+        wait_until_serving(base + "/healthz", server, 300, output=output)
+        # the deployment administrator, added by an operator while the demo serves (its worker reads it in)
+        platform = subprocess.run([DUBAN, "--db", str(db), "setup", "--deployment-admin", DEPLOYMENT_ADMIN,
+                                   "--deployment-admin-name", "平台运维", "--password", DEMO_PASSWORD],
+                                  env=env, capture_output=True, text=True, timeout=120)
+        assert platform.returncode == 0, platform.stdout[-2000:] + platform.stderr[-2000:]
+        logged_in(base, DEPLOYMENT_ADMIN, DEMO_PASSWORD).close()
+        yield ServedDemo(base, port, output)
     finally:
         server.terminate()
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_served) -> str:
+    """The address of the served demo (:func:`demo_served`), for the crawls."""
+    return demo_served.base
 
 
 def log_in(chromium, base: str, username: str, *, viewport: tuple[int, int] = (1280, 900)):
@@ -240,4 +245,4 @@ def crawled(chromium, base: str, username: str) -> Crawled:
 
 
 __all__ = ["CHECKS", "CRAWL_VIEWPORT", "Crawled", "DEPLOYMENT_ADMIN", "FORM_PAGES", "PER_SHAPE", "REFUSED_PAGES", "TODAY", "USERS",
-           "crawl", "crawled", "demo_server", "log_in", "register_check", "shape"]
+           "ServedDemo", "crawl", "crawled", "demo_served", "demo_server", "log_in", "register_check", "shape"]

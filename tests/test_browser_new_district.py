@@ -17,17 +17,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urljoin
 
-import httpx
 import pytest
 from browser import TIMEOUT_MS, LiveApp, login, shot, submit, visit
 from evidence_samples import PNG
 from openpyxl import load_workbook
-from processes import cli_env, free_port
+from processes import cli_env, free_port, wait_until_serving
 
 from duban.clock import SystemClock
 
@@ -49,15 +47,8 @@ def _serve(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
     server = subprocess.Popen([DUBAN, "serve", "--worker", "--port", str(port)], env=env, stdout=log.open("w"),
                               stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"{base}/healthz", timeout=2).raise_for_status()
-            return server, base
-        except httpx.HTTPError:
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "duban serve did not answer within 60 s"
-            time.sleep(0.2)
+    wait_until_serving(f"{base}/healthz", server, 60, output=log)
+    return server, base
 
 
 def _page(chromium, width: int = 1280):

@@ -66,20 +66,17 @@ def test_demo_is_deterministic(demo_years, tmp_path, seed):
     assert {status for _, status in items} == {s.value for s in ItemStatus}  # a year with every state
 
 
-@pytest.mark.slow
-@pytest.mark.storage  # the demo on its own SQLite file, through the command line
-def test_cli_demo_prints_the_ledger_and_tick_records_nothing_twice(tmp_path, seed, monkeypatch):
+@pytest.mark.stores("sqlite")  # the commands on a SQLite file: a copy of the session's demo year
+def test_cli_on_the_demo_year_prints_the_ledger_and_tick_records_nothing_twice(demo, store_env, tmp_path,
+                                                                                monkeypatch):
+    """The commands an operator runs on a year of work (what `duban demo` itself prints is tested
+    where the wheel runs it, tests/test_deployment.py)."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
     from duban.cli import main
 
     runner = CliRunner()
-    db = tmp_path / "demo.sqlite3"
-    result = runner.invoke(main, ["demo", "--today", TODAY.isoformat(), "--db", str(db)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert "督办台账" in result.output and "督〔2026〕1号" in result.output
-    for label in ("已办结销号", "办理中", "待签收", "终止办理"):
-        assert label in result.output
+    db = store_env["SQLITE_DBNAME"]
     # a business day that has not come is refused before anything is opened or recorded
     tomorrow = (SystemClock().today() + timedelta(days=1)).isoformat()
     future = runner.invoke(main, ["--db", str(db), "tick", "--today", tomorrow])

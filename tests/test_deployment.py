@@ -9,13 +9,12 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
-import urllib.request
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
-from processes import free_port
+from processes import free_port, logged_in, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 DUBAN = Path(sys.executable).with_name("duban")
@@ -61,26 +60,17 @@ def test_duban_serve_applies_migrations_and_serves_the_login_page(tmp_path):
     process = subprocess.Popen([str(DUBAN), "serve", "--port", str(port)], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as answer:
-                    page = answer.read().decode("utf-8")
-                    headers = answer.headers
-                break
-            except OSError:
-                assert process.poll() is None, f"duban serve stopped: {process.stdout.read()}"
-                assert time.monotonic() < deadline, "duban serve did not answer within 30 s"
-                time.sleep(0.2)
+        answer = wait_until_serving(f"http://127.0.0.1:{port}/login", process, 30)
+        page, headers = answer.text, answer.headers
         assert "登录" in page and 'name="_csrf_token"' in page
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/app.css", timeout=2) as answer:
-            assert answer.status == 200
-            static_headers = answer.headers
+        static = httpx.get(f"http://127.0.0.1:{port}/static/app.css", timeout=5)
+        assert static.status_code == 200
+        static_headers = static.headers
         # no server banner; the security headers on pages and static files alike (web/headers.py)
         for served in (headers, static_headers):
-            assert served.get("Server") is None, f"duban serve names its server: {served.get('Server')}"
-            assert served.get("Date") and served.get("X-Frame-Options") == "DENY"
-            assert "frame-ancestors 'none'" in served.get("Content-Security-Policy", "")
+            assert served.get("server") is None, f"duban serve names its server: {served.get('server')}"
+            assert served.get("date") and served.get("x-frame-options") == "DENY"
+            assert "frame-ancestors 'none'" in served.get("content-security-policy", "")
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)
@@ -119,41 +109,21 @@ def test_duban_serve_with_workers_runs_uvicorn_without_its_server_banner(tmp_pat
     assert ran["server_header"] is False, ran
 
 
-def _wait_for(url: str, process: subprocess.Popen, seconds: float) -> str:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                return answer.read().decode("utf-8")
-        except OSError:
-            assert process.poll() is None, f"the process stopped: {process.stdout.read()}"
-            assert time.monotonic() < deadline, f"{url} did not answer within {seconds} s"
-            time.sleep(0.3)
-
-
 @pytest.mark.slow
 @pytest.mark.storage  # `duban demo --serve` in a process of its own, on its own SQLite store
-def test_the_readme_demo_command_serves_the_demo_district_and_prints_address_and_logins(tmp_path):
-    """What `python3 dev.py demo` runs: the demo district, then the app, with the logins printed."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    process = subprocess.Popen(
-        [str(DUBAN), "demo", "--serve", "--port", str(port), "--today", "2026-06-30",
-         "--db", str(tmp_path / "demo.sqlite3"), "--log-file", str(tmp_path / "demo.jsonl")],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        page = _wait_for(f"http://127.0.0.1:{port}/login", process, 120)
-        assert "登录" in page
-        # each demo user finds today's work waiting
-        base = f"http://127.0.0.1:{port}"
-        assert "冬季道路结冰路段巡查与应急处置" in _page_as("qingchuan", base, "/unit")
-        assert "背街小巷路灯修复" in _page_as("fuquzhang", base, "/leader/approvals")
-        assert "违规占道经营整治" in _page_as("quzhang", base, "/leader/approvals")
-        assert "防汛物资仓库清点补充" in _page_as("duchashi", base, "/office/ledger?status=completion_reported")
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=10)
-    assert f"http://127.0.0.1:{port}/" in output
+def test_the_readme_demo_command_serves_the_demo_district_and_prints_address_and_logins(demo_served):
+    """What `python3 dev.py demo` runs, `duban demo --serve`: the demo district, then the app, with
+    the logins printed (the session's served demo, tests/crawl.py, which the crawls read too)."""
+    base = demo_served.base
+    assert "登录" in httpx.get(base + "/login", timeout=10).text
+    # each demo user finds today's work waiting
+    for username, path, waiting in (("qingchuan", "/unit", "冬季道路结冰路段巡查与应急处置"),
+                                    ("fuquzhang", "/leader/approvals", "背街小巷路灯修复"),
+                                    ("quzhang", "/leader/approvals", "违规占道经营整治"),
+                                    ("duchashi", "/office/ledger?status=completion_reported", "防汛物资仓库清点补充")):
+        assert waiting in _page_as(username, base, path), f"{username} does not find {waiting} on {path}"
+    output = demo_served.output.read_text(encoding="utf-8")
+    assert f"http://127.0.0.1:{demo_served.port}/" in output
     for username in ("duchashi", "qingchuan", "quzhang", "fuquzhang", "jiwei", "admin"):
         assert username in output, f"the demo login {username} is not printed"
     assert "duban-demo-2026" in output and "仅供演示" in output
@@ -161,16 +131,14 @@ def test_the_readme_demo_command_serves_the_demo_district_and_prints_address_and
 
 
 def _page_as(username: str, base: str, path: str) -> str:
-    """Log in through the login form (cookies and CSRF token as a browser would) and open ``path``."""
-    import http.cookiejar
-    import urllib.parse
+    """``path`` as ``username`` sees it, logged in through the login form."""
+    from duban.demo.users import DEMO_PASSWORD
 
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    login = opener.open(f"{base}/login", timeout=5).read().decode("utf-8")
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', login)[1]
-    form = urllib.parse.urlencode({"username": username, "password": "duban-demo-2026", "_csrf_token": token})
-    opener.open(f"{base}/login", data=form.encode(), timeout=10).read()
-    return opener.open(f"{base}{path}", timeout=10).read().decode("utf-8")
+    client = logged_in(base, username, DEMO_PASSWORD)
+    try:
+        return client.get(path).text
+    finally:
+        client.close()
 
 
 def test_the_store_settings_say_how_writers_wait_and_how_many_connections_a_process_opens(tmp_path):
@@ -228,17 +196,20 @@ def test_the_wheel_installed_in_a_fresh_environment_runs_the_demo_and_the_server
                             "--log-file", str(elsewhere / "demo.jsonl")],
                            cwd=elsewhere, env=env, capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    assert "督〔2026〕1号" in built.stdout
+    # it prints the ledger (the items of every state) and the demo logins
+    assert "督办台账" in built.stdout and "督〔2026〕1号" in built.stdout
+    for label in ("已办结销号", "办理中", "待签收", "终止办理"):
+        assert label in built.stdout, f"no item {label} in the printed ledger"
+    assert "duban-demo-2026" in built.stdout and "今日待办" in built.stdout
 
     port = free_port()
     server = subprocess.Popen([str(duban), "--db", str(db), "serve", "--port", str(port), "--today", "2026-06-30"],
                               cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        assert "登录" in _wait_for(f"http://127.0.0.1:{port}/login", server, 120)
+        assert "登录" in wait_until_serving(f"http://127.0.0.1:{port}/login", server, 120).text
         base = f"http://127.0.0.1:{port}"
         assert "督〔2026〕1号" in _page_as("duchashi", base, "/office/ledger")
-        with urllib.request.urlopen(f"{base}/static/app.css", timeout=5) as answer:
-            assert answer.status == 200
+        assert httpx.get(f"{base}/static/app.css", timeout=5).status_code == 200
     finally:
         server.terminate()
         server.communicate(timeout=30)

@@ -4,16 +4,14 @@ from a third process: one worker acts, no read fails, and the read models equal 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import threading
 import time
 from datetime import date
 
-import httpx
 import pytest
-from processes import cli_env, free_port
+from processes import cli_env, free_port, logged_in, wait_until_serving
 from builders import DistrictBuilder
 from web_helpers import PASSWORD
 
@@ -26,14 +24,6 @@ from projections.read_side import ReadSide
 pytestmark = pytest.mark.storage
 TODAY = date(2026, 3, 2)
 DUBAN = os.path.join(os.path.dirname(sys.executable), "duban")
-
-
-def _login(base: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=20)
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', client.get("/login").text)[1]
-    answer = client.post("/login", data={"username": "office1", "password": PASSWORD, "_csrf_token": token})
-    assert answer.status_code in (302, 303), answer.text[:300]
-    return client
 
 
 def test_two_servers_on_one_database_answer_every_read_and_keep_the_read_models_true(store_env):
@@ -51,17 +41,9 @@ def test_two_servers_on_one_database_answer_every_read_and_keep_the_read_models_
                for port in ports]
     try:
         bases = [f"http://127.0.0.1:{port}" for port in ports]
-        deadline = time.monotonic() + 60
         for base, server in zip(bases, servers):
-            while True:
-                try:
-                    httpx.get(f"{base}/healthz", timeout=2).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    assert server.poll() is None, server.stdout.read()
-                    assert time.monotonic() < deadline, "a server did not answer within 60 s"
-                    time.sleep(0.2)
-        clients = [_login(base) for base in bases]
+            wait_until_serving(f"{base}/healthz", server, 60)
+        clients = [logged_in(base, "office1", PASSWORD) for base in bases]
 
         writing = threading.Event()
         writing.set()

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
-from processes import free_port
+from processes import free_port, wait_until_serving
 from anyio.from_thread import start_blocking_portal
 from builders import DistrictBuilder
 from litestar.testing import TestClient
@@ -259,15 +259,7 @@ def test_duban_serve_with_two_workers_shares_the_login_between_them(tmp_path, cl
                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/healthz", timeout=2).raise_for_status()
-                break
-            except httpx.HTTPError:
-                assert process.poll() is None, f"duban serve stopped: {process.stdout.read()}"
-                assert time.monotonic() < deadline, "duban serve --workers 2 did not answer within 60 s"
-                time.sleep(0.2)
+        wait_until_serving(f"{base}/healthz", process, 60)
 
         def reach(other_than: int | None = None, cookies: dict[str, str] | None = None) -> tuple[httpx.Client, int]:
             """A connection to a worker (other than ``other_than``)."""
