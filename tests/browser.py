@@ -126,11 +126,11 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
     """The app served over a small district: units A 区住建局 and B 晴川街 under the district head."""
     require_browser()
     from builders import DistrictBuilder
+    from web_world import web_app
 
     from domain.actor import Role
     from duban.application import Duban
     from duban.clock import FixedClock
-    from web.app import create_app
 
     folder = tmp_path_factory.mktemp("live-app")
     clock = FixedClock(TODAY)
@@ -154,7 +154,7 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
     world.item(lead="B", sign=True, title="推进老旧小区改造", reference="区政府第2次常务会议",
                decision_date=date(2026, 2, 2), on=date(2026, 2, 2))
 
-    server, thread, port = _serve(create_app(duban, csrf_secret="b" * 32))
+    server, thread, port = _serve(web_app(duban, slot="live"))
     try:
         yield LiveApp(f"http://127.0.0.1:{port}", duban, world, users)
     finally:

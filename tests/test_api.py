@@ -478,10 +478,7 @@ def test_a_stale_version_of_a_notice_a_task_or_an_inspection_gets_409_and_record
 
 
 def test_commands_on_notices_tasks_and_inspections_document_expected_version(app):
-    from web.app import create_app
-
-    with TestClient(app=create_app(app, csrf_secret="s" * 32)) as client:
-        components = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    components = TestClient(app=web_app(app)).get("/schema/openapi.json").json()["components"]["schemas"]
     for body in ("ReplyNotice", "ReviewReply", "CloseNotice", "RectificationPlan", "VerifyRectification",
                  "DecideInspection", "RecordFinding", "RecordResults", "ConductInspection"):
         assert "expected_version" in components[body]["properties"], body

@@ -25,11 +25,10 @@ from duban.application import Duban
 from duban.clock import FixedClock
 from duban.sessions import DatabaseSessionStore
 from projections.database import migrate
-from web.app import create_app
+from web_world import web_app
 from web.auth import SESSION_COOKIE
 
 TODAY = date(2026, 3, 2)
-SECRET = "k" * 32
 DUBAN = os.path.join(os.path.dirname(sys.executable), "duban")
 
 
@@ -51,7 +50,7 @@ def served(app, store_env, clock):
     as another process or the restarted one would have) on the same store."""
     clock.set(TODAY)
     _office_user(app)
-    first = TestClient(app=create_app(app, csrf_secret=SECRET))
+    first = TestClient(app=web_app(app))
     assert login(first, "office1").status_code in (302, 303)
     assert first.get("/api/me").json()["user"] == "office1"
     others: list[Duban] = []
@@ -59,7 +58,7 @@ def served(app, store_env, clock):
     def another_app(cookies) -> TestClient:
         duban = Duban(env=store_env, clock=FixedClock(TODAY))
         others.append(duban)
-        return TestClient(app=create_app(duban, csrf_secret=SECRET), cookies=cookies)
+        return TestClient(app=web_app(duban, slot=f"another process {len(others)}"), cookies=cookies)
 
     yield first, another_app
     for duban in others:
@@ -97,7 +96,7 @@ def test_rebuilding_the_read_models_logs_nobody_out(app, clock):
     clock.set(TODAY)
     _office_user(app)
     # the worker runs elsewhere, as `duban projections rebuild` needs (no worker may be acting)
-    first = TestClient(app=create_app(app, csrf_secret=SECRET, worker=False))
+    first = TestClient(app=web_app(app, worker=False))
     assert login(first, "office1").status_code in (302, 303)
     ReadSide(app.store).rebuild()  # `duban projections rebuild`: the sessions are no read model
     assert first.get("/api/me").json()["user"] == "office1"

@@ -115,20 +115,21 @@ def serve_web_world(app: Duban, world: World, other: World, *, worker: object = 
 
 
 @functools.cache
-def _built_app():
+def _built_app(slot: str):
     from web.app import build_app
 
     return build_app(csrf_secret="w" * 32)
 
 
-def web_app(app: Duban, *, worker: object = True):
-    """This test process's web app, pointed at ``app``'s store (``web.served.serve``; ``worker``
-    as ``create_app`` takes it).  The app (routes, handler signatures, templates) is built once a
-    process: building it costs more than most web tests.  One store at a time: a test that needs
-    two apps side by side (two web processes) builds them with ``create_app``."""
+def web_app(app: Duban, *, worker: object = True, slot: str = "test"):
+    """One of this test process's web apps, pointed at ``app``'s store (``web.served.serve``;
+    ``worker`` as ``create_app`` takes it).  The app (routes, handler signatures, templates) is
+    built once a process for each ``slot``: building it costs more than most web tests.  An app
+    serves one store at a time, so apps side by side take a slot each: a test's two web
+    processes, the browser tests' served app (tests/browser.py ``live``) beside a test's own."""
     from web.served import serve
 
-    built = _built_app()
+    built = _built_app(slot)
     serve(built, app, worker=worker)
     return built
 
