@@ -63,9 +63,13 @@ class ServedDemo:
     runs): the demo year built up to :data:`TODAY` and served, with the deployment administrator
     added beside the demo district."""
 
-    base: str  # the address it serves
     port: int
     output: Path  # what it printed: the address, the demo logins and each one's work waiting today
+
+    @property
+    def base(self) -> str:
+        """The address it serves."""
+        return f"http://127.0.0.1:{self.port}"
 
 
 @pytest.fixture(scope="session")
@@ -84,20 +88,20 @@ def demo_served(tmp_path_factory) -> ServedDemo:
     db, output = folder / "demo.sqlite3", folder / "printed.txt"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DUBAN_DB")}
     env.update(DUBAN_SECRET="c" * 32, PYTHONUNBUFFERED="1")  # what it prints is in the file as it prints it
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([DUBAN, "demo", "--serve", "--port", str(port), "--today", TODAY.isoformat(),
-                               "--db", str(db), "--log-file", str(folder / "demo.jsonl")],
-                              env=env, stdout=output.open("w"), stderr=subprocess.STDOUT)
+    served = ServedDemo(free_port(), output)
+    with output.open("w") as printing:
+        server = subprocess.Popen([DUBAN, "demo", "--serve", "--port", str(served.port), "--today", TODAY.isoformat(),
+                                   "--db", str(db), "--log-file", str(folder / "demo.jsonl")],
+                                  env=env, stdout=printing, stderr=subprocess.STDOUT)
     try:
-        wait_until_serving(base + "/healthz", server, 300, output=output)
+        wait_until_serving(served.base + "/healthz", server, 300, output=output)
         # the deployment administrator, added by an operator while the demo serves (its worker reads it in)
         platform = subprocess.run([DUBAN, "--db", str(db), "setup", "--deployment-admin", DEPLOYMENT_ADMIN,
                                    "--deployment-admin-name", "平台运维", "--password", DEMO_PASSWORD],
                                   env=env, capture_output=True, text=True, timeout=120)
         assert platform.returncode == 0, platform.stdout[-2000:] + platform.stderr[-2000:]
-        logged_in(base, DEPLOYMENT_ADMIN, DEMO_PASSWORD).close()
-        yield ServedDemo(base, port, output)
+        logged_in(served.base, DEPLOYMENT_ADMIN, DEMO_PASSWORD).close()
+        yield served
     finally:
         server.terminate()
         try:
