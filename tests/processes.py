@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import socket
 import subprocess
 import time
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from web_helpers import login
 
 
 def free_port() -> int:
@@ -54,10 +54,7 @@ def logged_in(base: str, username: str, password: str) -> httpx.Client:
     """An HTTP client logged in to the server at ``base`` through its login form, as a browser
     would (the form's CSRF token, the session cookie); fails the test if the login is refused."""
     client = httpx.Client(base_url=base, timeout=20)
-    form = client.get("/login")
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
-    assert token, f"no CSRF token on the login page: {form.text[:300]}"
-    answer = client.post("/login", data={"username": username, "password": password, "_csrf_token": token[1]})
+    answer = login(client, username, password)  # the same form post as the in-process web tests'
     if answer.status_code not in (302, 303) or "/login" in answer.headers.get("location", "/login"):
         client.close()
         pytest.fail(f"{username} could not log in at {base}: {answer.status_code} {answer.text[:300]}", pytrace=False)

@@ -18,6 +18,7 @@ from processes import free_port, wait_until_serving
 from anyio.from_thread import start_blocking_portal
 from builders import DistrictBuilder
 from litestar.testing import TestClient
+from web_world import web_app
 from web_helpers import PASSWORD, login
 
 from domain.actor import Role
@@ -25,7 +26,6 @@ from duban.application import Duban
 from duban.clock import FixedClock
 from duban.sessions import DatabaseSessionStore
 from projections.database import migrate
-from web_world import web_app
 from web.auth import SESSION_COOKIE
 
 TODAY = date(2026, 3, 2)
